@@ -1,0 +1,139 @@
+// Command gograd is the gograd executable: the Jupyter kernel and its
+// companion tools.
+//
+// Usage:
+//
+//	gograd kernel --connection-file FILE [--debug]
+//	gograd version
+//	gograd help [COMMAND]
+//
+// Each subcommand is one entry of the commands table below; a subcommand
+// parses its own flags.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is the gograd release, overridable at link time with
+// -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// command is one subcommand of the executable.
+type command struct {
+	name    string // what the user types
+	usage   string // the argument synopsis shown by help
+	summary string // one line for the command list
+	// run executes the subcommand with the arguments after its name. It
+	// returns errUsage (possibly wrapped) for bad arguments.
+	run func(args []string, stdout, stderr io.Writer) error
+}
+
+// commands is the subcommand table. To add a subcommand, add one entry here
+// and put its implementation in its own file of this package.
+var commands = []command{
+	{"kernel", "--connection-file FILE [--debug]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
+	{"version", "", "print the gograd version", runVersion},
+}
+
+// The help entry is appended in init because runHelp reads the table.
+func init() {
+	commands = append(commands, command{"help", "[COMMAND]", "show help for gograd or for one command", runHelp})
+}
+
+// errUsage marks an error caused by bad command-line arguments; main exits
+// with status 2 for it.
+var errUsage = errors.New("usage error")
+
+func main() {
+	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// dispatch runs the subcommand named by args[0] and returns the process
+// exit status.
+func dispatch(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return 2
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "-help" {
+		name = "help"
+	}
+	if name == "--version" || name == "-version" {
+		name = "version"
+	}
+	cmd, ok := lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "gograd: unknown command %q\n\n", args[0])
+		printUsage(stderr)
+		return 2
+	}
+	if err := cmd.run(args[1:], stdout, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "gograd %s: %v\n", cmd.name, err)
+		if errors.Is(err, errUsage) {
+			fmt.Fprintf(stderr, "usage: gograd %s %s\n", cmd.name, cmd.usage)
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// lookup finds the subcommand called name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// printUsage writes the command list to w.
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "gograd: a Jupyter kernel for differentiable array computing in Go")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "usage: gograd COMMAND [ARGS]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'gograd help COMMAND' for a command's arguments.")
+}
+
+// runVersion prints the version.
+func runVersion(args []string, stdout, _ io.Writer) error {
+	if len(args) != 0 {
+		return fmt.Errorf("%w: version takes no arguments", errUsage)
+	}
+	fmt.Fprintf(stdout, "gograd %s\n", version)
+	return nil
+}
+
+// runHelp prints the command list, or one command's synopsis.
+func runHelp(args []string, stdout, _ io.Writer) error {
+	switch len(args) {
+	case 0:
+		printUsage(stdout)
+		return nil
+	case 1:
+		c, ok := lookup(args[0])
+		if !ok {
+			return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+		}
+		fmt.Fprintf(stdout, "usage: gograd %s %s\n\n%s\n", c.name, c.usage, c.summary)
+		return nil
+	default:
+		return fmt.Errorf("%w: help takes at most one command name", errUsage)
+	}
+}
