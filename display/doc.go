@@ -1,0 +1,86 @@
+// Package display is what a gograd notebook cell shows: MIME bundles,
+// inline figures, rich values, live-updating outputs and progress bars.
+//
+// # Overview
+//
+// A Bundle maps MIME types to data (text/plain always present; image/png
+// base64-encoded; image/svg+xml; text/html; text/markdown; text/latex;
+// application/json) plus metadata and an optional display id. display
+// publishes bundles to a Sink that the kernel, or the headless notebook
+// runner, installs with SetSink before each cell; display never imports
+// the kernel. With no sink installed (or a nil one) output is discarded.
+//
+// Cell code displays things explicitly:
+//
+//	display.Show(v)                      // any value, as Render shows it
+//	display.HTML("<b>bold</b>")          // also Markdown, LaTeX, SVG, PNG, JSON
+//	display.Image(img)                   // an image.Image, as PNG
+//	display.Plot(p)                      // a *plot.Plot, as PNG and SVG
+//	display.ClearOutput(true)            // clear the cell's output
+//
+// and a cell's last expression value is displayed automatically through
+// Render: tensors, *Figure, *plot.Plot, image.Image and values that
+// implement the renderer interfaces (MIMEBundler, HTMLer, Markdowner,
+// LaTeXer, SVGer, PNGer) get rich representations; anything else is
+// text/plain.
+//
+// # Live updates
+//
+// A Handle owns a display id: Show publishes an output carrying it and
+// Update replaces that output in place (update_display_data). ShowID and
+// UpdateID do the same by id, so one cell can update another's output.
+// Progress returns a ProgressBar drawn as HTML (and text/plain) that
+// updates in place at most ten times a second, shows the rate and the
+// time left, and always shows its final state.
+//
+// # Figures
+//
+// A Figure is a gonum plot with a size in CSS pixels (DefaultWidth ×
+// DefaultHeight unless set). It renders to a PNG of twice its size in
+// pixels, with width and height metadata so front ends show it sharp at
+// its intended size, and to SVG; both go in the bundle. The plotting
+// helpers build figures in one call with titles, axis labels, a light
+// grid and the colour-blind-safe Okabe–Ito palette (OkabeIto):
+//
+//	display.Curves(x, ys, labels)                 // several curves against x
+//	display.Derivatives(ad.Tanh, -7, 7, 6)        // f and its first 6 derivatives
+//	display.Scatter(x, y)
+//	display.Histogram(x, bins)
+//	display.Contour(f, -2, 2, -1, 3).Path(steps)  // level sets, −∇f arrows, a path
+//	display.Heatmap(f, -2, 2, -1, 3)
+//	display.LossCurve(losses)
+//
+// Every option is a setter on the returned figure, chainable: Title,
+// XLabel, YLabel, Size, XRange, YRange, LogY, Legend, Palette, and Plot
+// for direct access to the gonum plot. A figure shows itself when it is a
+// cell's last value; Show displays it from anywhere in a cell.
+//
+// # Teaching views
+//
+// Graph draws the computation graph of a traced function (nodes are
+// primitives, edges the data flow) as a layered SVG. GradCheck shows
+// ad's gradient check, analytic against numerical derivatives per
+// argument with relative errors, as an HTML table.
+//
+// # Errors
+//
+// Programmer errors (a nil plot, tensors of mismatched lengths, an
+// invalid figure size, data that is not a PNG) panic with an *Error that
+// names the function and the problem; the kernel reports it as the cell's
+// error. Rendering a value never panics: a renderer that fails shows the
+// failure as text/plain.
+//
+// # yaegi
+//
+// The exported API is non-generic and every renderer interface is
+// declared here, so cell code running in the yaegi interpreter can call
+// all of it and implement the interfaces.
+//
+// # Concurrency
+//
+// SetSink and every publishing function are safe for concurrent use:
+// output from goroutines a cell started goes to the sink current when it
+// is published. A Figure or ProgressBar must not be modified concurrently
+// without synchronisation; ProgressBar methods are safe for concurrent
+// use.
+package display
