@@ -1,0 +1,42 @@
+// Package runner executes Jupyter notebooks headless with the gograd
+// session, the way `gograd run` does, and writes the results as a notebook,
+// a standalone HTML page and figure files.
+//
+// # Overview
+//
+// Read parses an nbformat 4 notebook. Run executes its code cells in order
+// in one fresh session (github.com/gograd/gograd/kernel/session), with no
+// Jupyter and no ZeroMQ, recording every output into the cells. Write
+// saves the executed notebook as nbformat 4.5; WriteHTML renders it as one
+// self-contained page; WriteFigures saves its images as files.
+//
+// # Outputs are what the kernel would send
+//
+// The session writes to a Recorder, which builds each cell's outputs from
+// the same calls the ZeroMQ kernel turns into iopub messages, applying them
+// as JupyterLab's output area does (see Recorder): streams merge per name,
+// display_data carries PNG and SVG with their metadata, update_display_data
+// replaces outputs by display id, clear_output honours wait, an
+// execute_result carries the cell's execution count and an error carries
+// ename, evalue and traceback. Saving the notebook from JupyterLab after
+// "Run All" gives the same outputs.
+//
+// # Execution
+//
+// Code cells run in order and are numbered from 1; cells whose source is
+// only white space are skipped, as nbclient and JupyterLab do, and keep no
+// execution count. Markdown and raw cells are kept as they are. A cell that
+// fails stops the run (its error is recorded, later code cells lose their
+// stale outputs) unless Options.AllowErrors is set. Cells asking for
+// standard input get ErrNoInput. Each cell may have a time limit, after
+// which it is interrupted like a kernel interrupt.
+//
+// # Files
+//
+// Write emits Jupyter's layout (sorted keys, one-space indent, strings
+// split into lines), so a notebook run twice with the same results is
+// byte-identical and diffs stay small. Every cell gets a valid, unique id.
+// WriteHTML embeds figures as data: URLs and loads nothing from elsewhere;
+// its Markdown covers headings, paragraphs, lists, code, emphasis, links and
+// images, with math left as TeX source.
+package runner
