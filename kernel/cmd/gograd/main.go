@@ -4,6 +4,7 @@
 // Usage:
 //
 //	gograd kernel --connection-file FILE [--debug]
+//	gograd install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--uninstall]
 //	gograd version
 //	gograd help [COMMAND]
 //
@@ -17,6 +18,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/gograd/gograd/install/kernelspec"
 )
 
 // version is the gograd release, overridable at link time with
@@ -37,6 +40,7 @@ type command struct {
 // and put its implementation in its own file of this package.
 var commands = []command{
 	{"kernel", "--connection-file FILE [--debug]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
+	{"install", kernelspec.Usage, "install the Jupyter kernelspec \"Go (gograd)\" using this executable", runInstall},
 	{"version", "", "print the gograd version", runVersion},
 }
 
