@@ -1,0 +1,340 @@
+package ad
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Broadcasting follows numpy: shapes are aligned on their trailing
+// dimensions; two dimensions are compatible when equal or when one is 1; a
+// missing leading dimension counts as 1. The result has, per dimension, the
+// larger size.
+
+// broadcastShapes returns the shape the given shapes broadcast to, or panics
+// with ErrShape naming op and the shapes.
+func broadcastShapes(op string, shapes ...[]int) []int {
+	nd := 0
+	for _, s := range shapes {
+		if len(s) > nd {
+			nd = len(s)
+		}
+	}
+	out := make([]int, nd)
+	for i := range out {
+		out[i] = 1
+	}
+	for _, s := range shapes {
+		off := nd - len(s)
+		for i, d := range s {
+			o := out[off+i]
+			switch {
+			case d == o || d == 1:
+			case o == 1:
+				out[off+i] = d
+			default:
+				panic(errorf(ErrShape, op, "shapes %s do not broadcast", fmtShapes(shapes)))
+			}
+		}
+	}
+	return out
+}
+
+func fmtShapes(shapes [][]int) string {
+	s := ""
+	for i, sh := range shapes {
+		if i > 0 {
+			if i == len(shapes)-1 {
+				s += " and "
+			} else {
+				s += ", "
+			}
+		}
+		s += fmtShape(sh)
+	}
+	return s
+}
+
+// broadcastStrides returns, for each dimension of out, the stride of a
+// row-major array of shape in broadcast to out: 0 along broadcast dimensions.
+func broadcastStrides(in, out []int) []int {
+	st := make([]int, len(out))
+	off := len(out) - len(in)
+	s := 1
+	for i := len(in) - 1; i >= 0; i-- {
+		if in[i] != 1 {
+			st[off+i] = s
+		}
+		s *= in[i]
+	}
+	return st
+}
+
+// forEachRow walks an output of shape out row by row (a row is the last
+// dimension) and calls fn with the row's offset in the output, the matching
+// offsets in each input (given by its broadcast strides) and the row length.
+// It checks for interruption every few rows.
+func forEachRow(op string, out []int, strides [][]int, fn func(o int, offs []int, n int)) {
+	nd := len(out)
+	if nd == 0 {
+		fn(0, make([]int, len(strides)), 1)
+		return
+	}
+	n := out[nd-1]
+	total := 1
+	for _, d := range out {
+		total *= d
+	}
+	if total == 0 {
+		return
+	}
+	idx := make([]int, nd-1)
+	offs := make([]int, len(strides))
+	done := 0
+	for o := 0; o < total; o += n {
+		fn(o, offs, n)
+		done += n
+		if done >= interruptStride {
+			checkInterrupt(op)
+			done = 0
+		}
+		// Advance the odometer over the leading dimensions.
+		for k := nd - 2; k >= 0; k-- {
+			idx[k]++
+			for j, st := range strides {
+				offs[j] += st[k]
+			}
+			if idx[k] < out[k] {
+				break
+			}
+			for j, st := range strides {
+				offs[j] -= st[k] * idx[k]
+			}
+			idx[k] = 0
+		}
+	}
+}
+
+// lastStride returns the stride of the last dimension, 0 or 1.
+func lastStride(st []int) int {
+	if len(st) == 0 {
+		return 0
+	}
+	return st[len(st)-1]
+}
+
+// parallelThreshold is the element count above which elementwise kernels
+// split work across goroutines.
+const parallelThreshold = 1 << 16
+
+// parallelFor calls fn on consecutive blocks [lo, hi) covering [0, n),
+// checking for interruption between blocks of interruptStride elements. For
+// n above parallelThreshold the blocks are shared among GOMAXPROCS
+// goroutines. An interruption panics in the calling goroutine.
+func parallelFor(op string, n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n <= parallelThreshold || workers < 2 {
+		for lo := 0; lo < n; lo += interruptStride {
+			checkInterrupt(op)
+			fn(lo, min(lo+interruptStride, n))
+		}
+		return
+	}
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	var stopped bool
+	var mu sync.Mutex
+	for w := 0; w < workers; w++ {
+		start, end := w*chunk, min((w+1)*chunk, n)
+		if start >= end {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lo := start; lo < end; lo += interruptStride {
+				if interrupted.Load() {
+					mu.Lock()
+					stopped = true
+					mu.Unlock()
+					return
+				}
+				fn(lo, min(lo+interruptStride, end))
+			}
+		}()
+	}
+	wg.Wait()
+	if stopped {
+		checkInterrupt(op)
+	}
+}
+
+// unaryKernel returns a Forward function applying k elementwise to the single
+// argument; k fills dst from x (equal lengths).
+func unaryKernel(op string, k func(dst, x []float64)) func(c *Call) *Tensor {
+	return func(c *Call) *Tensor {
+		x := c.Args[0]
+		dst := alloc(op, len(x.data))
+		parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], x.data[lo:hi]) })
+		return newRaw(x.shape, dst)
+	}
+}
+
+// binaryLoop computes dst[i] = f(a[i*sa], b[i*sb]) for strides sa, sb in
+// {0, 1}. Kernels call it with their operation as a function value for the
+// less common ops; the hot ones (Add, Sub, Mul, Div) have hand-written loops.
+type binaryLoop func(dst, a, b []float64, sa, sb int)
+
+// binaryKernel returns a Forward function for a broadcasting binary op: same
+// shapes and scalar operands take one call of k over the whole (possibly
+// parallel) range; other shapes go row by row.
+func binaryKernel(op string, k binaryLoop) func(c *Call) *Tensor {
+	return func(c *Call) *Tensor {
+		a, b := c.Args[0], c.Args[1]
+		var out []int
+		switch {
+		case sameShape(a.shape, b.shape):
+			out = a.shape
+			dst := alloc(op, len(a.data))
+			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], a.data[lo:hi], b.data[lo:hi], 1, 1) })
+			return newRaw(out, dst)
+		case len(a.data) == 1 && len(a.shape) <= len(b.shape):
+			out = b.shape
+			dst := alloc(op, len(b.data))
+			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], a.data, b.data[lo:hi], 0, 1) })
+			return newRaw(out, dst)
+		case len(b.data) == 1 && len(b.shape) <= len(a.shape):
+			out = a.shape
+			dst := alloc(op, len(a.data))
+			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], a.data[lo:hi], b.data, 1, 0) })
+			return newRaw(out, dst)
+		}
+		out = broadcastShapes(op, a.shape, b.shape)
+		dst := alloc(op, shapeSize(op, out))
+		sa, sb := broadcastStrides(a.shape, out), broadcastStrides(b.shape, out)
+		la, lb := lastStride(sa), lastStride(sb)
+		forEachRow(op, out, [][]int{sa, sb}, func(o int, offs []int, n int) {
+			k(dst[o:o+n], a.data[offs[0]:], b.data[offs[1]:], la, lb)
+		})
+		return newRaw(out, dst)
+	}
+}
+
+// funcLoop makes a binaryLoop from a scalar function.
+func funcLoop(f func(x, y float64) float64) binaryLoop {
+	return func(dst, a, b []float64, sa, sb int) {
+		switch {
+		case sa == 1 && sb == 1:
+			b = b[:len(dst)]
+			a = a[:len(dst)]
+			for i := range dst {
+				dst[i] = f(a[i], b[i])
+			}
+		case sa == 0 && sb == 1:
+			x := a[0]
+			b = b[:len(dst)]
+			for i := range dst {
+				dst[i] = f(x, b[i])
+			}
+		case sa == 1 && sb == 0:
+			y := b[0]
+			a = a[:len(dst)]
+			for i := range dst {
+				dst[i] = f(a[i], y)
+			}
+		default:
+			v := f(a[0], b[0])
+			for i := range dst {
+				dst[i] = v
+			}
+		}
+	}
+}
+
+// broadcastTo is the differentiable numpy.broadcast_to: it repeats x along
+// broadcast dimensions to the given shape. Its adjoint is sumTo.
+func broadcastTo(x *Tensor, shape []int) *Tensor {
+	if sameShape(x.shape, shape) {
+		return x
+	}
+	return primBroadcastTo.Apply(append([]int{}, shape...), x)
+}
+
+// sumTo sums x over the dimensions along which shape was broadcast to reach
+// x's shape (leading extra dimensions, and dimensions of size 1 in shape).
+// Its adjoint is broadcastTo.
+func sumTo(x *Tensor, shape []int) *Tensor {
+	if sameShape(x.shape, shape) {
+		return x
+	}
+	return primSumTo.Apply(append([]int{}, shape...), x)
+}
+
+// unbroadcast sums the cotangent g back to the shape of an argument that was
+// broadcast to g's shape. The backward pass applies it to the output of
+// every VJP rule, so each binary rule's gradient is summed back in this one
+// place.
+func unbroadcast(g *Tensor, shape []int) *Tensor { return sumTo(g, shape) }
+
+var primBroadcastTo, primSumTo *Primitive
+
+func init() {
+	primBroadcastTo = &Primitive{
+		Name: "BroadcastTo",
+		Forward: func(c *Call) *Tensor {
+			x, shape := c.Args[0], c.Params.([]int)
+			out := broadcastShapes("BroadcastTo", x.shape, shape)
+			if !sameShape(out, shape) {
+				panic(errorf(ErrShape, "BroadcastTo", "cannot broadcast shape %s to %s", fmtShape(x.shape), fmtShape(shape)))
+			}
+			dst := alloc("BroadcastTo", shapeSize("BroadcastTo", shape))
+			st := broadcastStrides(x.shape, shape)
+			ls := lastStride(st)
+			forEachRow("BroadcastTo", shape, [][]int{st}, func(o int, offs []int, n int) {
+				if ls == 1 {
+					copy(dst[o:o+n], x.data[offs[0]:offs[0]+n])
+					return
+				}
+				v := x.data[offs[0]]
+				for i := o; i < o+n; i++ {
+					dst[i] = v
+				}
+			})
+			return newRaw(shape, dst)
+		},
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return sumTo(g, c.Args[0].shape) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return broadcastTo(t, c.Out.shape) }},
+	}
+
+	primSumTo = &Primitive{
+		Name: "SumTo",
+		Forward: func(c *Call) *Tensor {
+			x, shape := c.Args[0], c.Params.([]int)
+			full := broadcastShapes("SumTo", x.shape, shape)
+			if !sameShape(full, x.shape) {
+				panic(errorf(ErrShape, "SumTo", "cannot sum shape %s to %s", fmtShape(x.shape), fmtShape(shape)))
+			}
+			dst := alloc("SumTo", shapeSize("SumTo", shape))
+			st := broadcastStrides(shape, x.shape)
+			ls := lastStride(st)
+			// Walk x row by row; st maps x's positions into dst.
+			forEachRow("SumTo", x.shape, [][]int{st}, func(o int, offs []int, n int) {
+				src := x.data[o : o+n]
+				if ls == 1 {
+					d := dst[offs[0] : offs[0]+n]
+					for i, v := range src {
+						d[i] += v
+					}
+					return
+				}
+				s := 0.0
+				for _, v := range src {
+					s += v
+				}
+				dst[offs[0]] += s
+			})
+			return newRaw(shape, dst)
+		},
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return broadcastTo(g, c.Args[0].shape) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return sumTo(t, c.Out.shape) }},
+	}
+}

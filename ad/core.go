@@ -1,0 +1,284 @@
+package ad
+
+// The tracing core: primitives, traces, boxes and the one apply function.
+//
+// # Writing a primitive (for contributors to package ad)
+//
+// Every differentiable operation is one *Primitive value, declared once at
+// package level and assigned in an init function (its rules call the op that
+// wraps it, which Go rejects as an initialization cycle in a plain var
+// initializer), and every public op is a thin function that checks its
+// arguments and calls Apply:
+//
+//	var primExp *Primitive
+//
+//	func init() {
+//		primExp = &Primitive{
+//			Name:    "Exp",
+//			Forward: unaryKernel("Exp", func(dst, x []float64) { for i, v := range x { dst[i] = math.Exp(v) } }),
+//			VJP:     []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Out) }},
+//			JVP:     []JVPRule{func(t *Tensor, c *Call) *Tensor { return Mul(t, c.Out) }},
+//		}
+//	}
+//
+//	// Exp returns eˣ elementwise.
+//	func Exp(x *Tensor) *Tensor { return primExp.Apply(nil, mustTensor("Exp", x)) }
+//
+// Helpers for kernels: unaryKernel (elementwise, parallel, interruptible),
+// binaryKernel with a binaryLoop (broadcasting with same-shape and scalar
+// fast paths), funcLoop, parallelFor, forEachRow with broadcastStrides,
+// alloc (allocation guard), checkInterrupt, errorf/fmtShape (errors), and the
+// differentiable internal ops broadcastTo(x, shape) and sumTo(x, shape)
+// (use them for BroadcastTo and for reductions' rules).
+//
+// The contract:
+//
+//   - Forward computes the result from plain (never boxed) tensors in
+//     c.Args, with c.Params holding any non-tensor parameters (axes, a
+//     shape, …; use a small struct or a basic value). It must not modify
+//     its arguments, must return a new plain tensor (allocate with
+//     alloc(op, n) so huge results are refused, and call checkInterrupt in
+//     long loops, or use unaryKernel/parallelFor which do both), and panics
+//     with errorf(ErrShape, "Op", "…") on bad shapes, naming the shapes with
+//     fmtShape. Forward may be called with boxed-free arguments only, so it
+//     can read t.data and t.shape directly.
+//   - VJP[i] maps the output cotangent g (shape of c.Out) to the cotangent of
+//     argument i. It may return any shape that broadcasts to the argument's
+//     shape: the backward pass sums it back with unbroadcast, so binary rules
+//     need not do it themselves. JVP[i] maps the tangent t of argument i
+//     (shape of c.Args[i]) to the output tangent; a result that broadcasts to
+//     c.Out's shape is accepted and broadcast. Both receive c.Args and c.Out
+//     as values of the trace below (possibly boxed by outer
+//     differentiations), so rules MUST be written with ad's own ops (Mul,
+//     Cos, Sum, …), never by reading .data: that is what makes higher-order
+//     derivatives work.
+//   - A nil rule (or a rule slice shorter than the argument list) means the
+//     derivative w.r.t. that argument is zero; a primitive with no rules at
+//     all is non-differentiable (its results are constants: Sign, Floor,
+//     comparisons, ArgMax). Declare those with nonDiff so they are listed
+//     together.
+//   - Variadic primitives (Concatenate, Stack) set VJPAt/JVPAt, which take
+//     the argument index, instead of the slices.
+//   - Rules for linear primitives are themselves linear primitives (the VJP
+//     of BroadcastTo is SumTo and vice versa), so any order works.
+//
+// The Call passed to rules is shared by all rules of one application and
+// must be treated as read-only.
+
+import (
+	"sync/atomic"
+)
+
+// Primitive is one differentiable operation: a forward kernel on plain
+// tensors plus a derivative rule per argument for reverse mode (VJP) and
+// forward mode (JVP). See Apply. Users may declare their own primitives to
+// give a function a custom derivative.
+type Primitive struct {
+	// Name is used in error messages and graphs ("Exp").
+	Name string
+	// Forward computes the result from plain tensors c.Args and c.Params.
+	Forward func(c *Call) *Tensor
+	// VJP[i] is the vector-Jacobian product rule for argument i; nil or
+	// missing means zero.
+	VJP []VJPRule
+	// JVP[i] is the Jacobian-vector product rule for argument i; nil or
+	// missing means zero.
+	JVP []JVPRule
+	// VJPAt and JVPAt, when set, replace VJP and JVP for primitives with a
+	// variable number of arguments. They receive the argument index.
+	VJPAt func(i int, g *Tensor, c *Call) *Tensor
+	JVPAt func(i int, t *Tensor, c *Call) *Tensor
+}
+
+// Call is one application of a primitive, as seen by its rules: the
+// arguments and the result at the level of the trace being differentiated
+// (they may still be boxed by outer differentiations), and the parameters.
+type Call struct {
+	Args   []*Tensor
+	Params any
+	Out    *Tensor
+}
+
+// VJPRule maps the cotangent g of a primitive's output to the cotangent of
+// one argument.
+type VJPRule func(g *Tensor, c *Call) *Tensor
+
+// JVPRule maps the tangent t of one argument to the tangent of the output.
+type JVPRule func(t *Tensor, c *Call) *Tensor
+
+func (p *Primitive) vjp(i int) func(g *Tensor, c *Call) *Tensor {
+	if p.VJPAt != nil {
+		return func(g *Tensor, c *Call) *Tensor { return p.VJPAt(i, g, c) }
+	}
+	if i < len(p.VJP) && p.VJP[i] != nil {
+		return p.VJP[i]
+	}
+	return nil
+}
+
+func (p *Primitive) hasVJP(i int) bool {
+	return p.VJPAt != nil || (i < len(p.VJP) && p.VJP[i] != nil)
+}
+
+func (p *Primitive) jvp(i int) func(t *Tensor, c *Call) *Tensor {
+	if p.JVPAt != nil {
+		return func(t *Tensor, c *Call) *Tensor { return p.JVPAt(i, t, c) }
+	}
+	if i < len(p.JVP) && p.JVP[i] != nil {
+		return p.JVP[i]
+	}
+	return nil
+}
+
+// nonDiff declares a primitive without derivative: its results are
+// constants to every differentiation, which cuts the gradient path.
+func nonDiff(name string, forward func(c *Call) *Tensor) *Primitive {
+	return &Primitive{Name: name, Forward: forward}
+}
+
+// Trace modes.
+const (
+	reverseMode = iota
+	forwardMode
+)
+
+// trace identifies one differentiation. Ids increase, so an inner (later
+// started) differentiation always has a higher id than the outer ones whose
+// boxes it may see.
+type trace struct {
+	id   uint64
+	mode int
+}
+
+var traceCounter atomic.Uint64
+
+func newTrace(mode int) *trace {
+	return &trace{id: traceCounter.Add(1), mode: mode}
+}
+
+// box is what makes a Tensor traced: its value one level down (itself
+// possibly boxed by lower traces), its trace, and either its reverse-mode
+// graph node or its forward-mode tangent.
+type box struct {
+	value   *Tensor
+	tr      *trace
+	node    *node   // reverse mode
+	tangent *Tensor // forward mode; same shape as value
+}
+
+// node is a vertex of a reverse-mode graph: the primitive application that
+// produced a value and the nodes of its traced arguments. A start node (the
+// input of a differentiation) has prim == nil.
+type node struct {
+	prim    *Primitive
+	call    *Call
+	parents []edge
+}
+
+// edge links a node to the node of its argument number arg.
+type edge struct {
+	n   *node
+	arg int
+}
+
+// newBox returns a tensor boxing value at trace tr. The box shares the
+// value's shape and data so accessors see the numbers directly.
+func newBox(value *Tensor, tr *trace, n *node, tangent *Tensor) *Tensor {
+	return &Tensor{shape: value.shape, data: value.data, b: &box{value: value, tr: tr, node: n, tangent: tangent}}
+}
+
+// traceOf returns the trace t is boxed at, or nil for a plain tensor.
+func traceOf(t *Tensor) *trace {
+	if t.b == nil {
+		return nil
+	}
+	return t.b.tr
+}
+
+// unboxAt returns t's value one level below tr when t is boxed at tr, and t
+// itself otherwise.
+func unboxAt(t *Tensor, tr *trace) *Tensor {
+	if t.b != nil && t.b.tr == tr {
+		return t.b.value
+	}
+	return t
+}
+
+// plain returns t with every box removed: the bare numbers.
+func plain(t *Tensor) *Tensor {
+	if t.b == nil {
+		return t
+	}
+	return newRaw(t.shape, t.data)
+}
+
+// Apply applies p to args with the given parameters and returns the result,
+// traced by every differentiation that traces any argument.
+//
+// Apply finds the highest trace among the arguments, unboxes the arguments
+// boxed at it, applies p to those values recursively (so lower traces are
+// handled by the inner call, and plain values by Forward), and boxes the
+// result at that trace: in reverse mode with a graph node that records the
+// call, in forward mode with the sum of the JVP rules' outputs. A trace with
+// no rule for any of its arguments leaves the result unboxed.
+//
+// Apply panics with ErrNil for a nil argument.
+func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
+	var top *trace
+	for i, a := range args {
+		if a == nil {
+			panic(errorf(ErrNil, p.Name, "argument %d is a nil *Tensor", i))
+		}
+		if a.b != nil && (top == nil || a.b.tr.id > top.id) {
+			top = a.b.tr
+		}
+	}
+	if top == nil {
+		out := p.Forward(&Call{Args: args, Params: params})
+		if out.b != nil {
+			out = plain(out)
+		}
+		return out
+	}
+	inner := make([]*Tensor, len(args))
+	for i, a := range args {
+		inner[i] = unboxAt(a, top)
+	}
+	out := p.Apply(params, inner...)
+	c := &Call{Args: inner, Params: params, Out: out}
+	if top.mode == reverseMode {
+		var parents []edge
+		for i, a := range args {
+			if traceOf(a) == top && p.hasVJP(i) {
+				parents = append(parents, edge{n: a.b.node, arg: i})
+			}
+		}
+		if len(parents) == 0 {
+			return out
+		}
+		return newBox(out, top, &node{prim: p, call: c, parents: parents}, nil)
+	}
+	var tan *Tensor
+	for i, a := range args {
+		if traceOf(a) != top {
+			continue
+		}
+		rule := p.jvp(i)
+		if rule == nil {
+			continue
+		}
+		ti := rule(a.b.tangent, c)
+		if tan == nil {
+			tan = ti
+		} else {
+			tan = Add(tan, ti)
+		}
+	}
+	if tan == nil {
+		return out
+	}
+	if !sameShape(tan.shape, out.shape) {
+		tan = broadcastTo(tan, out.shape)
+	}
+	return newBox(out, top, nil, tan)
+}

@@ -1,0 +1,438 @@
+package ad
+
+import (
+	"math"
+)
+
+// Binary elementwise primitives with numpy broadcasting. Operands are given
+// as any: a *Tensor, or a Go number (float64, float32, int, int64, int32),
+// which becomes a constant scalar.
+
+// toTensor converts a binary op's operand, panicking with ErrArgument for an
+// unsupported type and ErrNil for a nil tensor.
+func toTensor(op string, v any) *Tensor {
+	switch x := v.(type) {
+	case *Tensor:
+		return mustTensor(op, x)
+	case float64:
+		return Scalar(x)
+	case int:
+		return Scalar(float64(x))
+	case float32:
+		return Scalar(float64(x))
+	case int64:
+		return Scalar(float64(x))
+	case int32:
+		return Scalar(float64(x))
+	case uint8:
+		return Scalar(float64(x))
+	case nil:
+		panic(errorf(ErrNil, op, "nil operand"))
+	}
+	panic(errorf(ErrArgument, op, "operand of type %T: want *ad.Tensor, float64 or int", v))
+}
+
+func apply2(p *Primitive, a, b any) *Tensor {
+	return p.Apply(nil, toTensor(p.Name, a), toTensor(p.Name, b))
+}
+
+// Add returns a + b elementwise, broadcasting. It panics with ErrShape when
+// the shapes do not broadcast.
+func Add(a, b any) *Tensor { return apply2(primAdd, a, b) }
+
+// Sub returns a − b elementwise, broadcasting.
+func Sub(a, b any) *Tensor { return apply2(primSub, a, b) }
+
+// Mul returns a · b elementwise, broadcasting.
+func Mul(a, b any) *Tensor { return apply2(primMul, a, b) }
+
+// Div returns a / b elementwise, broadcasting.
+func Div(a, b any) *Tensor { return apply2(primDiv, a, b) }
+
+// Pow returns a raised to b elementwise, broadcasting, like math.Pow. The
+// derivative with respect to b uses log(a) and is NaN where a < 0 (and taken
+// as 0 where a = 0).
+func Pow(a, b any) *Tensor { return apply2(primPow, a, b) }
+
+// Maximum returns the elementwise larger of a and b, broadcasting. Where they
+// are equal the gradient is shared equally.
+func Maximum(a, b any) *Tensor { return apply2(primMaximum, a, b) }
+
+// Minimum returns the elementwise smaller of a and b, broadcasting. Where
+// they are equal the gradient is shared equally.
+func Minimum(a, b any) *Tensor { return apply2(primMinimum, a, b) }
+
+// Atan2 returns the elementwise angle atan(y/x) in the quadrant of (x, y),
+// like math.Atan2, broadcasting.
+func Atan2(y, x any) *Tensor { return apply2(primAtan2, y, x) }
+
+// Hypot returns sqrt(a² + b²) elementwise without undue overflow,
+// broadcasting.
+func Hypot(a, b any) *Tensor { return apply2(primHypot, a, b) }
+
+// LogAddExp returns log(exp(a) + exp(b)) elementwise, computed stably,
+// broadcasting.
+func LogAddExp(a, b any) *Tensor { return apply2(primLogAddExp, a, b) }
+
+// Greater returns 1 where a > b and 0 elsewhere, broadcasting. Comparisons
+// have no gradient.
+func Greater(a, b any) *Tensor { return apply2(primGreater, a, b) }
+
+// GreaterEqual returns 1 where a ≥ b and 0 elsewhere, broadcasting.
+func GreaterEqual(a, b any) *Tensor { return apply2(primGreaterEqual, a, b) }
+
+// Less returns 1 where a < b and 0 elsewhere, broadcasting.
+func Less(a, b any) *Tensor { return apply2(primLess, a, b) }
+
+// LessEqual returns 1 where a ≤ b and 0 elsewhere, broadcasting.
+func LessEqual(a, b any) *Tensor { return apply2(primLessEqual, a, b) }
+
+// Equal returns 1 where a = b and 0 elsewhere, broadcasting.
+func Equal(a, b any) *Tensor { return apply2(primEqual, a, b) }
+
+// NotEqual returns 1 where a ≠ b and 0 elsewhere, broadcasting.
+func NotEqual(a, b any) *Tensor { return apply2(primNotEqual, a, b) }
+
+// Where returns a where cond is non-zero and b elsewhere, broadcasting all
+// three. cond gets no gradient.
+func Where(cond, a, b any) *Tensor {
+	return primWhere.Apply(nil, toTensor("Where", cond), toTensor("Where", a), toTensor("Where", b))
+}
+
+// Clip returns x limited to [lo, hi] elementwise. The gradient is passed
+// where the result differs from both limits, like autograd. It panics with
+// ErrArgument when lo > hi.
+func Clip(x *Tensor, lo, hi float64) *Tensor {
+	mustTensor("Clip", x)
+	if lo > hi {
+		panic(errorf(ErrArgument, "Clip", "lower limit %g above upper limit %g", lo, hi))
+	}
+	return primClip.Apply([2]float64{lo, hi}, x)
+}
+
+func addLoop(dst, a, b []float64, sa, sb int) {
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:len(dst)], b[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] + b[i]
+		}
+	case sa == 0 && sb == 1:
+		x, b := a[0], b[:len(dst)]
+		for i := range dst {
+			dst[i] = x + b[i]
+		}
+	case sa == 1 && sb == 0:
+		y, a := b[0], a[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] + y
+		}
+	default:
+		funcLoop(func(x, y float64) float64 { return x + y })(dst, a, b, sa, sb)
+	}
+}
+
+func subLoop(dst, a, b []float64, sa, sb int) {
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:len(dst)], b[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] - b[i]
+		}
+	case sa == 0 && sb == 1:
+		x, b := a[0], b[:len(dst)]
+		for i := range dst {
+			dst[i] = x - b[i]
+		}
+	case sa == 1 && sb == 0:
+		y, a := b[0], a[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] - y
+		}
+	default:
+		funcLoop(func(x, y float64) float64 { return x - y })(dst, a, b, sa, sb)
+	}
+}
+
+func mulLoop(dst, a, b []float64, sa, sb int) {
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:len(dst)], b[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] * b[i]
+		}
+	case sa == 0 && sb == 1:
+		x, b := a[0], b[:len(dst)]
+		for i := range dst {
+			dst[i] = x * b[i]
+		}
+	case sa == 1 && sb == 0:
+		y, a := b[0], a[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] * y
+		}
+	default:
+		funcLoop(func(x, y float64) float64 { return x * y })(dst, a, b, sa, sb)
+	}
+}
+
+func divLoop(dst, a, b []float64, sa, sb int) {
+	switch {
+	case sa == 1 && sb == 1:
+		a, b = a[:len(dst)], b[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] / b[i]
+		}
+	case sa == 0 && sb == 1:
+		x, b := a[0], b[:len(dst)]
+		for i := range dst {
+			dst[i] = x / b[i]
+		}
+	case sa == 1 && sb == 0:
+		y, a := b[0], a[:len(dst)]
+		for i := range dst {
+			dst[i] = a[i] / y
+		}
+	default:
+		funcLoop(func(x, y float64) float64 { return x / y })(dst, a, b, sa, sb)
+	}
+}
+
+func logAddExp(x, y float64) float64 {
+	if x == y { // also handles equal infinities
+		return x + math.Ln2
+	}
+	m := math.Max(x, y)
+	if math.IsInf(m, 0) || math.IsNaN(m) {
+		return m
+	}
+	return m + math.Log1p(math.Exp(-math.Abs(x-y)))
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// shareEq returns the share of the gradient of a Maximum or Minimum that goes
+// to argument x: 1 where x alone attains the result, 1/2 at ties, 0 elsewhere
+// (autograd's balanced_eq).
+func shareEq(x, other, out *Tensor) *Tensor {
+	ex := Equal(x, out)
+	return Div(ex, Add(ex, Equal(other, out)))
+}
+
+// Primitives of this file, assigned in init (their rules call the ops that
+// wrap them, which Go would reject as an initialization cycle).
+var (
+	primAdd       *Primitive
+	primSub       *Primitive
+	primMul       *Primitive
+	primDiv       *Primitive
+	primPow       *Primitive
+	primMaximum   *Primitive
+	primMinimum   *Primitive
+	primAtan2     *Primitive
+	primHypot     *Primitive
+	primLogAddExp *Primitive
+	primWhere     *Primitive
+	primClip      *Primitive
+)
+
+func init() {
+	primAdd = &Primitive{
+		Name:    "Add",
+		Forward: binaryKernel("Add", addLoop),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return g },
+			func(g *Tensor, c *Call) *Tensor { return g },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return t },
+			func(t *Tensor, c *Call) *Tensor { return t },
+		},
+	}
+	primSub = &Primitive{
+		Name:    "Sub",
+		Forward: binaryKernel("Sub", subLoop),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return g },
+			func(g *Tensor, c *Call) *Tensor { return Neg(g) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return t },
+			func(t *Tensor, c *Call) *Tensor { return Neg(t) },
+		},
+	}
+	primMul = &Primitive{
+		Name:    "Mul",
+		Forward: binaryKernel("Mul", mulLoop),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Args[1]) },
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Args[0]) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, c.Args[1]) },
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, c.Args[0]) },
+		},
+	}
+	primDiv = &Primitive{
+		Name:    "Div",
+		Forward: binaryKernel("Div", divLoop),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[1]) },
+			func(g *Tensor, c *Call) *Tensor { return Neg(Div(Mul(g, c.Out), c.Args[1])) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Div(t, c.Args[1]) },
+			func(t *Tensor, c *Call) *Tensor { return Neg(Div(Mul(t, c.Out), c.Args[1])) },
+		},
+	}
+	primPow = &Primitive{
+		Name:    "Pow",
+		Forward: binaryKernel("Pow", funcLoop(math.Pow)),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, powDA(c)) },
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, powDB(c)) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, powDA(c)) },
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, powDB(c)) },
+		},
+	}
+	primMaximum = &Primitive{
+		Name:    "Maximum",
+		Forward: binaryKernel("Maximum", funcLoop(maxNaN)),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, shareEq(c.Args[0], c.Args[1], c.Out)) },
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, shareEq(c.Args[1], c.Args[0], c.Out)) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, shareEq(c.Args[0], c.Args[1], c.Out)) },
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, shareEq(c.Args[1], c.Args[0], c.Out)) },
+		},
+	}
+	primMinimum = &Primitive{
+		Name:    "Minimum",
+		Forward: binaryKernel("Minimum", funcLoop(minNaN)),
+		VJP:     primMaximum.VJP,
+		JVP:     primMaximum.JVP,
+	}
+	primAtan2 = &Primitive{
+		Name:    "Atan2",
+		Forward: binaryKernel("Atan2", funcLoop(math.Atan2)),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Div(Mul(g, c.Args[1]), sumSquares(c)) },
+			func(g *Tensor, c *Call) *Tensor { return Neg(Div(Mul(g, c.Args[0]), sumSquares(c))) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Div(Mul(t, c.Args[1]), sumSquares(c)) },
+			func(t *Tensor, c *Call) *Tensor { return Neg(Div(Mul(t, c.Args[0]), sumSquares(c))) },
+		},
+	}
+	primHypot = &Primitive{
+		Name:    "Hypot",
+		Forward: binaryKernel("Hypot", funcLoop(math.Hypot)),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, Div(c.Args[0], c.Out)) },
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, Div(c.Args[1], c.Out)) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, Div(c.Args[0], c.Out)) },
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, Div(c.Args[1], c.Out)) },
+		},
+	}
+	primLogAddExp = &Primitive{
+		Name:    "LogAddExp",
+		Forward: binaryKernel("LogAddExp", funcLoop(logAddExp)),
+		VJP: []VJPRule{
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, Exp(Sub(c.Args[0], c.Out))) },
+			func(g *Tensor, c *Call) *Tensor { return Mul(g, Exp(Sub(c.Args[1], c.Out))) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, Exp(Sub(c.Args[0], c.Out))) },
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, Exp(Sub(c.Args[1], c.Out))) },
+		},
+	}
+	primWhere = &Primitive{
+		Name:    "Where",
+		Forward: whereForward,
+		VJP: []VJPRule{
+			nil,
+			func(g *Tensor, c *Call) *Tensor { return Where(c.Args[0], g, 0.0) },
+			func(g *Tensor, c *Call) *Tensor { return Where(c.Args[0], 0.0, g) },
+		},
+		JVP: []JVPRule{
+			nil,
+			func(t *Tensor, c *Call) *Tensor { return Where(c.Args[0], t, 0.0) },
+			func(t *Tensor, c *Call) *Tensor { return Where(c.Args[0], 0.0, t) },
+		},
+	}
+	primClip = &Primitive{
+		Name: "Clip",
+		Forward: func(c *Call) *Tensor {
+			lim := c.Params.([2]float64)
+			return unaryKernel("Clip", func(dst, x []float64) {
+				for i, v := range x {
+					dst[i] = math.Min(math.Max(v, lim[0]), lim[1])
+				}
+			})(c)
+		},
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, clipMask(c)) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Mul(t, clipMask(c)) }},
+	}
+}
+
+// powDA is ∂(a^b)/∂a = b·a^(b−1).
+func powDA(c *Call) *Tensor { return Mul(c.Args[1], Pow(c.Args[0], Sub(c.Args[1], 1))) }
+
+// powDB is ∂(a^b)/∂b = log(a)·a^b, with log(0) taken as 0 (autograd's
+// replace_zero), so that 0^b has a finite derivative in b.
+func powDB(c *Call) *Tensor {
+	a := c.Args[0]
+	return Mul(Log(Where(Equal(a, 0.0), 1.0, a)), c.Out)
+}
+
+func sumSquares(c *Call) *Tensor {
+	return Add(Square(c.Args[0]), Square(c.Args[1]))
+}
+
+func clipMask(c *Call) *Tensor {
+	lim := c.Params.([2]float64)
+	return Mul(NotEqual(c.Out, lim[0]), NotEqual(c.Out, lim[1]))
+}
+
+// maxNaN and minNaN propagate NaN like numpy.maximum and numpy.minimum.
+func maxNaN(x, y float64) float64 {
+	if x != x || x >= y {
+		return x
+	}
+	return y
+}
+
+func minNaN(x, y float64) float64 {
+	if x != x || x <= y {
+		return x
+	}
+	return y
+}
+
+func whereForward(c *Call) *Tensor {
+	cond, a, b := c.Args[0], c.Args[1], c.Args[2]
+	out := broadcastShapes("Where", cond.shape, a.shape, b.shape)
+	dst := alloc("Where", shapeSize("Where", out))
+	sc, sa, sb := broadcastStrides(cond.shape, out), broadcastStrides(a.shape, out), broadcastStrides(b.shape, out)
+	lc, la, lb := lastStride(sc), lastStride(sa), lastStride(sb)
+	forEachRow("Where", out, [][]int{sc, sa, sb}, func(o int, offs []int, n int) {
+		for i := 0; i < n; i++ {
+			if cond.data[offs[0]+i*lc] != 0 {
+				dst[o+i] = a.data[offs[1]+i*la]
+			} else {
+				dst[o+i] = b.data[offs[2]+i*lb]
+			}
+		}
+	})
+	return newRaw(out, dst)
+}

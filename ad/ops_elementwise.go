@@ -1,0 +1,251 @@
+package ad
+
+import "math"
+
+// Unary elementwise primitives. Most are declared by their kernel and their
+// derivative f'(x) written with ad's ops; the VJP is g·f'(x) and the JVP is
+// t·f'(x).
+
+// smooth declares a unary primitive whose VJP and JVP multiply by deriv(c).
+func smooth(name string, k func(dst, x []float64), deriv func(c *Call) *Tensor) *Primitive {
+	return &Primitive{
+		Name:    name,
+		Forward: unaryKernel(name, k),
+		VJP:     []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, deriv(c)) }},
+		JVP:     []JVPRule{func(t *Tensor, c *Call) *Tensor { return Mul(t, deriv(c)) }},
+	}
+}
+
+func apply1(p *Primitive, x *Tensor) *Tensor { return p.Apply(nil, mustTensor(p.Name, x)) }
+
+// Neg returns −x elementwise.
+func Neg(x *Tensor) *Tensor { return apply1(primNeg, x) }
+
+// Exp returns eˣ elementwise.
+func Exp(x *Tensor) *Tensor { return apply1(primExp, x) }
+
+// Log returns the natural logarithm elementwise (NaN for x < 0, −Inf at 0).
+func Log(x *Tensor) *Tensor { return apply1(primLog, x) }
+
+// Log1p returns log(1 + x) elementwise, accurate for small x.
+func Log1p(x *Tensor) *Tensor { return apply1(primLog1p, x) }
+
+// Expm1 returns eˣ − 1 elementwise, accurate for small x.
+func Expm1(x *Tensor) *Tensor { return apply1(primExpm1, x) }
+
+// Sqrt returns the square root elementwise.
+func Sqrt(x *Tensor) *Tensor { return apply1(primSqrt, x) }
+
+// Square returns x² elementwise.
+func Square(x *Tensor) *Tensor { return apply1(primSquare, x) }
+
+// Abs returns |x| elementwise; its derivative at 0 is taken as 0.
+func Abs(x *Tensor) *Tensor { return apply1(primAbs, x) }
+
+// Sin returns the sine elementwise.
+func Sin(x *Tensor) *Tensor { return apply1(primSin, x) }
+
+// Cos returns the cosine elementwise.
+func Cos(x *Tensor) *Tensor { return apply1(primCos, x) }
+
+// Tan returns the tangent elementwise.
+func Tan(x *Tensor) *Tensor { return apply1(primTan, x) }
+
+// Asin returns the arcsine elementwise.
+func Asin(x *Tensor) *Tensor { return apply1(primAsin, x) }
+
+// Acos returns the arccosine elementwise.
+func Acos(x *Tensor) *Tensor { return apply1(primAcos, x) }
+
+// Atan returns the arctangent elementwise.
+func Atan(x *Tensor) *Tensor { return apply1(primAtan, x) }
+
+// Sinh returns the hyperbolic sine elementwise.
+func Sinh(x *Tensor) *Tensor { return apply1(primSinh, x) }
+
+// Cosh returns the hyperbolic cosine elementwise.
+func Cosh(x *Tensor) *Tensor { return apply1(primCosh, x) }
+
+// Tanh returns the hyperbolic tangent elementwise.
+func Tanh(x *Tensor) *Tensor { return apply1(primTanh, x) }
+
+// Sigmoid returns the logistic function 1/(1 + e⁻ˣ) elementwise.
+func Sigmoid(x *Tensor) *Tensor { return apply1(primSigmoid, x) }
+
+// Softplus returns log(1 + eˣ) elementwise, computed stably.
+func Softplus(x *Tensor) *Tensor { return apply1(primSoftplus, x) }
+
+// Relu returns max(x, 0) elementwise; its derivative at 0 is taken as 0.
+func Relu(x *Tensor) *Tensor { return apply1(primRelu, x) }
+
+func sigmoid(v float64) float64 {
+	if v >= 0 {
+		return 1 / (1 + math.Exp(-v))
+	}
+	e := math.Exp(v)
+	return e / (1 + e)
+}
+
+func softplus(v float64) float64 {
+	if v > 0 {
+		return v + math.Log1p(math.Exp(-v))
+	}
+	return math.Log1p(math.Exp(v))
+}
+
+// oneMinusSquare returns 1 − y².
+func oneMinusSquare(y *Tensor) *Tensor { return Sub(1.0, Square(y)) }
+
+// Primitives of this file, assigned in init (their rules call the ops that
+// wrap them, which Go would reject as an initialization cycle).
+var (
+	primNeg      *Primitive
+	primExp      *Primitive
+	primLog      *Primitive
+	primLog1p    *Primitive
+	primExpm1    *Primitive
+	primSqrt     *Primitive
+	primSquare   *Primitive
+	primAbs      *Primitive
+	primSin      *Primitive
+	primCos      *Primitive
+	primTan      *Primitive
+	primAsin     *Primitive
+	primAcos     *Primitive
+	primAtan     *Primitive
+	primSinh     *Primitive
+	primCosh     *Primitive
+	primTanh     *Primitive
+	primSigmoid  *Primitive
+	primSoftplus *Primitive
+	primRelu     *Primitive
+)
+
+func init() {
+	primNeg = &Primitive{
+		Name: "Neg",
+		Forward: unaryKernel("Neg", func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = -v
+			}
+		}),
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Neg(g) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Neg(t) }},
+	}
+	primExp = smooth("Exp", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Exp(v)
+		}
+	}, func(c *Call) *Tensor { return c.Out })
+	primLog = &Primitive{
+		Name: "Log",
+		Forward: unaryKernel("Log", func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Log(v)
+			}
+		}),
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[0]) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(t, c.Args[0]) }},
+	}
+	primLog1p = &Primitive{
+		Name: "Log1p",
+		Forward: unaryKernel("Log1p", func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Log1p(v)
+			}
+		}),
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(g, Add(c.Args[0], 1.0)) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(t, Add(c.Args[0], 1.0)) }},
+	}
+	primExpm1 = smooth("Expm1", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Expm1(v)
+		}
+	}, func(c *Call) *Tensor { return Add(c.Out, 1.0) })
+	primSqrt = &Primitive{
+		Name: "Sqrt",
+		Forward: unaryKernel("Sqrt", func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Sqrt(v)
+			}
+		}),
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(Mul(g, 0.5), c.Out) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(Mul(t, 0.5), c.Out) }},
+	}
+	primSquare = smooth("Square", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = v * v
+		}
+	}, func(c *Call) *Tensor { return Mul(c.Args[0], 2.0) })
+	primAbs = smooth("Abs", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Abs(v)
+		}
+	}, func(c *Call) *Tensor { return Sign(c.Args[0]) })
+	primSin = smooth("Sin", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Sin(v)
+		}
+	}, func(c *Call) *Tensor { return Cos(c.Args[0]) })
+	primCos = smooth("Cos", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Cos(v)
+		}
+	}, func(c *Call) *Tensor { return Neg(Sin(c.Args[0])) })
+	primTan = smooth("Tan", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Tan(v)
+		}
+	}, func(c *Call) *Tensor { return Add(Square(c.Out), 1.0) })
+	primAsin = smooth("Asin", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Asin(v)
+		}
+	}, func(c *Call) *Tensor { return Div(1.0, Sqrt(oneMinusSquare(c.Args[0]))) })
+	primAcos = smooth("Acos", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Acos(v)
+		}
+	}, func(c *Call) *Tensor { return Div(-1.0, Sqrt(oneMinusSquare(c.Args[0]))) })
+	primAtan = smooth("Atan", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Atan(v)
+		}
+	}, func(c *Call) *Tensor { return Div(1.0, Add(Square(c.Args[0]), 1.0)) })
+	primSinh = smooth("Sinh", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Sinh(v)
+		}
+	}, func(c *Call) *Tensor { return Cosh(c.Args[0]) })
+	primCosh = smooth("Cosh", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Cosh(v)
+		}
+	}, func(c *Call) *Tensor { return Sinh(c.Args[0]) })
+	primTanh = smooth("Tanh", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = math.Tanh(v)
+		}
+	}, func(c *Call) *Tensor { return oneMinusSquare(c.Out) })
+	primSigmoid = smooth("Sigmoid", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = sigmoid(v)
+		}
+	}, func(c *Call) *Tensor { return Mul(c.Out, Sub(1.0, c.Out)) })
+	primSoftplus = smooth("Softplus", func(dst, x []float64) {
+		for i, v := range x {
+			dst[i] = softplus(v)
+		}
+	}, func(c *Call) *Tensor { return Sigmoid(c.Args[0]) })
+	primRelu = smooth("Relu", func(dst, x []float64) {
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = v
+			} else if v != v {
+				dst[i] = v
+			} else {
+				dst[i] = 0
+			}
+		}
+	}, func(c *Call) *Tensor { return Greater(c.Args[0], 0.0) })
+}
