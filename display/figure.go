@@ -46,7 +46,8 @@ type Figure struct {
 	width, height int
 	series        []func(color.Color) // recolours series i
 	legend        []legendEntry
-	legendPos     string // "top-right", …, "none"
+	legendPos     string         // "top-right", …, "none"
+	data          []plot.Plotter // series added by the helpers, in order
 }
 
 // legendEntry is one line of the figure's own legend, drawn over the data

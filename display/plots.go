@@ -187,6 +187,7 @@ func (f *Figure) addLine(xs, ys []float64, label string) {
 	l.Color = okabeIto[len(f.series)%len(okabeIto)]
 	l.Width = lineWidth
 	f.plot.Add(l)
+	f.data = append(f.data, l)
 	if label != "" {
 		f.legend = append(f.legend, legendEntry{label, l})
 	}
@@ -206,6 +207,7 @@ func (f *Figure) addScatter(xs, ys []float64, label string) {
 	c := okabeIto[len(f.series)%len(okabeIto)]
 	s.GlyphStyle = draw.GlyphStyle{Color: withAlpha(c, 0xC0), Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 	f.plot.Add(s)
+	f.data = append(f.data, s)
 	if label != "" {
 		f.legend = append(f.legend, legendEntry{label, s})
 	}

@@ -1,0 +1,398 @@
+package display
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/gograd/gograd/ad"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// DerivativePoints is the number of points at which Derivatives evaluates
+// the function and its derivatives.
+const DerivativePoints = 400
+
+// Derivatives plots f and its first k derivatives over [lo, hi], the
+// derivatives computed by nesting ad.ElementwiseGrad, so f must act
+// elementwise (as ad.Tanh does):
+//
+//	display.Derivatives(ad.Tanh, -7, 7, 6)
+//
+// Curves are labelled f, f′, f″, f‴, f (4th), … (with f replaced by the name
+// of an ad function such as tanh). It panics with an *Error if f is nil,
+// lo ≥ hi or k is not in 0..12; errors raised by f propagate.
+func Derivatives(f func(*ad.Tensor) *ad.Tensor, lo, hi float64, k int) *Figure {
+	const fn = "Derivatives"
+	switch {
+	case f == nil:
+		panic(errorf(fn, "function is nil"))
+	case !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0):
+		panic(errorf(fn, "range [%g, %g] is empty or not finite: need lo < hi", lo, hi))
+	case k < 0 || k > 12:
+		panic(errorf(fn, "order k = %d out of range 0..12", k))
+	}
+	name := funcName(f)
+	x := ad.Linspace(lo, hi, DerivativePoints)
+	ys := make([]*ad.Tensor, k+1)
+	labels := make([]string, k+1)
+	g := f
+	for i := 0; i <= k; i++ {
+		if i > 0 {
+			g = ad.ElementwiseGrad(g)
+		}
+		ys[i] = g(x)
+		if ys[i] == nil || ys[i].Size() != DerivativePoints {
+			panic(errorf(fn, "derivative %d of %s is not elementwise: got %v values for %d inputs",
+				i, name, sizeOf(ys[i]), DerivativePoints))
+		}
+		ys[i] = ad.New(ys[i].Data()) // flatten any shape to 1-d
+		labels[i] = name + primes(i)
+	}
+	fig := Curves(x, ys, labels).XLabel("x").YLabel("")
+	switch k {
+	case 0:
+		fig.Title(name)
+	case 1:
+		fig.Title(fmt.Sprintf("%s and its derivative", name))
+	default:
+		fig.Title(fmt.Sprintf("%s and its first %d derivatives", name, k))
+	}
+	return fig
+}
+
+func sizeOf(t *ad.Tensor) int {
+	if t == nil {
+		return 0
+	}
+	return t.Size()
+}
+
+// primes returns the derivative mark of order k: ′, ″, ‴, then " (4th)"
+// and so on (the figure font has no superscript parentheses).
+func primes(k int) string {
+	switch k {
+	case 0:
+		return ""
+	case 1:
+		return "′"
+	case 2:
+		return "″"
+	case 3:
+		return "‴"
+	}
+	return fmt.Sprintf(" (%s)", ordinal(k))
+}
+
+// ordinal returns 4th, 11th, 12th, 21st, ….
+func ordinal(k int) string {
+	suffix := "th"
+	if k%100 < 11 || k%100 > 13 {
+		switch k % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return fmt.Sprintf("%d%s", k, suffix)
+}
+
+// funcName names f for labels: the lower-cased name of a function of
+// package ad (ad.Tanh → "tanh"), else "f".
+func funcName(f func(*ad.Tensor) *ad.Tensor) string {
+	rf := runtime.FuncForPC(reflect.ValueOf(f).Pointer())
+	if rf == nil {
+		return "f"
+	}
+	const prefix = "github.com/gograd/gograd/ad."
+	name, ok := strings.CutPrefix(rf.Name(), prefix)
+	if !ok || strings.ContainsAny(name, ".()*") || name == "" {
+		return "f"
+	}
+	return strings.ToLower(name)
+}
+
+// SurfaceOptions tunes Surface. Zero values choose the defaults.
+type SurfaceOptions struct {
+	// Resolution is the number of grid points per side at which f is
+	// evaluated (default 80, at most 400).
+	Resolution int
+	// Levels is the number of contour levels (default 10), placed at
+	// quantiles of f over the grid so that steep and flat regions both
+	// get lines. A negative Levels draws no contour lines.
+	Levels int
+	// Arrows is the number of −∇f arrows per side (default 15). A
+	// negative Arrows draws none.
+	Arrows int
+	// Fill draws f as a heat map under the contour lines.
+	Fill bool
+}
+
+// Contour draws the level sets of f over [xmin, xmax] × [ymin, ymax] with
+// arrows of −∇f (the direction of steepest descent, computed with
+// ad.Grad), unit length so that direction reads at a glance. f maps a
+// 2-vector to a scalar. Add an optimisation path with Figure.Path. See
+// Surface for errors.
+func Contour(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64) *Figure {
+	return Surface(f, xmin, xmax, ymin, ymax, SurfaceOptions{})
+}
+
+// Heatmap is Contour over a heat map of f (dark blue low, yellow high).
+func Heatmap(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64) *Figure {
+	return Surface(f, xmin, xmax, ymin, ymax, SurfaceOptions{Fill: true})
+}
+
+// Surface draws the 2-d function f (a 2-vector to a scalar) over
+// [xmin, xmax] × [ymin, ymax] as opts says: contour lines, an optional
+// heat map and −∇f arrows. It panics with an *Error if f is nil, a range
+// is empty or not finite, opts.Resolution is over 400, or f does not
+// return a single value; errors raised by f or its gradient propagate.
+func Surface(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, opts SurfaceOptions) *Figure {
+	const fn = "Surface"
+	if f == nil {
+		panic(errorf(fn, "function is nil"))
+	}
+	for _, r := range [][2]float64{{xmin, xmax}, {ymin, ymax}} {
+		if !(r[0] < r[1]) || math.IsInf(r[0], 0) || math.IsInf(r[1], 0) {
+			panic(errorf(fn, "range [%g, %g] is empty or not finite: need min < max", r[0], r[1]))
+		}
+	}
+	res := opts.Resolution
+	switch {
+	case res == 0:
+		res = 80
+	case res < 2 || res > 400:
+		panic(errorf(fn, "resolution %d out of range 2..400", res))
+	}
+	value := func(x, y float64) float64 {
+		v := f(ad.New([]float64{x, y}, 2))
+		if v == nil || v.Size() != 1 {
+			panic(errorf(fn, "f must return a single value, got %v values at (%g, %g)", sizeOf(v), x, y))
+		}
+		return v.Item()
+	}
+	g := newGrid(xmin, xmax, ymin, ymax, res, res)
+	for r := range res {
+		for c := range res {
+			g.z[r*res+c] = value(g.X(c), g.Y(r))
+		}
+	}
+	p := newPlot("", "x", "y")
+	fig := NewFigure(p)
+	lo, hi := g.Min(), g.Max()
+	if opts.Fill && lo < hi {
+		h := plotter.NewHeatMap(g, viridis(256, 1))
+		h.Rasterized = false
+		p.Add(h)
+	}
+	if opts.Levels >= 0 && lo < hi {
+		n := opts.Levels
+		if n == 0 {
+			n = 10
+		}
+		levels := g.quantileLevels(n)
+		c := plotter.NewContour(g, levels, viridis(256, 0.85))
+		c.LineStyles = []draw.LineStyle{{Width: vg.Points(1.3)}}
+		if opts.Fill {
+			c.Palette = nil
+			c.LineStyles[0].Color = color.NRGBA{0xFF, 0xFF, 0xFF, 0xB0}
+			c.LineStyles[0].Width = vg.Points(0.9)
+		}
+		p.Add(c)
+	}
+	if opts.Arrows >= 0 {
+		n := opts.Arrows
+		if n == 0 {
+			n = 15
+		}
+		if n > 100 {
+			n = 100
+		}
+		if n >= 2 {
+			p.Add(gradientField(f, xmin, xmax, ymin, ymax, n, opts.Fill))
+		}
+	}
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+	return fig
+}
+
+// gradientField evaluates −∇f on an n×n grid inset half a cell from the
+// edges.
+func gradientField(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, n int, light bool) *arrows {
+	grad := ad.Grad(f)
+	dx, dy := (xmax-xmin)/float64(n), (ymax-ymin)/float64(n)
+	a := &arrows{color: color.NRGBA{0x30, 0x30, 0x30, 0xB0}, cellW: dx, cellH: dy}
+	if light {
+		a.color = color.NRGBA{0xFF, 0xFF, 0xFF, 0xD0}
+	}
+	for r := range n {
+		for c := range n {
+			x, y := xmin+dx/2+float64(c)*dx, ymin+dy/2+float64(r)*dy
+			gr := grad(ad.New([]float64{x, y}, 2)).Data()
+			if len(gr) != 2 {
+				panic(errorf("Surface", "gradient of f has %d values, want 2", len(gr)))
+			}
+			a.at = append(a.at, plotter.XY{X: x, Y: y})
+			a.dir = append(a.dir, plotter.XY{X: -gr[0], Y: -gr[1]})
+		}
+	}
+	return a
+}
+
+// arrows draws equal-length arrows pointing along dir at each point of
+// at, directions taken in canvas space so they are right whatever the
+// aspect ratio. It implements plot.Plotter and plot.DataRanger.
+type arrows struct {
+	at, dir      []plotter.XY
+	cellW, cellH float64 // data size of one cell, for the arrow length
+	color        color.Color
+}
+
+// Plot implements plot.Plotter.
+func (a *arrows) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	if len(a.at) == 0 {
+		return
+	}
+	p0 := a.at[0]
+	// Canvas length per data unit on each axis (linear axes).
+	sx := float64(trX(p0.X+a.cellW)-trX(p0.X)) / a.cellW
+	sy := float64(trY(p0.Y+a.cellH)-trY(p0.Y)) / a.cellH
+	length := 0.42 * math.Min(a.cellW*sx, a.cellH*sy)
+	c.SetColor(a.color)
+	c.SetLineStyle(draw.LineStyle{Color: a.color, Width: vg.Points(0.9)})
+	for i, p := range a.at {
+		u, v := a.dir[i].X*sx, a.dir[i].Y*sy
+		l := math.Hypot(u, v)
+		if l == 0 || math.IsNaN(l) || math.IsInf(l, 0) {
+			continue
+		}
+		u, v = u/l, v/l
+		cx, cy := float64(trX(p.X)), float64(trY(p.Y))
+		tail := vg.Point{X: vg.Length(cx - u*length/2), Y: vg.Length(cy - v*length/2)}
+		tip := vg.Point{X: vg.Length(cx + u*length/2), Y: vg.Length(cy + v*length/2)}
+		if !c.Contains(tail) || !c.Contains(tip) {
+			continue
+		}
+		head, half := 0.38*length, 0.2*length
+		base := vg.Point{X: tip.X - vg.Length(u*head), Y: tip.Y - vg.Length(v*head)}
+		var shaft vg.Path
+		shaft.Move(tail)
+		shaft.Line(base)
+		c.Stroke(shaft)
+		var tri vg.Path
+		tri.Move(tip)
+		tri.Line(vg.Point{X: base.X - vg.Length(v*half), Y: base.Y + vg.Length(u*half)})
+		tri.Line(vg.Point{X: base.X + vg.Length(v*half), Y: base.Y - vg.Length(u*half)})
+		tri.Close()
+		c.Fill(tri)
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (a *arrows) DataRange() (xmin, xmax, ymin, ymax float64) {
+	xys := make(plotter.XYs, len(a.at))
+	copy(xys, a.at)
+	return plotter.XYRange(xys)
+}
+
+// grid is a regular grid of f values (plotter.GridXYZ). Row r is y.
+type grid struct {
+	c, r           int
+	x0, y0, dx, dy float64
+	z              []float64
+}
+
+func newGrid(xmin, xmax, ymin, ymax float64, cols, rows int) *grid {
+	return &grid{c: cols, r: rows, x0: xmin, y0: ymin,
+		dx: (xmax - xmin) / float64(cols-1), dy: (ymax - ymin) / float64(rows-1),
+		z: make([]float64, cols*rows)}
+}
+
+func (g *grid) Dims() (c, r int)   { return g.c, g.r }
+func (g *grid) Z(c, r int) float64 { return g.z[r*g.c+c] }
+func (g *grid) X(c int) float64    { return g.x0 + float64(c)*g.dx }
+func (g *grid) Y(r int) float64    { return g.y0 + float64(r)*g.dy }
+
+// Min returns the least finite value (gonum uses it for the colour range).
+func (g *grid) Min() float64 {
+	m := math.Inf(1)
+	for _, v := range g.z {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			m = math.Min(m, v)
+		}
+	}
+	return m
+}
+
+// Max returns the greatest finite value.
+func (g *grid) Max() float64 {
+	m := math.Inf(-1)
+	for _, v := range g.z {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			m = math.Max(m, v)
+		}
+	}
+	return m
+}
+
+// quantileLevels returns n distinct contour levels at evenly spaced
+// quantiles strictly inside (0, 1) of the finite grid values.
+func (g *grid) quantileLevels(n int) []float64 {
+	vals := make([]float64, 0, len(g.z))
+	for _, v := range g.z {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			vals = append(vals, v)
+		}
+	}
+	sort.Float64s(vals)
+	var levels []float64
+	for i := 1; i <= n; i++ {
+		q := float64(i) / float64(n+1)
+		v := vals[int(q*float64(len(vals)-1))]
+		if len(levels) == 0 || v > levels[len(levels)-1] {
+			levels = append(levels, v)
+		}
+	}
+	return levels
+}
+
+// viridisKeys are ten colours of matplotlib's viridis colour map, which
+// is perceptually uniform and readable in grey and by colour-blind
+// readers.
+var viridisKeys = []color.RGBA{
+	{0x44, 0x01, 0x54, 0xFF}, {0x48, 0x28, 0x78, 0xFF}, {0x3E, 0x4A, 0x89, 0xFF}, {0x31, 0x68, 0x8E, 0xFF},
+	{0x26, 0x82, 0x8E, 0xFF}, {0x1F, 0x9E, 0x89, 0xFF}, {0x35, 0xB7, 0x79, 0xFF}, {0x6D, 0xCD, 0x59, 0xFF},
+	{0xB4, 0xDE, 0x2C, 0xFF}, {0xFD, 0xE7, 0x25, 0xFF},
+}
+
+// viridisPalette is a palette.Palette.
+type viridisPalette []color.Color
+
+func (p viridisPalette) Colors() []color.Color { return p }
+
+// viridis returns n colours interpolated along viridis from its start to
+// the fraction end of its length (end < 1 drops the palest yellows, for
+// lines on white).
+func viridis(n int, end float64) viridisPalette {
+	p := make(viridisPalette, n)
+	for i := range p {
+		t := end * float64(i) / float64(n-1) * float64(len(viridisKeys)-1)
+		k := min(int(t), len(viridisKeys)-2)
+		f := t - float64(k)
+		a, b := viridisKeys[k], viridisKeys[k+1]
+		mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*(1-f) + float64(y)*f)) }
+		p[i] = color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 0xFF}
+	}
+	return p
+}
