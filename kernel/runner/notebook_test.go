@@ -165,3 +165,38 @@ func TestSplitLines(t *testing.T) {
 		}
 	}
 }
+
+func TestReadMarkdown(t *testing.T) {
+	t.Parallel()
+	src := "# Title\n\nIntro with `code`.\n\n```go\nx := 1\n\nx\n```\n\n```text\nnot code\n```\n<!-- cell -->\nSecond.\n\n```go\nfmt.Println(x)\n```\n"
+	nb, err := ReadMarkdown(strings.NewReader(src), "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type cell struct{ id, typ, src string }
+	want := []cell{
+		{"t-1", MarkdownCell, "# Title\n\nIntro with `code`."},
+		{"t-2", CodeCell, "x := 1\n\nx"},
+		{"t-3", MarkdownCell, "```text\nnot code\n```"},
+		{"t-4", MarkdownCell, "Second."},
+		{"t-5", CodeCell, "fmt.Println(x)"},
+	}
+	if len(nb.Cells) != len(want) {
+		for _, c := range nb.Cells {
+			t.Logf("%s %s %q", c.ID, c.Type, c.Source)
+		}
+		t.Fatalf("got %d cells, want %d", len(nb.Cells), len(want))
+	}
+	for i, w := range want {
+		c := nb.Cells[i]
+		if (cell{c.ID, c.Type, c.Source}) != w {
+			t.Errorf("cell %d = %q %s %q, want %q %s %q", i, c.ID, c.Type, c.Source, w.id, w.typ, w.src)
+		}
+	}
+	if _, err := ReadMarkdown(strings.NewReader("```go\nx := 1\n"), "t"); err == nil || !strings.Contains(err.Error(), "never closed") {
+		t.Errorf("unterminated block: err = %v", err)
+	}
+	if _, err := ReadMarkdown(strings.NewReader(""), "bad prefix"); err == nil {
+		t.Error("invalid id prefix accepted")
+	}
+}
