@@ -31,6 +31,8 @@ var (
 	// ErrMemory reports an allocation refused because the result would not
 	// fit in available memory.
 	ErrMemory = errors.New("out of memory")
+	// ErrGradCheck reports a failed CheckGrads comparison.
+	ErrGradCheck = errors.New("gradient check failed")
 	// ErrSingular reports a singular or not positive definite matrix.
 	ErrSingular = errors.New("singular matrix")
 )

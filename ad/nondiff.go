@@ -50,12 +50,12 @@ func init() {
 		}
 	}))
 
-	primGreater = nonDiff("Greater", binaryKernel("Greater", funcLoop(func(x, y float64) float64 { return b2f(x > y) })))
-	primGreaterEqual = nonDiff("GreaterEqual", binaryKernel("GreaterEqual", funcLoop(func(x, y float64) float64 { return b2f(x >= y) })))
-	primLess = nonDiff("Less", binaryKernel("Less", funcLoop(func(x, y float64) float64 { return b2f(x < y) })))
-	primLessEqual = nonDiff("LessEqual", binaryKernel("LessEqual", funcLoop(func(x, y float64) float64 { return b2f(x <= y) })))
-	primEqual = nonDiff("Equal", binaryKernel("Equal", funcLoop(func(x, y float64) float64 { return b2f(x == y) })))
-	primNotEqual = nonDiff("NotEqual", binaryKernel("NotEqual", funcLoop(func(x, y float64) float64 { return b2f(x != y) })))
+	primGreater = nonDiff("Greater", binaryKernel("Greater", funcLoop(func(x, y float64) float64 { return boolFloat(x > y) })))
+	primGreaterEqual = nonDiff("GreaterEqual", binaryKernel("GreaterEqual", funcLoop(func(x, y float64) float64 { return boolFloat(x >= y) })))
+	primLess = nonDiff("Less", binaryKernel("Less", funcLoop(func(x, y float64) float64 { return boolFloat(x < y) })))
+	primLessEqual = nonDiff("LessEqual", binaryKernel("LessEqual", funcLoop(func(x, y float64) float64 { return boolFloat(x <= y) })))
+	primEqual = nonDiff("Equal", binaryKernel("Equal", funcLoop(func(x, y float64) float64 { return boolFloat(x == y) })))
+	primNotEqual = nonDiff("NotEqual", binaryKernel("NotEqual", funcLoop(func(x, y float64) float64 { return boolFloat(x != y) })))
 }
 
 // Sign returns −1, 0 or 1 elementwise by the sign of x (NaN stays NaN). It has

@@ -149,3 +149,105 @@ func StopGradient(x *Tensor) *Tensor {
 	mustTensor("StopGradient", x)
 	return plain(x)
 }
+
+// makeVJPSlice is makeVJP for a function of several tensors, all traced by
+// one reverse-mode trace. The pullback returns one cotangent per input.
+func makeVJPSlice(op string, f func([]*Tensor) *Tensor, xs []*Tensor) (*Tensor, func(*Tensor) []*Tensor) {
+	if f == nil {
+		panic(errorf(ErrNil, op, "nil function"))
+	}
+	tr := newTrace(reverseMode)
+	starts := make([]*node, len(xs))
+	boxed := make([]*Tensor, len(xs))
+	for i, x := range xs {
+		if x == nil {
+			panic(errorf(ErrNil, op, "input %d is a nil *Tensor", i))
+		}
+		starts[i] = &node{}
+		boxed[i] = newBox(x, tr, starts[i], nil)
+	}
+	out, root := endTrace(op, f(boxed), tr)
+	pullback := func(g *Tensor) []*Tensor {
+		checkCotangent(op, g, out)
+		var leaves map[*node]*Tensor
+		if root != nil {
+			leaves = backward(root, g)
+		}
+		gs := make([]*Tensor, len(xs))
+		for i, x := range xs {
+			if gs[i] = leaves[starts[i]]; gs[i] == nil {
+				gs[i] = Zeros(x.shape...)
+			}
+		}
+		return gs
+	}
+	return out, pullback
+}
+
+// GradSlice returns the function computing the gradients of a scalar
+// function of several tensors, one per input, in one reverse pass. It panics
+// like Grad; an input the output does not depend on gets a zero gradient.
+func GradSlice(f func([]*Tensor) *Tensor) func([]*Tensor) []*Tensor {
+	return func(xs []*Tensor) []*Tensor {
+		_, gs := valueAndGradSlice("GradSlice", f, xs)
+		return gs
+	}
+}
+
+// ValueAndGradSlice is like GradSlice but also returns f(xs).
+func ValueAndGradSlice(f func([]*Tensor) *Tensor) func([]*Tensor) (*Tensor, []*Tensor) {
+	return func(xs []*Tensor) (*Tensor, []*Tensor) { return valueAndGradSlice("ValueAndGradSlice", f, xs) }
+}
+
+func valueAndGradSlice(op string, f func([]*Tensor) *Tensor, xs []*Tensor) (*Tensor, []*Tensor) {
+	out, pb := makeVJPSlice(op, f, xs)
+	if len(out.data) != 1 {
+		panic(errorf(ErrNonScalar, op, "the function's output has shape %s; gradients need a scalar output", fmtShape(out.shape)))
+	}
+	return out, pb(Ones(out.shape...))
+}
+
+// GradMap returns the function computing the gradient of a scalar function
+// of a named set of parameters (a model's weights, say), keyed like the
+// input. It panics like Grad.
+func GradMap(f func(map[string]*Tensor) *Tensor) func(map[string]*Tensor) map[string]*Tensor {
+	return func(params map[string]*Tensor) map[string]*Tensor {
+		_, g := valueAndGradMap("GradMap", f, params)
+		return g
+	}
+}
+
+// ValueAndGradMap is like GradMap but also returns f(params).
+func ValueAndGradMap(f func(map[string]*Tensor) *Tensor) func(map[string]*Tensor) (*Tensor, map[string]*Tensor) {
+	return func(params map[string]*Tensor) (*Tensor, map[string]*Tensor) {
+		return valueAndGradMap("ValueAndGradMap", f, params)
+	}
+}
+
+func valueAndGradMap(op string, f func(map[string]*Tensor) *Tensor, params map[string]*Tensor) (*Tensor, map[string]*Tensor) {
+	if f == nil {
+		panic(errorf(ErrNil, op, "nil function"))
+	}
+	keys := make([]string, 0, len(params))
+	xs := make([]*Tensor, 0, len(params))
+	for k, v := range params {
+		if v == nil {
+			panic(errorf(ErrNil, op, "parameter %q is a nil *Tensor", k))
+		}
+		keys = append(keys, k)
+		xs = append(xs, v)
+	}
+	g := func(xs []*Tensor) *Tensor {
+		m := make(map[string]*Tensor, len(keys))
+		for i, k := range keys {
+			m[k] = xs[i]
+		}
+		return f(m)
+	}
+	out, gs := valueAndGradSlice(op, g, xs)
+	res := make(map[string]*Tensor, len(keys))
+	for i, k := range keys {
+		res[k] = gs[i]
+	}
+	return out, res
+}

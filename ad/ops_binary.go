@@ -209,7 +209,7 @@ func logAddExp(x, y float64) float64 {
 	return m + math.Log1p(math.Exp(-math.Abs(x-y)))
 }
 
-func b2f(b bool) float64 {
+func boolFloat(b bool) float64 {
 	if b {
 		return 1
 	}
