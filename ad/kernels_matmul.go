@@ -1,0 +1,89 @@
+package ad
+
+import (
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// Raw kernel for the matrix product: a batch of GEMMs through gonum's BLAS.
+
+// gemmBlock is the number of multiply-adds one GEMM call performs at most
+// between two checks for interruption (a few milliseconds of work).
+const gemmBlock = 1 << 24
+
+// matmulKernel multiplies stacks of matrices with numpy's matmul semantics
+// for operands of at least two dimensions: a has shape (..., m, k), b has
+// shape (..., k, n), the batch dimensions broadcast, and the result has shape
+// outBatch + (m, n), returned with the data. Shapes are assumed to agree.
+func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float64, outBatch []int) []float64 {
+	na, nb := len(aShape), len(bShape)
+	m, k, n := aShape[na-2], aShape[na-1], bShape[nb-1]
+	batch := sizeOf(outBatch)
+	out := alloc(op, batch*m*n)
+	if m == 0 || n == 0 || k == 0 || batch == 0 {
+		return out
+	}
+	aBatch, bBatch := aShape[:na-2], bShape[:nb-2]
+	if sizeOf(bBatch) == 1 && sameShape(padShape(aBatch, len(outBatch)), outBatch) {
+		// b is one matrix shared by every batch: fold the batch into the rows.
+		gemmRows(op, batch*m, k, n, a, b, out)
+		return out
+	}
+	aOffs := batchOffsets(aBatch, outBatch, m*k)
+	bOffs := batchOffsets(bBatch, outBatch, k*n)
+	for i := 0; i < batch; i++ {
+		gemmRows(op, m, k, n, a[aOffs[i]:aOffs[i]+m*k], b[bOffs[i]:bOffs[i]+k*n], out[i*m*n:(i+1)*m*n])
+	}
+	return out
+}
+
+// gemmRows computes c = a·b for a row-major m×k matrix a and k×n matrix b,
+// in blocks of rows so that interruption is noticed within a few milliseconds.
+func gemmRows(op string, m, k, n int, a, b, c []float64) {
+	rows := max(1, gemmBlock/(k*n))
+	bm := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
+	for r := 0; r < m; r += rows {
+		checkInterrupt(op)
+		h := min(rows, m-r)
+		am := blas64.General{Rows: h, Cols: k, Stride: k, Data: a[r*k : (r+h)*k]}
+		cm := blas64.General{Rows: h, Cols: n, Stride: n, Data: c[r*n : (r+h)*n]}
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, am, bm, 0, cm)
+	}
+}
+
+// padShape returns shape with leading ones so that it has nd dimensions.
+func padShape(shape []int, nd int) []int {
+	out := make([]int, nd)
+	for i := range out {
+		out[i] = 1
+	}
+	copy(out[nd-len(shape):], shape)
+	return out
+}
+
+// batchOffsets returns, for every matrix of a batch of shape outBatch, the
+// offset of the operand matrix (of matSize elements, operand batch shape
+// batch, broadcast to outBatch) it reads.
+func batchOffsets(batch, outBatch []int, matSize int) []int {
+	st := rowMajorStrides(padShape(batch, len(outBatch)))
+	p := padShape(batch, len(outBatch))
+	offs := make([]int, sizeOf(outBatch))
+	idx := make([]int, len(outBatch))
+	for i := range offs {
+		o := 0
+		for d, j := range idx {
+			if p[d] != 1 {
+				o += j * st[d]
+			}
+		}
+		offs[i] = o * matSize
+		for d := len(idx) - 1; d >= 0; d-- {
+			idx[d]++
+			if idx[d] < outBatch[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return offs
+}

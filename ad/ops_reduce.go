@@ -1,0 +1,303 @@
+package ad
+
+import "math"
+
+// Reductions. Each comes in two forms: Sum(x, axes...) removes the reduced
+// axes, SumKeepDims(x, axes...) keeps them with length 1 (numpy's
+// keepdims=True), which is what broadcasting against x needs. With no axes,
+// every axis is reduced. Axes may be negative; a repeated or out-of-range
+// axis panics with ErrAxis.
+//
+// The primitives (Sum, Prod, Max, Min, CumSum) always keep the reduced
+// axes; the other forms are built from them with Reshape and elementwise
+// ops, so their derivatives follow.
+
+// reduction applies the keep-dims primitive p over axes, then drops the
+// reduced axes unless keep is set.
+func reduction(op string, p *Primitive, x *Tensor, axes []int, keep bool) *Tensor {
+	mustTensor(op, x)
+	mask := axisMask(op, axes, len(x.shape))
+	out := p.Apply(mask, x)
+	if keep {
+		return out
+	}
+	return Reshape(out, droppedShape(x.shape, mask)...)
+}
+
+// droppedShape returns shape without the axes marked in mask.
+func droppedShape(shape []int, mask []bool) []int {
+	out := []int{}
+	for i, d := range shape {
+		if !mask[i] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// reduceForward returns the Forward function of a keep-dims reduction.
+func reduceForward(op string, kind reduceKind) func(c *Call) *Tensor {
+	return func(c *Call) *Tensor {
+		x, mask := c.Args[0], c.Params.([]bool)
+		if kind == reduceMax || kind == reduceMin {
+			for i, m := range mask {
+				if m && x.shape[i] == 0 {
+					panic(errorf(ErrShape, op, "cannot reduce axis %d of length 0 (shape %s): %s has no identity", i, fmtShape(x.shape), op))
+				}
+			}
+		}
+		return newRaw(keptShape(x.shape, mask), reduceKernel(op, kind, x.shape, x.data, mask))
+	}
+}
+
+var (
+	primSum  = &Primitive{Name: "Sum", Forward: reduceForward("Sum", reduceSum)}
+	primProd = &Primitive{Name: "Prod", Forward: reduceForward("Prod", reduceProd)}
+	primMax  = &Primitive{Name: "Max", Forward: reduceForward("Max", reduceMax)}
+	primMin  = &Primitive{Name: "Min", Forward: reduceForward("Min", reduceMin)}
+)
+
+func init() {
+	// Sum is linear: its adjoint is broadcasting back.
+	primSum.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor { return BroadcastTo(g, c.Args[0].shape...) }}
+	primSum.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor { return primSum.Apply(c.Params, t) }}
+
+	// d prod / d x_i = prod / x_i, as in autograd: NaN where x_i is zero.
+	primProd.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, Div(c.Out, c.Args[0])) }}
+	primProd.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor {
+		return primSum.Apply(c.Params, Mul(t, Div(c.Out, c.Args[0])))
+	}}
+
+	// Max and Min: the cotangent goes to the extreme entries, shared
+	// equally among ties (autograd's rule). The weights are piecewise
+	// constant, so they are computed from the values as constants.
+	for _, p := range []*Primitive{primMax, primMin} {
+		p.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, extremeWeights(c)) }}
+		p.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor {
+			return primSum.Apply(c.Params, Mul(t, extremeWeights(c)))
+		}}
+	}
+}
+
+// extremeWeights returns, for a Max or Min call, a constant tensor shaped
+// like the argument holding 1/k at the k entries equal to the reduced value
+// of their group, and 0 elsewhere.
+func extremeWeights(c *Call) *Tensor {
+	x, out, mask := c.Args[0], c.Out, c.Params.([]bool)
+	w := alloc("Max", len(x.data))
+	v := broadcastView(out.shape, x.shape)
+	hits := stridedCopy("Max", out.data, v)
+	for i, xv := range x.data {
+		if xv == hits[i] || (xv != xv && hits[i] != hits[i]) {
+			w[i] = 1
+		}
+	}
+	count := reduceKernel("Max", reduceSum, x.shape, w, mask)
+	counts := stridedCopy("Max", count, broadcastView(keptShape(x.shape, mask), x.shape))
+	for i := range w {
+		if w[i] != 0 {
+			w[i] /= counts[i]
+		}
+	}
+	return newRaw(x.shape, w)
+}
+
+// Sum returns the sum of x's elements over the given axes (all axes when
+// none is given), like numpy.sum; the reduced axes are removed. Sum(x) is a
+// scalar. It panics with ErrAxis for an axis out of range or repeated.
+func Sum(x *Tensor, axes ...int) *Tensor { return reduction("Sum", primSum, x, axes, false) }
+
+// SumKeepDims is Sum keeping the reduced axes with length 1.
+func SumKeepDims(x *Tensor, axes ...int) *Tensor { return reduction("Sum", primSum, x, axes, true) }
+
+// Prod returns the product of x's elements over the given axes (all when
+// none is given), like numpy.prod. Its derivative is prod/x, as in
+// autograd, so it is NaN at entries that are exactly zero. It panics like
+// Sum.
+func Prod(x *Tensor, axes ...int) *Tensor { return reduction("Prod", primProd, x, axes, false) }
+
+// ProdKeepDims is Prod keeping the reduced axes with length 1.
+func ProdKeepDims(x *Tensor, axes ...int) *Tensor {
+	return reduction("Prod", primProd, x, axes, true)
+}
+
+// Max returns the largest of x's elements over the given axes (all when
+// none is given), like numpy.max; NaN propagates. The gradient is shared
+// equally among tied maxima. It panics like Sum, and with ErrShape when a
+// reduced axis has length 0.
+func Max(x *Tensor, axes ...int) *Tensor { return reduction("Max", primMax, x, axes, false) }
+
+// MaxKeepDims is Max keeping the reduced axes with length 1.
+func MaxKeepDims(x *Tensor, axes ...int) *Tensor { return reduction("Max", primMax, x, axes, true) }
+
+// Min returns the smallest of x's elements over the given axes, like
+// numpy.min; see Max.
+func Min(x *Tensor, axes ...int) *Tensor { return reduction("Min", primMin, x, axes, false) }
+
+// MinKeepDims is Min keeping the reduced axes with length 1.
+func MinKeepDims(x *Tensor, axes ...int) *Tensor { return reduction("Min", primMin, x, axes, true) }
+
+// reducedCount returns the number of elements each reduction group of x
+// holds for the given axes.
+func reducedCount(op string, x *Tensor, axes []int) int {
+	mask := axisMask(op, axes, len(mustTensor(op, x).shape))
+	n := 1
+	for i, m := range mask {
+		if m {
+			n *= x.shape[i]
+		}
+	}
+	return n
+}
+
+// Mean returns the arithmetic mean of x's elements over the given axes (all
+// when none is given), like numpy.mean. The mean of no elements is NaN. It
+// panics like Sum.
+func Mean(x *Tensor, axes ...int) *Tensor {
+	return Div(Sum(x, axes...), float64(reducedCount("Mean", x, axes)))
+}
+
+// MeanKeepDims is Mean keeping the reduced axes with length 1.
+func MeanKeepDims(x *Tensor, axes ...int) *Tensor {
+	return Div(SumKeepDims(x, axes...), float64(reducedCount("Mean", x, axes)))
+}
+
+// Var returns the variance of x's elements over the given axes (all when
+// none is given), like numpy.var with the given ddof: the sum of squared
+// deviations from the mean divided by N - ddof, where N is the number of
+// elements reduced (ddof 0 is the population variance, 1 the unbiased
+// sample variance). It panics like Sum.
+func Var(x *Tensor, ddof int, axes ...int) *Tensor {
+	return Reshape(VarKeepDims(x, ddof, axes...), droppedShape(x.shape, axisMask("Var", axes, len(x.shape)))...)
+}
+
+// VarKeepDims is Var keeping the reduced axes with length 1.
+func VarKeepDims(x *Tensor, ddof int, axes ...int) *Tensor {
+	n := reducedCount("Var", x, axes)
+	d := Sub(x, MeanKeepDims(x, axes...))
+	return Div(SumKeepDims(Mul(d, d), axes...), float64(n-ddof))
+}
+
+// Std returns the standard deviation, the square root of Var with the same
+// ddof and axes, like numpy.std. Its derivative is infinite where the
+// variance is zero. It panics like Sum.
+func Std(x *Tensor, ddof int, axes ...int) *Tensor { return Sqrt(Var(x, ddof, axes...)) }
+
+// StdKeepDims is Std keeping the reduced axes with length 1.
+func StdKeepDims(x *Tensor, ddof int, axes ...int) *Tensor {
+	return Sqrt(VarKeepDims(x, ddof, axes...))
+}
+
+// LogSumExp returns log(sum(exp(x))) over the given axes (all when none is
+// given), like scipy.special.logsumexp, computed stably by shifting by the
+// maximum. Its gradient is the softmax of x over those axes. It panics like
+// Sum, and with ErrShape when a reduced axis has length 0.
+func LogSumExp(x *Tensor, axes ...int) *Tensor {
+	return Reshape(LogSumExpKeepDims(x, axes...), droppedShape(x.shape, axisMask("LogSumExp", axes, len(x.shape)))...)
+}
+
+// LogSumExpKeepDims is LogSumExp keeping the reduced axes with length 1.
+func LogSumExpKeepDims(x *Tensor, axes ...int) *Tensor {
+	mustTensor("LogSumExp", x)
+	// The shift is a constant: any value gives the same result and
+	// derivatives; the maximum avoids overflow. Infinite maxima (all -Inf,
+	// or an +Inf entry) use 0, which gives numpy's results.
+	m := plain(MaxKeepDims(StopGradient(x), axes...))
+	shift := make([]float64, len(m.data))
+	for i, v := range m.data {
+		if !math.IsInf(v, 0) && !math.IsNaN(v) {
+			shift[i] = v
+		}
+	}
+	s := newRaw(m.shape, shift)
+	return Add(Log(SumKeepDims(Exp(Sub(x, s)), axes...)), s)
+}
+
+// cumsumParams are the parameters of the CumSum primitive; reverse sums from
+// the end of the axis (the adjoint of the forward sum).
+type cumsumParams struct {
+	axis    int
+	reverse bool
+}
+
+var primCumSum = &Primitive{
+	Name: "CumSum",
+	Forward: func(c *Call) *Tensor {
+		x, p := c.Args[0], c.Params.(cumsumParams)
+		return newRaw(x.shape, cumsumKernel("CumSum", x.shape, x.data, p.axis, p.reverse))
+	},
+}
+
+func init() {
+	primCumSum.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor {
+		p := c.Params.(cumsumParams)
+		p.reverse = !p.reverse
+		return primCumSum.Apply(p, g)
+	}}
+	primCumSum.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor { return primCumSum.Apply(c.Params, t) }}
+}
+
+// CumSum returns the cumulative sum of x along axis, like numpy.cumsum with
+// an axis: element i is the sum of elements 0…i. A scalar is treated as a
+// vector of one element. It panics with ErrAxis for a bad axis.
+func CumSum(x *Tensor, axis int) *Tensor {
+	mustTensor("CumSum", x)
+	if len(x.shape) == 0 {
+		x = Reshape(x, 1)
+	}
+	a := normalizeAxis("CumSum", axis, len(x.shape))
+	return primCumSum.Apply(cumsumParams{axis: a}, x)
+}
+
+// argParams are the parameters of ArgMax and ArgMin: the axis, or -1 for
+// the flattened array.
+type argParams struct {
+	axis    int
+	wantMax bool
+}
+
+var primArg = nonDiff("ArgMax", func(c *Call) *Tensor {
+	x, p := c.Args[0], c.Params.(argParams)
+	op := "ArgMin"
+	if p.wantMax {
+		op = "ArgMax"
+	}
+	shape, axis := x.shape, p.axis
+	if axis < 0 {
+		shape, axis = []int{len(x.data)}, 0
+	}
+	if shape[axis] == 0 {
+		panic(errorf(ErrShape, op, "attempt to get %s of an empty sequence (shape %s)", op, fmtShape(x.shape)))
+	}
+	out := append(append([]int{}, shape[:axis]...), shape[axis+1:]...)
+	return newRaw(out, argKernel(op, shape, x.data, axis, p.wantMax))
+})
+
+// ArgMax returns the index of the largest element, like numpy.argmax: with
+// no axis, the index into the flattened tensor as a scalar; with an axis,
+// the indices along it (that axis removed). Indices are float64 values; the
+// first occurrence wins ties and a NaN counts as the maximum. ArgMax has no
+// derivative (its result is a constant). It panics with ErrAxis for a bad
+// axis, with ErrArgument for more than one axis, and with ErrShape for an
+// empty axis.
+func ArgMax(x *Tensor, axis ...int) *Tensor { return argExtreme("ArgMax", x, axis, true) }
+
+// ArgMin returns the index of the smallest element, like numpy.argmin; see
+// ArgMax.
+func ArgMin(x *Tensor, axis ...int) *Tensor { return argExtreme("ArgMin", x, axis, false) }
+
+func argExtreme(op string, x *Tensor, axis []int, wantMax bool) *Tensor {
+	mustTensor(op, x)
+	p := argParams{axis: -1, wantMax: wantMax}
+	switch len(axis) {
+	case 0:
+	case 1:
+		if len(x.shape) == 0 {
+			x = Reshape(x, 1)
+		}
+		p.axis = normalizeAxis(op, axis[0], len(x.shape))
+	default:
+		panic(errorf(ErrArgument, op, "at most one axis, got %v", axis))
+	}
+	return primArg.Apply(p, x)
+}
