@@ -13,8 +13,8 @@ import "math"
 
 var (
 	primInv, primDet, primLogAbsDet, primSolve, primSolveTri, primCholesky *Primitive
-	primEighVals, primEighVecs, primSVDU, primSVDS, primSVDV, primPinv      *Primitive
-	primNormP, primNormInf                                                   *Primitive
+	primEighVals, primEighVecs, primSVDU, primSVDS, primSVDV, primPinv     *Primitive
+	primNormP, primNormInf                                                 *Primitive
 )
 
 // triParams are the parameters of a triangular solve: which triangle of A is
