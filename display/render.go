@@ -36,6 +36,8 @@ type MIMEBundler interface{ MIMEBundle() map[string]any }
 //   - a MIMEBundler supplies its own data;
 //   - *ad.Tensor: text/plain like numpy, plus an HTML table for small
 //     1-d and 2-d tensors and LaTeX for small matrices (see TensorBundle);
+//   - *ad.GradCheckReport: an HTML table (see GradCheckBundle);
+//   - *ad.Graph: the computation graph as SVG (see Graph);
 //   - *Figure and *plot.Plot: PNG at 2× resolution and SVG;
 //   - image.Image: PNG;
 //   - values implementing HTMLer, Markdowner, LaTeXer, SVGer or PNGer get
@@ -70,6 +72,16 @@ func Render(v any) (b Bundle, ok bool) {
 			return textBundle("<nil>"), true
 		}
 		return TensorBundle(x), true
+	case *ad.GradCheckReport:
+		if x == nil {
+			return textBundle("<nil>"), true
+		}
+		return GradCheckBundle(x), true
+	case *ad.Graph:
+		if x == nil {
+			return textBundle("<nil>"), true
+		}
+		return withPlain(Bundle{Data: GraphOf(x).MIMEBundle(), Metadata: map[string]any{}}, ""), true
 	case *Figure:
 		if x == nil {
 			return textBundle("<nil>"), true
