@@ -14,9 +14,6 @@ func randTensor(seed uint64, shape ...int) *Tensor {
 	return newRaw(append([]int{}, shape...), kernelRand(seed, prodInts(shape)))
 }
 
-// sumAll sums every element of x to a scalar.
-func sumAll(x *Tensor) *Tensor { return sumTo(x, []int{}) }
-
 // inner returns Σ a·b as a scalar tensor.
 func inner(a, b *Tensor) *Tensor { return sumAll(Mul(a, b)) }
 
@@ -44,6 +41,10 @@ func checkGradsExt(t *testing.T, name string, f func(*Tensor) *Tensor, x *Tensor
 		if math.IsNaN(got) || math.Abs(got-want) > tol*math.Max(1, math.Abs(want)) {
 			t.Errorf("%s: %s: got %.12g want %.12g (finite differences)", name, what, got, want)
 		}
+	}
+	// The package's own checker must agree too.
+	if rep := CheckGradsWith(f, x, CheckOptions{Order: order, Tol: 10 * tol, Eps: 1e-5}); !rep.OK {
+		t.Errorf("%s: CheckGrads failed:\n%v", name, rep)
 	}
 	want1 := fdDeriv(F, x, v, h)
 	cmp("reverse", inner(Grad(F)(x), v).Item(), want1)

@@ -179,6 +179,9 @@ func matDiag(x *Tensor) *Tensor {
 	return primTakeDiag.Apply(p, x)
 }
 
+// sumAll sums every element of x to a scalar.
+func sumAll(x *Tensor) *Tensor { return sumTo(x, []int{}) }
+
 // sumLast2 sums the last two axes of x.
 func sumLast2(x *Tensor) *Tensor {
 	nd := len(x.shape)
