@@ -51,6 +51,26 @@ func saveFigure(t *testing.T, name string, data []byte) {
 	}
 }
 
+// decodeBundlePNG returns the PNG bytes of a figure bundle, checking
+// they decode to twice the size in the metadata.
+func decodeBundlePNG(t *testing.T, b Bundle) []byte {
+	t.Helper()
+	s, ok := b.Data["image/png"].(string)
+	if !ok {
+		t.Fatalf("bundle has no image/png: %v", b.Data["text/plain"])
+	}
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := decodePNG(t, raw)
+	md := b.Metadata["image/png"].(map[string]any)
+	if got := img.Bounds().Size(); got.X != 2*md["width"].(int) || got.Y != 2*md["height"].(int) {
+		t.Errorf("PNG is %v pixels, metadata says %v×%v", got, md["width"], md["height"])
+	}
+	return raw
+}
+
 func TestFigureBundle(t *testing.T) {
 	sizes := []struct{ w, h int }{{DefaultWidth, DefaultHeight}, {300, 200}, {123, 457}}
 	for _, sz := range sizes {

@@ -136,9 +136,13 @@ func LossCurve(losses []float64) *Figure {
 	return fig
 }
 
+// maxPathMarkers is the longest path drawn with a marker at every point.
+const maxPathMarkers = 60
+
 // Path draws an optimisation path on the figure: points is an (n, 2)
-// tensor of (x, y) positions in order, drawn as a line through markers
-// with the start as a hollow circle and the end as a filled one. It
+// tensor of (x, y) positions in order, drawn as a line (through a marker
+// at each point when there are at most 60), with the start as a hollow
+// circle and the end as a filled one. It
 // panics with an *Error unless points has shape (n, 2) with n ≥ 1.
 func (f *Figure) Path(points *ad.Tensor) *Figure {
 	const fn = "Figure.Path"
@@ -161,9 +165,12 @@ func (f *Figure) Path(points *ad.Tensor) *Figure {
 			panic(&Error{Func: fn, Err: err})
 		}
 		l.Color, l.Width = pathColor, vg.Points(1.8)
-		s, _ := plotter.NewScatter(xys)
-		s.GlyphStyle = draw.GlyphStyle{Color: pathColor, Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}
-		f.plot.Add(l, s)
+		f.plot.Add(l)
+		if len(xys) <= maxPathMarkers {
+			s, _ := plotter.NewScatter(xys)
+			s.GlyphStyle = draw.GlyphStyle{Color: pathColor, Radius: vg.Points(1.8), Shape: draw.CircleGlyph{}}
+			f.plot.Add(s)
+		}
 	}
 	start, _ := plotter.NewScatter(xys[:1])
 	start.GlyphStyle = draw.GlyphStyle{Color: pathColor, Radius: vg.Points(4.5), Shape: draw.RingGlyph{}}

@@ -147,7 +147,10 @@ func Contour(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64) *Fig
 	return Surface(f, xmin, xmax, ymin, ymax, SurfaceOptions{})
 }
 
-// Heatmap is Contour over a heat map of f (dark blue low, yellow high).
+// Heatmap is Contour over a heat map of f, coloured by rank (dark blue
+// lowest, yellow highest; each colour covers an equal share of the area),
+// so functions with a large dynamic range, such as Rosenbrock's, still
+// show their structure.
 func Heatmap(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64) *Figure {
 	return Surface(f, xmin, xmax, ymin, ymax, SurfaceOptions{Fill: true})
 }
@@ -191,8 +194,8 @@ func Surface(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, opts
 	fig := NewFigure(p)
 	lo, hi := g.Min(), g.Max()
 	if opts.Fill && lo < hi {
-		h := plotter.NewHeatMap(g, viridis(256, 1))
-		h.Rasterized = false
+		h := plotter.NewHeatMap(g.ranks(), viridis(256, 1))
+		h.Rasterized = true
 		p.Add(h)
 	}
 	if opts.Levels >= 0 && lo < hi {
@@ -344,6 +347,27 @@ func (g *grid) Max() float64 {
 		}
 	}
 	return m
+}
+
+// ranks returns the grid of the empirical quantiles of g's values, in
+// [0, 1]; NaNs stay NaN.
+func (g *grid) ranks() *grid {
+	idx := make([]int, 0, len(g.z))
+	for i, v := range g.z {
+		if !math.IsNaN(v) {
+			idx = append(idx, i)
+		}
+	}
+	sort.Slice(idx, func(a, b int) bool { return g.z[idx[a]] < g.z[idx[b]] })
+	r := *g
+	r.z = make([]float64, len(g.z))
+	for i := range r.z {
+		r.z[i] = math.NaN()
+	}
+	for k, i := range idx {
+		r.z[i] = float64(k) / float64(max(len(idx)-1, 1))
+	}
+	return &r
 }
 
 // quantileLevels returns n distinct contour levels at evenly spaced

@@ -1,0 +1,118 @@
+package display
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gograd/gograd/ad"
+)
+
+// rosenbrock is (1−x)² + 100(y−x²)², minimum 0 at (1, 1).
+func rosenbrock(p *ad.Tensor) *ad.Tensor {
+	x, y := ad.Index(p, 0), ad.Index(p, 1)
+	return ad.Add(ad.Pow(ad.Sub(1, x), 2), ad.Mul(100, ad.Pow(ad.Sub(y, ad.Mul(x, x)), 2)))
+}
+
+// descentPath runs gradient descent on f from start.
+func descentPath(f func(*ad.Tensor) *ad.Tensor, start []float64, lr float64, steps int) *ad.Tensor {
+	g := ad.Grad(f)
+	p := ad.New(start, 2)
+	pts := append([]float64(nil), start...)
+	for range steps {
+		p = ad.Sub(p, ad.Mul(lr, g(p)))
+		pts = append(pts, p.Data()...)
+	}
+	return ad.New(pts, steps+1, 2)
+}
+
+func TestSurfaceFigures(t *testing.T) {
+	path := descentPath(rosenbrock, []float64{-1.2, 1}, 0.001, 2000)
+	tests := []struct {
+		name string
+		fig  *Figure
+	}{
+		{"contour", Contour(rosenbrock, -2, 2, -1, 3).Path(path).Title("Rosenbrock: gradient descent")},
+		{"heatmap", Heatmap(rosenbrock, -2, 2, -1, 3).Path(path)},
+		{"plain", Surface(rosenbrock, -2, 2, -1, 3, SurfaceOptions{Resolution: 20, Levels: 4, Arrows: -1})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := tt.fig.Bundle()
+			raw := decodeBundlePNG(t, b)
+			saveFigure(t, "surface_"+tt.name, raw)
+			checkXML(t, b.Data["image/svg+xml"].(string))
+		})
+	}
+}
+
+func TestSurfaceArrowsPointDownhill(t *testing.T) {
+	// f = x² + y²: −∇f points at the origin from everywhere.
+	bowl := func(p *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(p, p)) }
+	a := gradientField(bowl, -1, 1, -1, 1, 4, false)
+	if len(a.at) != 16 {
+		t.Fatalf("got %d arrows, want 16", len(a.at))
+	}
+	for i, p := range a.at {
+		d := a.dir[i]
+		if math.Abs(d.X+2*p.X) > 1e-12 || math.Abs(d.Y+2*p.Y) > 1e-12 {
+			t.Errorf("arrow at %v points %v, want %v", p, d, [2]float64{-2 * p.X, -2 * p.Y})
+		}
+	}
+}
+
+func TestQuantileLevels(t *testing.T) {
+	g := newGrid(0, 1, 0, 1, 10, 10)
+	for i := range g.z {
+		g.z[i] = float64(i) // 0..99
+	}
+	got := g.quantileLevels(4)
+	want := []float64{19, 39, 59, 79}
+	if !equalFloats(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for i := range g.z {
+		g.z[i] = 5
+	}
+	if got := g.quantileLevels(4); !equalFloats(got, []float64{5}) {
+		t.Errorf("constant grid: got %v, want [5]", got)
+	}
+}
+
+func equalFloats(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func BenchmarkContourRosenbrock(b *testing.B) {
+	for b.Loop() {
+		Contour(rosenbrock, -2, 2, -1, 3)
+	}
+}
+
+func BenchmarkContourRosenbrockRender(b *testing.B) {
+	fig := Contour(rosenbrock, -2, 2, -1, 3)
+	for b.Loop() {
+		fig.Bundle()
+	}
+}
+
+func BenchmarkDerivativesTanh6(b *testing.B) {
+	for b.Loop() {
+		Derivatives(ad.Tanh, -7, 7, 6)
+	}
+}
+
+func BenchmarkCurvesRender(b *testing.B) {
+	x := ad.Linspace(-7, 7, 400)
+	fig := Curves(x, []*ad.Tensor{ad.Tanh(x), ad.Sin(x)}, []string{"tanh", "sin"})
+	for b.Loop() {
+		fig.Bundle()
+	}
+}
