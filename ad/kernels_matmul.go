@@ -8,8 +8,9 @@ import (
 // Raw kernel for the matrix product: a batch of GEMMs through gonum's BLAS.
 
 // gemmBlock is the number of multiply-adds one GEMM call performs at most
-// between two checks for interruption (a few milliseconds of work).
-const gemmBlock = 1 << 24
+// (for matrices with fewer than gemmBlock/64 elements in b) between two
+// checks for interruption: about 10 ms of work at gonum's speed.
+const gemmBlock = 1 << 26
 
 // matmulKernel multiplies stacks of matrices with numpy's matmul semantics
 // for operands of at least two dimensions: a has shape (..., m, k), b has
@@ -41,6 +42,9 @@ func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float6
 // in blocks of rows so that interruption is noticed within a few milliseconds.
 func gemmRows(op string, m, k, n int, a, b, c []float64) {
 	rows := max(1, gemmBlock/(k*n))
+	if rows > 64 {
+		rows -= rows % 64 // whole blocks of gonum's 64-row tiles
+	}
 	bm := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
 	for r := 0; r < m; r += rows {
 		checkInterrupt(op)

@@ -2,13 +2,13 @@ package ad
 
 import (
 	"fmt"
-	"math"
 	"testing"
 )
 
 // Derivative checks of the array ops (reductions, shape, indexing,
-// products): first and second order, reverse and forward mode, against
-// central differences, over scalar, vector, matrix and broadcast shapes.
+// products) through CheckGrads: first and second order, reverse and forward
+// mode, against central differences, over scalar, vector, matrix, 3-d and
+// broadcast shapes.
 
 // opsGradCase is one function of one input checked at one point.
 type opsGradCase struct {
@@ -17,71 +17,16 @@ type opsGradCase struct {
 	x    *Tensor
 }
 
-// opsProject returns Σ f(x)·w, a scalar view of f for checking.
-func opsProject(f func(*Tensor) *Tensor, w *Tensor) func(*Tensor) *Tensor {
-	return func(x *Tensor) *Tensor { return Sum(Mul(f(x), w)) }
-}
-
-// opsDirectional returns the central difference of the scalar function s at
-// x along v.
-func opsDirectional(s func(*Tensor) float64, x, v *Tensor, eps float64) float64 {
-	return (s(Add(x, Mul(v, eps))) - s(Sub(x, Mul(v, eps)))) / (2 * eps)
-}
-
-func opsVdot(a, b *Tensor) float64 { return Sum(Mul(a, b)).Item() }
-
-func opsNear(got, want, tol float64) bool {
-	return math.Abs(got-want) <= tol*(1+math.Abs(want))
-}
-
-// opsCheckGrads checks, along random directions u and v and a random output
-// weighting w:
-//
-//	order 1, reverse: Grad(s)(x)·v against the difference of s along v;
-//	order 1, forward: JVP(f)(x, v)·w against the same;
-//	order 2, reverse-over-reverse: Grad(x ↦ Grad(s)(x)·u)(x)·v;
-//	order 2, forward-over-reverse: JVP(Grad(s))(x, v)·u;
-//	order 2, forward-over-forward: JVP(x ↦ JVP(f)(x, u))(x, v)·w;
-//
-// each second-order value against the difference of the analytic first
-// derivative along v. s = Σ f(x)·w.
+// opsCheckGrads runs CheckGrads at order 2: reverse and forward mode at
+// order 1 and the four mixtures at order 2, against central differences.
 func opsCheckGrads(t *testing.T, c opsGradCase) {
 	t.Helper()
-	rng := NewRNG(uint64(len(c.name)) * 7919)
-	y := c.f(c.x)
-	w := rng.Normal(y.shape...)
-	u, v := rng.Normal(c.x.shape...), rng.Normal(c.x.shape...)
-	s := opsProject(c.f, w)
-	sv := func(x *Tensor) float64 { return s(x).Item() }
-	const eps, tol = 1e-5, 1e-6
-
-	fd1 := opsDirectional(sv, c.x, v, eps)
-	if got := opsVdot(Grad(s)(c.x), v); !opsNear(got, fd1, tol) {
-		t.Errorf("%s: reverse order 1: got %.12g, finite differences %.12g", c.name, got, fd1)
+	r := CheckGrads(c.f, c.x, 2)
+	if len(r.Results) != 6 {
+		t.Errorf("%s: CheckGrads made %d comparisons, want 6", c.name, len(r.Results))
 	}
-	_, tan := JVP(c.f)(c.x, v)
-	if got := opsVdot(tan, w); !opsNear(got, fd1, tol) {
-		t.Errorf("%s: forward order 1: got %.12g, finite differences %.12g", c.name, got, fd1)
-	}
-
-	gu := func(x *Tensor) *Tensor { return Sum(Mul(Grad(s)(x), u)) }
-	fd2 := opsDirectional(func(x *Tensor) float64 { return gu(x).Item() }, c.x, v, eps)
-	if got := opsVdot(Grad(gu)(c.x), v); !opsNear(got, fd2, tol) {
-		t.Errorf("%s: reverse-over-reverse order 2: got %.12g, finite differences %.12g", c.name, got, fd2)
-	}
-	_, tg := JVP(Grad(s))(c.x, v)
-	if got := opsVdot(tg, u); !opsNear(got, fd2, tol) {
-		t.Errorf("%s: forward-over-reverse order 2: got %.12g, finite differences %.12g", c.name, got, fd2)
-	}
-
-	ju := func(x *Tensor) *Tensor {
-		_, t := JVP(c.f)(x, u)
-		return t
-	}
-	fdf := opsDirectional(func(x *Tensor) float64 { return opsVdot(ju(x), w) }, c.x, v, eps)
-	_, tt := JVP(ju)(c.x, v)
-	if got := opsVdot(tt, w); !opsNear(got, fdf, tol) {
-		t.Errorf("%s: forward-over-forward order 2: got %.12g, finite differences %.12g", c.name, got, fdf)
+	if !r.OK {
+		t.Errorf("%s at shape %s:\n%s", c.name, fmtShape(c.x.shape), r)
 	}
 }
 

@@ -343,10 +343,11 @@ func Split(x *Tensor, sections, axis int) []*Tensor {
 	return splitAt(x, idx, a)
 }
 
-// SplitAt divides x along axis before each of the given indices, like
-// numpy.split with a list: SplitAt(x, []int{2, 5}, 0) returns x[:2], x[2:5]
-// and x[5:]. Indices are clamped to the axis length (giving empty parts, as
-// numpy does) and may be negative. It panics with ErrAxis for a bad axis.
+// SplitAt divides x along axis at the given indices, like numpy.split with
+// a list: SplitAt(x, []int{2, 5}, 0) returns x[:2], x[2:5] and x[5:]. Part i
+// is the slice between consecutive bounds with Python's rules, so indices
+// may be negative or beyond the axis (giving empty or clamped parts, as in
+// numpy). It panics with ErrAxis for a bad axis.
 func SplitAt(x *Tensor, indices []int, axis int) []*Tensor {
 	mustTensor("SplitAt", x)
 	if len(x.shape) == 0 {
@@ -356,19 +357,12 @@ func SplitAt(x *Tensor, indices []int, axis int) []*Tensor {
 }
 
 func splitAt(x *Tensor, indices []int, axis int) []*Tensor {
-	n := x.shape[axis]
-	clamp := func(i int) int {
-		if i < 0 {
-			i += n
-		}
-		return min(max(i, 0), n)
-	}
+	bounds := append(append([]int{0}, indices...), x.shape[axis])
 	parts := make([]*Tensor, 0, len(indices)+1)
-	lo := 0
-	for _, i := range append(append([]int{}, indices...), n) {
-		hi := clamp(i)
-		parts = append(parts, sliceAxis(x, axis, lo, max(lo, hi)))
-		lo = max(lo, hi)
+	for i := 0; i+1 < len(bounds); i++ {
+		ranges := fullRanges(x.shape)
+		ranges[axis] = S(bounds[i], bounds[i+1]).resolve("SplitAt", x.shape[axis])
+		parts = append(parts, sliceRanges(x, ranges))
 	}
 	return parts
 }
