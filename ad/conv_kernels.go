@@ -109,8 +109,9 @@ func (g conv2dGeom) col2im(col, dx []float64) {
 	}
 }
 
-// parallelImages runs f(lo, hi) over image ranges on up to GOMAXPROCS
-// goroutines, giving each its own scratch index.
+// parallelImages runs f(worker, lo, hi) over image ranges on up to
+// GOMAXPROCS goroutines. The loops stop early when Interrupted; the
+// primitive then calls checkInterrupt on its own goroutine.
 func parallelImages(n int, f func(worker, lo, hi int)) int {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
@@ -137,7 +138,7 @@ func (g conv2dGeom) forward(x, w []float64) []float64 {
 	wm := general(w, g.f, rows)
 	parallelImages(g.n, func(_, lo, hi int) {
 		col := make([]float64, rows*ohw)
-		for n := lo; n < hi; n++ {
+		for n := lo; n < hi && !Interrupted(); n++ {
 			g.im2col(x[n*g.c*g.h*g.w:(n+1)*g.c*g.h*g.w], col)
 			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, wm, general(col, rows, ohw), 0, general(out[n*g.f*ohw:(n+1)*g.f*ohw], g.f, ohw))
 		}
@@ -153,7 +154,7 @@ func (g conv2dGeom) backInput(gy, w []float64) []float64 {
 	wm := general(w, g.f, rows)
 	parallelImages(g.n, func(_, lo, hi int) {
 		col := make([]float64, rows*ohw)
-		for n := lo; n < hi; n++ {
+		for n := lo; n < hi && !Interrupted(); n++ {
 			blas64.Gemm(blas.Trans, blas.NoTrans, 1, wm, general(gy[n*g.f*ohw:(n+1)*g.f*ohw], g.f, ohw), 0, general(col, rows, ohw))
 			g.col2im(col, dx[n*img:(n+1)*img])
 		}
@@ -170,7 +171,7 @@ func (g conv2dGeom) backWeight(x, gy []float64) []float64 {
 	parallelImages(g.n, func(wk, lo, hi int) {
 		col := make([]float64, rows*ohw)
 		dw := make([]float64, g.f*rows)
-		for n := lo; n < hi; n++ {
+		for n := lo; n < hi && !Interrupted(); n++ {
 			g.im2col(x[n*img:(n+1)*img], col)
 			blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(gy[n*g.f*ohw:(n+1)*g.f*ohw], g.f, ohw), general(col, rows, ohw), 1, general(dw, g.f, rows))
 		}
