@@ -6,7 +6,7 @@ package ad
 // of every order work.
 
 var (
-	primConv2d, primConv2dBI, primConv2dBW *Primitive
+	primConv2d, primConv2dBI, primConv2dBW     *Primitive
 	primConvND, primConvNDAdjA, primConvNDAdjV *Primitive
 )
 
