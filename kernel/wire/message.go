@@ -124,3 +124,14 @@ func NewID() string {
 	hex.Encode(s[24:], b[10:])
 	return string(s[:])
 }
+
+// DecodeParent unmarshals m.Parent into h; an empty parent leaves h zero.
+func (m *Message) DecodeParent(h *Header) error {
+	if len(bytes.TrimSpace(m.Parent)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(m.Parent, h); err != nil {
+		return fmt.Errorf("%w: parent_header of %s: %v", ErrBadJSON, m.Header.MsgType, err)
+	}
+	return nil
+}

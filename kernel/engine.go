@@ -1,0 +1,47 @@
+package kernel
+
+import (
+	"context"
+
+	"github.com/gograd/gograd/display"
+)
+
+// Engine runs cells and answers code questions. *session.Session
+// satisfies it; tests use fakes. The kernel calls Execute, Complete,
+// Inspect and IsComplete from one goroutine at a time.
+type Engine interface {
+	// Execute runs one cell. Cancelling ctx interrupts it.
+	Execute(ctx context.Context, code string, io IO) Result
+	// Complete returns completions for the code at cursor (in Unicode code
+	// points) and the code-point range they replace.
+	Complete(code string, cursor int) (matches []string, start, end int)
+	// Inspect returns documentation for the name at cursor.
+	Inspect(code string, cursor, detailLevel int) (display.Bundle, bool)
+	// IsComplete reports complete, incomplete, invalid or unknown, and the
+	// indent for the next line when incomplete.
+	IsComplete(code string) (status, indent string)
+}
+
+// IO is what a running cell writes to and reads from; the kernel gives one
+// to each Execute, bound to that request.
+type IO interface {
+	// Stream writes text to "stdout" or "stderr", in order.
+	Stream(name, text string)
+	display.Sink
+	// Input asks the front end for a line of input; it fails when the
+	// request did not allow stdin or the cell was interrupted.
+	Input(prompt string, password bool) (string, error)
+}
+
+// Result is the outcome of a cell: an execute_result bundle or nil, and an
+// error or nil.
+type Result struct {
+	Value *display.Bundle
+	Err   *CellError
+}
+
+// CellError describes a failed cell as Jupyter shows it.
+type CellError struct {
+	Name, Value string
+	Traceback   []string
+}
