@@ -1,0 +1,169 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// declared is one package-level name a chunk declares that the session
+// tracks across cells.
+type declared struct {
+	kind token.Token // token.IMPORT or token.TYPE
+	name string
+	path string // import path
+	text string // type declaration, normalised
+}
+
+// prepare splits a cell into chunks and checks what the interpreter cannot:
+// repeated imports are dropped, a changed type is an error, and the last
+// expression statement, if any, gets a chunk of its own for capture.
+func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
+	segs := splitCell(code)
+	var chunks []chunk
+	fset := token.NewFileSet()
+	seenImport := map[string]string{}
+	for k, seg := range segs {
+		text := code[seg.start:seg.end]
+		line, col := lineCol(code, seg.start)
+		c := makeChunk(seg.kind, file, text, line, col)
+		f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution)
+		if err != nil {
+			return nil, s.compileError(err)
+		}
+		if seg.kind == declChunk {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok {
+					name := fd.Name.Name
+					if fd.Recv != nil && len(fd.Recv.List) > 0 {
+						name = recvTypeName(fd.Recv.List[0].Type) + "." + name
+					}
+					p := fset.Position(fd.Pos())
+					c.funcs = append(c.funcs, [2]string{name, fmt.Sprintf("%s:%d", p.Filename, p.Line)})
+				}
+			}
+			if cerr := s.checkDecls(fset, f, &c, seenImport); cerr != nil {
+				return nil, cerr
+			}
+			chunks = append(chunks, c)
+			continue
+		}
+		if k != len(segs)-1 {
+			chunks = append(chunks, c)
+			continue
+		}
+		// The cell's last statement: capture its value if it is an
+		// expression with one.
+		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
+		if len(body.List) == 0 {
+			chunks = append(chunks, c)
+			continue
+		}
+		last, ok := body.List[len(body.List)-1].(*ast.ExprStmt)
+		if !ok || isPrintCall(last.X) {
+			chunks = append(chunks, c)
+			continue
+		}
+		prefix := strings.Index(c.src, "*/") + 2
+		off := fset.File(last.Pos()).Offset(last.Pos()) - prefix
+		if off > 0 && strings.TrimSpace(text[:off]) != "" {
+			chunks = append(chunks, makeChunk(stmtChunk, file, text[:off], line, col))
+		}
+		l2, c2 := lineCol(code, seg.start+off)
+		rc := makeChunk(stmtChunk, file, text[off:], l2, c2)
+		rc.result = true
+		chunks = append(chunks, rc)
+	}
+	return chunks, nil
+}
+
+// checkDecls records a declaration chunk's imports and types; it marks
+// imports made by earlier cells for dropping and rejects a type whose
+// definition changed.
+func (s *Session) checkDecls(fset *token.FileSet, f *ast.File, c *chunk, seen map[string]string) *CellError {
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			switch sp := spec.(type) {
+			case *ast.ImportSpec:
+				p, err := strconv.Unquote(sp.Path.Value)
+				if err != nil {
+					continue
+				}
+				name := path.Base(p)
+				if sp.Name != nil {
+					name = sp.Name.Name
+				}
+				if old, ok := s.imports[p]; ok && (old == name || sp.Name == nil) {
+					if c.dropImports == nil {
+						c.dropImports = map[string]bool{}
+					}
+					c.dropImports[p] = true
+					continue
+				}
+				if _, ok := seen[p]; ok {
+					continue
+				}
+				seen[p] = name
+				c.decls = append(c.decls, declared{kind: token.IMPORT, name: name, path: p})
+			case *ast.TypeSpec:
+				text := nodeText(c.src, f, sp)
+				if old, ok := s.types[sp.Name.Name]; ok && old != text {
+					return s.compileError(fmt.Errorf("%s: type %s redeclared with a different definition: the interpreter cannot change a type once declared; give the new type another name, or run %%reset",
+						fset.Position(sp.Pos()), sp.Name.Name))
+				}
+				c.decls = append(c.decls, declared{kind: token.TYPE, name: sp.Name.Name, text: text})
+			}
+		}
+	}
+	return nil
+}
+
+// nodeText returns the normalised source text of n.
+func nodeText(src string, f *ast.File, n ast.Node) string {
+	base := int(f.FileStart)
+	a, b := int(n.Pos())-base, int(n.End())-base
+	if a < 0 || b > len(src) || a > b {
+		return ""
+	}
+	return strings.Join(strings.Fields(src[a:b]), " ")
+}
+
+// lineCol returns the 1-based line and column of byte offset off in src.
+func lineCol(src string, off int) (int, int) {
+	line := 1 + strings.Count(src[:off], "\n")
+	col := off - strings.LastIndexByte(src[:off], '\n')
+	return line, col
+}
+
+// isPrintCall reports whether e is a call whose value nobody wants to see:
+// the print builtins and the fmt and log printing functions.
+func isPrintCall(e ast.Expr) bool {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		return fn.Name == "print" || fn.Name == "println" || fn.Name == "panic"
+	case *ast.SelectorExpr:
+		pkg, ok := fn.X.(*ast.Ident)
+		if !ok {
+			return false
+		}
+		switch pkg.Name {
+		case "fmt":
+			return strings.HasPrefix(fn.Sel.Name, "Print") || strings.HasPrefix(fn.Sel.Name, "Fprint")
+		case "log":
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,338 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
+	"strings"
+)
+
+// rtName is the name under which the cell runtime (guards, result capture)
+// is imported into the interpreter. Cells cannot spell it by accident.
+const rtName = "__gograd"
+
+// rtPath is the import path of the cell runtime package.
+const rtPath = "gograd/cellrt"
+
+// chunk is one unit compiled by the interpreter: either package-level
+// declarations or statements, as a complete synthetic Go file whose
+// positions map back to the cell through a line directive.
+type chunk struct {
+	kind chunkKind
+	// src is the synthetic file: a package clause, then (for statements) a
+	// wrapper function, then a /*line*/ directive and the cell text.
+	src string
+	// dropImports lists import paths already imported by earlier cells.
+	dropImports map[string]bool
+	// result, for the final statement chunk holding only the cell's last
+	// expression statement, asks for that expression to be captured.
+	result bool
+	// decls lists the imports and types the chunk declares.
+	decls []declared
+	// funcs lists the functions and methods declared, with their guard
+	// position "cell:L".
+	funcs [][2]string
+}
+
+// posFile is the file name of every cell in positions. The interpreter
+// scopes imports by file name, so it must be the same for all cells; the
+// cell number is encoded in the line: line = cell*lineStride + line in cell.
+const posFile = "cell"
+
+// lineStride separates the line numbers of successive cells.
+const lineStride = 1000000
+
+// stmtWrapper is the name of the function wrapping a statement chunk; only
+// its body is compiled.
+const stmtWrapper = "__gograd_cell"
+
+// makeChunk builds the synthetic source of one chunk of cell text.
+func makeChunk(kind chunkKind, file, text string, line, col int) chunk {
+	n, _ := strconv.Atoi(strings.TrimPrefix(file, "cell"))
+	dir := fmt.Sprintf("/*line %s:%d:%d*/", posFile, n*lineStride+line, col)
+	var b strings.Builder
+	b.WriteString("package main;")
+	if kind == stmtChunk {
+		b.WriteString("func " + stmtWrapper + "() {")
+	}
+	b.WriteString(dir)
+	b.WriteString(text)
+	if kind == stmtChunk {
+		b.WriteString("\n}")
+	}
+	b.WriteString("\n")
+	return chunk{kind: kind, src: b.String()}
+}
+
+// parseChunk parses a chunk with fset and applies the cell rewrites: drop
+// repeated imports, guard every function body against runaway recursion,
+// wrap go statements with a recover, check make sizes, and capture the
+// result expression. It returns the node to compile: the file for
+// declarations, the wrapper's body for statements.
+func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
+	f, err := parser.ParseFile(fset, posFile, c.src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.dropImports) > 0 {
+		dropImports(f, c.dropImports)
+	}
+	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}}
+	ast.Inspect(f, rw.visit)
+	if c.kind == declChunk {
+		return f, nil
+	}
+	fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
+	if !ok || fd.Name.Name != stmtWrapper {
+		return nil, fmt.Errorf("internal error: statement chunk lost its wrapper")
+	}
+	body := fd.Body
+	if c.result && len(body.List) > 0 {
+		if es, ok := body.List[len(body.List)-1].(*ast.ExprStmt); ok {
+			es.X = rtCall(es.X.Pos(), "Result", es.X)
+		}
+	}
+	return body, nil
+}
+
+// dropImports removes import specs of already imported paths, and import
+// declarations left empty.
+func dropImports(f *ast.File, drop map[string]bool) {
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			decls = append(decls, d)
+			continue
+		}
+		specs := gd.Specs[:0]
+		for _, s := range gd.Specs {
+			is := s.(*ast.ImportSpec)
+			if p, err := strconv.Unquote(is.Path.Value); err == nil && drop[p] {
+				continue
+			}
+			specs = append(specs, s)
+		}
+		gd.Specs = specs
+		if len(specs) > 0 {
+			decls = append(decls, gd)
+		}
+	}
+	f.Decls = decls
+	imps := f.Imports[:0]
+	for _, is := range f.Imports {
+		if p, err := strconv.Unquote(is.Path.Value); err == nil && drop[p] {
+			continue
+		}
+		imps = append(imps, is)
+	}
+	f.Imports = imps
+}
+
+// rewriter applies the guard rewrites to every function in a chunk.
+type rewriter struct {
+	fset *token.FileSet
+	// made holds the go statements the rewriter built, not to be wrapped
+	// again.
+	made map[*ast.GoStmt]bool
+}
+
+func (rw rewriter) visit(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.FuncDecl:
+		if n.Body != nil && n.Name.Name != stmtWrapper {
+			name := n.Name.Name
+			if n.Recv != nil && len(n.Recv.List) > 0 {
+				name = recvTypeName(n.Recv.List[0].Type) + "." + name
+			}
+			rw.guard(n.Body, name, n.Pos())
+		}
+	case *ast.FuncLit:
+		rw.guard(n.Body, "func literal", n.Pos())
+	case *ast.BlockStmt:
+		rw.wrapGo(n.List)
+	case *ast.CaseClause:
+		rw.wrapGo(n.Body)
+	case *ast.CommClause:
+		rw.wrapGo(n.Body)
+	case *ast.CallExpr:
+		rw.checkMake(n)
+	}
+	return true
+}
+
+// guard prepends a call to the recursion guard to a function body. The
+// guard names the function and where it was declared.
+func (rw rewriter) guard(body *ast.BlockStmt, name string, pos token.Pos) {
+	if body == nil {
+		return
+	}
+	p := rw.fset.Position(pos)
+	where := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+	call := &ast.ExprStmt{X: rtCall(body.Lbrace, "Enter", strLit(name), strLit(where))}
+	body.List = append([]ast.Stmt{call}, body.List...)
+}
+
+// wrapGo rewrites each `go f(args)` in list into
+//
+//	{ fn, a0, a1 := f, args...; go func() { defer recover-and-report; fn(a0, a1) }() }
+//
+// so a panic in the goroutine is reported on the cell's stderr instead of
+// ending the process, and the function value and arguments are still
+// evaluated by the calling goroutine, as the language requires.
+func (rw rewriter) wrapGo(list []ast.Stmt) {
+	for i, s := range list {
+		g, ok := s.(*ast.GoStmt)
+		if !ok || rw.made[g] {
+			continue
+		}
+		list[i] = rw.goBlock(g)
+	}
+}
+
+func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
+	pos := g.Pos()
+	p := rw.fset.Position(pos)
+	where := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+	call := g.Call
+	var lhs, rhs []ast.Expr
+	inner := &ast.CallExpr{Fun: call.Fun, Ellipsis: call.Ellipsis}
+	if !isBuiltinName(call.Fun) {
+		fn := ast.NewIdent("__gofn")
+		lhs, rhs = append(lhs, fn), append(rhs, call.Fun)
+		inner.Fun = ast.NewIdent("__gofn")
+	}
+	for i, a := range call.Args {
+		name := "__goarg" + strconv.Itoa(i)
+		lhs, rhs = append(lhs, ast.NewIdent(name)), append(rhs, a)
+		inner.Args = append(inner.Args, ast.NewIdent(name))
+	}
+	// defer func() { if r := recover(); r != nil { __gograd.GoPanic(r, where) } }()
+	rec := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.IfStmt{
+			Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("r")}, Tok: token.DEFINE,
+				Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("recover")}}},
+			Cond: &ast.BinaryExpr{X: ast.NewIdent("r"), Op: token.NEQ, Y: ast.NewIdent("nil")},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall(pos, "GoPanic", ast.NewIdent("r"), strLit(where))}}},
+		}}},
+	}}}
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{rec, &ast.ExprStmt{X: inner}}},
+	}
+	goStmt := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{Fun: lit, Lparen: pos}}
+	rw.made[goStmt] = true
+	if len(lhs) == 0 {
+		return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{goStmt}}
+	}
+	assign := &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}
+	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{assign, goStmt}}
+}
+
+// checkMake rewrites make(T, n[, c]) so the sizes go through the memory
+// guard, which refuses requests that cannot fit.
+func (rw rewriter) checkMake(c *ast.CallExpr) {
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok || id.Name != "make" || len(c.Args) < 2 {
+		return
+	}
+	size := elemSize(c.Args[0])
+	p := rw.fset.Position(c.Pos())
+	where := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+	for i := 1; i < len(c.Args) && i < 3; i++ {
+		if isSmallConst(c.Args[i]) {
+			continue
+		}
+		c.Args[i] = rtCall(c.Args[i].Pos(), "MakeLen", c.Args[i], intLit(size), strLit(where))
+	}
+}
+
+// isSmallConst reports whether e is an integer literal small enough never
+// to matter, so common code like make([]int, 10) stays untouched.
+func isSmallConst(e ast.Expr) bool {
+	bl, ok := e.(*ast.BasicLit)
+	if !ok || bl.Kind != token.INT {
+		return false
+	}
+	v, err := strconv.ParseInt(bl.Value, 0, 64)
+	return err == nil && v < 1<<20
+}
+
+// elemSize estimates the bytes per element of a make'd type from its syntax:
+// exact for predeclared element types, 8 (a word) otherwise, 64 for maps.
+func elemSize(t ast.Expr) int {
+	switch t := t.(type) {
+	case *ast.ArrayType:
+		return typeSize(t.Elt)
+	case *ast.ChanType:
+		return typeSize(t.Value)
+	case *ast.MapType:
+		return 64
+	}
+	return 8
+}
+
+func typeSize(t ast.Expr) int {
+	id, ok := t.(*ast.Ident)
+	if !ok {
+		if _, ok := t.(*ast.InterfaceType); ok {
+			return 16
+		}
+		return 8
+	}
+	switch id.Name {
+	case "bool", "int8", "uint8", "byte":
+		return 1
+	case "int16", "uint16":
+		return 2
+	case "int32", "uint32", "float32", "rune":
+		return 4
+	case "complex128", "string", "any", "error":
+		return 16
+	}
+	return 8
+}
+
+var builtinFuncs = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true,
+	"new": true, "panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
+func isBuiltinName(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && builtinFuncs[id.Name]
+}
+
+func recvTypeName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return recvTypeName(t.X)
+	case *ast.Ident:
+		return t.Name
+	case *ast.IndexExpr:
+		return recvTypeName(t.X)
+	case *ast.IndexListExpr:
+		return recvTypeName(t.X)
+	}
+	return "?"
+}
+
+func rtCall(pos token.Pos, fn string, args ...ast.Expr) *ast.CallExpr {
+	return &ast.CallExpr{
+		Fun:    &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: rtName}, Sel: ast.NewIdent(fn)},
+		Lparen: pos,
+		Args:   args,
+	}
+}
+
+func strLit(s string) *ast.BasicLit {
+	return &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(s)}
+}
+
+func intLit(n int) *ast.BasicLit {
+	return &ast.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
+}

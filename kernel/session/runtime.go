@@ -1,0 +1,525 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/gograd/gograd/ad"
+)
+
+// recursionError is the panic value of the recursion guard.
+type recursionError struct {
+	fn, where string
+	depth     int
+	stack     uintptr
+	limit     int
+}
+
+func (e *recursionError) Error() string {
+	return fmt.Sprintf("maximum recursion depth exceeded in %s (about %d calls deep, %d MB of stack; the limit is %d calls, see %%recursion_limit)",
+		e.fn, e.depth, e.stack>>20, e.limit)
+}
+
+// memoryError is the panic value of the make guard.
+type memoryError struct {
+	n, elem int64
+	avail   int64
+	where   string
+}
+
+func (e *memoryError) Error() string {
+	if e.n < 0 {
+		return fmt.Sprintf("make: negative size %d", e.n)
+	}
+	return fmt.Sprintf("make of %d elements needs %s but only %s of memory is available", e.n, fmtBytes(e.n*e.elem), fmtBytes(e.avail))
+}
+
+// exitError is the panic value of os.Exit and log.Fatal in a cell.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string {
+	if e.msg != "" {
+		return fmt.Sprintf("log.Fatal: %s (the cell stopped; the session keeps running)", strings.TrimSuffix(e.msg, "\n"))
+	}
+	return fmt.Sprintf("os.Exit(%d) called: the cell stopped; the session keeps running", e.code)
+}
+
+// setRecursionLimit sets the guard's limit in calls and its stack budget.
+func (s *Session) setRecursionLimit(n int) {
+	s.limit.Store(int64(n))
+	b := int64(n) * int64(bytesPerCall())
+	if b > maxStack*3/4 {
+		b = maxStack * 3 / 4
+	}
+	s.budget.Store(b)
+}
+
+// stackPerCall is the Go stack one interpreted call of a small function
+// takes, measured once (see calibrate).
+var (
+	stackPerCallOnce sync.Once
+	stackPerCall     uintptr
+)
+
+func bytesPerCall() uintptr {
+	stackPerCallOnce.Do(calibrate)
+	return stackPerCall
+}
+
+// calibrate measures the stack an interpreted call takes by running a small
+// recursion in a private interpreter.
+func calibrate() {
+	stackPerCall = 4096 // conservative fallback
+	if !stackMeasured {
+		return
+	}
+	var first, last uintptr
+	i := interp.New(interp.Options{Stdout: discard{}, Stderr: discard{}})
+	i.Use(interp.Exports{"cal/cal": {
+		"Mark": reflect.ValueOf(func(d int) {
+			u := stackUsed()
+			switch d {
+			case 1:
+				first = u
+			case 201:
+				last = u
+			}
+		}),
+	}})
+	_, err := i.Eval(`import cal "cal"
+func f(n int) int { cal.Mark(n); if n >= 201 { return n }; return f(n+1) + 1 }
+var _ = f(1)`)
+	if err == nil && last > first {
+		stackPerCall = (last - first) / 200
+	}
+}
+
+// overrides returns the symbols that replace the standard library's where
+// a cell must not affect the process: os.Exit and log.Fatal stop the cell
+// instead of the kernel, os.Stdin asks the front end, os.Stderr and log
+// write to the cell's stderr; plus the cell runtime package.
+func (s *Session) overrides() interp.Exports {
+	var stdin io.Reader = s.stdin
+	stderr := s.stderr.w
+	logger := log.New(stderr, "", log.LstdFlags)
+	fatal := func(msg string) {
+		logger.Output(3, msg)
+		panic(&exitError{code: 1, msg: msg})
+	}
+	return interp.Exports{
+		"os/os": {
+			"Exit":   reflect.ValueOf(func(code int) { panic(&exitError{code: code}) }),
+			"Stdin":  reflect.ValueOf(&stdin).Elem(),
+			"Stderr": reflect.ValueOf(&stderr).Elem(),
+		},
+		"log/log": {
+			"Default":   reflect.ValueOf(func() *log.Logger { return logger }),
+			"Fatal":     reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+			"Fatalf":    reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+			"Fatalln":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+			"Flags":     reflect.ValueOf(logger.Flags),
+			"Output":    reflect.ValueOf(logger.Output),
+			"Panic":     reflect.ValueOf(logger.Panic),
+			"Panicf":    reflect.ValueOf(logger.Panicf),
+			"Panicln":   reflect.ValueOf(logger.Panicln),
+			"Prefix":    reflect.ValueOf(logger.Prefix),
+			"Print":     reflect.ValueOf(logger.Print),
+			"Printf":    reflect.ValueOf(logger.Printf),
+			"Println":   reflect.ValueOf(logger.Println),
+			"SetFlags":  reflect.ValueOf(logger.SetFlags),
+			"SetOutput": reflect.ValueOf(logger.SetOutput),
+			"SetPrefix": reflect.ValueOf(logger.SetPrefix),
+			"Writer":    reflect.ValueOf(logger.Writer),
+		},
+		rtPath + "/cellrt": {
+			"Result":  reflect.ValueOf(s.captureResult),
+			"Enter":   reflect.ValueOf(s.enter),
+			"MakeLen": reflect.ValueOf(makeLen),
+			"GoPanic": reflect.ValueOf(s.goPanic),
+		},
+	}
+}
+
+// captureResult receives the values of the cell's last expression.
+func (s *Session) captureResult(vs ...any) {
+	s.result, s.hasRes = vs, true
+}
+
+// enter is the recursion guard called at the start of every interpreted
+// function: it panics with a recursionError when the calling goroutine's
+// stack exceeds the budget.
+func (s *Session) enter(fn, where string) {
+	if !stackMeasured {
+		return
+	}
+	used := stackUsed()
+	if int64(used) <= s.budget.Load() {
+		return
+	}
+	panic(&recursionError{fn: fn, where: where, depth: int(used / bytesPerCall()), stack: used, limit: int(s.limit.Load())})
+}
+
+// makeLen checks a length or capacity given to make and returns it as an
+// int, or panics with a memoryError when it cannot fit.
+func makeLen(n any, elem int, where string) int {
+	var v int64
+	switch x := n.(type) {
+	case int:
+		v = int64(x)
+	case int8:
+		v = int64(x)
+	case int16:
+		v = int64(x)
+	case int32:
+		v = int64(x)
+	case int64:
+		v = x
+	case uint:
+		v = clampU(uint64(x))
+	case uint8:
+		v = int64(x)
+	case uint16:
+		v = int64(x)
+	case uint32:
+		v = int64(x)
+	case uint64:
+		v = clampU(x)
+	case uintptr:
+		v = clampU(uint64(x))
+	case float64: // an untyped constant such as 1e9
+		v = int64(x)
+	default:
+		panic(fmt.Sprintf("make: size of type %T", n))
+	}
+	if v < 0 {
+		panic(&memoryError{n: v, where: where})
+	}
+	if v > 1<<20 {
+		avail := availableMemory()
+		if need := v * int64(max(elem, 1)); v > (1<<62)/int64(max(elem, 1)) || need > avail {
+			panic(&memoryError{n: v, elem: int64(max(elem, 1)), avail: avail, where: where})
+		}
+	}
+	return int(v)
+}
+
+func clampU(x uint64) int64 {
+	if x > 1<<62 {
+		return 1 << 62
+	}
+	return int64(x)
+}
+
+// goPanic reports a panic of a goroutine started by a cell on the stderr of
+// the cell running (or that last ran).
+func (s *Session) goPanic(r any, where string) {
+	file, line := splitWhere(where)
+	msg := fmt.Sprintf("panic in goroutine started at %s: %v\n", s.location(file, line, 0), r)
+	if re, ok := r.(*recursionError); ok {
+		msg = fmt.Sprintf("RecursionError in goroutine started at %s: %v\n", s.location(file, line, 0), re)
+	}
+	fmt.Fprint(s.stderr.w, msg)
+}
+
+// availableMemory returns the bytes the process may still allocate: the
+// smaller of MemAvailable and the cgroup's free memory (Linux), or 8 GiB
+// elsewhere.
+func availableMemory() int64 {
+	avail := int64(-1)
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) >= 2 && f[0] == "MemAvailable:" {
+				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+					avail = kb << 10
+				}
+			}
+		}
+	}
+	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+		if lim, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
+			if cur, err := os.ReadFile("/sys/fs/cgroup/memory.current"); err == nil {
+				if used, err := strconv.ParseInt(strings.TrimSpace(string(cur)), 10, 64); err == nil {
+					if free := lim - used; avail < 0 || free < avail {
+						avail = free
+					}
+				}
+			}
+		}
+	}
+	if avail < 0 {
+		avail = 8 << 30
+	}
+	return avail
+}
+
+func fmtBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// traceWriter collects the interpreter's panic trace lines ("cell3:2:5:
+// panic: main.f(...)"), keeping the innermost and outermost ones.
+type traceWriter struct {
+	mu      sync.Mutex
+	partial []byte
+	head    []string
+	tail    []string
+	dropped int
+}
+
+const traceKeep = 8
+
+func (t *traceWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.partial = append(t.partial, p...)
+	for {
+		i := strings.IndexByte(string(t.partial), '\n')
+		if i < 0 {
+			break
+		}
+		line := string(t.partial[:i])
+		t.partial = t.partial[i+1:]
+		if len(t.head) < traceKeep {
+			t.head = append(t.head, line)
+			continue
+		}
+		t.tail = append(t.tail, line)
+		if len(t.tail) > traceKeep {
+			t.tail = t.tail[1:]
+			t.dropped++
+		}
+	}
+	return len(p), nil
+}
+
+func (t *traceWriter) reset() {
+	t.mu.Lock()
+	t.partial, t.head, t.tail, t.dropped = nil, nil, nil, 0
+	t.mu.Unlock()
+}
+
+// frames returns the trace lines innermost first, and how many were
+// dropped in the middle.
+func (t *traceWriter) frames() (head, tail []string, dropped int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.head...), append([]string(nil), t.tail...), t.dropped
+}
+
+var posRE = regexp.MustCompile(`^cell:(\d+):(\d+): (.*)$`)
+
+// parsePos decodes an interpreter message "cell:L:C: text" into the cell's
+// file name ("cellN"), line, column and text.
+func parsePos(msg string) (file string, line, col int, text string, ok bool) {
+	m := posRE.FindStringSubmatch(msg)
+	if m == nil {
+		return "", 0, 0, "", false
+	}
+	big, _ := strconv.Atoi(m[1])
+	col, _ = strconv.Atoi(m[2])
+	return fmt.Sprintf("cell%d", big/lineStride), big % lineStride, col, m[3], true
+}
+
+// location formats a cell position for tracebacks.
+func (s *Session) location(file string, line, col int) string {
+	n := strings.TrimPrefix(file, "cell")
+	if col > 0 {
+		return fmt.Sprintf("cell %s, line %d, column %d", n, line, col)
+	}
+	return fmt.Sprintf("cell %s, line %d", n, line)
+}
+
+// sourceLine returns the given line of a cell, indented, or "".
+func (s *Session) sourceLine(file string, line int) string {
+	lines := s.cells[file]
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	return "    " + strings.TrimRight(lines[line-1], " \t\r")
+}
+
+// splitWhere decodes a guard's "cell:L" into the cell's file name and line.
+func splitWhere(where string) (string, int) {
+	i := strings.LastIndexByte(where, ':')
+	if i < 0 {
+		return where, 0
+	}
+	n, _ := strconv.Atoi(where[i+1:])
+	return fmt.Sprintf("cell%d", n/lineStride), n % lineStride
+}
+
+// compileError turns a parse or compile error into a CellError.
+func (s *Session) compileError(err error) *CellError {
+	first := strings.SplitN(err.Error(), "\n", 2)[0]
+	ce := &CellError{Name: "CompileError", Value: first}
+	if file, line, col, msg, ok := parsePos(first); ok {
+		if i := strings.Index(msg, " (and "); i >= 0 && strings.HasSuffix(msg, "more errors)") {
+			msg = msg[:i]
+		}
+		ce.Value = msg
+		ce.Traceback = append(ce.Traceback, s.location(file, line, col))
+		if src := s.sourceLine(file, line); src != "" {
+			ce.Traceback = append(ce.Traceback, src, "    "+caret(s.cells[file][line-1], col))
+		}
+	}
+	ce.Traceback = append(ce.Traceback, ce.Name+": "+ce.Value)
+	return ce
+}
+
+// caret returns spaces and a ^ under column col (1-based, in bytes) of src,
+// keeping tabs so that it lines up.
+func caret(src string, col int) string {
+	var b strings.Builder
+	for i := 0; i < col-1 && i < len(src); i++ {
+		if src[i] == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteByte('^')
+	return b.String()
+}
+
+// runtimeError turns the error of an executed program into a CellError.
+func (s *Session) runtimeError(err error) *CellError {
+	var p interp.Panic
+	if !errors.As(err, &p) {
+		return s.withTrace(&CellError{Name: "Error", Value: err.Error()}, "")
+	}
+	v := p.Value
+	ce := &CellError{Name: "Panic", Value: fmt.Sprint(v)}
+	switch x := v.(type) {
+	case *recursionError:
+		ce.Name, ce.Value = "RecursionError", x.Error()
+		return s.withTrace(ce, x.where)
+	case *memoryError:
+		ce.Name, ce.Value = "MemoryError", x.Error()
+		return s.withTrace(ce, x.where)
+	case *exitError:
+		ce.Name, ce.Value = "Exit", x.Error()
+	case runtime.Error:
+		ce.Name = "RuntimeError"
+	case error:
+		ce.Name, ce.Value = errorKind(x), x.Error()
+	}
+	return s.withTrace(ce, "")
+}
+
+// errorKind names an error's kind for CellError.Name.
+func errorKind(err error) string {
+	kinds := []struct {
+		err  error
+		name string
+	}{
+		{ad.ErrMemory, "MemoryError"},
+		{ad.ErrInterrupted, "Interrupted"},
+		{ad.ErrShape, "ShapeError"},
+		{ad.ErrAxis, "AxisError"},
+		{ad.ErrIndex, "IndexError"},
+		{ad.ErrArgument, "ArgumentError"},
+		{ad.ErrNil, "NilError"},
+		{ad.ErrNonScalar, "NonScalarError"},
+		{ad.ErrNotInput, "NotInputError"},
+		{ad.ErrSingular, "SingularMatrixError"},
+	}
+	for _, k := range kinds {
+		if errors.Is(err, k.err) {
+			return k.name
+		}
+	}
+	var ae *ad.Error
+	if errors.As(err, &ae) {
+		return "ad.Error"
+	}
+	return "Panic"
+}
+
+// withTrace fills the traceback from the interpreter's panic trace, and
+// from where (a guard's "cellN:line") when given.
+func (s *Session) withTrace(ce *CellError, where string) *CellError {
+	head, tail, dropped := s.trace.frames()
+	// The interpreter's positions of runtime panics are approximate (it
+	// reports the first node of the same kind in the function), so frames
+	// name the function and where it is declared, not a statement.
+	frame := func(line string) []string {
+		_, _, _, text, ok := parsePos(line)
+		if !ok {
+			return nil
+		}
+		fn := strings.TrimSuffix(strings.TrimPrefix(text, "panic: "), "(...)")
+		fn = strings.TrimPrefix(fn, "main.")
+		if fn == "main" {
+			return []string{"in the cell's top-level code"}
+		}
+		where, ok := s.funcs[fn]
+		if !ok {
+			return []string{"in " + fn}
+		}
+		file, l := splitWhere(where)
+		out := []string{s.location(file, l, 0) + ", in " + fn}
+		if src := s.sourceLine(file, l); src != "" {
+			out = append(out, src)
+		}
+		return out
+	}
+	// Outermost first: reverse tail then head.
+	var tb []string
+	for k := len(tail) - 1; k >= 0; k-- {
+		tb = append(tb, frame(tail[k])...)
+	}
+	if dropped > 0 {
+		tb = append(tb, fmt.Sprintf("... %d more frames ...", dropped))
+	}
+	for k := len(head) - 1; k >= 0; k-- {
+		tb = append(tb, frame(head[k])...)
+	}
+	if where != "" {
+		file, line := splitWhere(where)
+		tb = append(tb, s.location(file, line, 0))
+		if src := s.sourceLine(file, line); src != "" {
+			tb = append(tb, src)
+		}
+	}
+	ce.Traceback = append(tb, ce.Name+": "+ce.Value)
+	return ce
+}
+
+// executing reports whether a goroutine is still running a program of i.
+// It looks for the interpreter's Execute frame in a dump of all goroutine
+// stacks; it is only used after an interrupt.
+func executing(i *interp.Interpreter) bool {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	return strings.Contains(string(buf), fmt.Sprintf("interp.(*Interpreter).Execute(%p", i))
+}

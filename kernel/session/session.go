@@ -1,0 +1,512 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/gograd/gograd/ad"
+	"github.com/gograd/gograd/display"
+	"github.com/gograd/gograd/kernel/symbols"
+)
+
+// IO is where a cell's output goes and where its input comes from.
+type IO interface {
+	// Stream receives text the cell wrote; name is "stdout" or "stderr".
+	// Calls for one stream arrive in the order the text was written.
+	Stream(name, text string)
+	display.Sink
+	// Input asks the user for one line of standard input (without the
+	// newline). It returns an error when the front end does not allow
+	// input.
+	Input(prompt string, password bool) (string, error)
+}
+
+// Options configures a Session. The zero value is ready to use.
+type Options struct {
+	// RecursionLimit is the maximum depth of interpreted calls, measured
+	// in calls of a small function (see the package documentation). Zero
+	// means DefaultRecursionLimit.
+	RecursionLimit int
+	// Args is os.Args as seen by cells; nil means the process's.
+	Args []string
+}
+
+// Result is the outcome of one cell.
+type Result struct {
+	// Value is the execute_result bundle of the cell's last expression, or
+	// nil when the cell does not end in an expression with a value.
+	Value *display.Bundle
+	// Err is the cell's error, or nil.
+	Err *CellError
+}
+
+// CellError is a cell's failure, in the shape of Jupyter's error message.
+type CellError struct {
+	// Name is the kind of error: CompileError, Panic, RecursionError,
+	// MemoryError, Interrupted, Exit, or the ad error kind (ShapeError, ...).
+	Name string
+	// Value is the error message.
+	Value string
+	// Traceback lists where the error happened, outermost first, with the
+	// cell's own line and column and source line.
+	Traceback []string
+}
+
+// Error implements error.
+func (e *CellError) Error() string { return e.Name + ": " + e.Value }
+
+// Session is one interpreter and its state across cells. Its methods may be
+// called from any goroutine; cells run one at a time.
+type Session struct {
+	opts Options
+
+	mu     sync.Mutex // serialises Execute, %reset and Close
+	closed bool
+
+	interp *interp.Interpreter
+	// shadow is a compile-only twin of interp: each cell is compiled
+	// there first, so a compile error leaves interp untouched. nil means it
+	// must be rebuilt from history.
+	shadow  *interp.Interpreter
+	history []chunk
+
+	imports map[string]string // import path -> name, for the session
+	types   map[string]string // type name -> declaration text
+	funcs   map[string]string // function name -> "cell:L" of its declaration
+	cells   map[string][]string
+
+	// namesMu guards the names completion and inspection read while a
+	// cell may run.
+	namesMu     sync.Mutex
+	names       map[string]string // declared name -> kind (func, var, const, type)
+	importNames map[string]string // import path -> name
+	cellNo      int
+
+	stdout, stderr *forwarder
+	trace          *traceWriter
+	stdin          *stdinReader
+	cur            atomic.Pointer[ioBox]
+
+	limit  atomic.Int64 // recursion limit in calls
+	budget atomic.Int64 // stack bytes allowed
+
+	result []any // values captured by the last expression
+	hasRes bool
+	timing bool
+}
+
+type ioBox struct{ io IO }
+
+// DefaultRecursionLimit is the default maximum depth of interpreted calls.
+const DefaultRecursionLimit = 20000
+
+// maxStack is the runtime's maximum goroutine stack size set by New: below
+// Go's default of 1 GB so that a runaway compiled recursion fails sooner,
+// and well above the recursion guard's budget.
+const maxStack = 768 << 20
+
+var setMaxStack sync.Once
+
+// New returns a session with a fresh interpreter in which the standard
+// library, ad, display, gonum/plot and gonum's mat, floats and stat are
+// importable, and ad and display are already imported.
+func New(opts Options) (*Session, error) {
+	setMaxStack.Do(func() { debug.SetMaxStack(maxStack) })
+	s := &Session{opts: opts}
+	var err error
+	if s.stdout, err = newForwarder("stdout", s.emit); err != nil {
+		return nil, err
+	}
+	if s.stderr, err = newForwarder("stderr", s.emit); err != nil {
+		s.stdout.close()
+		return nil, err
+	}
+	s.trace = &traceWriter{}
+	s.stdin = &stdinReader{s: s}
+	limit := opts.RecursionLimit
+	if limit <= 0 {
+		limit = DefaultRecursionLimit
+	}
+	s.setRecursionLimit(limit)
+	if err := s.reset(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// emit forwards output to the IO of the cell running, or of the last cell.
+func (s *Session) emit(name, text string) {
+	if b := s.cur.Load(); b != nil && b.io != nil {
+		b.io.Stream(name, text)
+	}
+}
+
+// reset replaces the interpreters with fresh ones.
+func (s *Session) reset() error {
+	i, err := s.newInterp(true)
+	if err != nil {
+		return err
+	}
+	s.interp = i
+	s.shadow = nil
+	s.history = nil
+	s.imports = map[string]string{}
+	for _, p := range preImports {
+		s.imports[p.path] = p.name
+	}
+	s.types = map[string]string{}
+	s.funcs = map[string]string{}
+	s.namesMu.Lock()
+	s.names = map[string]string{}
+	s.importNames = map[string]string{}
+	for p, n := range s.imports {
+		s.importNames[p] = n
+	}
+	s.namesMu.Unlock()
+	s.cells = map[string][]string{}
+	return nil
+}
+
+type preImport struct{ name, path string }
+
+// preImports are imported before the first cell.
+var preImports = []preImport{
+	{rtName, rtPath},
+	{"fmt", "fmt"},
+	{"math", "math"},
+	{"ad", "github.com/gograd/gograd/ad"},
+	{"display", "github.com/gograd/gograd/display"},
+}
+
+// newInterp builds an interpreter with every symbol table and the
+// pre-imports. A live interpreter's stdio are the session's pipes; a
+// shadow's go nowhere (it never runs cell code).
+func (s *Session) newInterp(live bool) (*interp.Interpreter, error) {
+	opts := interp.Options{Unrestricted: true, Args: s.opts.Args, Stdin: s.stdin, Stdout: s.stdout.w, Stderr: s.trace}
+	if !live {
+		opts.Stdout, opts.Stderr, opts.Stdin = discard{}, discard{}, strings.NewReader("")
+	}
+	i := interp.New(opts)
+	if err := i.Use(stdlib.Symbols); err != nil {
+		return nil, fmt.Errorf("session: load standard library: %w", err)
+	}
+	if err := i.Use(symbols.Symbols); err != nil {
+		return nil, fmt.Errorf("session: load gograd symbols: %w", err)
+	}
+	if err := i.Use(s.overrides()); err != nil {
+		return nil, fmt.Errorf("session: load overrides: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("import (\n")
+	for _, p := range preImports {
+		fmt.Fprintf(&b, "\t%s %q\n", p.name, p.path)
+	}
+	b.WriteString(")\n")
+	// Imports are scoped by file name: compile them as a cell would be.
+	p, err := compileChunk(i, chunk{kind: declChunk, src: "package main;" + b.String()})
+	if err == nil {
+		_, err = i.Execute(p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("session: pre-import: %w", err)
+	}
+	return i, nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// Close releases the session's pipes. A running cell is not stopped.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err1 := s.stdout.close()
+	err2 := s.stderr.close()
+	if err1 != nil {
+		return err1
+	}
+	return err2
+}
+
+// flush waits until everything written by the cell so far has reached IO.
+func (s *Session) flush() {
+	s.stdout.flush()
+	s.stderr.flush()
+	flushProcess()
+}
+
+// Execute runs one cell. Cancelling ctx interrupts it: interpreted loops
+// stop, long ad operations stop through ad.Interrupt, and the cell fails
+// with an Interrupted error; the session's state stays intact. All output
+// written by the cell before Execute returns has been passed to io.
+func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return Result{Err: &CellError{Name: "SessionClosed", Value: "the session is closed"}}
+	}
+	s.cur.Store(&ioBox{io: io})
+	routeProcess(s)
+	display.SetSink(io)
+	ad.ResetInterrupt()
+	s.stdin.reset()
+	defer s.flush()
+
+	s.cellNo++
+	file := fmt.Sprintf("cell%d", s.cellNo)
+	s.timing = false
+	code, cerr := s.specials(code, io)
+	if cerr != nil {
+		return Result{Err: cerr}
+	}
+	if strings.TrimSpace(code) == "" {
+		return Result{}
+	}
+	start := time.Now()
+	if s.timing {
+		defer func() {
+			s.flush()
+			io.Stream("stdout", fmt.Sprintf("Wall time: %s\n", fmtDuration(time.Since(start))))
+		}()
+	}
+	s.cells[file] = strings.Split(code, "\n")
+	return s.run(ctx, file, code)
+}
+
+// run compiles every chunk of a cell, then executes them in order.
+func (s *Session) run(ctx context.Context, file, code string) Result {
+	chunks, cerr := s.prepare(file, code)
+	if cerr != nil {
+		return Result{Err: cerr}
+	}
+	// Compile in the shadow first: a compile error must leave the live
+	// interpreter untouched.
+	if err := s.ensureShadow(); err != nil {
+		return Result{Err: &CellError{Name: "InternalError", Value: err.Error()}}
+	}
+	chunks, cerr = s.compileAll(s.shadow, chunks, true)
+	if cerr != nil {
+		s.shadow = nil // partially compiled: rebuild before next use
+		return Result{Err: cerr}
+	}
+	progs := make([]*interp.Program, len(chunks))
+	for k, c := range chunks {
+		p, err := compileChunk(s.interp, c)
+		if err != nil {
+			// The shadow accepted it: the interpreters disagree.
+			s.shadow = nil
+			return Result{Err: s.compileError(err)}
+		}
+		progs[k] = p
+	}
+	s.history = append(s.history, chunks...)
+	s.commitDecls(chunks)
+	s.result, s.hasRes = nil, false
+	for _, p := range progs {
+		if cerr := s.execute(ctx, p); cerr != nil {
+			return Result{Err: cerr}
+		}
+	}
+	if !s.hasRes {
+		return Result{}
+	}
+	return Result{Value: s.renderResult()}
+}
+
+// compileAll compiles chunks in order in i. When tryResult is set and the
+// last chunk captures its expression but the expression has no value (a
+// call of a function without results), that chunk is compiled again
+// without capture; the returned chunks reflect the choice.
+func (s *Session) compileAll(i *interp.Interpreter, chunks []chunk, tryResult bool) ([]chunk, *CellError) {
+	for k := range chunks {
+		if _, err := compileChunk(i, chunks[k]); err != nil {
+			if chunks[k].result && tryResult {
+				chunks[k].result = false
+				if _, err2 := compileChunk(i, chunks[k]); err2 == nil {
+					continue
+				}
+			}
+			return nil, s.compileError(err)
+		}
+	}
+	return chunks, nil
+}
+
+// compileChunk parses, rewrites and compiles one chunk, turning an
+// interpreter crash into an error.
+func compileChunk(i *interp.Interpreter, c chunk) (p *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal interpreter error while compiling: %v", r)
+		}
+	}()
+	n, err := parseChunk(i.FileSet(), c)
+	if err != nil {
+		return nil, err
+	}
+	return i.CompileAST(n)
+}
+
+// ensureShadow rebuilds the shadow interpreter from the history when
+// needed.
+func (s *Session) ensureShadow() error {
+	if s.shadow != nil {
+		return nil
+	}
+	sh, err := s.newInterp(false)
+	if err != nil {
+		return err
+	}
+	for _, c := range s.history {
+		if _, err := compileChunk(sh, c); err != nil {
+			return fmt.Errorf("session: rebuilding the compile checker: %v", err)
+		}
+	}
+	s.shadow = sh
+	return nil
+}
+
+// execute runs one compiled program under ctx.
+func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
+	s.trace.reset()
+	type outcome struct {
+		err error
+	}
+	done := make(chan outcome, 1)
+	inner, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		var err error
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					err = interp.Panic{Value: r, Stack: debug.Stack()}
+				}
+			}()
+			_, err = s.interp.ExecuteWithContext(inner, p)
+		}()
+		done <- outcome{err}
+	}()
+	select {
+	case o := <-done:
+		if o.err != nil {
+			return s.runtimeError(o.err)
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	// Interrupt: stop interpreted code and long ad operations.
+	ad.Interrupt()
+	s.stdin.interrupt()
+	cancel()
+	<-done
+	s.waitStopped(2 * time.Second)
+	return &CellError{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
+}
+
+// waitStopped waits until the interrupted program has stopped running
+// interpreted code. (ExecuteWithContext returns as soon as the context is
+// cancelled, while the interpreter's goroutine finishes the instruction or
+// compiled call it was in.)
+func (s *Session) waitStopped(timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if !executing(s.interp) {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// renderResult builds the execute_result bundle from the captured values.
+func (s *Session) renderResult() *display.Bundle {
+	var v any
+	switch len(s.result) {
+	case 0:
+		return nil
+	case 1:
+		v = s.result[0]
+	default:
+		parts := make([]string, len(s.result))
+		for k, x := range s.result {
+			parts[k] = fmt.Sprintf("%v", x)
+		}
+		v = tuple(parts)
+	}
+	if isNil(v) {
+		return nil
+	}
+	b, ok := display.Render(v)
+	if !ok {
+		return nil
+	}
+	return &b
+}
+
+// tuple displays several results like Go prints them.
+type tuple []string
+
+func (t tuple) String() string { return "(" + strings.Join(t, ", ") + ")" }
+
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// commitDecls records the imports and types a compiled cell declared.
+func (s *Session) commitDecls(chunks []chunk) {
+	fset := token.NewFileSet()
+	for _, c := range chunks {
+		if f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution); err == nil {
+			s.recordNames(f, c.kind)
+		}
+		for _, f := range c.funcs {
+			s.funcs[f[0]] = f[1]
+		}
+		for _, d := range c.decls {
+			switch d.kind {
+			case token.IMPORT:
+				s.imports[d.path] = d.name
+				s.namesMu.Lock()
+				s.importNames[d.path] = d.name
+				s.namesMu.Unlock()
+			case token.TYPE:
+				s.types[d.name] = d.text
+			}
+		}
+	}
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.1f µs", float64(d)/1e3)
+	case d < time.Second:
+		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.3f s", d.Seconds())
+}

@@ -1,0 +1,204 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gograd/gograd/display"
+)
+
+// recorder is an IO that records everything a cell produces.
+type recorder struct {
+	mu       sync.Mutex
+	out, err strings.Builder
+	displays []display.Bundle
+	inputs   []string
+	noInput  bool
+	prompts  int
+}
+
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if name == "stdout" {
+		r.out.WriteString(text)
+	} else {
+		r.err.WriteString(text)
+	}
+}
+func (r *recorder) Display(b display.Bundle) {
+	r.mu.Lock()
+	r.displays = append(r.displays, b)
+	r.mu.Unlock()
+}
+func (r *recorder) Update(b display.Bundle) { r.Display(b) }
+func (r *recorder) Clear(bool)              {}
+func (r *recorder) Input(prompt string, password bool) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.prompts++
+	if r.noInput || len(r.inputs) == 0 {
+		return "", errors.New("input not allowed")
+	}
+	l := r.inputs[0]
+	r.inputs = r.inputs[1:]
+	return l, nil
+}
+func (r *recorder) stdout() string { r.mu.Lock(); defer r.mu.Unlock(); return r.out.String() }
+func (r *recorder) stderr() string { r.mu.Lock(); defer r.mu.Unlock(); return r.err.String() }
+
+func newSession(t testing.TB) *Session {
+	t.Helper()
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// run executes code and returns the recorder and result.
+func run(t testing.TB, s *Session, code string) (*recorder, Result) {
+	t.Helper()
+	r := &recorder{}
+	res := s.Execute(context.Background(), code, r)
+	return r, res
+}
+
+func plain(res Result) string {
+	if res.Value == nil {
+		return ""
+	}
+	return fmt.Sprint(res.Value.Data["text/plain"])
+}
+
+func errName(res Result) string {
+	if res.Err == nil {
+		return ""
+	}
+	return res.Err.Name
+}
+
+func TestCells(t *testing.T) {
+	s := newSession(t)
+	cases := []struct {
+		name, code     string
+		out, value, en string
+		errContains    string
+	}{
+		{name: "print", code: `fmt.Println("hi")`, out: "hi\n"},
+		{name: "mixed", code: "import \"fmt\"\nfunc sq(x int) int { return x * x }\nx := sq(3)\nfmt.Println(x)\nvar y = 2\nx + y", out: "9\n", value: "11"},
+		{name: "reimport", code: "import \"fmt\"\nfmt.Print(\"again\")", out: "again"},
+		{name: "redeclare func", code: "func sq(x int) int { return x + 1 }\nsq(3)", value: "4"},
+		{name: "redeclare var", code: "var y = \"str\"\ny", value: `"str"`},
+		{name: "type", code: "type P struct{ A int }\nP{1}", value: "{1}"},
+		{name: "same type again", code: "type P struct{ A int }\nP{2}", value: "{2}"},
+		{name: "changed type", code: "type P struct{ B string }", en: "CompileError", errContains: "type P redeclared"},
+		{name: "no result call", code: "func nothing() {}\nnothing()", value: ""},
+		{name: "two results", code: "func two() (int, string) { return 1, \"a\" }\ntwo()", value: "(1, a)"},
+		{name: "ad preloaded", code: "ad.Scalar(2).Item()", value: "2"},
+		{name: "compile error", code: "z := 1\nfmt.Println(z)\nundefinedThing()", en: "CompileError", errContains: "undefined: undefinedThing"},
+		{name: "no side effects", code: "z", en: "CompileError", errContains: "undefined: z"},
+		{name: "panic", code: "var s []int\n_ = s[5]", en: "Panic", errContains: "index out of range"},
+		{name: "exit", code: "import \"os\"\nos.Exit(3)\nfmt.Println(\"not reached\")", en: "Exit", errContains: "os.Exit(3)"},
+		{name: "log fatal", code: "import \"log\"\nlog.Fatal(\"boom\")", en: "Exit", errContains: "boom"},
+		{name: "state kept", code: "x", value: "9"},
+	}
+	for _, c := range cases {
+		r, res := run(t, s, c.code)
+		if got := r.stdout(); got != c.out {
+			t.Errorf("%s: stdout %q, want %q", c.name, got, c.out)
+		}
+		if got := plain(res); got != c.value {
+			t.Errorf("%s: value %q, want %q", c.name, got, c.value)
+		}
+		if got := errName(res); got != c.en {
+			t.Errorf("%s: error %q (%v), want %q", c.name, got, res.Err, c.en)
+		}
+		if c.errContains != "" && (res.Err == nil || !strings.Contains(res.Err.Value, c.errContains)) {
+			t.Errorf("%s: error %v, want it to contain %q", c.name, res.Err, c.errContains)
+		}
+	}
+}
+
+func TestErrorPositions(t *testing.T) {
+	s := newSession(t)
+	_, res := run(t, s, "a := 1\n\nfmt.Println(a)\n  b := undefinedName + 1")
+	if res.Err == nil {
+		t.Fatal("no error")
+	}
+	tb := strings.Join(res.Err.Traceback, "\n")
+	if !strings.Contains(tb, "line 4, column") || !strings.Contains(tb, "b := undefinedName + 1") {
+		t.Errorf("traceback %q lacks line 4 and the source line", tb)
+	}
+	_, res = run(t, s, "func h() {\n\tvar s []int\n\t_ = s[5]\n}\n\nh()")
+	tb = strings.Join(res.Err.Traceback, "\n")
+	if !strings.Contains(tb, "cell 2, line 1, in h") || !strings.Contains(tb, "func h() {") || !strings.Contains(tb, "top-level") {
+		t.Errorf("traceback %q lacks h's declaration and the top level", tb)
+	}
+}
+
+func TestInterruptLoop(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "n := 0")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	res := s.Execute(ctx, "for { n++ }", &recorder{})
+	if errName(res) != "Interrupted" {
+		t.Fatalf("got %v, want Interrupted", res.Err)
+	}
+	_, res = run(t, s, "n > 0")
+	if plain(res) != "true" {
+		t.Errorf("after interrupt: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	s := newSession(t)
+	cases := []struct{ code, status string }{
+		{"x := 1", "complete"},
+		{"func f() {", "incomplete"},
+		{"fmt.Println(1,", "incomplete"},
+		{"x := `raw", "incomplete"},
+		{"x := )", "invalid"},
+		{"x := 1 +", "incomplete"},
+		{"for {\n}", "complete"},
+		{"x := = 2", "invalid"},
+	}
+	for _, c := range cases {
+		if got, _ := s.IsComplete(c.code); got != c.status {
+			t.Errorf("IsComplete(%q) = %q, want %q", c.code, got, c.status)
+		}
+	}
+}
+
+func TestCompleteInspect(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "func myFunction() int { return 1 }\nvar myVariable = 2")
+	m, start, end := s.Complete("ad.Lin", 6)
+	if len(m) == 0 || m[0] != "Linspace" || start != 3 || end != 6 {
+		t.Errorf("Complete(ad.Lin) = %v %d %d, want Linspace 3 6", m, start, end)
+	}
+	m, start, _ = s.Complete("x := my", 7)
+	if strings.Join(m, ",") != "myFunction,myVariable" || start != 5 {
+		t.Errorf("Complete(my) = %v %d", m, start)
+	}
+	b, ok := s.Inspect("y := ad.Linspace(0, 1, 3)", 10, 0)
+	if !ok || !strings.Contains(fmt.Sprint(b.Data["text/plain"]), "func Linspace(") {
+		t.Errorf("Inspect(ad.Linspace) = %v %v", b.Data, ok)
+	}
+	b, ok = s.Inspect("strings.ToUpper", 10, 0)
+	if ok {
+		t.Errorf("Inspect of a package not imported = %v", b.Data)
+	}
+	run(t, s, "import \"strings\"")
+	b, ok = s.Inspect("strings.ToUpper", 10, 0)
+	if !ok || !strings.Contains(fmt.Sprint(b.Data["text/plain"]), "func strings.ToUpper(string) string") {
+		t.Errorf("Inspect(strings.ToUpper) = %v %v", b.Data, ok)
+	}
+}

@@ -1,0 +1,80 @@
+package session
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// helpText is printed by %help.
+const helpText = `gograd: Go cells with automatic differentiation.
+
+Preloaded (no import needed):
+  ad       n-d float64 arrays with derivatives: ad.New, ad.Linspace, ad.Grad, ad.Hessian, ...
+  display  rich output: display.Show, display.HTML, display.Markdown, display.Plot, ...
+Importable: the standard library, gonum.org/v1/plot (plot, plotter, vg, vg/draw),
+gonum.org/v1/gonum/mat, floats and stat.
+
+A cell may mix declarations (func, type, var, const, import) and statements; the value of a
+final expression is displayed. Functions, variables and constants can be redefined; a type
+cannot change once declared (use a new name, or %reset).
+
+Special commands (at the top of a cell):
+  %help                 this text
+  %reset                forget every definition: a fresh interpreter, same process
+  %time                 time the rest of the cell
+  %recursion_limit [N]  show or set the maximum depth of interpreted calls (default {limit})
+
+Documentation: https://pkg.go.dev/github.com/gograd/gograd/ad
+               https://pkg.go.dev/github.com/gograd/gograd/display
+               https://github.com/traefik/yaegi (the Go interpreter)
+`
+
+// specials runs the special commands at the top of a cell and returns the
+// rest of the cell, with the command lines blanked so that line numbers
+// stay those of the cell.
+func (s *Session) specials(code string, io IO) (string, *CellError) {
+	lines := strings.Split(code, "\n")
+	for k, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "//") {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") {
+			break
+		}
+		lines[k] = ""
+		f := strings.Fields(t)
+		switch f[0] {
+		case "%help":
+			io.Stream("stdout", strings.ReplaceAll(helpText, "{limit}", strconv.Itoa(DefaultRecursionLimit)))
+		case "%reset":
+			if err := s.reset(); err != nil {
+				return "", &CellError{Name: "InternalError", Value: err.Error(), Traceback: []string{err.Error()}}
+			}
+		case "%time":
+			s.timing = true
+		case "%recursion_limit":
+			if len(f) == 1 {
+				io.Stream("stdout", fmt.Sprintf("recursion limit: %d calls\n", s.limit.Load()))
+				continue
+			}
+			n, err := strconv.Atoi(f[1])
+			if err != nil || n < 100 || len(f) > 2 {
+				return "", specialError(k+1, "%%recursion_limit wants one integer of at least 100, got %q", strings.Join(f[1:], " "))
+			}
+			s.setRecursionLimit(n)
+			if got := s.limit.Load(); s.budget.Load() < int64(n)*int64(bytesPerCall()) {
+				io.Stream("stderr", fmt.Sprintf("recursion limit set to %d calls, but the stack allows only about %d\n", got, s.budget.Load()/int64(bytesPerCall())))
+			}
+		default:
+			return "", specialError(k+1, "unknown special command %s (see %%help)", f[0])
+		}
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+func specialError(line int, format string, args ...any) *CellError {
+	msg := fmt.Sprintf(format, args...)
+	return &CellError{Name: "UsageError", Value: msg, Traceback: []string{fmt.Sprintf("line %d", line), "UsageError: " + msg}}
+}
