@@ -173,10 +173,34 @@ func parallelFor(op string, n int, fn func(lo, hi int)) {
 func unaryKernel(op string, k func(dst, x []float64)) func(c *Call) *Tensor {
 	return func(c *Call) *Tensor {
 		x := c.Args[0]
-		dst := alloc(op, len(x.data))
-		parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], x.data[lo:hi]) })
-		return newRaw(x.shape, dst)
+		out := newResult(op, x.shape, len(x.data))
+		dst := out.data
+		if len(dst) <= interruptStride {
+			checkInterrupt(op)
+			k(dst, x.data)
+		} else {
+			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], x.data[lo:hi]) })
+		}
+		return out
 	}
+}
+
+// scalarBlock allocates a one-element tensor and its data together.
+type scalarBlock struct {
+	t Tensor
+	v [1]float64
+}
+
+// newResult returns a zeroed plain tensor of n elements with the given shape
+// (shared, not copied) for a result of op, after the allocation guard. A
+// one-element tensor takes a single allocation.
+func newResult(op string, shape []int, n int) *Tensor {
+	if n == 1 {
+		sb := &scalarBlock{}
+		sb.t.shape, sb.t.data = shape, sb.v[:]
+		return &sb.t
+	}
+	return newRaw(shape, alloc(op, n))
 }
 
 // binaryLoop computes dst[i] = f(a[i*sa], b[i*sb]) for strides sa, sb in
@@ -190,33 +214,42 @@ type binaryLoop func(dst, a, b []float64, sa, sb int)
 func binaryKernel(op string, k binaryLoop) func(c *Call) *Tensor {
 	return func(c *Call) *Tensor {
 		a, b := c.Args[0], c.Args[1]
-		var out []int
+		var out *Tensor
+		var sa, sb int
 		switch {
 		case sameShape(a.shape, b.shape):
-			out = a.shape
-			dst := alloc(op, len(a.data))
-			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], a.data[lo:hi], b.data[lo:hi], 1, 1) })
-			return newRaw(out, dst)
+			out, sa, sb = newResult(op, a.shape, len(a.data)), 1, 1
 		case len(a.data) == 1 && len(a.shape) <= len(b.shape):
-			out = b.shape
-			dst := alloc(op, len(b.data))
-			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], a.data, b.data[lo:hi], 0, 1) })
-			return newRaw(out, dst)
+			out, sa, sb = newResult(op, b.shape, len(b.data)), 0, 1
 		case len(b.data) == 1 && len(b.shape) <= len(a.shape):
-			out = a.shape
-			dst := alloc(op, len(a.data))
-			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], a.data[lo:hi], b.data, 1, 0) })
-			return newRaw(out, dst)
+			out, sa, sb = newResult(op, a.shape, len(a.data)), 1, 0
+		default:
+			return binaryBroadcast(op, k, a, b)
 		}
-		out = broadcastShapes(op, a.shape, b.shape)
-		dst := alloc(op, shapeSize(op, out))
-		sa, sb := broadcastStrides(a.shape, out), broadcastStrides(b.shape, out)
-		la, lb := lastStride(sa), lastStride(sb)
-		forEachRow(op, out, [][]int{sa, sb}, func(o int, offs []int, n int) {
-			k(dst[o:o+n], a.data[offs[0]:], b.data[offs[1]:], la, lb)
+		dst := out.data
+		if len(dst) <= interruptStride {
+			checkInterrupt(op)
+			k(dst, a.data, b.data, sa, sb)
+			return out
+		}
+		parallelFor(op, len(dst), func(lo, hi int) {
+			k(dst[lo:hi], a.data[lo*sa:], b.data[lo*sb:], sa, sb)
 		})
-		return newRaw(out, dst)
+		return out
 	}
+}
+
+// binaryBroadcast is the general broadcasting path of binaryKernel, row by
+// row over the output's last dimension.
+func binaryBroadcast(op string, k binaryLoop, a, b *Tensor) *Tensor {
+	out := broadcastShapes(op, a.shape, b.shape)
+	dst := alloc(op, shapeSize(op, out))
+	sa, sb := broadcastStrides(a.shape, out), broadcastStrides(b.shape, out)
+	la, lb := lastStride(sa), lastStride(sb)
+	forEachRow(op, out, [][]int{sa, sb}, func(o int, offs []int, n int) {
+		k(dst[o:o+n], a.data[offs[0]:], b.data[offs[1]:], la, lb)
+	})
+	return newRaw(out, dst)
 }
 
 // funcLoop makes a binaryLoop from a scalar function.

@@ -148,6 +148,7 @@ const (
 type trace struct {
 	id   uint64
 	mode int
+	seq  atomic.Uint64 // numbers the nodes of a reverse-mode trace
 }
 
 var traceCounter atomic.Uint64
@@ -168,11 +169,23 @@ type box struct {
 
 // node is a vertex of a reverse-mode graph: the primitive application that
 // produced a value and the nodes of its traced arguments. A start node (the
-// input of a differentiation) has prim == nil.
+// input of a differentiation) has prim == nil. Nodes of one trace are
+// numbered in creation order (seq), so a node's parents always have smaller
+// numbers: decreasing seq is a topological order. The buffers let one
+// allocation hold the call's arguments and the edges of up to three
+// arguments.
 type node struct {
 	prim    *Primitive
-	call    *Call
+	call    Call
 	parents []edge
+	seq     uint64
+	argBuf  [3]*Tensor
+	edgeBuf [3]edge
+}
+
+// newNode returns a node of tr with the next sequence number.
+func (tr *trace) newNode() *node {
+	return &node{seq: tr.seq.Add(1)}
 }
 
 // edge links a node to the node of its argument number arg.
@@ -184,7 +197,18 @@ type edge struct {
 // newBox returns a tensor boxing value at trace tr. The box shares the
 // value's shape and data so accessors see the numbers directly.
 func newBox(value *Tensor, tr *trace, n *node, tangent *Tensor) *Tensor {
-	return &Tensor{shape: value.shape, data: value.data, b: &box{value: value, tr: tr, node: n, tangent: tangent}}
+	bt := &boxedTensor{
+		t: Tensor{shape: value.shape, data: value.data},
+		b: box{value: value, tr: tr, node: n, tangent: tangent},
+	}
+	bt.t.b = &bt.b
+	return &bt.t
+}
+
+// boxedTensor allocates a boxed Tensor and its box together.
+type boxedTensor struct {
+	t Tensor
+	b box
 }
 
 // traceOf returns the trace t is boxed at, or nil for a plain tensor.
@@ -234,30 +258,79 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		}
 	}
 	if top == nil {
-		out := p.Forward(&Call{Args: args, Params: params})
-		if out.b != nil {
-			out = plain(out)
+		c := &callBuf{}
+		c.call.Params = params
+		c.call.Args = append(c.args[:0], args...)
+		return p.forward(&c.call)
+	}
+	if top.mode == reverseMode {
+		return p.applyReverse(top, params, args)
+	}
+	return p.applyForward(top, params, args)
+}
+
+// callBuf allocates a Call and room for its arguments together.
+type callBuf struct {
+	call Call
+	args [3]*Tensor
+}
+
+// forward runs the kernel on plain arguments and checks that it returned a
+// plain tensor.
+func (p *Primitive) forward(c *Call) *Tensor {
+	out := p.Forward(c)
+	if out == nil {
+		panic(errorf(ErrArgument, p.Name, "the primitive's Forward returned nil"))
+	}
+	if out.b != nil {
+		out = plain(out)
+	}
+	return out
+}
+
+// eval computes the value of p one level below a trace: through Apply when
+// some argument is still boxed (by a lower trace), directly with Forward
+// otherwise (reusing c, whose Args are set).
+func (p *Primitive) eval(c *Call) *Tensor {
+	for _, a := range c.Args {
+		if a.b != nil {
+			return p.Apply(c.Params, c.Args...)
 		}
+	}
+	return p.forward(c)
+}
+
+func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor {
+	n := &node{prim: p}
+	inner := n.argBuf[:0]
+	for _, a := range args {
+		inner = append(inner, unboxAt(a, top))
+	}
+	n.call.Args, n.call.Params = inner, params
+	out := p.eval(&n.call)
+	n.call.Out = out
+	n.parents = n.edgeBuf[:0]
+	for i, a := range args {
+		if traceOf(a) == top && p.hasVJP(i) {
+			n.parents = append(n.parents, edge{n: a.b.node, arg: i})
+		}
+	}
+	if len(n.parents) == 0 {
 		return out
 	}
-	inner := make([]*Tensor, len(args))
-	for i, a := range args {
-		inner[i] = unboxAt(a, top)
+	n.seq = top.seq.Add(1)
+	return newBox(out, top, n, nil)
+}
+
+func (p *Primitive) applyForward(top *trace, params any, args []*Tensor) *Tensor {
+	cb := &callBuf{}
+	c := &cb.call
+	c.Args, c.Params = cb.args[:0], params
+	for _, a := range args {
+		c.Args = append(c.Args, unboxAt(a, top))
 	}
-	out := p.Apply(params, inner...)
-	c := &Call{Args: inner, Params: params, Out: out}
-	if top.mode == reverseMode {
-		var parents []edge
-		for i, a := range args {
-			if traceOf(a) == top && p.hasVJP(i) {
-				parents = append(parents, edge{n: a.b.node, arg: i})
-			}
-		}
-		if len(parents) == 0 {
-			return out
-		}
-		return newBox(out, top, &node{prim: p, call: c, parents: parents}, nil)
-	}
+	out := p.eval(c)
+	c.Out = out
 	var tan *Tensor
 	for i, a := range args {
 		if traceOf(a) != top {

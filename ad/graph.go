@@ -32,7 +32,7 @@ func TraceGraph(f func(*Tensor) *Tensor, x *Tensor) *Graph {
 	}
 	mustTensor("TraceGraph", x)
 	tr := newTrace(reverseMode)
-	start := &node{}
+	start := tr.newNode()
 	out, root := endTrace("TraceGraph", f(newBox(x, tr, start, nil)), tr)
 	g := &Graph{}
 	if root == nil {

@@ -13,7 +13,7 @@ func makeVJP(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tens
 	}
 	mustTensor(op, x)
 	tr := newTrace(reverseMode)
-	start := &node{}
+	start := tr.newNode()
 	y := f(newBox(x, tr, start, nil))
 	out, root := endTrace(op, y, tr)
 	pullback := func(g *Tensor) *Tensor {
@@ -163,7 +163,7 @@ func makeVJPSlice(op string, f func([]*Tensor) *Tensor, xs []*Tensor) (*Tensor, 
 		if x == nil {
 			panic(errorf(ErrNil, op, "input %d is a nil *Tensor", i))
 		}
-		starts[i] = &node{}
+		starts[i] = tr.newNode()
 		boxed[i] = newBox(x, tr, starts[i], nil)
 	}
 	out, root := endTrace(op, f(boxed), tr)

@@ -60,7 +60,11 @@ func New(data []float64, shape ...int) *Tensor {
 }
 
 // Scalar returns a 0-d tensor holding v.
-func Scalar(v float64) *Tensor { return newRaw([]int{}, []float64{v}) }
+func Scalar(v float64) *Tensor {
+	sb := &scalarBlock{v: [1]float64{v}}
+	sb.t.shape, sb.t.data = []int{}, sb.v[:]
+	return &sb.t
+}
 
 // Full returns a tensor of the given shape with every element equal to v.
 // It panics with ErrShape for a negative dimension and with ErrMemory when
