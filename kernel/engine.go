@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gograd/gograd/display"
+	"github.com/gograd/gograd/kernel/session"
 )
 
 // Engine runs cells and answers code questions. *session.Session
@@ -24,24 +25,13 @@ type Engine interface {
 
 // IO is what a running cell writes to and reads from; the kernel gives one
 // to each Execute, bound to that request.
-type IO interface {
-	// Stream writes text to "stdout" or "stderr", in order.
-	Stream(name, text string)
-	display.Sink
-	// Input asks the front end for a line of input; it fails when the
-	// request did not allow stdin or the cell was interrupted.
-	Input(prompt string, password bool) (string, error)
-}
+type IO = session.IO
 
 // Result is the outcome of a cell: an execute_result bundle or nil, and an
 // error or nil.
-type Result struct {
-	Value *display.Bundle
-	Err   *CellError
-}
+type Result = session.Result
 
 // CellError describes a failed cell as Jupyter shows it.
-type CellError struct {
-	Name, Value string
-	Traceback   []string
-}
+type CellError = session.CellError
+
+var _ Engine = (*session.Session)(nil)

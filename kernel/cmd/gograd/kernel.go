@@ -1,14 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/gograd/gograd/kernel"
+	"github.com/gograd/gograd/kernel/session"
 )
 
 // runKernel runs the Jupyter kernel described by a connection file until a
-// shutdown_request or a termination signal.
+// shutdown_request or a termination signal. SIGINT interrupts the running
+// cell instead of ending the process.
 func runKernel(args []string, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,6 +32,36 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	if *connFile == "" {
 		return fmt.Errorf("%w: --connection-file is required", errUsage)
 	}
-	_ = debug
-	return errors.New("the kernel is not wired yet (kernel/session pending)")
+	info, err := kernel.ReadConnectionFile(*connFile)
+	if err != nil {
+		return err
+	}
+
+	// Cells' writes to the process's stdout and stderr (compiled code
+	// included) go to the front end; the kernel logs to the original
+	// standard error.
+	logOut := stderr
+	if orig, err := session.CaptureProcessOutput(); err != nil {
+		fmt.Fprintf(stderr, "gograd kernel: warning: process output is not captured: %v\n", err)
+	} else if stderr == io.Writer(os.Stderr) {
+		logOut = orig
+	}
+	log := kernel.NewLogger(logOut, *debug)
+
+	sess, err := session.New(session.Options{})
+	if err != nil {
+		return fmt.Errorf("starting the Go interpreter: %w", err)
+	}
+	defer sess.Close()
+
+	k, err := kernel.New(info, kernel.Options{
+		Engine:        sess,
+		Logger:        log,
+		Version:       version,
+		HandleSignals: true,
+	})
+	if err != nil {
+		return err
+	}
+	return k.Run(context.Background())
 }
