@@ -1,0 +1,142 @@
+package ad
+
+// User-defined primitives and gradient checkpointing, usable from notebook
+// cells: every function here takes plain Go function values (closures work,
+// interpreted ones included), and nothing is generic.
+
+// CustomPrimitive is a differentiable operation defined by user code: a
+// forward function on plain tensors plus derivative rules for its
+// arguments. Rules written with ad's ops (not by reading Data) give
+// derivatives of every order. Create one with NewPrimitive, add forward-mode
+// rules with DefJVP, and apply it with Call. A CustomPrimitive must not be
+// changed while it is being applied.
+type CustomPrimitive struct {
+	p *Primitive
+}
+
+// NewPrimitive returns a primitive named name that computes forward(args)
+// and whose reverse-mode rule for argument i is vjps[i]: given the output
+// cotangent g (shaped like the output), the output ans and the arguments, it
+// returns the cotangent of argument i (any shape that broadcasts to that
+// argument's; it is summed back). A nil or missing rule means a zero
+// derivative. forward receives plain tensors — the values without any
+// tracing — so it may compute with Data freely.
+//
+//	sq := ad.NewPrimitive("square", func(a []*ad.Tensor) *ad.Tensor { return ad.Mul(a[0], a[0]) },
+//		func(g, ans *ad.Tensor, a []*ad.Tensor) *ad.Tensor { return ad.Mul(g, ad.Mul(a[0], 2.0)) })
+//	sq.DefJVP(0, func(t, ans *ad.Tensor, a []*ad.Tensor) *ad.Tensor { return ad.Mul(t, ad.Mul(a[0], 2.0)) })
+//	y := sq.Call(x)
+//
+// NewPrimitive panics with ErrNil for a nil forward function.
+func NewPrimitive(name string, forward func(args []*Tensor) *Tensor, vjps ...func(g, ans *Tensor, args []*Tensor) *Tensor) *CustomPrimitive {
+	if forward == nil {
+		panic(errorf(ErrNil, "NewPrimitive", "nil forward function for %q", name))
+	}
+	cp := &CustomPrimitive{p: &Primitive{Name: name}}
+	cp.p.Forward = func(c *Call) *Tensor {
+		out := forward(c.Args)
+		if out == nil {
+			panic(errorf(ErrNil, name, "the forward function returned a nil *Tensor"))
+		}
+		return out
+	}
+	for i, r := range vjps {
+		cp.DefVJP(i, r)
+	}
+	return cp
+}
+
+// DefVJP sets (or, with nil, clears) the reverse-mode rule for argument i
+// and returns p, so definitions chain. It panics with ErrArgument for i < 0.
+func (p *CustomPrimitive) DefVJP(i int, rule func(g, ans *Tensor, args []*Tensor) *Tensor) *CustomPrimitive {
+	if i < 0 {
+		panic(errorf(ErrArgument, "DefVJP", "argument index %d", i))
+	}
+	for len(p.p.VJP) <= i {
+		p.p.VJP = append(p.p.VJP, nil)
+	}
+	p.p.VJP[i] = nil
+	if rule != nil {
+		name := p.p.Name
+		p.p.VJP[i] = func(g *Tensor, c *Call) *Tensor {
+			r := rule(g, c.Out, c.Args)
+			if r == nil {
+				panic(errorf(ErrNil, name, "the VJP rule for argument %d returned a nil *Tensor", i))
+			}
+			return r
+		}
+	}
+	return p
+}
+
+// DefJVP sets (or, with nil, clears) the forward-mode rule for argument i:
+// given the tangent t of argument i (shaped like it), the output ans and the
+// arguments, it returns the output's tangent (any shape that broadcasts to
+// the output's). It returns p, so definitions chain, and panics with
+// ErrArgument for i < 0.
+func (p *CustomPrimitive) DefJVP(i int, rule func(t, ans *Tensor, args []*Tensor) *Tensor) *CustomPrimitive {
+	if i < 0 {
+		panic(errorf(ErrArgument, "DefJVP", "argument index %d", i))
+	}
+	for len(p.p.JVP) <= i {
+		p.p.JVP = append(p.p.JVP, nil)
+	}
+	p.p.JVP[i] = nil
+	if rule != nil {
+		name := p.p.Name
+		p.p.JVP[i] = func(t *Tensor, c *Call) *Tensor {
+			r := rule(t, c.Out, c.Args)
+			if r == nil {
+				panic(errorf(ErrNil, name, "the JVP rule for argument %d returned a nil *Tensor", i))
+			}
+			return r
+		}
+	}
+	return p
+}
+
+// Name returns the primitive's name.
+func (p *CustomPrimitive) Name() string { return p.p.Name }
+
+// Call applies the primitive to args, tracing it in every running
+// differentiation. It panics with ErrNil for a nil argument.
+func (p *CustomPrimitive) Call(args ...*Tensor) *Tensor {
+	for i, a := range args {
+		if a == nil {
+			panic(errorf(ErrNil, p.p.Name, "argument %d is a nil *Tensor", i))
+		}
+	}
+	return p.p.Apply(nil, args...)
+}
+
+// Checkpoint returns a function computing f that stores none of f's
+// intermediate values for reverse mode: the backward pass runs f again to
+// rebuild them (trading compute for memory, as in jax.checkpoint). The
+// result differentiates like f in both modes and to any order. f must be a
+// pure function of its argument.
+//
+// Checkpoint panics with ErrNil for a nil f.
+func Checkpoint(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
+	if f == nil {
+		panic(errorf(ErrNil, "Checkpoint", "nil function"))
+	}
+	p := &Primitive{
+		Name: "Checkpoint",
+		Forward: func(c *Call) *Tensor {
+			out := f(c.Args[0])
+			if out == nil {
+				panic(errorf(ErrNil, "Checkpoint", "the function returned a nil *Tensor"))
+			}
+			return out
+		},
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor {
+			_, pullback := makeVJP("Checkpoint", f, c.Args[0])
+			return pullback(g)
+		}},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
+			_, tan := makeJVP("Checkpoint", f, c.Args[0], t)
+			return tan
+		}},
+	}
+	return func(x *Tensor) *Tensor { return p.Apply(nil, mustTensor("Checkpoint", x)) }
+}

@@ -1,0 +1,100 @@
+package ad
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+)
+
+// newSoftplusPrim defines softplus as a user primitive with rules written in
+// ad ops: d/dx log(1+eˣ) = sigmoid(x).
+func newSoftplusPrim() *CustomPrimitive {
+	return NewPrimitive("mysoftplus",
+		func(a []*Tensor) *Tensor { return Log1p(Exp(a[0])) },
+		func(g, ans *Tensor, a []*Tensor) *Tensor { return Mul(g, Sigmoid(a[0])) },
+	).DefJVP(0, func(t, ans *Tensor, a []*Tensor) *Tensor { return Mul(t, Sigmoid(a[0])) })
+}
+
+func TestCustomPrimitive(t *testing.T) {
+	t.Parallel()
+	sp := newSoftplusPrim()
+	checkGradsExt(t, "custom softplus", func(x *Tensor) *Tensor { return sp.Call(x) }, randTensor(1, 2, 3), 2, 1e-6)
+	// Two arguments, the second with a rule, the first with none (zero).
+	scale := NewPrimitive("scale", func(a []*Tensor) *Tensor { return Mul(a[0], a[1]) }, nil,
+		func(g, ans *Tensor, a []*Tensor) *Tensor { return Mul(g, a[0]) })
+	g := Grad(func(x *Tensor) *Tensor { return Sum(scale.Call(x, x)) })(New([]float64{2, 3}))
+	closeSlices(t, "rule only for argument 1", g.Data(), []float64{2, 3}, 0)
+	// A straight-through estimator: Round forward, identity backward.
+	ste := NewPrimitive("ste", func(a []*Tensor) *Tensor { return Round(a[0]) },
+		func(g, ans *Tensor, a []*Tensor) *Tensor { return g })
+	g = Grad(func(x *Tensor) *Tensor { return Sum(Mul(ste.Call(x), x)) })(New([]float64{0.4, 1.6}))
+	closeSlices(t, "straight-through", g.Data(), []float64{0.4, 3.6}, 1e-15)
+	if ste.Name() != "ste" {
+		t.Errorf("Name: got %q want %q", ste.Name(), "ste")
+	}
+}
+
+func TestCustomPrimitiveErrors(t *testing.T) {
+	t.Parallel()
+	bad := NewPrimitive("bad", func(a []*Tensor) *Tensor { return a[0] },
+		func(g, ans *Tensor, a []*Tensor) *Tensor { return nil })
+	nilOut := NewPrimitive("nilout", func(a []*Tensor) *Tensor { return nil })
+	tests := []struct {
+		name string
+		f    func()
+		kind error
+	}{
+		{"nil forward", func() { NewPrimitive("x", nil) }, ErrNil},
+		{"nil result", func() { nilOut.Call(Ones(1)) }, ErrNil},
+		{"nil rule result", func() { Grad(func(x *Tensor) *Tensor { return Sum(bad.Call(x)) })(Ones(2)) }, ErrNil},
+		{"nil argument", func() { bad.Call(nil) }, ErrNil},
+		{"negative index", func() { bad.DefJVP(-1, nil) }, ErrArgument},
+	}
+	for _, tc := range tests {
+		if err := Catch(tc.f); !errors.Is(err, tc.kind) {
+			t.Errorf("%s: got %v want an error wrapping %v", tc.name, err, tc.kind)
+		}
+	}
+}
+
+func TestCheckpoint(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	f := func(x *Tensor) *Tensor {
+		calls.Add(1)
+		for i := 0; i < 3; i++ {
+			x = Tanh(Mul(x, 1.5))
+		}
+		return x
+	}
+	cf := Checkpoint(f)
+	x := randTensor(2, 4)
+	closeSlices(t, "Checkpoint value", cf(x).Data(), f(x).Data(), 0)
+	calls.Store(0)
+	g := Grad(func(x *Tensor) *Tensor { return Sum(Square(cf(x))) })(x)
+	if n := calls.Load(); n != 2 {
+		t.Errorf("f ran %d times for one gradient, want 2 (forward, then recomputed in the backward pass)", n)
+	}
+	want := Grad(func(x *Tensor) *Tensor { return Sum(Square(f(x))) })(x)
+	closeSlices(t, "Checkpoint gradient", g.Data(), want.Data(), 1e-14)
+	checkGradsExt(t, "Checkpoint", cf, x, 2, 1e-6)
+	if err := Catch(func() { Checkpoint(nil) }); !errors.Is(err, ErrNil) {
+		t.Errorf("Checkpoint(nil): got %v want ErrNil", err)
+	}
+}
+
+func ExampleNewPrimitive() {
+	// log(1+eˣ) with a hand-written derivative.
+	softplus := NewPrimitive("softplus",
+		func(a []*Tensor) *Tensor { return Log1p(Exp(a[0])) },
+		func(g, ans *Tensor, a []*Tensor) *Tensor { return Mul(g, Sigmoid(a[0])) })
+	fmt.Println(Grad(func(x *Tensor) *Tensor { return softplus.Call(x) })(Scalar(0)))
+	// Output: 0.5
+}
+
+func ExampleCheckpoint() {
+	f := Checkpoint(func(x *Tensor) *Tensor { return Sin(Sin(x)) })
+	fmt.Printf("%.6f\n", Grad(f)(Scalar(1)).Item())
+	// Output: 0.360039
+}
