@@ -172,7 +172,7 @@ h1 { border-bottom: 2px solid var(--accent); padding-bottom: .2em; }
 a { color: var(--accent); }
 code, pre { font: 13.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 p code, li code { background: var(--code-bg); padding: .1em .3em; border-radius: 4px; }
-pre { margin: 0; white-space: pre-wrap; word-break: break-word; }
+pre { margin: 0; white-space: pre-wrap; word-break: break-word; tab-size: 4; }
 blockquote { margin: 0; padding: 0 1em; color: var(--muted); border-left: 4px solid var(--border); }
 .cell { margin: .6rem 0; }
 .input, .output { display: grid; grid-template-columns: 5.5rem minmax(0, 1fr); }

@@ -4,6 +4,7 @@
 // Usage:
 //
 //	gograd kernel --connection-file FILE [--debug]
+//	gograd run NOTEBOOK.ipynb [-o OUT.ipynb] [--html OUT.html] [--figures DIR] [--allow-errors]
 //	gograd install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--uninstall]
 //	gograd version
 //	gograd help [COMMAND]
@@ -40,6 +41,7 @@ type command struct {
 // and put its implementation in its own file of this package.
 var commands = []command{
 	{"kernel", "--connection-file FILE [--debug]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
+	{"run", runUsage, "execute a notebook without Jupyter; write it with outputs, as HTML and figures", runRun},
 	{"install", kernelspec.Usage, "install the Jupyter kernelspec \"Go (gograd)\" using this executable", runInstall},
 	{"version", "", "print the gograd version", runVersion},
 }
