@@ -13,45 +13,72 @@ import (
 const gemmBlock = 1 << 26
 
 // matmulKernel multiplies stacks of matrices with numpy's matmul semantics
-// for operands of at least two dimensions: a has shape (..., m, k), b has
-// shape (..., k, n), the batch dimensions broadcast, and the result has shape
-// outBatch + (m, n), returned with the data. Shapes are assumed to agree.
-func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float64, outBatch []int) []float64 {
+// for operands of at least two dimensions: the result is op(a)·op(b), where
+// op transposes the last two axes of a when ta is set (and of b when tb is
+// set); op(a) has shape (..., m, k), op(b) has shape (..., k, n), the batch
+// dimensions broadcast, and the result has shape outBatch + (m, n). The
+// transposes are GEMM flags: nothing is copied. Shapes are assumed to agree.
+func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float64, outBatch []int, ta, tb bool) []float64 {
 	na, nb := len(aShape), len(bShape)
-	m, k, n := aShape[na-2], aShape[na-1], bShape[nb-1]
+	m, k := aShape[na-2], aShape[na-1]
+	if ta {
+		m, k = k, m
+	}
+	n := bShape[nb-1]
+	if tb {
+		n = bShape[nb-2]
+	}
 	batch := sizeOf(outBatch)
 	out := alloc(op, batch*m*n)
 	if m == 0 || n == 0 || k == 0 || batch == 0 {
 		return out
 	}
 	aBatch, bBatch := aShape[:na-2], bShape[:nb-2]
-	if sizeOf(bBatch) == 1 && sameShape(padShape(aBatch, len(outBatch)), outBatch) {
+	if !ta && sizeOf(bBatch) == 1 && sameShape(padShape(aBatch, len(outBatch)), outBatch) {
 		// b is one matrix shared by every batch: fold the batch into the rows.
-		gemmRows(op, batch*m, k, n, a, b, out)
+		gemmRows(op, batch*m, k, n, a, b, out, false, tb)
 		return out
 	}
 	aOffs := batchOffsets(aBatch, outBatch, m*k)
 	bOffs := batchOffsets(bBatch, outBatch, k*n)
 	for i := 0; i < batch; i++ {
-		gemmRows(op, m, k, n, a[aOffs[i]:aOffs[i]+m*k], b[bOffs[i]:bOffs[i]+k*n], out[i*m*n:(i+1)*m*n])
+		gemmRows(op, m, k, n, a[aOffs[i]:aOffs[i]+m*k], b[bOffs[i]:bOffs[i]+k*n], out[i*m*n:(i+1)*m*n], ta, tb)
 	}
 	return out
 }
 
-// gemmRows computes c = a·b for a row-major m×k matrix a and k×n matrix b,
-// in blocks of rows so that interruption is noticed within a few milliseconds.
-func gemmRows(op string, m, k, n int, a, b, c []float64) {
+// gemmRows computes c = op(a)·op(b) into the row-major m×n matrix c, where
+// op(a) is m×k (a stored k×m when ta) and op(b) is k×n (b stored n×k when
+// tb). It works in blocks of rows of c so that interruption is noticed
+// within about 10 ms.
+func gemmRows(op string, m, k, n int, a, b, c []float64, ta, tb bool) {
 	rows := max(1, gemmBlock/(k*n))
 	if rows > 64 {
 		rows -= rows % 64 // whole blocks of gonum's 64-row tiles
 	}
+	gemmBlocks(op, m, k, n, a, b, c, ta, tb, rows)
+}
+
+// gemmBlocks is gemmRows with an explicit number of rows per block.
+func gemmBlocks(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int) {
 	bm := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
+	tB := blas.NoTrans
+	if tb {
+		bm = blas64.General{Rows: n, Cols: k, Stride: k, Data: b}
+		tB = blas.Trans
+	}
 	for r := 0; r < m; r += rows {
 		checkInterrupt(op)
 		h := min(rows, m-r)
 		am := blas64.General{Rows: h, Cols: k, Stride: k, Data: a[r*k : (r+h)*k]}
+		tA := blas.NoTrans
+		if ta {
+			// Rows r…r+h of op(a) are columns r…r+h of the stored k×m matrix.
+			am = blas64.General{Rows: k, Cols: h, Stride: m, Data: a[r:]}
+			tA = blas.Trans
+		}
 		cm := blas64.General{Rows: h, Cols: n, Stride: n, Data: c[r*n : (r+h)*n]}
-		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, am, bm, 0, cm)
+		blas64.Gemm(tA, tB, 1, am, bm, 0, cm)
 	}
 }
 

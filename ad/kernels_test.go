@@ -308,7 +308,7 @@ func naiveBatchedMatMul(aShape []int, a []float64, bShape []int, b []float64, ou
 func TestMatMulKernel(t *testing.T) {
 	t.Parallel()
 	// np.array([[1,2],[3,4]]) @ np.array([[5,6],[7,8]])
-	got := matmulKernel("test", []int{2, 2}, []float64{1, 2, 3, 4}, []int{2, 2}, []float64{5, 6, 7, 8}, nil)
+	got := matmulKernel("test", []int{2, 2}, []float64{1, 2, 3, 4}, []int{2, 2}, []float64{5, 6, 7, 8}, nil, false, false)
 	if want := []float64{19, 22, 43, 50}; !slices.Equal(got, want) {
 		t.Errorf("2x2 product: got %v, want %v", got, want)
 	}
@@ -321,16 +321,70 @@ func TestMatMulKernel(t *testing.T) {
 		{[]int{1, 3, 4}, []int{2, 4, 1}, []int{2}},
 		{[]int{2, 0, 4}, []int{4, 3}, []int{2}},
 		{[]int{3, 0}, []int{0, 2}, nil},
-		{[]int{300, 70}, []int{70, 900}, nil}, // several row blocks
+		{[]int{30, 70}, []int{70, 90}, nil},
+		{[]int{2, 30, 70}, []int{70, 90}, []int{2}}, // batch folded into rows
 	}
 	for _, c := range cases {
 		a, b := opsRandData(r, sizeOf(c.a)), opsRandData(r, sizeOf(c.b))
-		got := matmulKernel("test", c.a, a, c.b, b, c.batch)
+		got := matmulKernel("test", c.a, a, c.b, b, c.batch, false, false)
 		want := naiveBatchedMatMul(c.a, a, c.b, b, c.batch)
 		if !opsCloseSlices(got, want, 1e-12) {
 			t.Errorf("matmul %v @ %v: results differ from the naive product", c.a, c.b)
 		}
+		// The same product from stored transposes and GEMM flags.
+		at, atShape := opsSwapLast(c.a, a)
+		bt, btShape := opsSwapLast(c.b, b)
+		for _, f := range []struct{ ta, tb bool }{{true, false}, {false, true}, {true, true}} {
+			x, xs, y, ys := a, c.a, b, c.b
+			if f.ta {
+				x, xs = at, atShape
+			}
+			if f.tb {
+				y, ys = bt, btShape
+			}
+			got := matmulKernel("test", xs, x, ys, y, c.batch, f.ta, f.tb)
+			if !opsCloseSlices(got, want, 1e-12) {
+				t.Errorf("matmul %v @ %v with flags %+v: results differ from the naive product", c.a, c.b, f)
+			}
+		}
 	}
+}
+
+func TestGemmBlocks(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	const m, k, n = 13, 5, 7
+	a, b := opsRandData(r, m*k), opsRandData(r, k*n)
+	want := naiveBatchedMatMul([]int{m, k}, a, []int{k, n}, b, nil)
+	at, _ := opsSwapLast([]int{m, k}, a)
+	bt, _ := opsSwapLast([]int{k, n}, b)
+	for _, rows := range []int{1, 4, 13, 64} {
+		for _, f := range []struct{ ta, tb bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+			x, y := a, b
+			if f.ta {
+				x = at
+			}
+			if f.tb {
+				y = bt
+			}
+			got := make([]float64, m*n)
+			gemmBlocks("test", m, k, n, x, y, got, f.ta, f.tb, rows)
+			if !opsCloseSlices(got, want, 1e-12) {
+				t.Errorf("%d rows per block, flags %+v: results differ from the naive product", rows, f)
+			}
+		}
+	}
+}
+
+// opsSwapLast returns data (of shape) with its last two axes transposed.
+func opsSwapLast(shape []int, data []float64) ([]float64, []int) {
+	perm := make([]int, len(shape))
+	for i := range perm {
+		perm[i] = i
+	}
+	perm[len(perm)-1], perm[len(perm)-2] = len(perm)-2, len(perm)-1
+	v := transposeView(shape, perm)
+	return stridedCopy("test", data, v), v.shape
 }
 
 func TestKernelsInterrupt(t *testing.T) {
@@ -339,7 +393,9 @@ func TestKernelsInterrupt(t *testing.T) {
 	for name, f := range map[string]func(){
 		"stridedCopy": func() { stridedCopy("T", make([]float64, 1<<16), transposeView([]int{256, 256}, []int{1, 0})) },
 		"reduce":      func() { reduceKernel("T", reduceSum, []int{1 << 16}, make([]float64, 1<<16), []bool{true}) },
-		"matmul":      func() { matmulKernel("T", []int{4, 4}, make([]float64, 16), []int{4, 4}, make([]float64, 16), nil) },
+		"matmul": func() {
+			matmulKernel("T", []int{4, 4}, make([]float64, 16), []int{4, 4}, make([]float64, 16), nil, false, false)
+		},
 	} {
 		err := Catch(f)
 		if err == nil {
@@ -358,7 +414,7 @@ func benchmarkMatMulKernel(b *testing.B, n int) {
 	shape := []int{n, n}
 	b.SetBytes(int64(2 * n * n * n)) // flops, reported as MB/s = MFLOP/s
 	for b.Loop() {
-		matmulKernel("bench", shape, x, shape, y, nil)
+		matmulKernel("bench", shape, x, shape, y, nil, false, false)
 	}
 }
 

@@ -253,6 +253,7 @@ var primTake = &Primitive{
 		x, p := c.Args[0], c.Params.(takeParams)
 		shape := append([]int{}, x.shape...)
 		shape[p.axis] = len(p.indices)
+		shapeSize("Take", shape)
 		return newRaw(shape, takeKernel("Take", x.shape, x.data, p.indices, p.axis))
 	},
 }

@@ -33,10 +33,9 @@ func MatMul(a, b *Tensor) *Tensor {
 	if ka, kb := a2.shape[len(a2.shape)-1], b2.shape[len(b2.shape)-2]; ka != kb {
 		panic(errorf(ErrShape, "MatMul", "shapes %s and %s do not align (%d != %d)", fmtShape(a.shape), fmtShape(b.shape), ka, kb))
 	}
-	batch := matmulBatch("MatMul", a.shape, b.shape, a2.shape[:len(a2.shape)-2], b2.shape[:len(b2.shape)-2])
-	out := primMatMul.Apply(batch, a2, b2)
+	out := matmulT(a2, b2, false, false)
 	if len(a.shape) == 1 || len(b.shape) == 1 {
-		shape := append([]int{}, batch...)
+		shape := append([]int{}, out.shape[:len(out.shape)-2]...)
 		if len(a.shape) > 1 {
 			shape = append(shape, a.shape[len(a.shape)-2])
 		}
@@ -67,28 +66,70 @@ func matmulBatch(op string, aFull, bFull, a, b []int) []int {
 	return out
 }
 
-// primMatMul multiplies operands of at least two dimensions whose inner
-// dimensions agree; Params is the broadcast batch shape.
+// matmulParams are the parameters of the MatMul primitive: the broadcast
+// batch shape and whether each stored operand is used transposed (in its
+// last two axes).
+type matmulParams struct {
+	batch  []int
+	ta, tb bool
+}
+
+// matmulT returns op(a)·op(b) for operands of at least two dimensions whose
+// inner dimensions agree, op transposing the last two axes when ta (tb) is
+// set. The derivative rules use the flags instead of materialised
+// transposes.
+func matmulT(a, b *Tensor, ta, tb bool) *Tensor {
+	batch := matmulBatch("MatMul", a.shape, b.shape, a.shape[:len(a.shape)-2], b.shape[:len(b.shape)-2])
+	return primMatMul.Apply(matmulParams{batch: batch, ta: ta, tb: tb}, a, b)
+}
+
 var primMatMul = &Primitive{
 	Name: "MatMul",
 	Forward: func(c *Call) *Tensor {
-		a, b, batch := c.Args[0], c.Args[1], c.Params.([]int)
-		m, n := a.shape[len(a.shape)-2], b.shape[len(b.shape)-1]
-		shape := append(append([]int{}, batch...), m, n)
+		a, b, p := c.Args[0], c.Args[1], c.Params.(matmulParams)
+		m := a.shape[len(a.shape)-2]
+		if p.ta {
+			m = a.shape[len(a.shape)-1]
+		}
+		n := b.shape[len(b.shape)-1]
+		if p.tb {
+			n = b.shape[len(b.shape)-2]
+		}
+		shape := append(append([]int{}, p.batch...), m, n)
 		shapeSize("MatMul", shape)
-		return newRaw(shape, matmulKernel("MatMul", a.shape, a.data, b.shape, b.data, batch))
+		return newRaw(shape, matmulKernel("MatMul", a.shape, a.data, b.shape, b.data, p.batch, p.ta, p.tb))
 	},
 }
 
 func init() {
-	// The backward pass sums each cotangent back over broadcast batch axes.
+	// With C = op(A)·op(B) and cotangent G: the cotangent of op(A) is G·op(B)ᵀ
+	// and that of op(B) is op(A)ᵀ·G; transposing back gives the stored
+	// operands'. The backward pass sums them over broadcast batch axes.
 	primMatMul.VJP = []VJPRule{
-		func(g *Tensor, c *Call) *Tensor { return MatMul(g, swapLastAxes(c.Args[1])) },
-		func(g *Tensor, c *Call) *Tensor { return MatMul(swapLastAxes(c.Args[0]), g) },
+		func(g *Tensor, c *Call) *Tensor {
+			p := c.Params.(matmulParams)
+			if p.ta {
+				return matmulT(c.Args[1], g, p.tb, true)
+			}
+			return matmulT(g, c.Args[1], false, !p.tb)
+		},
+		func(g *Tensor, c *Call) *Tensor {
+			p := c.Params.(matmulParams)
+			if p.tb {
+				return matmulT(g, c.Args[0], true, p.ta)
+			}
+			return matmulT(c.Args[0], g, !p.ta, false)
+		},
 	}
 	primMatMul.JVP = []JVPRule{
-		func(t *Tensor, c *Call) *Tensor { return MatMul(t, c.Args[1]) },
-		func(t *Tensor, c *Call) *Tensor { return MatMul(c.Args[0], t) },
+		func(t *Tensor, c *Call) *Tensor {
+			p := c.Params.(matmulParams)
+			return matmulT(t, c.Args[1], p.ta, p.tb)
+		},
+		func(t *Tensor, c *Call) *Tensor {
+			p := c.Params.(matmulParams)
+			return matmulT(c.Args[0], t, p.ta, p.tb)
+		},
 	}
 }
 

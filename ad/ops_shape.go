@@ -1,5 +1,7 @@
 package ad
 
+import "math"
+
 // Shape primitives and the ops built on them: Reshape, Transpose,
 // ExpandDims, Squeeze, BroadcastTo, Concatenate, Stack, Split, Tile, Repeat,
 // Flip, Diag and Trace. All of them are linear, so their derivative rules are
@@ -65,6 +67,8 @@ func resolveShape(op string, from, shape []int) []int {
 			infer = i
 		case d < 0:
 			panic(errorf(ErrShape, op, "cannot reshape %s to %s: bad dimension %d", fmtShape(from), fmtShapeRaw(shape), d))
+		case d > 0 && known > math.MaxInt/d:
+			panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShapeRaw(shape)))
 		default:
 			known *= d
 		}
@@ -132,17 +136,6 @@ func Transpose(x *Tensor, perm ...int) *Tensor {
 		return x
 	}
 	return primTranspose.Apply(p, x)
-}
-
-// swapLastAxes transposes the last two axes of x (at least 2-d).
-func swapLastAxes(x *Tensor) *Tensor {
-	nd := len(x.shape)
-	p := make([]int, nd)
-	for i := range p {
-		p[i] = i
-	}
-	p[nd-1], p[nd-2] = nd-2, nd-1
-	return Transpose(x, p...)
 }
 
 var primTranspose = &Primitive{

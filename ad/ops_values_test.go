@@ -204,6 +204,26 @@ func TestOpsErrors(t *testing.T) {
 	}
 }
 
+func TestOpsRefuseHugeResults(t *testing.T) {
+	t.Parallel()
+	if availableMemory() < 0 {
+		t.Skip("available memory unknown on this system: the guard cannot refuse")
+	}
+	for name, f := range map[string]func(){
+		"MatMul":      func() { MatMul(Zeros(1<<20, 1), Zeros(1, 1<<20)) },
+		"BroadcastTo": func() { BroadcastTo(Zeros(1), 1<<20, 1<<20) },
+		"Tile":        func() { Tile(Zeros(2), 1<<40) },
+		"Repeat":      func() { Repeat(Zeros(2), 1<<40, 0) },
+		"Take":        func() { Take(Zeros(2, 1<<20), make([]int, 1<<20), 0) },
+		"RNG.Normal":  func() { NewRNG(1).Normal(1 << 40) },
+		"RNG.Perm":    func() { NewRNG(1).Perm(1 << 50) },
+	} {
+		if err := Catch(f); !errors.Is(err, ErrMemory) {
+			t.Errorf("%s: error %v, want ErrMemory", name, err)
+		}
+	}
+}
+
 func TestRNGReproducible(t *testing.T) {
 	t.Parallel()
 	a, b := NewRNG(7), NewRNG(7)
