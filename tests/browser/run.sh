@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# JupyterLab in a real browser (issue 7): runs notebooks/01-tanh.ipynb with the
+# gograd kernel in JupyterLab 4 driven through Debian's chromium by
+# playwright-core, then interrupts a runaway cell and checks completion and
+# inspection. See jupyterlab.test.mjs for what is asserted.
+#
+# Usage (from anywhere):  tests/browser/run.sh
+#
+# It prepares, idempotently:
+#   - a venv with the pinned JupyterLab (requirements.txt), by default
+#     .venv-browser/ at the repository root (git-ignored; BROWSER_VENV overrides);
+#   - Debian's chromium (installed with apt-get only under CI=true);
+#   - playwright-core from package-lock.json (npm ci; it downloads no browser);
+#   - the gograd kernelspec in that venv (go run ./install --prefix VENV).
+# Outside CI a missing chromium, node/npm, python3 or go is reported and the
+# test is skipped (exit 0); under CI=true it is an error.
+#
+# Environment: CI, BROWSER_VENV, CHROMIUM (default /usr/bin/chromium),
+# BROWSER_KERNEL (gograd, or python3 to check the harness against ipykernel),
+# ARTIFACTS (default tests/artifacts: screenshots and the server log).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+started=$SECONDS
+ci=false
+[ "${CI:-}" = true ] && ci=true
+venv=${BROWSER_VENV:-$repo/.venv-browser}
+export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export BROWSER_KERNEL=${BROWSER_KERNEL:-gograd}
+export ARTIFACTS=${ARTIFACTS:-$repo/tests/artifacts}
+
+say() { echo "browser test: $*"; }
+
+missing() {
+	if $ci; then
+		say "FAILED: $1 is missing (required under CI)" >&2
+		exit 1
+	fi
+	say "SKIPPED: $1 is missing; install it to run this test"
+	exit 0
+}
+
+# --- tools -------------------------------------------------------------------
+if [ ! -x "$CHROMIUM" ]; then
+	if $ci && [ "$CHROMIUM" = /usr/bin/chromium ]; then
+		say "installing Debian's chromium"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq chromium >/dev/null
+	fi
+	[ -x "$CHROMIUM" ] || missing "chromium ($CHROMIUM)"
+fi
+for tool in node npm python3; do
+	command -v "$tool" >/dev/null || missing "$tool"
+done
+if [ "$BROWSER_KERNEL" = gograd ]; then
+	command -v go >/dev/null || missing go
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+	missing "node >= 20 (playwright-core needs it; found $(node --version))"
+fi
+
+# --- JupyterLab venv -------------------------------------------------------------
+req="$here/requirements.txt"
+stamp="$venv/.gograd-browser-requirements.sha256"
+want=$( (sha256sum "$req"; python3 --version) | sha256sum | cut -d' ' -f1)
+if [ ! -x "$venv/bin/jupyter" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+	say "preparing venv $venv"
+	[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+	"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$req"
+	echo "$want" >"$stamp"
+fi
+say "$("$venv/bin/jupyter" lab --version | sed 's/^/JupyterLab /')"
+
+# --- playwright-core ---------------------------------------------------------------
+(cd "$here" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+
+# --- the kernel --------------------------------------------------------------------
+if [ "$BROWSER_KERNEL" = gograd ]; then
+	say "installing the gograd kernelspec into $venv"
+	(cd "$repo" && go run ./install --prefix "$venv")
+	"$venv/bin/jupyter" kernelspec list | grep -qw gograd ||
+		{ say "FAILED: jupyter kernelspec list does not show gograd" >&2; exit 1; }
+fi
+
+# --- the test ------------------------------------------------------------------------
+# timeout(1) runs node in its own process group and signals the whole group,
+# so a hung run also takes chromium and jupyter with it; the test itself shuts
+# the server (and its kernels) down through the API and closes the browser.
+mkdir -p "$ARTIFACTS"
+status=0
+(
+	cd "$here"
+	export JUPYTER="$venv/bin/jupyter"
+	exec timeout -k 10 175 node --test --test-reporter=spec jupyterlab.test.mjs
+) || status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+	say "FAILED: timed out" >&2
+fi
+say "artifacts in $ARTIFACTS"
+say "run.sh took $((SECONDS - started)) s (exit $status)"
+exit "$status"
