@@ -62,10 +62,22 @@ func init() {
 	primSum.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor { return BroadcastTo(g, c.Args[0].shape...) }}
 	primSum.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor { return primSum.Apply(c.Params, t) }}
 
-	// d prod / d x_i = prod / x_i, as in autograd: NaN where x_i is zero.
-	primProd.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, Div(c.Out, c.Args[0])) }}
+	// d prod / d x_i is the product of the other elements of x_i's group.
+	primProd.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor {
+		return Mul(g, primProdOthers.Apply(c.Params, c.Args[0]))
+	}}
 	primProd.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor {
-		return primSum.Apply(c.Params, Mul(t, Div(c.Out, c.Args[0])))
+		return primSum.Apply(c.Params, Mul(t, primProdOthers.Apply(c.Params, c.Args[0])))
+	}}
+	// With Q = ProdOthers(x), dQ_i/dx_k = Q_i/x_k for k ≠ i (and 0 for
+	// k = i): exact wherever x_k ≠ 0.
+	primProdOthers.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor {
+		gq := Mul(g, c.Out)
+		return Div(Sub(primSum.Apply(c.Params, gq), gq), c.Args[0])
+	}}
+	primProdOthers.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor {
+		r := Div(t, c.Args[0])
+		return Mul(c.Out, Sub(primSum.Apply(c.Params, r), r))
 	}}
 
 	// Max and Min: the cotangent goes to the extreme entries, shared
@@ -77,6 +89,43 @@ func init() {
 			return primSum.Apply(c.Params, Mul(t, extremeWeights(c)))
 		}}
 	}
+}
+
+// primProdOthers maps x to the tensor of x's shape whose element i is the
+// product of the other elements of i's reduction group (the axes marked in
+// the mask): the gradient of Prod. It is computed without dividing by x, so
+// it is exact when x has zeros: with one zero in a group, only the zero's
+// position gets the (non-zero) product of the others.
+var primProdOthers = &Primitive{
+	Name: "Prod",
+	Forward: func(c *Call) *Tensor {
+		x, mask := c.Args[0], c.Params.([]bool)
+		nonzero := alloc("Prod", len(x.data))
+		zeros := alloc("Prod", len(x.data))
+		for i, v := range x.data {
+			if v == 0 {
+				nonzero[i], zeros[i] = 1, 1
+			} else {
+				nonzero[i] = v
+			}
+		}
+		kept := keptShape(x.shape, mask)
+		view := broadcastView(kept, x.shape)
+		prods := stridedCopy("Prod", reduceKernel("Prod", reduceProd, x.shape, nonzero, mask), view)
+		counts := stridedCopy("Prod", reduceKernel("Prod", reduceSum, x.shape, zeros, mask), view)
+		out := nonzero // reuse: every element is overwritten
+		for i, v := range x.data {
+			switch {
+			case counts[i] == 0:
+				out[i] = prods[i] / v
+			case counts[i] == 1 && v == 0:
+				out[i] = prods[i]
+			default:
+				out[i] = 0
+			}
+		}
+		return newRaw(x.shape, out)
+	},
 }
 
 // extremeWeights returns, for a Max or Min call, a constant tensor shaped
@@ -111,9 +160,10 @@ func Sum(x *Tensor, axes ...int) *Tensor { return reduction("Sum", primSum, x, a
 func SumKeepDims(x *Tensor, axes ...int) *Tensor { return reduction("Sum", primSum, x, axes, true) }
 
 // Prod returns the product of x's elements over the given axes (all when
-// none is given), like numpy.prod. Its derivative is prod/x, as in
-// autograd, so it is NaN at entries that are exactly zero. It panics like
-// Sum.
+// none is given), like numpy.prod. Its gradient, the product of the other
+// elements, is exact also where elements are zero; second and higher
+// derivatives divide by the elements and are NaN or infinite at exact
+// zeros. It panics like Sum.
 func Prod(x *Tensor, axes ...int) *Tensor { return reduction("Prod", primProd, x, axes, false) }
 
 // ProdKeepDims is Prod keeping the reduced axes with length 1.

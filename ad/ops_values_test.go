@@ -108,6 +108,31 @@ func TestOpsValues(t *testing.T) {
 	}
 }
 
+func TestProdGradientWithZeros(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		x    *Tensor
+		f    func(*Tensor) *Tensor
+		want []float64
+	}{
+		{"no zero", New([]float64{2, 4, 3}), func(x *Tensor) *Tensor { return Prod(x) }, []float64{12, 6, 8}},
+		{"one zero", New([]float64{2, 0, 3}), func(x *Tensor) *Tensor { return Prod(x) }, []float64{0, 6, 0}},
+		{"two zeros", New([]float64{0, 0, 3}), func(x *Tensor) *Tensor { return Prod(x) }, []float64{0, 0, 0}},
+		// Rows [2 0 3] and [1 5 2], reduced along axis 1.
+		{"per row", New([]float64{2, 0, 3, 1, 5, 2}, 2, 3), func(x *Tensor) *Tensor { return Sum(Prod(x, 1)) }, []float64{0, 6, 0, 10, 2, 5}},
+	}
+	for _, c := range cases {
+		if got := Grad(c.f)(c.x).Data(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: Grad = %v, want %v", c.name, got, c.want)
+		}
+		_, tan := JVP(c.f)(c.x, OnesLike(c.x))
+		if got, want := tan.Item(), Sum(New(c.want)).Item(); got != want {
+			t.Errorf("%s: JVP along ones = %v, want %v", c.name, got, want)
+		}
+	}
+}
+
 func TestSplitParts(t *testing.T) {
 	t.Parallel()
 	parts := SplitAt(Arange(0, 6, 1), []int{2, -1, 1}, 0) // np.split(arange(6), [2, -1, 1])
