@@ -58,7 +58,7 @@ func TestCustomPrimitiveErrors(t *testing.T) {
 	}
 }
 
-func TestCheckpoint(t *testing.T) {
+func TestCheckpointRecomputesInBackward(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int64
 	f := func(x *Tensor) *Tensor {

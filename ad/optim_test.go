@@ -1,0 +1,168 @@
+package ad
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// rosenbrock is (1−x)² + 100(y−x²)², minimal at (1, 1).
+func rosenbrock(p *Tensor) *Tensor {
+	x, y := Index(p, 0), Index(p, 1)
+	return Add(Square(Sub(1, x)), Mul(100, Square(Sub(y, Square(x)))))
+}
+
+// leastSquares returns ‖A x − b‖² for a fixed random A (20×5), b, and the
+// exact minimiser from the normal equations.
+func leastSquares() (func(*Tensor) *Tensor, *Tensor) {
+	a := randTensor(50, 20, 5)
+	b := randTensor(51, 20)
+	f := func(x *Tensor) *Tensor { return Sum(Square(Sub(MatMul(a, x), b))) }
+	want := Solve(MatMul(Transpose(a), a), MatMul(Transpose(a), b))
+	return f, want
+}
+
+func maxDiff(a, b *Tensor) float64 {
+	var m float64
+	for i, v := range a.data {
+		m = math.Max(m, math.Abs(v-b.data[i]))
+	}
+	return m
+}
+
+func TestMinimize(t *testing.T) {
+	t.Parallel()
+	ls, lsWant := leastSquares()
+	for _, method := range []string{"BFGS", "LBFGS", "CG", "Newton"} {
+		res, err := Minimize(rosenbrock, New([]float64{-1.2, 1}), method)
+		if err != nil {
+			t.Errorf("%s on Rosenbrock: %v", method, err)
+			continue
+		}
+		if d := maxDiff(res.X, New([]float64{1, 1})); d > 1e-6 {
+			t.Errorf("%s on Rosenbrock: got %v (%v), want (1, 1) within 1e-6", method, res.X, res)
+		}
+		if len(res.Path) < 2 || maxDiff(res.Path[0], New([]float64{-1.2, 1})) != 0 || len(res.Values) != len(res.Path) {
+			t.Errorf("%s: path of %d points starting at %v, want the start and each iterate", method, len(res.Path), res.Path[0])
+		}
+		res, err = Minimize(ls, Zeros(5), method)
+		if err != nil {
+			t.Errorf("%s on least squares: %v", method, err)
+			continue
+		}
+		if d := maxDiff(res.X, lsWant); d > 1e-8 {
+			t.Errorf("%s on least squares: max error %g, want ≤ 1e-8", method, d)
+		}
+	}
+}
+
+func TestMinimizeErrors(t *testing.T) {
+	t.Parallel()
+	_, err := Minimize(func(x *Tensor) *Tensor { return x }, Zeros(2), "BFGS")
+	if !errors.Is(err, ErrNonScalar) {
+		t.Errorf("non-scalar objective: got %v want ErrNonScalar", err)
+	}
+	_, err = Minimize(func(x *Tensor) *Tensor { return Sum(Inv(Reshape(x, 2, 2))) }, Zeros(4), "BFGS")
+	if !errors.Is(err, ErrSingular) {
+		t.Errorf("objective panicking with a singular matrix: got %v want ErrSingular", err)
+	}
+	if e := Catch(func() { Minimize(rosenbrock, Zeros(2), "simplex") }); !errors.Is(e, ErrArgument) {
+		t.Errorf("unknown method: got %v want ErrArgument", e)
+	}
+}
+
+func TestFirstOrderOptimizers(t *testing.T) {
+	t.Parallel()
+	ls, lsWant := leastSquares()
+	tests := []struct {
+		name  string
+		opt   *Optimizer
+		f     func(*Tensor) *Tensor
+		x0    *Tensor
+		iters int
+		want  *Tensor
+		tol   float64
+	}{
+		{"SGD on least squares", NewSGD(0.01, 0), ls, Zeros(5), 2000, lsWant, 1e-8},
+		{"SGD momentum on least squares", NewSGD(0.005, 0.9), ls, Zeros(5), 500, lsWant, 1e-8},
+		{"RMSProp on least squares", NewRMSProp(0.001, 0.9), ls, Zeros(5), 3000, lsWant, 1e-2},
+		{"Adam on least squares", NewAdam(0.05), ls, Zeros(5), 3000, lsWant, 1e-4},
+		{"SGD momentum on Rosenbrock", NewSGD(0.0005, 0.9), rosenbrock, New([]float64{-1.2, 1}), 20000, New([]float64{1, 1}), 1e-4},
+		{"Adam on Rosenbrock", NewAdam(0.02), rosenbrock, New([]float64{-1.2, 1}), 10000, New([]float64{1, 1}), 1e-3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			calls := 0
+			var last float64
+			f := func(p []*Tensor) *Tensor { return tc.f(p[0]) }
+			p := tc.opt.Run(f, []*Tensor{tc.x0}, tc.iters, func(it int, loss float64, _ []*Tensor) { calls++; last = loss })
+			if calls != tc.iters || math.IsNaN(last) {
+				t.Errorf("callback ran %d times (last loss %v), want %d", calls, last, tc.iters)
+			}
+			if d := maxDiff(p[0], tc.want); d > tc.tol {
+				t.Errorf("got %v, want %v within %g (max error %g)", p[0], tc.want, tc.tol, d)
+			}
+		})
+	}
+}
+
+func TestOptimizerMap(t *testing.T) {
+	t.Parallel()
+	// Fit y = w·x + b by Adam over a named parameter set.
+	x := Linspace(-1, 1, 20)
+	y := Add(Mul(x, 3), 0.5)
+	loss := func(p map[string]*Tensor) *Tensor {
+		return Mean(Square(Sub(Add(Mul(x, p["w"]), p["b"]), y)))
+	}
+	opt := NewAdam(0.05)
+	p := opt.RunMap(loss, map[string]*Tensor{"w": Scalar(0), "b": Scalar(0)}, 2000, nil)
+	if math.Abs(p["w"].Item()-3) > 1e-4 || math.Abs(p["b"].Item()-0.5) > 1e-4 {
+		t.Errorf("Adam fit: got w=%v b=%v want 3 and 0.5", p["w"], p["b"])
+	}
+	if e := Catch(func() { opt.StepMap(p, map[string]*Tensor{"w": Scalar(0), "c": Scalar(0)}) }); !errors.Is(e, ErrShape) {
+		t.Errorf("StepMap with a missing key: got %v want ErrShape", e)
+	}
+	if e := Catch(func() { opt.Step([]*Tensor{Zeros(2)}, []*Tensor{Zeros(3)}) }); !errors.Is(e, ErrShape) {
+		t.Errorf("Step with mismatched shapes: got %v want ErrShape", e)
+	}
+}
+
+func TestOptimizerInterrupt(t *testing.T) {
+	// Not parallel: Interrupt is process-wide.
+	Interrupt()
+	defer ResetInterrupt()
+	err := Catch(func() {
+		NewSGD(0.1, 0).Run(func(p []*Tensor) *Tensor { return Sum(Square(p[0])) }, []*Tensor{Ones(2)}, 10, nil)
+	})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Errorf("Run after Interrupt: got %v want ErrInterrupted", err)
+	}
+}
+
+func ExampleMinimize() {
+	res, err := Minimize(rosenbrock, New([]float64{-1.2, 1}), "Newton")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%.6f %v\n", res.X.Data(), strings.Contains(res.String(), "GradientThreshold"))
+	// Output: [1.000000 1.000000] true
+}
+
+func ExampleOptimizer_Run() {
+	opt := NewSGD(0.1, 0.5)
+	p := opt.Run(func(p []*Tensor) *Tensor { return Sum(Square(Sub(p[0], 3))) }, []*Tensor{Scalar(0)}, 100,
+		func(it int, loss float64, p []*Tensor) {
+			if it%50 == 0 {
+				fmt.Printf("step %d: loss below 1e-12: %v\n", it, loss < 1e-12)
+			}
+		})
+	fmt.Printf("%.6f\n", p[0].Item())
+	// Output:
+	// step 50: loss below 1e-12: true
+	// step 100: loss below 1e-12: true
+	// 3.000000
+}
