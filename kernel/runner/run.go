@@ -58,7 +58,7 @@ type CellError struct {
 }
 
 func (e *CellError) Error() string {
-	return fmt.Sprintf("cell %d (In [%d]) failed: %s: %s", e.Index+1, e.ExecutionCount, e.Name, e.Value)
+	return fmt.Sprintf("In [%d] (cell %d of the notebook) failed: %s: %s", e.ExecutionCount, e.Index+1, e.Name, e.Value)
 }
 
 // Run executes nb's code cells in a fresh session (see the package doc),

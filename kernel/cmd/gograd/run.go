@@ -21,7 +21,7 @@ const runUsage = "NOTEBOOK.ipynb|NOTEBOOK.md [-o OUT.ipynb] [--html OUT.html] [-
 // runRun executes a notebook headless (see package kernel/runner): one
 // progress line per cell on stderr, outputs into -o, a standalone page into
 // --html, images into --figures. Cells run with the notebook's directory
-// as working directory, as under Jupyter. A Markdown source (.md) is read
+// as working directory, as under Jupyter (see workDir). A Markdown source (.md) is read
 // as a notebook whose ```go blocks are the code cells.
 func runRun(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
@@ -75,7 +75,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Chdir(filepath.Dir(inAbs)); err != nil {
+	if err := os.Chdir(workDir(inAbs, outAbs)); err != nil {
 		return err
 	}
 	defer os.Chdir(wd)
@@ -133,6 +133,17 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return runErr
+}
+
+// workDir is the directory cells run in: the notebook's own, as under
+// Jupyter. For a Markdown source written to -o, it is the directory of the
+// notebook produced, so notebooks/src/x.md -o notebooks/x.ipynb runs
+// exactly as notebooks/x.ipynb will.
+func workDir(in, out string) string {
+	if out != "" && strings.EqualFold(filepath.Ext(in), ".md") {
+		return filepath.Dir(out)
+	}
+	return filepath.Dir(in)
 }
 
 // readNotebook reads an .ipynb notebook, or a Markdown notebook source.
