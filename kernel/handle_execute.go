@@ -48,15 +48,17 @@ func (k *Kernel) handleExecute(ctx context.Context, req *Request) {
 	res := k.execute(ctx, c.Code, io)
 
 	if res.Err != nil {
+		// Before replying: a request sent after the client sees the
+		// reply must not be aborted.
+		if c.ShouldStopOnError() {
+			k.abortBefore = timeNow()
+		}
 		req.Publish("error", wire.ErrorContent{Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: nonNil(res.Err.Traceback)})
 		req.Reply(wire.ExecuteReply{
 			Status: wire.StatusError, ExecutionCount: count,
 			Ename: res.Err.Name, Evalue: res.Err.Value, Traceback: nonNil(res.Err.Traceback),
 			UserExpressions: map[string]any{}, Payload: []any{},
 		})
-		if c.ShouldStopOnError() {
-			k.abortBefore = timeNow()
-		}
 		return
 	}
 	if res.Value != nil && !c.Silent {
