@@ -8,6 +8,7 @@
 //   BROWSER_KERNEL  gograd (default) or python3: the python3 profile runs the
 //                   same flow against ipykernel on a generated notebook, to
 //                   check the harness itself apart from the Go kernel.
+//   BROWSER_NOTEBOOKS  folder holding 01-tanh.ipynb (default notebooks/)
 //   ARTIFACTS       where screenshots and the server log go (default tests/artifacts)
 
 import assert from 'node:assert/strict';
@@ -27,7 +28,7 @@ const kernelName = process.env.BROWSER_KERNEL ?? 'gograd';
 const profiles = {
   gograd: {
     displayName: 'Go (gograd)',
-    notebookDir: () => path.join(repo, 'notebooks'),
+    notebookDir: () => process.env.BROWSER_NOTEBOOKS ?? path.join(repo, 'notebooks'),
     notebook: '01-tanh.ipynb',
     printed: '0.39322386648296376',
     stateCell: 'browserTestState := 41',
@@ -220,9 +221,17 @@ describe(`JupyterLab with the ${kernelName} kernel in chromium`, { timeout: 170_
       if (ok) figure = f;
     }
     assert.ok(figure, `a figure of at least 200x150 px is rendered (${n} img/svg elements in outputs)`);
+    const figureCell = figure.locator('xpath=ancestor::div[contains(@class,"jp-Cell ")][1]');
     const shot = path.join(artifacts, 'jupyterlab-figure.png');
-    await figure.locator('xpath=ancestor::div[contains(@class,"jp-Cell ")][1]').screenshot({ path: shot });
+    await figureCell.screenshot({ path: shot });
     assert.ok(fs.statSync(shot).size > 10_000, 'the figure screenshot is not blank');
+
+    // The whole window with the figure's cell on top and the file browser
+    // folded away: the picture for the README (docs/jupyterlab.png).
+    await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
+    await waitFor('the left area to fold', () => page.evaluate(() => window.jupyterapp.shell.leftCollapsed));
+    await figureCell.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: path.join(artifacts, 'jupyterlab-window.png') });
   });
 
   step('the interrupt button stops an endless loop', { timeout: 60_000 }, async () => {

@@ -17,7 +17,9 @@
 #
 # Environment: CI, BROWSER_VENV, CHROMIUM (default /usr/bin/chromium),
 # BROWSER_KERNEL (gograd, or python3 to check the harness against ipykernel),
-# ARTIFACTS (default tests/artifacts: screenshots and the server log).
+# ARTIFACTS (default tests/artifacts: screenshots and the server log),
+# BROWSER_NOTEBOOKS (folder with 01-tanh.ipynb; default notebooks/),
+# BROWSER_UPDATE_DOCS=1 (copy the window screenshot to docs/jupyterlab.png).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -100,5 +102,11 @@ if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	say "FAILED: timed out" >&2
 fi
 say "artifacts in $ARTIFACTS"
+# The README's picture is a screenshot of this test; refresh it on request.
+if [ "$status" -eq 0 ] && [ "${BROWSER_UPDATE_DOCS:-}" = 1 ]; then
+	mkdir -p "$repo/docs"
+	cp "$ARTIFACTS/jupyterlab-window.png" "$repo/docs/jupyterlab.png"
+	say "updated docs/jupyterlab.png"
+fi
 say "run.sh took $((SECONDS - started)) s (exit $status)"
 exit "$status"
