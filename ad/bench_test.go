@@ -205,3 +205,28 @@ func BenchmarkEWTanh1e6(b *testing.B) {
 		Tanh(x)
 	}
 }
+
+// Per-operation overhead: one plain scalar op, and one op traced by a
+// reverse-mode differentiation including its share of the backward pass.
+func BenchmarkOpScalarPlain(b *testing.B) {
+	x := Scalar(0.5)
+	b.ReportAllocs()
+	for b.Loop() {
+		Mul(x, x)
+	}
+}
+
+func BenchmarkOpScalarGrad100(b *testing.B) {
+	f := func(x *Tensor) *Tensor {
+		for i := 0; i < 100; i++ {
+			x = Mul(x, 1.0001)
+		}
+		return x
+	}
+	g := Grad(f)
+	x := Scalar(0.5)
+	b.ReportAllocs()
+	for b.Loop() {
+		g(x)
+	}
+}

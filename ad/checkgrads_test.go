@@ -173,3 +173,22 @@ func TestCustomPrimitiveHigherOrder(t *testing.T) {
 	}
 	AssertGrads(t, f, filled(-2, 2, 2, 2), 3)
 }
+
+func TestCheckGradsFusedDerivatives(t *testing.T) {
+	t.Parallel()
+	// The fused first-order rules must be differentiable again: third order
+	// of Tanh and Sigmoid in both modes.
+	for _, f := range []func(*Tensor) *Tensor{Tanh, Sigmoid} {
+		r := CheckGrads(f, filled(-2, 2, 2, 3), 3)
+		if !r.OK {
+			t.Errorf("%s", r)
+		}
+	}
+	for _, p := range []*Primitive{primTanhGrad, primSigmoidGrad} {
+		r := CheckGradsSlice(func(xs []*Tensor) *Tensor { return p.Apply(nil, xs[0], xs[1]) },
+			[]*Tensor{filled(-1, 1, 2, 3), filled(-0.9, 0.9, 3)}, CheckOptions{Order: 2})
+		if !r.OK {
+			t.Errorf("%s: %s", p.Name, r)
+		}
+	}
+}
