@@ -59,7 +59,9 @@ func BenchmarkConv2D3x3FwdBwd(b *testing.B) {
 	}
 }
 
-func einsumBenchData() (*Tensor, *Tensor) { return randTensor(5, 32, 64, 64), randTensor(6, 32, 64, 64) }
+func einsumBenchData() (*Tensor, *Tensor) {
+	return randTensor(5, 32, 64, 64), randTensor(6, 32, 64, 64)
+}
 
 // BenchmarkEinsumBatchedMatMul is Einsum("bij,bjk->bik") on 32 products of
 // 64×64 matrices; compare with BenchmarkMatMulBatchedEinsumData.
