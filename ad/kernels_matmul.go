@@ -59,8 +59,49 @@ func gemmRows(op string, m, k, n int, a, b, c []float64, ta, tb bool) {
 	gemmBlocks(op, m, k, n, a, b, c, ta, tb, rows)
 }
 
+// gemvMinSize is the number of matrix elements from which a matrix-vector
+// product goes to GEMV rather than GEMM: gonum's GEMM with a single column
+// is an order of magnitude slower than GEMV on large matrices, and on small
+// ones the two cost about the same (GEMM is kept there so that results of
+// small products do not change with this optimisation).
+const gemvMinSize = 1 << 10
+
 // gemmBlocks is gemmRows with an explicit number of rows per block.
+// Large matrix-vector products (n or m equal to 1) go to GEMV.
 func gemmBlocks(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int) {
+	if (m == 1 || n == 1) && m*k*n < gemvMinSize {
+		gemmPlain(op, m, k, n, a, b, c, ta, tb, rows)
+		return
+	}
+	if m == 1 && n > 1 {
+		// c = a·op(b) = op(b)ᵀ·a, with a a k-vector whichever way it is stored.
+		checkInterrupt(op)
+		bm, t := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}, blas.Trans
+		if tb {
+			bm, t = blas64.General{Rows: n, Cols: k, Stride: k, Data: b}, blas.NoTrans
+		}
+		blas64.Gemv(t, 1, bm, blas64.Vector{N: k, Inc: 1, Data: a}, 0, blas64.Vector{N: n, Inc: 1, Data: c})
+		return
+	}
+	if n == 1 {
+		// c = op(a)·b, with b a k-vector whichever way it is stored.
+		x := blas64.Vector{N: k, Inc: 1, Data: b}
+		for r := 0; r < m; r += rows {
+			checkInterrupt(op)
+			h := min(rows, m-r)
+			am, t := blas64.General{Rows: h, Cols: k, Stride: k, Data: a[r*k : (r+h)*k]}, blas.NoTrans
+			if ta {
+				am, t = blas64.General{Rows: k, Cols: h, Stride: m, Data: a[r:]}, blas.Trans
+			}
+			blas64.Gemv(t, 1, am, x, 0, blas64.Vector{N: h, Inc: 1, Data: c[r : r+h]})
+		}
+		return
+	}
+	gemmPlain(op, m, k, n, a, b, c, ta, tb, rows)
+}
+
+// gemmPlain is gemmBlocks through GEMM only.
+func gemmPlain(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int) {
 	bm := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
 	tB := blas.NoTrans
 	if tb {

@@ -353,24 +353,26 @@ func TestMatMulKernel(t *testing.T) {
 func TestGemmBlocks(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 8))
-	const m, k, n = 13, 5, 7
-	a, b := opsRandData(r, m*k), opsRandData(r, k*n)
-	want := naiveBatchedMatMul([]int{m, k}, a, []int{k, n}, b, nil)
-	at, _ := opsSwapLast([]int{m, k}, a)
-	bt, _ := opsSwapLast([]int{k, n}, b)
-	for _, rows := range []int{1, 4, 13, 64} {
-		for _, f := range []struct{ ta, tb bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
-			x, y := a, b
-			if f.ta {
-				x = at
-			}
-			if f.tb {
-				y = bt
-			}
-			got := make([]float64, m*n)
-			gemmBlocks("test", m, k, n, x, y, got, f.ta, f.tb, rows)
-			if !opsCloseSlices(got, want, 1e-12) {
-				t.Errorf("%d rows per block, flags %+v: results differ from the naive product", rows, f)
+	for _, dims := range [][3]int{{13, 5, 7}, {13, 5, 1}, {1, 5, 7}, {1, 5, 1}, {13, 1, 7}, {300, 9, 1}, {1, 70, 40}, {1, 2000, 1}} {
+		m, k, n := dims[0], dims[1], dims[2]
+		a, b := opsRandData(r, m*k), opsRandData(r, k*n)
+		want := naiveBatchedMatMul([]int{m, k}, a, []int{k, n}, b, nil)
+		at, _ := opsSwapLast([]int{m, k}, a)
+		bt, _ := opsSwapLast([]int{k, n}, b)
+		for _, rows := range []int{1, 4, 13, 64, 1000} {
+			for _, f := range []struct{ ta, tb bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+				x, y := a, b
+				if f.ta {
+					x = at
+				}
+				if f.tb {
+					y = bt
+				}
+				got := make([]float64, m*n)
+				gemmBlocks("test", m, k, n, x, y, got, f.ta, f.tb, rows)
+				if !opsCloseSlices(got, want, 1e-12) {
+					t.Errorf("%dx%dx%d, %d rows per block, flags %+v: results differ from the naive product", m, k, n, rows, f)
+				}
 			}
 		}
 	}
