@@ -46,16 +46,27 @@ func init() {
 			batch, m, k, _ := matrixBatch(a.shape)
 			_, _, n, _ := matrixBatch(b.shape)
 			out := alloc("MatMul", batch*m*n)
-			for i := 0; i < batch; i++ {
-				checkInterrupt("MatMul")
-				if m == 0 || n == 0 || k == 0 {
-					continue
-				}
+			if m == 0 || n == 0 || k == 0 {
+				return newRaw(withShape(a.shape[:len(a.shape)-1], n), out)
+			}
+			one := func(i int) {
 				blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(a.data[i*m*k:(i+1)*m*k], m, k),
 					general(b.data[i*k*n:(i+1)*k*n], k, n), 0, general(out[i*m*n:(i+1)*m*n], m, n))
 			}
-			shape := append([]int{}, a.shape[:len(a.shape)-1]...)
-			return newRaw(append(shape, n), out)
+			if batch > 1 && m*n*k >= 1<<14 {
+				// Independent products: spread the batch over the cores.
+				parallelImages(batch, func(_, lo, hi int) {
+					for i := lo; i < hi && !Interrupted(); i++ {
+						one(i)
+					}
+				})
+			} else {
+				for i := 0; i < batch && !Interrupted(); i++ {
+					one(i)
+				}
+			}
+			checkInterrupt("MatMul")
+			return newRaw(withShape(a.shape[:len(a.shape)-1], n), out)
 		},
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return bmm(g, mT(c.Args[1])) },

@@ -372,6 +372,10 @@ func MinimizeWith(f func(*Tensor) *Tensor, x0 *Tensor, opts MinimizeOptions) (*M
 	if res == nil {
 		return nil, err
 	}
+	if last := rec.path[len(rec.path)-1]; !equalFloats(last.data, res.X) {
+		rec.path = append(rec.path, New(res.X, shape...))
+		rec.values = append(rec.values, res.F)
+	}
 	out := &MinimizeResult{
 		X:          New(res.X, shape...),
 		F:          res.F,

@@ -44,7 +44,8 @@ func TestMinimize(t *testing.T) {
 		if d := maxDiff(res.X, New([]float64{1, 1})); d > 1e-6 {
 			t.Errorf("%s on Rosenbrock: got %v (%v), want (1, 1) within 1e-6", method, res.X, res)
 		}
-		if len(res.Path) < 2 || maxDiff(res.Path[0], New([]float64{-1.2, 1})) != 0 || len(res.Values) != len(res.Path) {
+		if len(res.Path) < 2 || maxDiff(res.Path[0], New([]float64{-1.2, 1})) != 0 || len(res.Values) != len(res.Path) ||
+			maxDiff(res.Path[len(res.Path)-1], res.X) != 0 || res.Values[len(res.Values)-1] != res.F {
 			t.Errorf("%s: path of %d points starting at %v, want the start and each iterate", method, len(res.Path), res.Path[0])
 		}
 		res, err = Minimize(ls, Zeros(5), method)
