@@ -192,3 +192,14 @@ func TestCheckGradsFusedDerivatives(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckGradsDivGradB(t *testing.T) {
+	t.Parallel()
+	f := func(xs []*Tensor) *Tensor { return divGradB(xs[0], xs[1], xs[2]) }
+	for _, shapes := range [][3][]int{{{2, 3}, {2, 3}, {2, 3}}, {{2, 3}, {3}, {2, 1}}, {{}, {4}, {}}} {
+		xs := []*Tensor{filled(-1, 1, shapes[0]...), filled(-2, 2, shapes[1]...), filled(0.5, 2, shapes[2]...)}
+		if r := CheckGradsSlice(f, xs, CheckOptions{Order: 2}); !r.OK {
+			t.Errorf("shapes %v: %s", shapes, r)
+		}
+	}
+}

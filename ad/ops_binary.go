@@ -231,6 +231,7 @@ var (
 	primSub       *Primitive
 	primMul       *Primitive
 	primDiv       *Primitive
+	primDivGradB  *Primitive
 	primPow       *Primitive
 	primMaximum   *Primitive
 	primMinimum   *Primitive
@@ -283,11 +284,29 @@ func init() {
 		Forward: binaryKernel("Div", divLoop),
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[1]) },
-			func(g *Tensor, c *Call) *Tensor { return Neg(Div(Mul(g, c.Out), c.Args[1])) },
+			func(g *Tensor, c *Call) *Tensor { return divGradB(g, c.Out, c.Args[1]) },
 		},
 		JVP: []JVPRule{
 			func(t *Tensor, c *Call) *Tensor { return Div(t, c.Args[1]) },
-			func(t *Tensor, c *Call) *Tensor { return Neg(Div(Mul(t, c.Out), c.Args[1])) },
+			func(t *Tensor, c *Call) *Tensor { return divGradB(t, c.Out, c.Args[1]) },
+		},
+	}
+	// DivGradB(g, q, b) = −g·q/b is the rule of Div for its divisor (q the
+	// quotient), fused into one pass. It is linear in g and in q, and
+	// ∂/∂b = g·q/b² = DivGradB(·, DivGradB(g, q, b), b), so its own rules are
+	// single applications of itself.
+	primDivGradB = &Primitive{
+		Name:    "DivGradB",
+		Forward: divGradBForward,
+		VJP: []VJPRule{
+			func(h *Tensor, c *Call) *Tensor { return divGradB(h, c.Args[1], c.Args[2]) },
+			func(h *Tensor, c *Call) *Tensor { return divGradB(h, c.Args[0], c.Args[2]) },
+			func(h *Tensor, c *Call) *Tensor { return divGradB(h, c.Out, c.Args[2]) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return divGradB(t, c.Args[1], c.Args[2]) },
+			func(t *Tensor, c *Call) *Tensor { return divGradB(t, c.Args[0], c.Args[2]) },
+			func(t *Tensor, c *Call) *Tensor { return divGradB(t, c.Out, c.Args[2]) },
 		},
 	}
 	primPow = &Primitive{
@@ -383,6 +402,39 @@ func init() {
 		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, clipMask(c)) }},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Mul(t, clipMask(c)) }},
 	}
+}
+
+// divGradB returns −g·q/b elementwise, broadcasting.
+func divGradB(g, q, b *Tensor) *Tensor { return primDivGradB.Apply(nil, g, q, b) }
+
+func divGradBForward(c *Call) *Tensor {
+	g, q, b := c.Args[0], c.Args[1], c.Args[2]
+	if sameShape(g.shape, q.shape) && sameShape(q.shape, b.shape) {
+		out := newResult("DivGradB", g.shape, len(g.data))
+		k := func(lo, hi int) {
+			dst, gd, qd, bd := out.data[lo:hi], g.data[lo:hi], q.data[lo:hi], b.data[lo:hi]
+			for i := range dst {
+				dst[i] = -gd[i] * qd[i] / bd[i]
+			}
+		}
+		if len(out.data) <= interruptStride {
+			checkInterrupt("DivGradB")
+			k(0, len(out.data))
+		} else {
+			parallelFor("DivGradB", len(out.data), k)
+		}
+		return out
+	}
+	out := broadcastShapes("DivGradB", g.shape, q.shape, b.shape)
+	dst := alloc("DivGradB", shapeSize("DivGradB", out))
+	sg, sq, sb := broadcastStrides(g.shape, out), broadcastStrides(q.shape, out), broadcastStrides(b.shape, out)
+	lg, lq, lb := lastStride(sg), lastStride(sq), lastStride(sb)
+	forEachRow("DivGradB", out, [][]int{sg, sq, sb}, func(o int, offs []int, n int) {
+		for i := 0; i < n; i++ {
+			dst[o+i] = -g.data[offs[0]+i*lg] * q.data[offs[1]+i*lq] / b.data[offs[2]+i*lb]
+		}
+	})
+	return newRaw(out, dst)
 }
 
 // powDA is ∂(a^b)/∂a = b·a^(b−1).
