@@ -1,6 +1,9 @@
 package ad
 
 import (
+	"runtime"
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 )
@@ -74,30 +77,65 @@ func gemmBlocks(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int
 		return
 	}
 	if m == 1 && n > 1 {
-		// c = a·op(b) = op(b)ᵀ·a, with a a k-vector whichever way it is stored.
-		checkInterrupt(op)
-		bm, t := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}, blas.Trans
-		if tb {
-			bm, t = blas64.General{Rows: n, Cols: k, Stride: k, Data: b}, blas.NoTrans
-		}
-		blas64.Gemv(t, 1, bm, blas64.Vector{N: k, Inc: 1, Data: a}, 0, blas64.Vector{N: n, Inc: 1, Data: c})
+		// c = a·op(b) = op(b)ᵀ·a, with a a k-vector whichever way it is
+		// stored; outputs lo…hi use columns lo…hi of op(b).
+		x := blas64.Vector{N: k, Inc: 1, Data: a}
+		gemvSplit(op, n, k, rows, func(lo, hi int) {
+			bm, t := blas64.General{Rows: k, Cols: hi - lo, Stride: n, Data: b[lo:]}, blas.Trans
+			if tb {
+				bm, t = blas64.General{Rows: hi - lo, Cols: k, Stride: k, Data: b[lo*k : hi*k]}, blas.NoTrans
+			}
+			blas64.Gemv(t, 1, bm, x, 0, blas64.Vector{N: hi - lo, Inc: 1, Data: c[lo:hi]})
+		})
 		return
 	}
 	if n == 1 {
-		// c = op(a)·b, with b a k-vector whichever way it is stored.
+		// c = op(a)·b, with b a k-vector whichever way it is stored;
+		// outputs lo…hi use rows lo…hi of op(a).
 		x := blas64.Vector{N: k, Inc: 1, Data: b}
-		for r := 0; r < m; r += rows {
-			checkInterrupt(op)
-			h := min(rows, m-r)
-			am, t := blas64.General{Rows: h, Cols: k, Stride: k, Data: a[r*k : (r+h)*k]}, blas.NoTrans
+		gemvSplit(op, m, k, rows, func(lo, hi int) {
+			am, t := blas64.General{Rows: hi - lo, Cols: k, Stride: k, Data: a[lo*k : hi*k]}, blas.NoTrans
 			if ta {
-				am, t = blas64.General{Rows: k, Cols: h, Stride: m, Data: a[r:]}, blas.Trans
+				am, t = blas64.General{Rows: k, Cols: hi - lo, Stride: m, Data: a[lo:]}, blas.Trans
 			}
-			blas64.Gemv(t, 1, am, x, 0, blas64.Vector{N: h, Inc: 1, Data: c[r : r+h]})
-		}
+			blas64.Gemv(t, 1, am, x, 0, blas64.Vector{N: hi - lo, Inc: 1, Data: c[lo:hi]})
+		})
 		return
 	}
 	gemmPlain(op, m, k, n, a, b, c, ta, tb, rows)
+}
+
+// gemvParallelMin is the number of multiply-adds from which a matrix-vector
+// product is shared among the cores (gonum's GEMV runs on one).
+const gemvParallelMin = 1 << 16
+
+// gemvSplit computes outputs [0, outLen) of a matrix-vector product whose
+// outputs each cost k multiply-adds, by calling fn on disjoint ranges: at
+// most maxChunk outputs (and about gemmBlock multiply-adds) per call, so
+// that interruption is checked often, and on GOMAXPROCS goroutines at once
+// for large products. Interruption is checked in the calling goroutine only.
+func gemvSplit(op string, outLen, k, maxChunk int, fn func(lo, hi int)) {
+	workers := 1
+	if outLen*k >= gemvParallelMin {
+		workers = max(1, min(runtime.GOMAXPROCS(0), outLen))
+	}
+	chunk := max(1, min(maxChunk, gemmBlock/max(k, 1), (outLen+workers-1)/workers))
+	for lo := 0; lo < outLen; lo += chunk * workers {
+		checkInterrupt(op)
+		var wg sync.WaitGroup
+		for w := 1; w < workers; w++ {
+			s, e := lo+w*chunk, min(lo+(w+1)*chunk, outLen)
+			if s < e {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					fn(s, e)
+				}()
+			}
+		}
+		fn(lo, min(lo+chunk, outLen))
+		wg.Wait()
+	}
 }
 
 // gemmPlain is gemmBlocks through GEMM only.

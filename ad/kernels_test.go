@@ -353,7 +353,7 @@ func TestMatMulKernel(t *testing.T) {
 func TestGemmBlocks(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 8))
-	for _, dims := range [][3]int{{13, 5, 7}, {13, 5, 1}, {1, 5, 7}, {1, 5, 1}, {13, 1, 7}, {300, 9, 1}, {1, 70, 40}, {1, 2000, 1}} {
+	for _, dims := range [][3]int{{13, 5, 7}, {13, 5, 1}, {1, 5, 7}, {1, 5, 1}, {13, 1, 7}, {300, 9, 1}, {1, 70, 40}, {1, 2000, 1}, {300, 300, 1}, {1, 300, 301}} {
 		m, k, n := dims[0], dims[1], dims[2]
 		a, b := opsRandData(r, m*k), opsRandData(r, k*n)
 		want := naiveBatchedMatMul([]int{m, k}, a, []int{k, n}, b, nil)
