@@ -78,11 +78,17 @@ def test_jupyter_kernelspec_list(prefix, python_has_jupyter):
 
 def test_launch_kernel_from_spec(prefix, python_has_jupyter):
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     ksm = KernelSpecManager(kernel_dirs=[str(prefix / "share" / "jupyter" / "kernels")])
-    km, kc = start_new_kernel(kernel_name="gograd", kernel_spec_manager=ksm, startup_timeout=60)
+    km = KernelManager(kernel_name="gograd", kernel_spec_manager=ksm)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
     try:
+        kc.wait_for_ready(timeout=60)
+        # The kernel runs the executable installed in the prefix.
+        assert km.kernel_spec.argv[0] == str(spec_dir(prefix) / "gograd")
         info = kc.kernel_info(reply=True, timeout=30)
         assert info["content"]["status"] == "ok"
         assert info["content"]["language_info"]["name"] == "go"
