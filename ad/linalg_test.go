@@ -2,6 +2,7 @@ package ad
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -28,6 +29,11 @@ func TestLinalgCheckGrads(t *testing.T) {
 		{"SolveTriangularT lower wrt A", func(x *Tensor) *Tensor { return SolveTriangularT(x, randTensor(17, 2, 3, 1), true) }, wellConditioned(18, 2, 3, 3), 1e-6},
 		{"Cholesky 3x3", symIn(Cholesky), spd(19, 3, 3), 1e-6},
 		{"Cholesky batch", symIn(Cholesky), spd(20, 2, 4, 4), 1e-6},
+		{"Cholesky 1x1", symIn(Cholesky), spd(35, 1, 1), 1e-6},
+		{"Eigh batch values and vectors", symIn(func(x *Tensor) *Tensor { w, v := Eigh(x); return Mul(Square(v), expandAxis(w, -2)) }), spd(36, 2, 3, 3), 1e-5},
+		{"SVD square values", SingularValues, randTensor(37, 3, 3), 1e-6},
+		{"Pinv batch", Pinv, randTensor(38, 2, 2, 3), 1e-6},
+		{"Inv of Cholesky factor", symIn(func(x *Tensor) *Tensor { return Inv(Cholesky(x)) }), spd(39, 3, 3), 1e-6},
 		{"Eigh values", symIn(func(x *Tensor) *Tensor { w, _ := Eigh(x); return w }), spd(21, 3, 3), 1e-6},
 		{"Eigh vectors", symIn(func(x *Tensor) *Tensor { _, v := Eigh(x); return Square(v) }), spd(22, 3, 3), 1e-5},
 		{"SVD values 3x2", func(x *Tensor) *Tensor { _, s, _ := SVD(x); return s }, randTensor(23, 3, 2), 1e-6},
@@ -91,6 +97,30 @@ func TestLinalgKnownValues(t *testing.T) {
 	closeSlices(t, "Pinv", Pinv(New([]float64{1, 0, 0, 0}, 2, 2)).Data(), []float64{1, 0, 0, 0}, 1e-14)
 	sign, l := SlogDet(New([]float64{0, 1, 1, 0}, 2, 2))
 	closeSlices(t, "SlogDet", []float64{sign.Item(), l.Item()}, []float64{-1, 0}, 1e-14)
+}
+
+func ExampleCholesky() {
+	// Solve A x = b through the Cholesky factor A = L Lᵀ.
+	a := New([]float64{4, 2, 2, 3}, 2, 2)
+	l := Cholesky(a)
+	x := SolveTriangularT(l, SolveTriangular(l, New([]float64{2, 3}), true), true)
+	fmt.Println(l)
+	fmt.Printf("%.6f\n", x.Data())
+	// Output:
+	// [[2.         0.        ]
+	//  [1.         1.41421356]]
+	// [0.000000 1.000000]
+}
+
+func ExampleDet() {
+	// The gradient of the determinant is det(A)·A⁻ᵀ.
+	a := New([]float64{2, 1, 1, 3}, 2, 2)
+	fmt.Println(Det(a))
+	fmt.Println(Grad(Det)(a))
+	// Output:
+	// 5.0
+	// [[ 3. -1.]
+	//  [-1.  2.]]
 }
 
 func TestLinalgErrors(t *testing.T) {
