@@ -36,7 +36,7 @@ package ad
 //   - Forward computes the result from plain (never boxed) tensors in
 //     c.Args, with c.Params holding any non-tensor parameters (axes, a
 //     shape, …; use a small struct or a basic value). It must not modify
-//     its arguments, must return a new plain tensor (allocate with
+//     its arguments, must not keep c after returning (Calls are recycled), must return a new plain tensor (allocate with
 //     alloc(op, n) so huge results are refused, and call checkInterrupt in
 //     long loops, or use unaryKernel/parallelFor which do both), and panics
 //     with errorf(ErrShape, "Op", "…") on bad shapes, naming the shapes with
@@ -66,6 +66,7 @@ package ad
 // must be treated as read-only.
 
 import (
+	"sync"
 	"sync/atomic"
 )
 
@@ -77,6 +78,7 @@ type Primitive struct {
 	// Name is used in error messages and graphs ("Exp").
 	Name string
 	// Forward computes the result from plain tensors c.Args and c.Params.
+	// It must not keep c (or c.Args) after returning.
 	Forward func(c *Call) *Tensor
 	// VJP[i] is the vector-Jacobian product rule for argument i; nil or
 	// missing means zero.
@@ -258,10 +260,13 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		}
 	}
 	if top == nil {
-		c := &callBuf{}
-		c.call.Params = params
-		c.call.Args = append(c.args[:0], args...)
-		return p.forward(&c.call)
+		cb := callPool.Get().(*callBuf)
+		cb.call.Params = params
+		cb.call.Args = append(cb.args[:0], args...)
+		out := p.forward(&cb.call)
+		*cb = callBuf{}
+		callPool.Put(cb)
+		return out
 	}
 	if top.mode == reverseMode {
 		return p.applyReverse(top, params, args)
@@ -269,11 +274,15 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 	return p.applyForward(top, params, args)
 }
 
-// callBuf allocates a Call and room for its arguments together.
+// callBuf holds a Call and room for its arguments. The Calls given to
+// Forward on plain arguments are recycled through callPool (Forward must not
+// keep its *Call), which saves an allocation per operation.
 type callBuf struct {
 	call Call
 	args [3]*Tensor
 }
+
+var callPool = sync.Pool{New: func() any { return new(callBuf) }}
 
 // forward runs the kernel on plain arguments and checks that it returned a
 // plain tensor.
@@ -300,8 +309,17 @@ func (p *Primitive) eval(c *Call) *Tensor {
 	return p.forward(c)
 }
 
+// tracedNode allocates a reverse-mode node together with the boxed result
+// it belongs to.
+type tracedNode struct {
+	n  node
+	bt boxedTensor
+}
+
 func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor {
-	n := &node{prim: p}
+	tn := &tracedNode{}
+	n := &tn.n
+	n.prim = p
 	inner := n.argBuf[:0]
 	for _, a := range args {
 		inner = append(inner, unboxAt(a, top))
@@ -319,7 +337,10 @@ func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor
 		return out
 	}
 	n.seq = top.seq.Add(1)
-	return newBox(out, top, n, nil)
+	bt := &tn.bt
+	bt.t = Tensor{shape: out.shape, data: out.data, b: &bt.b}
+	bt.b = box{value: out, tr: top, node: n}
+	return &bt.t
 }
 
 func (p *Primitive) applyForward(top *trace, params any, args []*Tensor) *Tensor {
