@@ -8,6 +8,7 @@ package ad
 // derivative works.
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -281,6 +282,9 @@ func keepShape(shape, axes []int) (keep, drop []int) {
 // panicData reports a data-dependent failure of op (a singular matrix) as an
 // ad error wrapping ErrSingular.
 func panicData(op string, err error, shape []int) {
+	if errors.Is(err, errInterrupted) {
+		panic(errorf(ErrInterrupted, op, "interrupted"))
+	}
 	panic(errorf(ErrSingular, op, "%v (input of shape %s)", err, fmtShape(shape)))
 }
 

@@ -24,6 +24,8 @@ var (
 	errSingular = errors.New("matrix is singular to working precision")
 	errNotPD    = errors.New("matrix is not positive definite")
 	errNoConv   = errors.New("the decomposition did not converge")
+	// errInterrupted stops a batch between two matrices after Interrupt.
+	errInterrupted = errors.New("interrupted")
 )
 
 // singularRcond is the reciprocal condition number below which a matrix is
@@ -41,6 +43,9 @@ func kCholesky(a []float64, batch, n int) ([]float64, error) {
 	out := make([]float64, len(a))
 	copy(out, a)
 	for b := 0; b < batch; b++ {
+		if Interrupted() {
+			return nil, errInterrupted
+		}
 		blk := out[b*n*n : (b+1)*n*n]
 		_, ok := lapack64.Potrf(blas64.Symmetric{Uplo: blas.Lower, N: n, Stride: max(n, 1), Data: blk})
 		if !ok {
@@ -69,6 +74,9 @@ func kSolveTriangular(a, b []float64, batch, n, k int, lower, trans bool) ([]flo
 		tr = blas.Trans
 	}
 	for bi := 0; bi < batch; bi++ {
+		if Interrupted() {
+			return nil, errInterrupted
+		}
 		ab := a[bi*n*n : (bi+1)*n*n]
 		var dmax, dmin float64 = 0, math.Inf(1)
 		for i := 0; i < n; i++ {
@@ -107,6 +115,9 @@ func kSolve(a, b []float64, batch, n, k int) ([]float64, error) {
 	lu := make([]float64, n*n)
 	ipiv := make([]int, n)
 	for bi := 0; bi < batch; bi++ {
+		if Interrupted() {
+			return nil, errInterrupted
+		}
 		copy(lu, a[bi*n*n:(bi+1)*n*n])
 		if !luFactor(lu, n, ipiv) {
 			return nil, errSingular
@@ -123,6 +134,9 @@ func kInv(a []float64, batch, n int) ([]float64, error) {
 	ipiv := make([]int, n)
 	work := make([]float64, max(4*n, 1))
 	for bi := 0; bi < batch; bi++ {
+		if Interrupted() {
+			return nil, errInterrupted
+		}
 		blk := out[bi*n*n : (bi+1)*n*n]
 		if !luFactor(blk, n, ipiv) {
 			return nil, errSingular
@@ -143,6 +157,7 @@ func kSlogDet(a []float64, batch, n int) (sign, logabs []float64) {
 	lu := make([]float64, n*n)
 	ipiv := make([]int, n)
 	for bi := 0; bi < batch; bi++ {
+		checkInterrupt("SlogDet")
 		copy(lu, a[bi*n*n:(bi+1)*n*n])
 		lapack64.Getrf(general(lu, n, n), ipiv)
 		s, l := 1.0, 0.0
@@ -170,6 +185,7 @@ func kDet(a []float64, batch, n int) []float64 {
 	lu := make([]float64, n*n)
 	ipiv := make([]int, n)
 	for bi := 0; bi < batch; bi++ {
+		checkInterrupt("Det")
 		copy(lu, a[bi*n*n:(bi+1)*n*n])
 		lapack64.Getrf(general(lu, n, n), ipiv)
 		d := 1.0
@@ -197,6 +213,9 @@ func kEigh(a []float64, batch, n int) (w, v []float64, err error) {
 	}
 	work = make([]float64, max(int(work[0]), 3*n))
 	for bi := 0; bi < batch && n > 0; bi++ {
+		if Interrupted() {
+			return nil, nil, errInterrupted
+		}
 		blk := v[bi*n*n : (bi+1)*n*n]
 		sym := blas64.Symmetric{Uplo: blas.Lower, N: n, Stride: n, Data: blk}
 		if !lapack64.Syev(lapack.EVCompute, sym, w[bi*n:(bi+1)*n], work, len(work)) {
@@ -223,6 +242,9 @@ func kSVD(a []float64, batch, m, n int) (u, s, vt []float64, err error) {
 	lapack64.Gesvd(lapack.SVDStore, lapack.SVDStore, general(blk, m, n), general(u[:m*k], m, k), general(vt[:k*n], k, n), s[:k], work, -1)
 	work = make([]float64, max(int(work[0]), 5*k+max(m, n)))
 	for bi := 0; bi < batch; bi++ {
+		if Interrupted() {
+			return nil, nil, nil, errInterrupted
+		}
 		copy(blk, a[bi*m*n:(bi+1)*m*n])
 		ok := lapack64.Gesvd(lapack.SVDStore, lapack.SVDStore, general(blk, m, n),
 			general(u[bi*m*k:(bi+1)*m*k], m, k), general(vt[bi*k*n:(bi+1)*k*n], k, n),

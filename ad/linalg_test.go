@@ -40,6 +40,8 @@ func TestLinalgCheckGrads(t *testing.T) {
 		{"SVD U 3x2", func(x *Tensor) *Tensor { u, _, _ := SVD(x); return Square(u) }, randTensor(24, 3, 2), 1e-5},
 		{"SVD Vt 2x3", func(x *Tensor) *Tensor { _, _, vt := SVD(x); return Square(vt) }, randTensor(25, 2, 3), 1e-5},
 		{"SVD U S Vt batch", func(x *Tensor) *Tensor { u, s, vt := SVD(x); return bmm(Mul(u, expandAxis(s, -2)), vt) }, randTensor(26, 2, 3, 2), 1e-6},
+		{"Solve both arguments", func(x *Tensor) *Tensor { return Solve(Add(Outer(x, x), Eye(3)), Sin(x)) }, randTensor(41, 3), 1e-6},
+		{"SolveTriangular both arguments", func(x *Tensor) *Tensor { return SolveTriangular(Add(Outer(x, x), Mul(Eye(3), 4)), Exp(x), false) }, randTensor(42, 3), 1e-6},
 		{"Pinv 3x2", Pinv, randTensor(27, 3, 2), 1e-6},
 		{"Pinv 2x3", Pinv, randTensor(28, 2, 3), 1e-6},
 		{"Norm", Norm, randTensor(29, 2, 3), 1e-6},
@@ -121,6 +123,21 @@ func ExampleDet() {
 	// 5.0
 	// [[ 3. -1.]
 	//  [-1.  2.]]
+}
+
+func TestLinalgInterrupt(t *testing.T) {
+	// Not parallel: Interrupt is process-wide.
+	Interrupt()
+	defer ResetInterrupt()
+	for name, f := range map[string]func(){
+		"Cholesky": func() { Cholesky(spd(1, 2, 3, 3)) },
+		"Inv":      func() { Inv(spd(1, 2, 3, 3)) },
+		"Det":      func() { Det(spd(1, 2, 3, 3)) },
+	} {
+		if err := Catch(f); !errors.Is(err, ErrInterrupted) {
+			t.Errorf("%s after Interrupt: got %v want ErrInterrupted", name, err)
+		}
+	}
 }
 
 func TestLinalgErrors(t *testing.T) {
