@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/gograd/gograd/display"
 	"github.com/gograd/gograd/kernel"
@@ -18,6 +19,7 @@ import (
 //	lines N       print N numbered lines    block      wait for the interrupt
 //	panic         panic in the engine       input P    read a line with prompt P
 //	show          display, update and clear a bundle
+//	sleep MS      sleep for MS milliseconds
 type fakeEngine struct {
 	executed atomic.Int64
 }
@@ -41,6 +43,9 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, io kernel.IO) ker
 			for i := 0; i < n; i++ {
 				io.Stream("stdout", fmt.Sprintf("line %d\n", i))
 			}
+		case "sleep":
+			ms, _ := strconv.Atoi(arg)
+			time.Sleep(time.Duration(ms) * time.Millisecond)
 		case "block":
 			<-ctx.Done()
 			return kernel.Result{Err: &kernel.CellError{Name: "interrupted", Value: "cell interrupted", Traceback: []string{"interrupted"}}}

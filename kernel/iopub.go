@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 	"github.com/gograd/gograd/kernel/wire"
@@ -18,6 +19,12 @@ const (
 	maxQueued      = 256
 	maxStreamChunk = 256 << 10
 )
+
+// streamLinger is how long stream text that nothing follows in the queue
+// may wait for more text before it is sent. A few milliseconds is not
+// perceptible, and turns a flood of small writes into a few large
+// messages (ipykernel waits up to 200 ms).
+const streamLinger = 5 * time.Millisecond
 
 // publisher is the single writer of the iopub PUB socket. Messages are
 // sent in the order they were queued. Consecutive stream text for the same
@@ -42,9 +49,10 @@ type publisher struct {
 type pubItem struct {
 	msg *wire.Message
 
-	parent *wire.Message
-	name   string
-	text   strings.Builder
+	parent  *wire.Message
+	name    string
+	text    strings.Builder
+	created time.Time
 }
 
 func listenPublisher(ctx context.Context, endpoint string, codec *wire.Codec, session string, log *slog.Logger) (*publisher, error) {
@@ -78,7 +86,7 @@ func (p *publisher) stream(parent *wire.Message, name, text string) {
 		n := min(len(text), maxStreamChunk)
 		chunk := text[:n]
 		text = text[n:]
-		p.enqueue(&pubItem{parent: parent, name: name}, func(it *pubItem) bool {
+		p.enqueue(&pubItem{parent: parent, name: name, created: time.Now()}, func(it *pubItem) bool {
 			if it.msg != nil || it.parent != parent || it.name != name || it.text.Len()+len(chunk) > maxStreamChunk {
 				return false
 			}
@@ -129,6 +137,21 @@ func (p *publisher) loop() {
 			return
 		}
 		it := p.items[0]
+		if it.msg == nil && len(p.items) == 1 && !p.closed && it.text.Len() < maxStreamChunk {
+			if wait := streamLinger - time.Since(it.created); wait > 0 {
+				// Let more text join this message, unless something is
+				// queued behind it or the publisher closes.
+				t := time.AfterFunc(wait, func() {
+					p.mu.Lock()
+					p.changed.Broadcast()
+					p.mu.Unlock()
+				})
+				p.changed.Wait()
+				t.Stop()
+				p.mu.Unlock()
+				continue
+			}
+		}
 		p.items[0] = nil
 		p.items = p.items[1:]
 		p.sending = true

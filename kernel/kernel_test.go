@@ -219,7 +219,8 @@ func TestExecuteErrorAndStopOnError(t *testing.T) {
 	ctx := timeout(t)
 	// Queue a failing cell and two more behind it.
 	var reqs []*wire.Message
-	for _, code := range []string{"fail boom", "print never", "print never"} {
+	// The first cell sleeps so that the others are queued when it fails.
+	for _, code := range []string{"sleep 300\nfail boom", "print never", "print never"} {
 		m, err := tk.c.Request(kerneltest.Shell, "execute_request", wire.ExecuteRequest{Code: code, UserExpressions: map[string]string{}})
 		if err != nil {
 			t.Fatal(err)

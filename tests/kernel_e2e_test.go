@@ -78,6 +78,15 @@ type proc struct {
 // waits until it answers kernel_info with iopub connected.
 func startKernelProcess(tb testing.TB, extraArgs ...string) *proc {
 	tb.Helper()
+	return startProcess(tb, func(file string) []string {
+		return append([]string{gogradBin, "kernel", "--connection-file", file}, extraArgs...)
+	})
+}
+
+// startProcess starts the kernel command argv(connection file) and waits
+// until it answers kernel_info with iopub connected.
+func startProcess(tb testing.TB, argv func(connectionFile string) []string) *proc {
+	tb.Helper()
 	info, err := kerneltest.FreeConnectionInfo(wire.NewID())
 	if err != nil {
 		tb.Fatal(err)
@@ -88,7 +97,8 @@ func startKernelProcess(tb testing.TB, extraArgs ...string) *proc {
 		tb.Fatal(err)
 	}
 	p := &proc{stderr: &lockedBuffer{}, exited: make(chan error, 1), info: info}
-	p.cmd = exec.Command(gogradBin, append([]string{"kernel", "--connection-file", file}, extraArgs...)...)
+	args := argv(file)
+	p.cmd = exec.Command(args[0], args[1:]...)
 	p.cmd.Stderr = p.stderr
 	p.cmd.Stdout = p.stderr
 	if err := p.cmd.Start(); err != nil {

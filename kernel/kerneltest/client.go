@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,7 +89,7 @@ func Dial(info kernel.ConnectionInfo) (*Client, error) {
 		stash:   map[string][]*wire.Message{},
 	}
 	id := zmq4.SocketIdentity(c.Session)
-	opts := []zmq4.Option{zmq4.WithID(id), zmq4.WithDialerRetry(20 * time.Millisecond), zmq4.WithTimeout(10 * time.Second)}
+	opts := []zmq4.Option{zmq4.WithID(id), zmq4.WithDialerRetry(2 * time.Millisecond), zmq4.WithDialerMaxRetries(2500), zmq4.WithTimeout(10 * time.Second)}
 	for name, port := range map[string]int{Shell: info.ShellPort, Control: info.ControlPort, Stdin: info.StdinPort} {
 		s := zmq4.NewDealer(ctx, opts...)
 		if err := s.Dial(info.Endpoint(port)); err != nil {
@@ -99,7 +100,7 @@ func Dial(info kernel.ConnectionInfo) (*Client, error) {
 		c.recv[name] = make(chan *wire.Message, 1024)
 		go c.readLoop(s, c.recv[name])
 	}
-	c.iopub = zmq4.NewSub(ctx, zmq4.WithDialerRetry(20*time.Millisecond))
+	c.iopub = zmq4.NewSub(ctx, zmq4.WithDialerRetry(2*time.Millisecond), zmq4.WithDialerMaxRetries(2500))
 	if err := c.iopub.Dial(info.Endpoint(info.IOPubPort)); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("dial iopub: %w", err)
@@ -110,7 +111,7 @@ func Dial(info kernel.ConnectionInfo) (*Client, error) {
 	}
 	c.recv["iopub"] = make(chan *wire.Message, 1<<16)
 	go c.readLoop(c.iopub, c.recv["iopub"])
-	c.hb = zmq4.NewReq(ctx, zmq4.WithDialerRetry(20*time.Millisecond))
+	c.hb = zmq4.NewReq(ctx, zmq4.WithDialerRetry(2*time.Millisecond), zmq4.WithDialerMaxRetries(2500))
 	if err := c.hb.Dial(info.Endpoint(info.HBPort)); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("dial heartbeat: %w", err)
@@ -377,16 +378,16 @@ func (e *Execution) Stdout() string { return e.stream("stdout") }
 func (e *Execution) Stderr() string { return e.stream("stderr") }
 
 func (e *Execution) stream(name string) string {
-	var s string
+	var s strings.Builder
 	for _, m := range e.IOPub {
 		if m.Header.MsgType == "stream" {
 			var st wire.Stream
 			if m.DecodeContent(&st) == nil && st.Name == name {
-				s += st.Text
+				s.WriteString(st.Text)
 			}
 		}
 	}
-	return s
+	return s.String()
 }
 
 // Types lists the iopub message types in order.
