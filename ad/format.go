@@ -232,7 +232,7 @@ func (p *arrayPrinter) element(v float64) string {
 	if p.expFormat {
 		mant, exp := sciParts(v)
 		intPart, frac, _ := strings.Cut(mant, ".")
-		pad(&b, p.padLeft-len(intPart))
+		writeSpaces(&b, p.padLeft-len(intPart))
 		b.WriteString(intPart)
 		b.WriteByte('.')
 		b.WriteString(frac)
@@ -249,15 +249,15 @@ func (p *arrayPrinter) element(v float64) string {
 		return b.String()
 	}
 	intPart, frac, _ := strings.Cut(positional(v), ".")
-	pad(&b, p.padLeft-len(intPart))
+	writeSpaces(&b, p.padLeft-len(intPart))
 	b.WriteString(intPart)
 	b.WriteByte('.')
 	b.WriteString(frac)
-	pad(&b, p.padRight-len(frac))
+	writeSpaces(&b, p.padRight-len(frac))
 	return b.String()
 }
 
-func pad(b *strings.Builder, n int) {
+func writeSpaces(b *strings.Builder, n int) {
 	for range n {
 		b.WriteByte(' ')
 	}

@@ -66,26 +66,23 @@ func resolveShape(op string, from, shape []int) []int {
 		case d == -1 && infer < 0:
 			infer = i
 		case d < 0:
-			panic(errorf(ErrShape, op, "cannot reshape %s to %s: bad dimension %d", fmtShape(from), fmtShapeRaw(shape), d))
+			panic(errorf(ErrShape, op, "cannot reshape %s to %s: bad dimension %d", fmtShape(from), fmtShape(shape), d))
 		case d > 0 && known > math.MaxInt/d:
-			panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShapeRaw(shape)))
+			panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShape(shape)))
 		default:
 			known *= d
 		}
 	}
 	if infer >= 0 {
 		if known == 0 || size%known != 0 {
-			panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShapeRaw(shape)))
+			panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShape(shape)))
 		}
 		out[infer] = size / known
 	} else if known != size {
-		panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShapeRaw(shape)))
+		panic(errorf(ErrShape, op, "cannot reshape array of size %d into shape %s", size, fmtShape(shape)))
 	}
 	return out
 }
-
-// fmtShapeRaw formats a shape that may hold -1 or other negative values.
-func fmtShapeRaw(shape []int) string { return fmtShape(shape) }
 
 var primReshape = &Primitive{
 	Name: "Reshape",
@@ -215,7 +212,7 @@ func BroadcastTo(x *Tensor, shape ...int) *Tensor {
 		ok = ok && s >= 0
 	}
 	if !ok {
-		panic(errorf(ErrShape, "BroadcastTo", "cannot broadcast shape %s to %s", fmtShape(x.shape), fmtShapeRaw(shape)))
+		panic(errorf(ErrShape, "BroadcastTo", "cannot broadcast shape %s to %s", fmtShape(x.shape), fmtShape(shape)))
 	}
 	return broadcastTo(x, shape)
 }
@@ -423,7 +420,7 @@ func Flip(x *Tensor, axes ...int) *Tensor {
 
 // Diag returns, for a vector v, the square matrix with v on its diagonal and
 // zeros elsewhere; for a matrix, the vector of its diagonal entries x[i,i],
-// like numpy.diag. It panics with ErrShape for other numbers of dimensions.
+// like numpy.diag with the main diagonal (k = 0). It panics with ErrShape for other numbers of dimensions.
 func Diag(x *Tensor) *Tensor {
 	mustTensor("Diag", x)
 	switch len(x.shape) {

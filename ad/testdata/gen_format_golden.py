@@ -62,4 +62,16 @@ add("rounding", [0.123456789012, 1.999999999, 2.5e-4])
 add("large_positional", [12345678.9, 1.])
 add("mixed_sign_exp", [-1e-9, 2e-9, 3.5])
 
+for i in range(24):
+    shape = [(3,), (2, 4), (3, 1, 5), (17,), (2, 2, 2, 2)][i % 5]
+    scale = 10.0 ** rng.uniform(-12, 12, shape)
+    vals = rng.standard_normal(shape) * scale
+    if i % 3 == 0:
+        vals = np.round(vals)
+    if i % 4 == 1:
+        vals.flat[0] = 0.0
+    add("random_%d" % i, vals)
+for i in range(6):
+    add("random_narrow_%d" % i, rng.uniform(-10.0 ** i, 10.0 ** i, (4, 6)))
+
 json.dump(cases, __import__("sys").stdout, indent=1)
