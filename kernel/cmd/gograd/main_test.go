@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDispatch(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nope.json")
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"transport": "udp", "ip": "127.0.0.1"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring expected on stdout
+		stderr string // substring expected on stderr
+	}{
+		{"no arguments", nil, 2, "", "usage: gograd COMMAND"},
+		{"version", []string{"version"}, 0, "gograd " + version, ""},
+		{"--version", []string{"--version"}, 0, "gograd " + version, ""},
+		{"version with an argument", []string{"version", "x"}, 2, "", "takes no arguments"},
+		{"help", []string{"help"}, 0, "kernel", ""},
+		{"-h", []string{"-h"}, 0, "commands:", ""},
+		{"help kernel", []string{"help", "kernel"}, 0, "--connection-file", ""},
+		{"help unknown", []string{"help", "frob"}, 2, "", `unknown command "frob"`},
+		{"unknown command", []string{"frob"}, 2, "", `unknown command "frob"`},
+		{"kernel without a file", []string{"kernel"}, 2, "", "--connection-file is required"},
+		{"kernel with a stray argument", []string{"kernel", "--connection-file", "f", "extra"}, 2, "", `unexpected argument "extra"`},
+		{"kernel with a bad flag", []string{"kernel", "--bogus"}, 2, "", "bogus"},
+		{"kernel with a missing file", []string{"kernel", "--connection-file", missing}, 1, "", "nope.json"},
+		{"kernel with a bad file", []string{"kernel", "--connection-file", bad}, 1, "", `transport "udp"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := dispatch(tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout %q, want it to contain %q", stdout.String(), tc.stdout)
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr %q, want it to contain %q", stderr.String(), tc.stderr)
+			}
+		})
+	}
+}
