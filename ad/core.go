@@ -151,7 +151,12 @@ type trace struct {
 	id   uint64
 	mode int
 	seq  atomic.Uint64 // numbers the nodes of a reverse-mode trace
+	done atomic.Bool   // set when the differentiated function has returned
 }
+
+// finish marks tr as ended: from now on its boxes may only be read, and
+// applying a primitive to one is reported as a leaked tracer.
+func (tr *trace) finish() { tr.done.Store(true) }
 
 var traceCounter atomic.Uint64
 
@@ -267,6 +272,9 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		*cb = callBuf{}
 		callPool.Put(cb)
 		return out
+	}
+	if top.done.Load() {
+		panic(errorf(ErrNotInput, p.Name, "an argument is a value traced by a differentiation that has already finished (it leaked out of a Grad, VJP or JVP call, for example through a variable captured by a closure); use StopGradient inside the differentiated function to keep a constant copy"))
 	}
 	if top.mode == reverseMode {
 		return p.applyReverse(top, params, args)

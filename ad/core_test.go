@@ -258,6 +258,10 @@ func TestGradErrors(t *testing.T) {
 				return Mul(x, leaked)
 			})(Scalar(1))
 		}, ErrNotInput},
+		{"leaked tracer reused", func() {
+			Grad(func(y *Tensor) *Tensor { leaked = y; return Sin(y) })(Scalar(1))
+			Grad(func(x *Tensor) *Tensor { return Mul(x, leaked) })(Scalar(2))
+		}, ErrNotInput},
 		{"pullback shape", func() {
 			_, pb := VJP(Sin)(New([]float64{1, 2}))
 			pb(Scalar(1))

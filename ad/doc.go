@@ -30,8 +30,9 @@
 // copy; Shape returns a copy. Constructors: New (data and shape), Scalar,
 // Zeros, Ones, Full, Eye, Arange, Linspace, FromRows, ZerosLike, OnesLike,
 // and seeded random tensors through an explicit generator (NewRNG).
-// Binary operations accept *Tensor or Go numbers (float64, float32, int,
-// int64, int32) as operands: ad.Sub(1, y) reads like numpy's 1 - y.
+// Binary operations accept *Tensor, Go numbers (float64, float32, int,
+// int64, int32, uint8) and []float64 as operands: ad.Sub(1, y) reads like
+// numpy's 1 - y.
 //
 // # Broadcasting
 //
@@ -78,8 +79,9 @@
 //     derivative 0 at 0; Maximum, Minimum and Max/Min reductions share the
 //     gradient equally among tied elements.
 //   - A boxed tensor that escapes its differentiation (stored in a variable
-//     and used after the Grad call returned) is reported with ErrNotInput
-//     when it reaches an operator's output.
+//     and used after the Grad call returned, a "leaked tracer") is reported
+//     with ErrNotInput as soon as an operation is applied to it; reading it
+//     (Data, String) stays allowed. StopGradient gives a constant copy.
 //   - Custom derivatives: declare a Primitive with Forward, VJP and JVP rules
 //     and call its Apply method; see core.go for the contract.
 //

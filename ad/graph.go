@@ -33,7 +33,9 @@ func TraceGraph(f func(*Tensor) *Tensor, x *Tensor) *Graph {
 	mustTensor("TraceGraph", x)
 	tr := newTrace(reverseMode)
 	start := tr.newNode()
-	out, root := endTrace("TraceGraph", f(newBox(x, tr, start, nil)), tr)
+	y := f(newBox(x, tr, start, nil))
+	tr.finish()
+	out, root := endTrace("TraceGraph", y, tr)
 	g := &Graph{}
 	if root == nil {
 		g.Nodes = []GraphNode{

@@ -15,6 +15,7 @@ func makeVJP(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tens
 	tr := newTrace(reverseMode)
 	start := tr.newNode()
 	y := f(newBox(x, tr, start, nil))
+	tr.finish()
 	out, root := endTrace(op, y, tr)
 	pullback := func(g *Tensor) *Tensor {
 		checkCotangent(op, g, out)
@@ -66,6 +67,7 @@ func makeJVP(op string, f func(*Tensor) *Tensor, x, v *Tensor) (*Tensor, *Tensor
 	}
 	tr := newTrace(forwardMode)
 	y := f(newBox(x, tr, nil, v))
+	tr.finish()
 	if y == nil {
 		panic(errorf(ErrNil, op, "the function returned a nil *Tensor"))
 	}
@@ -166,7 +168,9 @@ func makeVJPSlice(op string, f func([]*Tensor) *Tensor, xs []*Tensor) (*Tensor, 
 		starts[i] = tr.newNode()
 		boxed[i] = newBox(x, tr, starts[i], nil)
 	}
-	out, root := endTrace(op, f(boxed), tr)
+	y := f(boxed)
+	tr.finish()
+	out, root := endTrace(op, y, tr)
 	pullback := func(g *Tensor) []*Tensor {
 		checkCotangent(op, g, out)
 		var leaves map[*node]*Tensor

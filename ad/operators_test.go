@@ -285,6 +285,8 @@ func TestConstructorsAndAccessors(t *testing.T) {
 		{func() { Arange(0, 1, 0) }, ErrShape, "ad.Arange: invalid range start=0 stop=1 step=0"},
 		{func() { Add(Zeros(2, 3), Zeros(4)) }, ErrShape, "ad.Add: shapes (2,3) and (4,) do not broadcast"},
 		{func() { Clip(x, 1, 0) }, ErrArgument, "ad.Clip: lower limit 1 above upper limit 0"},
+		{func() { Mul(x, "2") }, ErrArgument, "ad.Mul: operand of type string: want *ad.Tensor, a number or []float64"},
+		{func() { Mul(x, (*Tensor)(nil)) }, ErrNil, "ad.Mul: nil *Tensor argument"},
 	} {
 		err := Catch(tc.f)
 		if !errors.Is(err, tc.kind) || err.Error() != tc.msg {
@@ -313,6 +315,8 @@ func TestBroadcastKernels(t *testing.T) {
 	want := []float64{11, 12, 13, 21, 22, 23, 14, 15, 16, 24, 25, 26}
 	closeTo(t, "Add broadcast", got, []int{2, 2, 3}, want, 0)
 	closeTo(t, "Sub scalar", Sub(10, New([]float64{1, 2})), []int{2}, []float64{9, 8}, 0)
+	closeTo(t, "Mul slice", Mul(int64(2), []float64{1, 2}), []int{2}, []float64{2, 4}, 0)
+	closeTo(t, "Add float32", Add(float32(0.5), int32(1)), []int{}, []float64{1.5}, 0)
 	closeTo(t, "Where", Where(New([]float64{1, 0}), 5, New([]float64{1, 2, 3, 4}, 2, 2)), []int{2, 2}, []float64{5, 2, 5, 4}, 0)
 	big := Linspace(0, 1, 200001)
 	s := Mul(big, 2.0)

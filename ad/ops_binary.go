@@ -5,8 +5,9 @@ import (
 )
 
 // Binary elementwise primitives with numpy broadcasting. Operands are given
-// as any: a *Tensor, or a Go number (float64, float32, int, int64, int32),
-// which becomes a constant scalar.
+// as any: a *Tensor, a Go number (float64, float32, int, int64, int32,
+// uint8), which becomes a constant scalar, or a []float64, which becomes a
+// constant 1-d tensor.
 
 // toTensor converts a binary op's operand, panicking with ErrArgument for an
 // unsupported type and ErrNil for a nil tensor.
@@ -26,10 +27,12 @@ func toTensor(op string, v any) *Tensor {
 		return Scalar(float64(x))
 	case uint8:
 		return Scalar(float64(x))
+	case []float64:
+		return New(x)
 	case nil:
 		panic(errorf(ErrNil, op, "nil operand"))
 	}
-	panic(errorf(ErrArgument, op, "operand of type %T: want *ad.Tensor, float64 or int", v))
+	panic(errorf(ErrArgument, op, "operand of type %T: want *ad.Tensor, a number or []float64", v))
 }
 
 func apply2(p *Primitive, a, b any) *Tensor {
