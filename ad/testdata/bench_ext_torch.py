@@ -6,6 +6,7 @@ workload, variant, median_s, min_s, max_s, n). Shapes match the Go
 benchmarks exactly; data are random float64 of the same scales.
 """
 import json
+import os
 import statistics
 import sys
 import time
@@ -13,6 +14,9 @@ import time
 import torch
 
 torch.set_default_dtype(torch.float64)
+# Two threads like GOMAXPROCS on the 2-core benchmark machine (Debian's
+# torch otherwise picks one here); override with BENCH_TORCH_THREADS.
+torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", "2")))
 
 
 def measure(fn, min_time=1.0, min_n=5):
