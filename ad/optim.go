@@ -284,7 +284,7 @@ func MinimizeWith(f func(*Tensor) *Tensor, x0 *Tensor, opts MinimizeOptions) (*M
 	var mu sync.Mutex
 	var failure error
 	guard := func(fn func()) bool {
-		err := Catch(fn)
+		err := catchAny(fn)
 		if err == nil {
 			return true
 		}
@@ -395,6 +395,27 @@ func MinimizeWith(f func(*Tensor) *Tensor, x0 *Tensor, opts MinimizeOptions) (*M
 		err = fmt.Errorf("ad.Minimize: %s: %w", out.Status, err)
 	}
 	return out, err
+}
+
+// catchAny runs f and returns any panic it raised as an error: the *Error
+// itself for ad errors, and an error quoting the value (with a "panic:"
+// prefix) otherwise. It is for code running on goroutines ad does not own,
+// where an unrecovered panic would end the process.
+func catchAny(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			switch v := r.(type) {
+			case *Error:
+				err = v
+			case error:
+				err = fmt.Errorf("panic: %w", v)
+			default:
+				err = fmt.Errorf("panic: %v", v)
+			}
+		}
+	}()
+	f()
+	return nil
 }
 
 // checkScalar panics with ErrNonScalar unless y has one element, and returns

@@ -69,6 +69,12 @@ func TestMinimizeErrors(t *testing.T) {
 	if !errors.Is(err, ErrSingular) {
 		t.Errorf("objective panicking with a singular matrix: got %v want ErrSingular", err)
 	}
+	// A plain Go panic in the objective (it runs on gonum's goroutines)
+	// becomes an error instead of ending the process.
+	_, err = Minimize(func(x *Tensor) *Tensor { var s []int; _ = s[len(x.Shape())]; return Sum(x) }, Zeros(2), "LBFGS")
+	if err == nil || !strings.Contains(err.Error(), "index out of range") {
+		t.Errorf("objective with a runtime panic: got %v, want an error quoting it", err)
+	}
 	if e := Catch(func() { Minimize(rosenbrock, Zeros(2), "simplex") }); !errors.Is(e, ErrArgument) {
 		t.Errorf("unknown method: got %v want ErrArgument", e)
 	}
