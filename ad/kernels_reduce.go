@@ -205,12 +205,16 @@ func argKernel(op string, shape []int, data []float64, axis int, wantMax bool) [
 	outer, n, inner := splitAxis(shape, axis)
 	out := alloc(op, outer*inner)
 	best := make([]float64, inner)
+	done := 0
 	for o := 0; o < outer; o++ {
-		checkInterrupt(op)
 		blk := data[o*n*inner : (o+1)*n*inner]
 		res := out[o*inner : (o+1)*inner]
 		copy(best, blk[:inner])
 		for i := 1; i < n; i++ {
+			if done += inner; done >= interruptStride {
+				checkInterrupt(op)
+				done = 0
+			}
 			row := blk[i*inner : (i+1)*inner]
 			for k, v := range row {
 				b := best[k]

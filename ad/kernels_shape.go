@@ -201,11 +201,14 @@ func splitAxis(shape []int, axis int) (outer, n, inner int) {
 func takeKernel(op string, shape []int, data []float64, indices []int, axis int) []float64 {
 	outer, n, inner := splitAxis(shape, axis)
 	out := alloc(op, outer*len(indices)*inner)
-	o := 0
+	o, done := 0, 0
 	for i := 0; i < outer; i++ {
-		checkInterrupt(op)
 		base := i * n * inner
 		for _, j := range indices {
+			if done += inner + 1; done >= interruptStride {
+				checkInterrupt(op)
+				done = 0
+			}
 			copy(out[o:o+inner], data[base+j*inner:base+(j+1)*inner])
 			o += inner
 		}
@@ -219,11 +222,14 @@ func takeKernel(op string, shape []int, data []float64, indices []int, axis int)
 func takeAddKernel(op string, shape []int, g []float64, indices []int, axis int) []float64 {
 	outer, n, inner := splitAxis(shape, axis)
 	out := alloc(op, outer*n*inner)
-	o := 0
+	o, done := 0, 0
 	for i := 0; i < outer; i++ {
-		checkInterrupt(op)
 		base := i * n * inner
 		for _, j := range indices {
+			if done += inner + 1; done >= interruptStride {
+				checkInterrupt(op)
+				done = 0
+			}
 			dst := out[base+j*inner : base+(j+1)*inner]
 			for k, x := range g[o : o+inner] {
 				dst[k] += x
@@ -242,11 +248,14 @@ func concatKernel(op string, parts [][]float64, lens []int, outer, inner int) []
 		total += l
 	}
 	out := alloc(op, outer*total*inner)
-	o := 0
+	o, done := 0, 0
 	for i := 0; i < outer; i++ {
-		checkInterrupt(op)
 		for p, d := range parts {
 			w := lens[p] * inner
+			if done += w + 1; done >= interruptStride {
+				checkInterrupt(op)
+				done = 0
+			}
 			copy(out[o:o+w], d[i*w:(i+1)*w])
 			o += w
 		}

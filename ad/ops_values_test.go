@@ -326,6 +326,14 @@ func TestOpsInterrupt(t *testing.T) {
 		"Transpose": func() { Transpose(x) },
 		"MatMul":    func() { MatMul(x, x) },
 		"CumSum":    func() { CumSum(x, 0) },
+		"ArgMax":    func() { ArgMax(x) },
+		"Take": func() {
+			Take(x, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33}, 0)
+		},
+		"Concatenate": func() { Concatenate([]*Tensor{x, x}, 0) },
+		"Slice":       func() { Slice(x, Step(-1)) },
+		"Max":         func() { Max(x) },
+		"Prod":        func() { Prod(x, 1) },
 	} {
 		err := Catch(f)
 		if !errors.Is(err, ErrInterrupted) {
