@@ -59,6 +59,20 @@ func TestMinimize(t *testing.T) {
 	}
 }
 
+func TestMinimizeMatrixShapedStart(t *testing.T) {
+	t.Parallel()
+	c := randTensor(60, 2, 3)
+	for _, method := range []string{"Newton", "BFGS"} {
+		res, err := Minimize(func(x *Tensor) *Tensor { return Sum(Square(Sub(x, c))) }, Zeros(2, 3), method)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		if !sameShape(res.X.shape, []int{2, 3}) || !sameShape(res.Grad.shape, []int{2, 3}) || maxDiff(res.X, c) > 1e-9 {
+			t.Errorf("%s: got X %v (shape %v), want %v", method, res.X, res.X.shape, c)
+		}
+	}
+}
+
 func TestMinimizeErrors(t *testing.T) {
 	t.Parallel()
 	_, err := Minimize(func(x *Tensor) *Tensor { return x }, Zeros(2), "BFGS")
