@@ -30,6 +30,17 @@ func BenchmarkW1TanhDerivs(b *testing.B) {
 	}
 }
 
+// W1 computed as one chain: all orders from a single nested evaluation
+// (the peers' default W1 variant).
+func BenchmarkW1TanhDerivsChain(b *testing.B) {
+	x := Linspace(-7, 7, 200)
+	d := Derivatives(seedTanh, 6)
+	b.ReportAllocs()
+	for b.Loop() {
+		d(x)
+	}
+}
+
 func w2Loop(x *Tensor) *Tensor {
 	for i := 0; i < 1000; i++ {
 		x = Add(Mul(Sin(x), 0.9), Mul(0.1, Cos(x)))

@@ -298,3 +298,27 @@ func TestBroadcastGradients(t *testing.T) {
 		t.Fatalf("JVP tangent shape %v, want (2,3)", tan.shape)
 	}
 }
+
+func TestDerivativesChain(t *testing.T) {
+	t.Parallel()
+	x := Linspace(-7, 7, 200)
+	ds := Derivatives(seedTanh, 6)(x)
+	if len(ds) != 7 {
+		t.Fatalf("got %d arrays, want 7", len(ds))
+	}
+	for order, d := range ds {
+		if d.IsBoxed() || !sameShape(d.shape, x.shape) {
+			t.Fatalf("order %d: boxed=%v shape %v", order, d.IsBoxed(), d.shape)
+		}
+		p := tanhDerivPoly(order)
+		for i, xi := range x.data {
+			want := math.Pow(0.5, float64(order)) * evalPoly(p, math.Tanh(xi/2))
+			if math.Abs(d.data[i]-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Fatalf("order %d at x=%g: got %.17g, want %.17g", order, xi, d.data[i], want)
+			}
+		}
+	}
+	if err := Catch(func() { Derivatives(Sin, -1) }); !errors.Is(err, ErrArgument) {
+		t.Errorf("negative order: got %v, want ErrArgument", err)
+	}
+}
