@@ -46,6 +46,7 @@ func coalesceAxes(shape, a, b []int) (outShape, outA, outB []int) {
 // stridedCopy materialises the view into a new row-major buffer of
 // product(v.shape) elements, checking for interruption once per block of rows.
 func stridedCopy(op string, src []float64, v stridedView) []float64 {
+	checkInterrupt(op)
 	out := alloc(op, sizeOf(v.shape))
 	if len(out) == 0 {
 		return out
@@ -58,13 +59,19 @@ func stridedCopy(op string, src []float64, v stridedView) []float64 {
 	last := len(shape) - 1
 	n, s := shape[last], ss[last]
 	walkRows(op, shape[:last], ss[:last], ds[:last], v.off, 0, n, func(so, do int) {
-		row := out[do : do+n]
-		if s == 1 {
-			copy(row, src[so:so+n])
-			return
-		}
-		for j := range row {
-			row[j] = src[so+j*s]
+		for j0 := 0; j0 < n; j0 += interruptStride {
+			if j0 > 0 {
+				checkInterrupt(op)
+			}
+			row := out[do+j0 : do+min(j0+interruptStride, n)]
+			base := so + j0*s
+			if s == 1 {
+				copy(row, src[base:base+len(row)])
+				continue
+			}
+			for j := range row {
+				row[j] = src[base+j*s]
+			}
 		}
 	})
 	return out
@@ -85,17 +92,23 @@ func stridedAddInto(op string, dst []float64, v stridedView, vals []float64) {
 	last := len(shape) - 1
 	n, s := shape[last], ds[last]
 	walkRows(op, shape[:last], ds[:last], vs[:last], v.off, 0, n, func(do, vo int) {
-		row := vals[vo : vo+n]
-		if s == 0 {
-			acc := 0.0
-			for _, x := range row {
-				acc += x
+		for j0 := 0; j0 < n; j0 += interruptStride {
+			if j0 > 0 {
+				checkInterrupt(op)
 			}
-			dst[do] += acc
-			return
-		}
-		for j, x := range row {
-			dst[do+j*s] += x
+			row := vals[vo+j0 : vo+min(j0+interruptStride, n)]
+			base := do + j0*s
+			if s == 0 {
+				acc := 0.0
+				for _, x := range row {
+					acc += x
+				}
+				dst[base] += acc
+				continue
+			}
+			for j, x := range row {
+				dst[base+j*s] += x
+			}
 		}
 	})
 }

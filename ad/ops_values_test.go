@@ -319,6 +319,7 @@ func TestMatMulDoesNotModifyInputs(t *testing.T) {
 
 func TestOpsInterrupt(t *testing.T) {
 	x := NewRNG(1).Normal(512, 512)
+	v := Reshape(x, -1)
 	Interrupt()
 	defer ResetInterrupt()
 	for name, f := range map[string]func(){
@@ -332,8 +333,13 @@ func TestOpsInterrupt(t *testing.T) {
 		},
 		"Concatenate": func() { Concatenate([]*Tensor{x, x}, 0) },
 		"Slice":       func() { Slice(x, Step(-1)) },
-		"Max":         func() { Max(x) },
-		"Prod":        func() { Prod(x, 1) },
+		"Slice/1-d":   func() { Slice(v, Step(-1)) },
+		"Slice/adjoint/1-d": func() {
+			// One row of 2¹⁸ elements: checked between chunks of the row.
+			primSliceAdd.Apply(sliceParams{ranges: []sliceRange{{start: v.Size() - 1, step: -1, n: v.Size()}}, shape: v.shape}, v)
+		},
+		"Max":  func() { Max(x) },
+		"Prod": func() { Prod(x, 1) },
 	} {
 		err := Catch(f)
 		if !errors.Is(err, ErrInterrupted) {
