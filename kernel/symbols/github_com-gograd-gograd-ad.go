@@ -38,6 +38,7 @@ func init() {
 		"Cosh":              reflect.ValueOf(ad.Cosh),
 		"CumSum":            reflect.ValueOf(ad.CumSum),
 		"Deriv":             reflect.ValueOf(ad.Deriv),
+		"Derivatives":       reflect.ValueOf(ad.Derivatives),
 		"Det":               reflect.ValueOf(ad.Det),
 		"Diag":              reflect.ValueOf(ad.Diag),
 		"Digamma":           reflect.ValueOf(ad.Digamma),
