@@ -167,7 +167,7 @@ func init() {
 		Name: "Eigh",
 		Forward: func(c *Call) *Tensor {
 			a := c.Args[0]
-			w, _ := eighKernel(a)
+			w, _ := eighKernel(a, c.Params)
 			return newRaw(append([]int{}, a.shape[:len(a.shape)-1]...), w)
 		},
 		// dwᵢ = vᵢᵀ dA vᵢ.
@@ -184,7 +184,7 @@ func init() {
 		Name: "Eigh",
 		Forward: func(c *Call) *Tensor {
 			a := c.Args[0]
-			_, v := eighKernel(a)
+			_, v := eighKernel(a, c.Params)
 			return newRaw(append([]int{}, a.shape...), v)
 		},
 		// dV = V (F ∘ (Vᵀ dA V)), Fᵢⱼ = 1/(wⱼ − wᵢ) off the diagonal.
@@ -202,20 +202,24 @@ func init() {
 	svdFwd := func(part int) func(c *Call) *Tensor {
 		return func(c *Call) *Tensor {
 			a := c.Args[0]
-			batch, m, n := needMatrix("SVD", a, false)
-			u, s, vt, err := kSVD(a.data, batch, m, n)
-			if err != nil {
-				panicData("SVD", err, a.shape)
-			}
+			_, m, n := needMatrix("SVD", a, false)
+			parts := decompOf(c.Params).get(func() [][]float64 {
+				batch, _, _ := needMatrix("SVD", a, false)
+				u, s, vt, err := kSVD(a.data, batch, m, n)
+				if err != nil {
+					panicData("SVD", err, a.shape)
+				}
+				return [][]float64{u, s, vt}
+			})
 			k := min(m, n)
 			lead := a.shape[:len(a.shape)-2]
 			switch part {
 			case 0:
-				return newRaw(withShape(lead, m, k), u)
+				return newRaw(withShape(lead, m, k), parts[0])
 			case 1:
-				return newRaw(withShape(lead, k), s)
+				return newRaw(withShape(lead, k), parts[1])
 			}
-			return mT(newRaw(withShape(lead, k, n), vt))
+			return mT(newRaw(withShape(lead, k, n), parts[2]))
 		}
 	}
 	primSVDU = &Primitive{Name: "SVD", Forward: svdFwd(0),
@@ -325,14 +329,45 @@ func init() {
 // in Pinv (times max(m, n) and the largest singular value, like numpy).
 const pinvRcond = 1e-15
 
-// eighKernel runs kEigh on a plain tensor, panicking with an ad error.
-func eighKernel(a *Tensor) (w, v []float64) {
-	batch, n, _ := needMatrix("Eigh", a, true)
-	w, v, err := kEigh(a.data, batch, n)
-	if err != nil {
-		panicData("Eigh", err, a.shape)
+// eighKernel runs kEigh on a plain tensor, panicking with an ad error, or
+// returns the decomposition already cached in params.
+func eighKernel(a *Tensor, params any) (w, v []float64) {
+	parts := decompOf(params).get(func() [][]float64 {
+		batch, n, _ := needMatrix("Eigh", a, true)
+		w, v, err := kEigh(a.data, batch, n)
+		if err != nil {
+			panicData("Eigh", err, a.shape)
+		}
+		return [][]float64{w, v}
+	})
+	return parts[0], parts[1]
+}
+
+// decomp caches one decomposition (SVD or eigh) of one input, shared as the
+// parameter of the primitives that return its factors, so computing all
+// factors of a matrix runs LAPACK once. Apply passes the parameter
+// unchanged down to the plain input, whose data is the same at every level
+// of tracing, so the cache always describes the data it is used with. A
+// decomp belongs to one call of Eigh or SVD, on one goroutine.
+type decomp struct {
+	parts [][]float64
+}
+
+// decompOf returns the cache in params, or a fresh one when params is nil
+// (a rule recomputing one factor on its own).
+func decompOf(params any) *decomp {
+	if d, ok := params.(*decomp); ok && d != nil {
+		return d
 	}
-	return w, v
+	return &decomp{}
+}
+
+// get returns the cached parts, computing them with f on first use.
+func (d *decomp) get(f func() [][]float64) [][]float64 {
+	if d.parts == nil {
+		d.parts = f()
+	}
+	return d.parts
 }
 
 // eighF returns Fᵢⱼ = 1/(wⱼ − wᵢ) off the diagonal and 0 on it, for
@@ -351,7 +386,8 @@ func svdF(s *Tensor) *Tensor { return eighF(Square(s)) }
 // svdParts returns the differentiable factors U (..., m, k), s (..., k) and
 // V (..., n, k) of a.
 func svdParts(a *Tensor) (u, s, v *Tensor) {
-	return primSVDU.Apply(nil, a), primSVDS.Apply(nil, a), primSVDV.Apply(nil, a)
+	d := &decomp{}
+	return primSVDU.Apply(d, a), primSVDS.Apply(d, a), primSVDV.Apply(d, a)
 }
 
 // svdVJP returns the cotangent of A for cotangents gu, gs, gv of U, s and V
@@ -540,7 +576,8 @@ func Cholesky(a *Tensor) *Tensor { return primCholesky.Apply(nil, mustTensor("Ch
 func Eigh(a *Tensor) (w, v *Tensor) {
 	mustTensor("Eigh", a)
 	needMatrix("Eigh", a, true)
-	return primEighVals.Apply(nil, a), primEighVecs.Apply(nil, a)
+	d := &decomp{}
+	return primEighVals.Apply(d, a), primEighVecs.Apply(d, a)
 }
 
 // SVD returns the thin singular value decomposition A = U diag(s) Vt of a
