@@ -66,12 +66,18 @@ func reduceKernel(op string, kind reduceKind, shape []int, data []float64, reduc
 	n := cs[last]
 	if ds[last] == 0 {
 		walkRows(op, cs[:last], ss[:last], ds[:last], 0, 0, n, func(so, do int) {
-			out[do] = combine(kind, out[do], reduceRow("", kind, data[so:so+n], init))
+			out[do] = combine(kind, out[do], reduceRow(op, kind, data[so:so+n], init))
 		})
 		return out
 	}
 	walkRows(op, cs[:last], ss[:last], ds[:last], 0, 0, n, func(so, do int) {
-		combineRows(kind, out[do:do+n], data[so:so+n])
+		for j0 := 0; j0 < n; j0 += interruptStride {
+			if j0 > 0 {
+				checkInterrupt(op)
+			}
+			j1 := min(j0+interruptStride, n)
+			combineRows(kind, out[do+j0:do+j1], data[so+j0:so+j1])
+		}
 	})
 	return out
 }
@@ -95,8 +101,8 @@ func combine(kind reduceKind, a, b float64) float64 {
 	return a
 }
 
-// reduceRow reduces a contiguous row, starting from acc. A non-empty op asks
-// for interruption checks (for rows long enough to need them).
+// reduceRow reduces a contiguous row, starting from acc, checking for
+// interruption (in the name of op) between chunks of long rows.
 func reduceRow(op string, kind reduceKind, row []float64, acc float64) float64 {
 	for len(row) > 0 {
 		n := min(len(row), interruptStride)
@@ -134,7 +140,7 @@ func reduceRow(op string, kind reduceKind, row []float64, acc float64) float64 {
 				}
 			}
 		}
-		if op != "" && len(row) > 0 {
+		if len(row) > 0 {
 			checkInterrupt(op)
 		}
 	}
@@ -185,12 +191,15 @@ func cumsumKernel(op string, shape []int, data []float64, axis int, reverse bool
 			}
 			src := blk[prev*inner : (prev+1)*inner]
 			cur := blk[i*inner : (i+1)*inner]
-			for k, v := range src {
-				cur[k] += v
-			}
-			if done += inner; done >= interruptStride {
-				checkInterrupt(op)
-				done = 0
+			for k0 := 0; k0 < inner; k0 += interruptStride {
+				k1 := min(k0+interruptStride, inner)
+				for k, v := range src[k0:k1] {
+					cur[k0+k] += v
+				}
+				if done += k1 - k0; done >= interruptStride {
+					checkInterrupt(op)
+					done = 0
+				}
 			}
 		}
 	}
