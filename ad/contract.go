@@ -97,8 +97,8 @@ func contractLabels(op string, operands []*Tensor, inputs [][]int, output []int)
 		acc = contractPair(acc, b, keep, sizes)
 	}
 	acc = sumUnneeded(acc, func(l int) bool { return inOutput[l] })
-	// Output labels missing from the result (a size-1 ellipsis dimension
-	// absent from every operand cannot happen; all others come from inputs).
+	// Every output label is carried by acc: the parser accepts only output
+	// labels that occur in some operand, and the contraction keeps them.
 	perm := make([]int, len(output))
 	for i, l := range output {
 		perm[i] = indexOf(acc.labels, l)
