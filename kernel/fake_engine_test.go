@@ -20,6 +20,7 @@ import (
 //	panic         panic in the engine       input P    read a line with prompt P
 //	show          display, update and clear a bundle
 //	sleep MS      sleep for MS milliseconds
+//	interleave N  print 0..N-1, displaying i after each i%100 == 99
 type fakeEngine struct {
 	executed atomic.Int64
 }
@@ -42,6 +43,14 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, io kernel.IO) ker
 			n, _ := strconv.Atoi(arg)
 			for i := 0; i < n; i++ {
 				io.Stream("stdout", fmt.Sprintf("line %d\n", i))
+			}
+		case "interleave":
+			n, _ := strconv.Atoi(arg)
+			for i := 0; i < n; i++ {
+				io.Stream("stdout", fmt.Sprintf("%d\n", i))
+				if i%100 == 99 {
+					io.Display(display.Bundle{Data: map[string]any{"text/plain": strconv.Itoa(i)}})
+				}
 			}
 		case "sleep":
 			ms, _ := strconv.Atoi(arg)

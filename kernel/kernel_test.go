@@ -767,3 +767,39 @@ func TestUserExpressions(t *testing.T) {
 		t.Errorf("user expression output leaked: %q", e.Stdout())
 	}
 }
+
+func TestDisplayKeepsItsPlaceAmongStreams(t *testing.T) {
+	t.Parallel()
+	tk := startKernel(t, "secret", nil)
+	const n = 5000
+	e := tk.execute(t, fmt.Sprintf("interleave %d", n), nil)
+	// Replay the messages: every display must come right after the line
+	// it follows, and the lines must be complete and in order.
+	next := 0
+	var pending strings.Builder
+	for _, m := range e.IOPub {
+		switch m.Header.MsgType {
+		case "stream":
+			var st wire.Stream
+			m.DecodeContent(&st)
+			pending.WriteString(st.Text)
+		case "display_data":
+			var d wire.DisplayData
+			m.DecodeContent(&d)
+			lines := strings.Split(strings.TrimSuffix(pending.String(), "\n"), "\n")
+			pending.Reset()
+			for _, l := range lines {
+				if l != fmt.Sprint(next) {
+					t.Fatalf("line %q, want %d", l, next)
+				}
+				next++
+			}
+			if d.Data["text/plain"] != fmt.Sprint(next-1) {
+				t.Fatalf("display %v after line %d", d.Data["text/plain"], next-1)
+			}
+		}
+	}
+	if next != n {
+		t.Errorf("%d lines before the last display, want %d", next, n)
+	}
+}
