@@ -18,6 +18,18 @@ func BenchmarkMatMul64(b *testing.B)   { benchmarkMatMul(b, 64) }
 func BenchmarkMatMul256(b *testing.B)  { benchmarkMatMul(b, 256) }
 func BenchmarkMatMul1024(b *testing.B) { benchmarkMatMul(b, 1024) }
 
+// BenchmarkW7MatMul1000 is workload W7 of shared/bench: a dense 1000×1000
+// product, reported in GFLOP/s (2n³ per product).
+func BenchmarkW7MatMul1000(b *testing.B) {
+	const n = 1000
+	rng := NewRNG(7)
+	x, y := rng.Normal(n, n), rng.Normal(n, n)
+	for b.Loop() {
+		MatMul(x, y)
+	}
+	b.ReportMetric(2*n*n*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
 // BenchmarkMatMulBatched multiplies 64 stacked 32×32 pairs.
 func BenchmarkMatMulBatched(b *testing.B) {
 	rng := NewRNG(1)
