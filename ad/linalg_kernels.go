@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -87,9 +89,31 @@ func kSolveTriangular(a, b []float64, batch, n, k int, lower, trans bool) ([]flo
 			return nil, errSingular
 		}
 		t := blas64.Triangular{Uplo: uplo, Diag: blas.NonUnit, N: n, Stride: max(n, 1), Data: ab}
-		blas64.Trsm(blas.Left, tr, 1, t, general(out[bi*n*k:(bi+1)*n*k], n, k))
+		trsmColumns(tr, t, out[bi*n*k:(bi+1)*n*k], n, k)
 	}
 	return out, nil
+}
+
+// trsmColumns solves op(T) X = B in place for an n×k row-major B. The
+// columns of B are independent systems, so large solves are split into
+// column blocks solved on all cores.
+func trsmColumns(tr blas.Transpose, t blas64.Triangular, b []float64, n, k int) {
+	workers := min(runtime.GOMAXPROCS(0), k/64)
+	if workers <= 1 || n*n*k < 1<<21 {
+		blas64.Trsm(blas.Left, tr, 1, t, general(b, n, k))
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*k/workers, (w+1)*k/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sub := blas64.General{Rows: n, Cols: hi - lo, Stride: k, Data: b[lo:]}
+			blas64.Trsm(blas.Left, tr, 1, t, sub)
+		}()
+	}
+	wg.Wait()
 }
 
 // luFactor factors one n×n matrix in place and reports whether it is
