@@ -242,7 +242,10 @@ type pathRecorder struct {
 	values []float64
 }
 
+// Init implements optimize.Recorder.
 func (r *pathRecorder) Init() error { return nil }
+
+// Record implements optimize.Recorder, keeping each major iterate.
 
 func (r *pathRecorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
 	if op == optimize.MajorIteration {
