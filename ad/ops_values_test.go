@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -451,4 +453,50 @@ func ExampleTranspose() {
 	//  [1. 4.]
 	//  [2. 5.]]
 	// [4 2 3]
+}
+
+// TestRangeMatchesPythonSlicing compares Range with Python's slicing on
+// every combination recorded by testdata/gen_slice_golden.py.
+func TestRangeMatchesPythonSlicing(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("testdata/slice_golden.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) < 3000 {
+		t.Fatalf("golden file has %d lines, want at least 3000", len(lines))
+	}
+	for _, line := range lines {
+		spec, want, _ := strings.Cut(line, ": ")
+		var n, step int
+		var start, stop string
+		if _, err := fmt.Sscan(spec, &n, &start, &stop, &step); err != nil {
+			t.Fatalf("bad line %q: %v", line, err)
+		}
+		r := Range{Step: step}
+		if start != "_" {
+			r.Start, r.HasStart = atoiOrFail(t, start), true
+		}
+		if stop != "_" {
+			r.Stop, r.HasStop = atoiOrFail(t, stop), true
+		}
+		sr := r.resolve("test", n)
+		got := make([]string, sr.n)
+		for i := range got {
+			got[i] = strconv.Itoa(sr.start + i*sr.step)
+		}
+		if g := strings.Join(got, ","); g != want {
+			t.Errorf("list(range(%d))[%v] = [%s], want [%s]", n, r, g, want)
+		}
+	}
+}
+
+func atoiOrFail(t *testing.T, s string) int {
+	t.Helper()
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatalf("bad integer %q", s)
+	}
+	return v
 }
