@@ -76,7 +76,19 @@ func TestOpsGrads(t *testing.T) {
 		{"CumSum/axis1", func(x *Tensor) *Tensor { return CumSum(opsCube(x), 1) }, cube},
 		{"CumSum/vector", func(x *Tensor) *Tensor { return Mul(CumSum(x, 0), x) }, vec},
 
+		{"Max/scalar", func(x *Tensor) *Tensor { return Max(opsCube(x)) }, scalar},
+		{"Prod/scalar", func(x *Tensor) *Tensor { return Prod(opsCube(x)) }, scalar},
+		{"Mean/scalar", func(x *Tensor) *Tensor { return Mean(opsCube(x)) }, scalar},
+		{"LogSumExp/scalar", func(x *Tensor) *Tensor { return LogSumExp(opsCube(x)) }, scalar},
+		{"CumSum/scalar", func(x *Tensor) *Tensor { return CumSum(opsCube(x), 0) }, scalar},
+
 		// Shape.
+		{"ExpandDims/scalar", func(x *Tensor) *Tensor { return ExpandDims(opsCube(x), 0) }, scalar},
+		{"Stack/scalars", func(x *Tensor) *Tensor { return Stack([]*Tensor{x, opsCube(x)}, 0) }, scalar},
+		{"Tile/scalar", func(x *Tensor) *Tensor { return Tile(opsCube(x), 3) }, scalar},
+		{"Repeat/scalar", func(x *Tensor) *Tensor { return Repeat(opsCube(x), 2, 0) }, scalar},
+		{"BroadcastTo/scalar", func(x *Tensor) *Tensor { return BroadcastTo(opsCube(x), 2, 2) }, scalar},
+		{"Transpose/vector", func(x *Tensor) *Tensor { return Transpose(opsCube(x)) }, vec},
 		{"Reshape", func(x *Tensor) *Tensor { return Reshape(opsCube(x), 2, -1) }, mat},
 		{"Reshape/scalar", func(x *Tensor) *Tensor { return Reshape(opsCube(x), 1, 1) }, scalar},
 		{"Transpose/matrix", func(x *Tensor) *Tensor { return Mul(Transpose(x), Transpose(opsCube(x))) }, mat},
