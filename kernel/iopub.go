@@ -40,6 +40,7 @@ type publisher struct {
 	changed  *sync.Cond // signalled when items, sending or closed change
 	items    []*pubItem
 	sending  bool // the loop holds an item it has not finished sending
+	started  bool // the loop was started
 	closed   bool
 	loopDone chan struct{}
 }
@@ -67,7 +68,12 @@ func listenPublisher(ctx context.Context, endpoint string, codec *wire.Codec, se
 }
 
 // start launches the publishing goroutine.
-func (p *publisher) start() { go p.loop() }
+func (p *publisher) start() {
+	p.mu.Lock()
+	p.started = true
+	p.mu.Unlock()
+	go p.loop()
+}
 
 // publish queues a message of type msgType answering parent.
 func (p *publisher) publish(parent *wire.Message, msgType string, content any) {
@@ -217,15 +223,17 @@ func (p *publisher) flush(ctx context.Context) error {
 // and closes the socket. It is idempotent.
 func (p *publisher) close(ctx context.Context) error {
 	p.mu.Lock()
-	already := p.closed
+	already, started := p.closed, p.started
 	p.closed = true
 	p.changed.Broadcast()
 	p.mu.Unlock()
 	var err error
-	select {
-	case <-p.loopDone:
-	case <-ctx.Done():
-		err = fmt.Errorf("iopub: %d messages unsent: %w", p.queued(), ctx.Err())
+	if started {
+		select {
+		case <-p.loopDone:
+		case <-ctx.Done():
+			err = fmt.Errorf("iopub: %d messages unsent: %w", p.queued(), ctx.Err())
+		}
 	}
 	if !already {
 		p.sock.Close()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"reflect"
 	"strings"
 	"sync"
@@ -802,4 +803,65 @@ func TestDisplayKeepsItsPlaceAmongStreams(t *testing.T) {
 	if next != n {
 		t.Errorf("%d lines before the last display, want %d", next, n)
 	}
+}
+
+func TestShutdownWithoutRunAndRunAfterShutdown(t *testing.T) {
+	t.Parallel()
+	info, err := kerneltest.FreeConnectionInfo("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kernel.New(info, kernel.Options{Engine: &fakeEngine{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- k.Shutdown(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Shutdown of a kernel that never ran did not return")
+	}
+	if err := k.Run(context.Background()); err == nil {
+		t.Error("Run after Shutdown succeeded")
+	}
+	// The ports are free again.
+	k2, err := kernel.New(info, kernel.Options{Engine: &fakeEngine{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("rebinding after Shutdown: %v", err)
+	}
+	k2.Shutdown(context.Background())
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	info, _ := kerneltest.FreeConnectionInfo("k")
+	if _, err := kernel.New(info, kernel.Options{}); err == nil || !strings.Contains(err.Error(), "Engine") {
+		t.Errorf("New without an engine: %v", err)
+	}
+	bad := info
+	bad.Transport = "udp"
+	if _, err := kernel.New(bad, kernel.Options{Engine: &fakeEngine{}}); err == nil || !strings.Contains(err.Error(), "udp") {
+		t.Errorf("New with a bad transport: %v", err)
+	}
+	// A port already in use is reported with the socket's name, and the
+	// sockets bound before it are released.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	busy := info
+	busy.StdinPort = l.Addr().(*net.TCPAddr).Port
+	if _, err := kernel.New(busy, kernel.Options{Engine: &fakeEngine{}}); err == nil || !strings.Contains(err.Error(), "stdin socket") {
+		t.Errorf("New with stdin_port in use: %v", err)
+	}
+	k, err := kernel.New(info, kernel.Options{Engine: &fakeEngine{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatalf("shell and control ports not released after a failed New: %v", err)
+	}
+	k.Shutdown(context.Background())
 }

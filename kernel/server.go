@@ -70,6 +70,8 @@ type Kernel struct {
 
 	mu         sync.Mutex
 	cancelCell context.CancelFunc // non-nil while a cell runs
+	started    bool               // Run was called
+	stopped    bool               // Shutdown was called
 
 	stopOnce     sync.Once
 	stop         chan struct{} // closed to ask Run to return
@@ -138,6 +140,14 @@ func New(info ConnectionInfo, opts Options) (*Kernel, error) {
 // Run serves until a shutdown_request, Shutdown, ctx's end or (with
 // HandleSignals) SIGTERM, then shuts the kernel down and returns.
 func (k *Kernel) Run(ctx context.Context) error {
+	k.mu.Lock()
+	if k.started || k.stopped {
+		k.mu.Unlock()
+		return errors.New("kernel: Run called twice, or after Shutdown")
+	}
+	k.started = true
+	k.mu.Unlock()
+
 	k.iopub.start()
 	k.hb.start()
 	k.shell.start(func(f [][]byte) { k.receive(k.shell, f) })
@@ -174,9 +184,21 @@ func (k *Kernel) Run(ctx context.Context) error {
 
 // Shutdown interrupts the running cell, stops reading requests, sends the
 // queued iopub messages and closes the sockets, waiting at most until ctx
-// ends. It is idempotent: later calls return the first call's result.
+// ends. It is idempotent: later calls return the first call's result. It
+// must not be called from a Handler (a handler asks for shutdown the way
+// the shutdown_request handler does, and Run shuts down).
 func (k *Kernel) Shutdown(ctx context.Context) error {
 	k.shutdownOnce.Do(func() {
+		k.mu.Lock()
+		started := k.started
+		k.stopped = true
+		k.mu.Unlock()
+		if !started { // nothing runs: just release the sockets
+			k.requestStop()
+			k.cancel()
+			k.closeSockets()
+			return
+		}
 		k.requestStop()
 		k.interruptCell()
 		k.cancel()
