@@ -78,7 +78,9 @@ func init() {
 		Forward: func(c *Call) *Tensor {
 			p := plan(c)
 			checkAlloc("Convolve", prodInts(p.outShape))
-			return newRaw(append([]int{}, p.outShape...), p.convolve(c.Args[0].data, c.Args[1].data))
+			out := p.convolve(c.Args[0].data, c.Args[1].data)
+			checkInterrupt("Convolve")
+			return newRaw(append([]int{}, p.outShape...), out)
 		},
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return adjA(plan(c), g, c.Args[1]) },
@@ -93,7 +95,9 @@ func init() {
 		Name: "Convolve",
 		Forward: func(c *Call) *Tensor {
 			p := plan(c)
-			return newRaw(append([]int{}, p.aShape...), p.adjA(c.Args[0].data, c.Args[1].data))
+			out := p.adjA(c.Args[0].data, c.Args[1].data)
+			checkInterrupt("Convolve")
+			return newRaw(append([]int{}, p.aShape...), out)
 		},
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return cnd(plan(c), h, c.Args[1]) },
@@ -108,7 +112,9 @@ func init() {
 		Name: "Convolve",
 		Forward: func(c *Call) *Tensor {
 			p := plan(c)
-			return newRaw(append([]int{}, p.vShape...), p.adjV(c.Args[0].data, c.Args[1].data))
+			out := p.adjV(c.Args[0].data, c.Args[1].data)
+			checkInterrupt("Convolve")
+			return newRaw(append([]int{}, p.vShape...), out)
 		},
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return cnd(plan(c), c.Args[1], h) },

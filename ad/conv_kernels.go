@@ -251,6 +251,9 @@ func (p convNDPlan) triLoop(f func(o, j, m int)) {
 	jIdx := make([]int, nd)
 	nOut, nA := prodInts(p.outShape), prodInts(p.aShape)
 	for o := 0; o < nOut; o++ {
+		if o&255 == 0 && Interrupted() {
+			return // the primitive reports the interruption
+		}
 		clear(jIdx)
 		for j := 0; j < nA; j++ {
 			m, ok := 0, true

@@ -70,6 +70,20 @@ func TestConvErrors(t *testing.T) {
 	}
 }
 
+func TestConvInterrupt(t *testing.T) {
+	// Not parallel: Interrupt is process-wide.
+	Interrupt()
+	defer ResetInterrupt()
+	for name, f := range map[string]func(){
+		"Conv2D":   func() { Conv2D(Ones(4, 2, 8, 8), Ones(3, 2, 3, 3), 1, 1) },
+		"Convolve": func() { Convolve(Ones(300), Ones(30), "full") },
+	} {
+		if err := Catch(f); !errors.Is(err, ErrInterrupted) {
+			t.Errorf("%s after Interrupt: got %v want ErrInterrupted", name, err)
+		}
+	}
+}
+
 func ExampleConv2D() {
 	// A 3×3 image convolved with a 2×2 filter that takes horizontal differences.
 	x := New([]float64{1, 2, 4, 1, 2, 4, 1, 2, 4}, 1, 1, 3, 3)
