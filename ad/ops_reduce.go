@@ -306,7 +306,12 @@ type argParams struct {
 	wantMax bool
 }
 
-var primArg = nonDiff("ArgMax", func(c *Call) *Tensor {
+var (
+	primArgMax = nonDiff("ArgMax", argForward)
+	primArgMin = nonDiff("ArgMin", argForward)
+)
+
+func argForward(c *Call) *Tensor {
 	x, p := c.Args[0], c.Params.(argParams)
 	op := "ArgMin"
 	if p.wantMax {
@@ -321,7 +326,7 @@ var primArg = nonDiff("ArgMax", func(c *Call) *Tensor {
 	}
 	out := append(append([]int{}, shape[:axis]...), shape[axis+1:]...)
 	return newRaw(out, argKernel(op, shape, x.data, axis, p.wantMax))
-})
+}
 
 // ArgMax returns the index of the largest element, like numpy.argmax: with
 // no axis, the index into the flattened tensor as a scalar; with an axis,
@@ -349,5 +354,8 @@ func argExtreme(op string, x *Tensor, axis []int, wantMax bool) *Tensor {
 	default:
 		panic(errorf(ErrArgument, op, "at most one axis, got %v", axis))
 	}
-	return primArg.Apply(p, x)
+	if wantMax {
+		return primArgMax.Apply(p, x)
+	}
+	return primArgMin.Apply(p, x)
 }
