@@ -72,11 +72,12 @@ func TestConvErrors(t *testing.T) {
 
 func TestConvInterrupt(t *testing.T) {
 	// Not parallel: Interrupt is process-wide.
+	x, w, a, v := Ones(4, 2, 8, 8), Ones(3, 2, 3, 3), Ones(300), Ones(30)
 	Interrupt()
 	defer ResetInterrupt()
 	for name, f := range map[string]func(){
-		"Conv2D":   func() { Conv2D(Ones(4, 2, 8, 8), Ones(3, 2, 3, 3), 1, 1) },
-		"Convolve": func() { Convolve(Ones(300), Ones(30), "full") },
+		"Conv2D":   func() { Conv2D(x, w, 1, 1) },
+		"Convolve": func() { Convolve(a, v, "full") },
 	} {
 		if err := Catch(f); !errors.Is(err, ErrInterrupted) {
 			t.Errorf("%s after Interrupt: got %v want ErrInterrupted", name, err)

@@ -127,12 +127,13 @@ func ExampleDet() {
 
 func TestLinalgInterrupt(t *testing.T) {
 	// Not parallel: Interrupt is process-wide.
+	a := spd(1, 2, 3, 3)
 	Interrupt()
 	defer ResetInterrupt()
 	for name, f := range map[string]func(){
-		"Cholesky": func() { Cholesky(spd(1, 2, 3, 3)) },
-		"Inv":      func() { Inv(spd(1, 2, 3, 3)) },
-		"Det":      func() { Det(spd(1, 2, 3, 3)) },
+		"Cholesky": func() { Cholesky(a) },
+		"Inv":      func() { Inv(a) },
+		"Det":      func() { Det(a) },
 	} {
 		if err := Catch(f); !errors.Is(err, ErrInterrupted) {
 			t.Errorf("%s after Interrupt: got %v want ErrInterrupted", name, err)
