@@ -153,10 +153,11 @@ func TestOptimizerMap(t *testing.T) {
 
 func TestOptimizerInterrupt(t *testing.T) {
 	// Not parallel: Interrupt is process-wide.
+	p0 := []*Tensor{Ones(2)}
 	Interrupt()
 	defer ResetInterrupt()
 	err := Catch(func() {
-		NewSGD(0.1, 0).Run(func(p []*Tensor) *Tensor { return Sum(Square(p[0])) }, []*Tensor{Ones(2)}, 10, nil)
+		NewSGD(0.1, 0).Run(func(p []*Tensor) *Tensor { return Sum(Square(p[0])) }, p0, 10, nil)
 	})
 	if !errors.Is(err, ErrInterrupted) {
 		t.Errorf("Run after Interrupt: got %v want ErrInterrupted", err)
