@@ -135,6 +135,50 @@ func TestProdGradientWithZeros(t *testing.T) {
 	}
 }
 
+// TestOpsEmpty checks tensors with no elements against numpy.
+func TestOpsEmpty(t *testing.T) {
+	t.Parallel()
+	z := Zeros(0, 3)
+	nan := math.NaN()
+	cases := []struct {
+		name  string
+		got   *Tensor
+		shape []int
+		want  []float64
+	}{
+		{"np.sum(z, 0)", Sum(z, 0), []int{3}, []float64{0, 0, 0}},
+		{"np.sum(z, 1)", Sum(z, 1), []int{0}, []float64{}},
+		{"np.mean(z, 0)", Mean(z, 0), []int{3}, []float64{nan, nan, nan}},
+		{"np.var(z, 0)", Var(z, 0, 0), []int{3}, []float64{nan, nan, nan}},
+		{"np.prod(z, 0)", Prod(z, 0), []int{3}, []float64{1, 1, 1}},
+		{"np.cumsum(z, 0)", CumSum(z, 0), []int{0, 3}, []float64{}},
+		{"z.T", Transpose(z), []int{3, 0}, []float64{}},
+		{"zeros((2,0)) @ zeros((0,3))", MatMul(Zeros(2, 0), Zeros(0, 3)), []int{2, 3}, []float64{0, 0, 0, 0, 0, 0}},
+		{"np.concatenate([z, ones((1,3))])", Concatenate([]*Tensor{z, Ones(1, 3)}, 0), []int{1, 3}, []float64{1, 1, 1}},
+		{"np.take(ones((2,3)), [], 1)", Take(Ones(2, 3), nil, 1), []int{2, 0}, []float64{}},
+		{"np.stack([zeros(0)]*2)", Stack([]*Tensor{Zeros(0), Zeros(0)}, 0), []int{2, 0}, []float64{}},
+		{"np.tile(z, (2,2))", Tile(z, 2, 2), []int{0, 6}, []float64{}},
+		{"np.repeat(z, 3, 0)", Repeat(z, 3, 0), []int{0, 3}, []float64{}},
+		{"np.diag(zeros(0))", Diag(Zeros(0)), []int{0, 0}, []float64{}},
+		{"np.trace(zeros((0,0)))", Trace(Zeros(0, 0)), []int{}, []float64{0}},
+		{"z[::-1]", Slice(z, Step(-1)), []int{0, 3}, []float64{}},
+	}
+	for _, c := range cases {
+		if !sameShape(c.got.shape, c.shape) {
+			t.Errorf("%s: shape %s, want %s", c.name, fmtShape(c.got.shape), fmtShape(c.shape))
+			continue
+		}
+		if !opsCloseSlices(c.got.Data(), c.want, 0) {
+			t.Errorf("%s: got %v, want %v", c.name, c.got.Data(), c.want)
+		}
+	}
+	// Gradients through empty tensors are empty or zero.
+	g := Grad(func(x *Tensor) *Tensor { return Sum(MatMul(x, Zeros(0, 3))) })(Zeros(2, 0))
+	if !sameShape(g.shape, []int{2, 0}) {
+		t.Errorf("gradient through an empty product: shape %s, want (2,0)", fmtShape(g.shape))
+	}
+}
+
 func TestSplitParts(t *testing.T) {
 	t.Parallel()
 	parts := SplitAt(Arange(0, 6, 1), []int{2, -1, 1}, 0) // np.split(arange(6), [2, -1, 1])
@@ -188,6 +232,7 @@ func TestOpsErrors(t *testing.T) {
 		{"Sum repeated axis", func() { Sum(x, 0, -2) }, ErrAxis, "ad.Sum: axis -2 is repeated"},
 		{"Max empty", func() { Max(Zeros(0, 3), 0) }, ErrShape, "ad.Max: cannot reduce axis 0 of length 0"},
 		{"ArgMax two axes", func() { ArgMax(x, 0, 1) }, ErrArgument, "ad.ArgMax: at most one axis"},
+		{"ArgMin empty", func() { ArgMin(Zeros(0)) }, ErrShape, "ad.ArgMin: attempt to get ArgMin of an empty sequence"},
 		{"Reshape size", func() { Reshape(x, 4, -1) }, ErrShape, "ad.Reshape: cannot reshape array of size 6 into shape (4,-1)"},
 		{"Reshape two -1", func() { Reshape(x, -1, -1) }, ErrShape, "ad.Reshape"},
 		{"Transpose perm", func() { Transpose(x, 0, 0) }, ErrAxis, "ad.Transpose: axis 0 is repeated"},
