@@ -172,3 +172,37 @@ func TestOpsGradTies(t *testing.T) {
 		}
 	}
 }
+
+// TestOpsGradsOrder3 checks third derivatives (all eight mixtures of modes)
+// of ops whose rules call other primitives: the rules of their rules must
+// be right too.
+func TestOpsGradsOrder3(t *testing.T) {
+	t.Parallel()
+	rng := NewRNG(3)
+	mat := rng.Normal(3, 4)
+	b43 := rng.Normal(4, 3)
+	pos := rng.Uniform(0.5, 2, 3, 4)
+	cases := []opsGradCase{
+		{"MatMul", func(x *Tensor) *Tensor { return MatMul(Mul(x, x), MatMul(b43, x)) }, mat},
+		{"MatMul/vector", func(x *Tensor) *Tensor { return MatMul(opsCube(x), Index(x, 0)) }, mat},
+		{"Prod", func(x *Tensor) *Tensor { return Prod(x, 1) }, pos},
+		{"LogSumExp", func(x *Tensor) *Tensor { return LogSumExp(x, 0) }, mat},
+		{"Var", func(x *Tensor) *Tensor { return Var(opsCube(x), 1, 1) }, mat},
+		{"Max", func(x *Tensor) *Tensor { return Max(opsCube(x), 0) }, mat},
+		{"CumSum/Take/Slice", func(x *Tensor) *Tensor {
+			return Mul(CumSum(Take(x, []int{2, 0, 2}, 1), 1), Slice(opsCube(x), All, S(0, 3)))
+		}, mat},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			r := CheckGradsWith(c.f, c.x, CheckOptions{Order: 3, Eps: 1e-4, Tol: 1e-5})
+			if len(r.Results) != 14 {
+				t.Errorf("%s: CheckGrads made %d comparisons, want 14", c.name, len(r.Results))
+			}
+			if !r.OK {
+				t.Errorf("%s at shape %s:\n%s", c.name, fmtShape(c.x.shape), r)
+			}
+		})
+	}
+}
