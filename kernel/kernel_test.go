@@ -45,7 +45,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startKernel(t *testing.T, key string, configure func(*kernel.Kernel)) *testKernel {
+func startKernel(t testing.TB, key string, configure func(*kernel.Kernel)) *testKernel {
 	t.Helper()
 	var (
 		tk  = &testKernel{engine: &fakeEngine{}, runErr: make(chan error, 1), logs: &syncBuffer{}}
