@@ -36,12 +36,13 @@ package ad
 //   - Forward computes the result from plain (never boxed) tensors in
 //     c.Args, with c.Params holding any non-tensor parameters (axes, a
 //     shape, …; use a small struct or a basic value). It must not modify
-//     its arguments, must not keep c after returning (Calls are recycled), must return a new plain tensor (allocate with
-//     alloc(op, n) so huge results are refused, and call checkInterrupt in
-//     long loops, or use unaryKernel/parallelFor which do both), and panics
-//     with errorf(ErrShape, "Op", "…") on bad shapes, naming the shapes with
-//     fmtShape. Forward may be called with boxed-free arguments only, so it
-//     can read t.data and t.shape directly.
+//     its arguments and must not keep c or c.Args after returning (Calls
+//     are recycled). It returns a new plain tensor (allocate with
+//     alloc(op, n) or newResult so huge results are refused, and call
+//     checkInterrupt in long loops, or use unaryKernel/parallelFor which do
+//     both), and panics with errorf(ErrShape, "Op", "…") on bad shapes,
+//     naming the shapes with fmtShape. Forward is only ever called with
+//     plain arguments, so it can read t.data and t.shape directly.
 //   - VJP[i] maps the output cotangent g (shape of c.Out) to the cotangent of
 //     argument i. It may return any shape that broadcasts to the argument's
 //     shape: the backward pass sums it back with unbroadcast, so binary rules
@@ -295,6 +296,9 @@ var callPool = sync.Pool{New: func() any { return new(callBuf) }}
 // forward runs the kernel on plain arguments and checks that it returned a
 // plain tensor.
 func (p *Primitive) forward(c *Call) *Tensor {
+	if p.Forward == nil {
+		panic(errorf(ErrArgument, p.Name, "the primitive has no Forward function"))
+	}
 	out := p.Forward(c)
 	if out == nil {
 		panic(errorf(ErrArgument, p.Name, "the primitive's Forward returned nil"))

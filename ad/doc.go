@@ -128,4 +128,13 @@
 // at the same time, and a VJP pullback may be called concurrently. Large
 // elementwise operations split their work across GOMAXPROCS goroutines.
 // The interrupt flag is the only process-wide state.
+//
+// # Performance
+//
+// Kernels loop over []float64 without per-element interfaces or
+// allocation; same-shape and scalar operands of binary operations take fast
+// paths. A traced operation costs one allocation for its graph node and
+// boxed result besides its data. Matrix products go through gonum's BLAS:
+// pure Go by default; building with -tags openblas (cgo and libopenblas
+// needed) sends GEMM and GEMV to OpenBLAS instead.
 package ad

@@ -33,8 +33,7 @@ func TraceGraph(f func(*Tensor) *Tensor, x *Tensor) *Graph {
 	mustTensor("TraceGraph", x)
 	tr := newTrace(reverseMode)
 	start := tr.newNode()
-	y := f(newBox(x, tr, start, nil))
-	tr.finish()
+	y := callTraced(tr, func() *Tensor { return f(newBox(x, tr, start, nil)) })
 	out, root := endTrace("TraceGraph", y, tr)
 	g := &Graph{}
 	if root == nil {

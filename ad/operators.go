@@ -14,8 +14,7 @@ func makeVJP(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tens
 	mustTensor(op, x)
 	tr := newTrace(reverseMode)
 	start := tr.newNode()
-	y := f(newBox(x, tr, start, nil))
-	tr.finish()
+	y := callTraced(tr, func() *Tensor { return f(newBox(x, tr, start, nil)) })
 	out, root := endTrace(op, y, tr)
 	pullback := func(g *Tensor) *Tensor {
 		checkCotangent(op, g, out)
@@ -28,6 +27,13 @@ func makeVJP(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tens
 		return Zeros(x.shape...)
 	}
 	return out, pullback
+}
+
+// callTraced runs f and then marks tr finished, also when f panics, so that
+// no box of tr can be computed with afterwards.
+func callTraced(tr *trace, f func() *Tensor) *Tensor {
+	defer tr.finish()
+	return f()
 }
 
 // endTrace checks the output of a function traced at tr and returns its
@@ -66,8 +72,7 @@ func makeJVP(op string, f func(*Tensor) *Tensor, x, v *Tensor) (*Tensor, *Tensor
 		panic(errorf(ErrShape, op, "tangent of shape %s for an input of shape %s", fmtShape(v.shape), fmtShape(x.shape)))
 	}
 	tr := newTrace(forwardMode)
-	y := f(newBox(x, tr, nil, v))
-	tr.finish()
+	y := callTraced(tr, func() *Tensor { return f(newBox(x, tr, nil, v)) })
 	if y == nil {
 		panic(errorf(ErrNil, op, "the function returned a nil *Tensor"))
 	}
@@ -168,8 +173,7 @@ func makeVJPSlice(op string, f func([]*Tensor) *Tensor, xs []*Tensor) (*Tensor, 
 		starts[i] = tr.newNode()
 		boxed[i] = newBox(x, tr, starts[i], nil)
 	}
-	y := f(boxed)
-	tr.finish()
+	y := callTraced(tr, func() *Tensor { return f(boxed) })
 	out, root := endTrace(op, y, tr)
 	pullback := func(g *Tensor) []*Tensor {
 		checkCotangent(op, g, out)
