@@ -57,42 +57,57 @@ export async function waitFor(what, cond, { timeoutMs = 30_000, intervalMs = 100
 }
 
 /**
- * Starts `jupyter lab` on 127.0.0.1 with a random token, serving a temporary
- * copy of srcDir, with fresh settings, workspaces and runtime directories so
- * that nothing from an earlier run or from the user's own setup leaks in.
+ * Starts a Jupyter server on 127.0.0.1 with a random token, serving a
+ * temporary copy of srcDir, with fresh settings, workspaces, config and
+ * runtime directories so that nothing from an earlier run or from the user's
+ * own setup leaks in. app is 'lab' (command: the venv's `jupyter`, run as
+ * `jupyter lab`) or 'classic' (command: Debian's `jupyter-notebook` 6).
+ * kernelPath is added to JUPYTER_PATH so the server finds kernelspecs there.
  * The server's log goes to logFile. Resolves once /api/status answers.
  */
-export async function startJupyterLab({ jupyter, srcDir, logFile, timeoutMs = 60_000 }) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gograd-lab-'));
+export async function startJupyter({ app, command, srcDir, logFile, kernelPath, timeoutMs = 60_000 }) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `gograd-${app}-`));
   const root = path.join(tmp, 'notebooks');
   fs.cpSync(srcDir, root, { recursive: true });
-  const settings = path.join(tmp, 'settings');
-  // No news or update checks: they would reach for the network and pop up toasts.
-  const notif = path.join(settings, '@jupyterlab', 'apputils-extension');
-  fs.mkdirSync(notif, { recursive: true });
-  fs.writeFileSync(path.join(notif, 'notification.jupyterlab-settings'),
-    JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
-  // Every cell stays in the DOM (no virtual scrolling), so the test sees them all.
-  const nbSettings = path.join(settings, '@jupyterlab', 'notebook-extension');
-  fs.mkdirSync(nbSettings, { recursive: true });
-  fs.writeFileSync(path.join(nbSettings, 'tracker.jupyterlab-settings'),
-    JSON.stringify({ windowingMode: 'none' }));
   for (const d of ['workspaces', 'runtime', 'config']) fs.mkdirSync(path.join(tmp, d));
-
   const port = await freePort();
   const token = crypto.randomBytes(24).toString('hex');
-  const args = [
-    'lab', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--ServerApp.port_retries=0',
-    `--IdentityProvider.token=${token}`,
-    `--ServerApp.root_dir=${root}`,
-    `--LabApp.user_settings_dir=${settings}`,
-    `--LabApp.workspaces_dir=${path.join(tmp, 'workspaces')}`,
-    '--LabApp.news_url=None',
-    '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
-    // Lets the test read the notebook model (output types, error names) as a
-    // check beside what the page shows; galata does the same.
-    '--LabApp.expose_app_in_browser=True',
-  ];
+  const common = ['--no-browser', '--ip=127.0.0.1', `--port=${port}`];
+  let args;
+  if (app === 'lab') {
+    const settings = path.join(tmp, 'settings');
+    // No news or update checks: they would reach for the network and pop up toasts.
+    const notif = path.join(settings, '@jupyterlab', 'apputils-extension');
+    fs.mkdirSync(notif, { recursive: true });
+    fs.writeFileSync(path.join(notif, 'notification.jupyterlab-settings'),
+      JSON.stringify({ fetchNews: 'false', checkForUpdates: false }));
+    // Every cell stays in the DOM (no virtual scrolling), so the test sees them all.
+    const nbSettings = path.join(settings, '@jupyterlab', 'notebook-extension');
+    fs.mkdirSync(nbSettings, { recursive: true });
+    fs.writeFileSync(path.join(nbSettings, 'tracker.jupyterlab-settings'),
+      JSON.stringify({ windowingMode: 'none' }));
+    args = [
+      'lab', ...common, '--ServerApp.port_retries=0',
+      `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${root}`,
+      `--LabApp.user_settings_dir=${settings}`,
+      `--LabApp.workspaces_dir=${path.join(tmp, 'workspaces')}`,
+      '--LabApp.news_url=None',
+      '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
+      // Lets the test read the notebook model (output types, error names) as
+      // a check beside what the page shows; galata does the same.
+      '--LabApp.expose_app_in_browser=True',
+    ];
+  } else if (app === 'classic') {
+    // notebook 6 (Debian's python3-notebook): the NotebookApp spellings.
+    args = [
+      ...common, '--NotebookApp.port_retries=0',
+      `--NotebookApp.token=${token}`,
+      `--NotebookApp.notebook_dir=${root}`,
+    ];
+  } else {
+    throw new Error(`startJupyter: unknown app ${app}`);
+  }
   if (process.getuid?.() === 0) args.push('--allow-root'); // CI runs as root
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'w');
@@ -102,8 +117,9 @@ export async function startJupyterLab({ jupyter, srcDir, logFile, timeoutMs = 60
     JUPYTER_CONFIG_DIR: path.join(tmp, 'config'),
     JUPYTER_PLATFORM_DIRS: '1',
   };
+  if (kernelPath) env.JUPYTER_PATH = [kernelPath, env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
   delete env.JUPYTER_TOKEN;
-  const proc = spawn(jupyter, args, { stdio: ['ignore', log, log], env });
+  const proc = spawn(command, args, { stdio: ['ignore', log, log], env });
   fs.closeSync(log);
   let exited = null;
   const exitPromise = new Promise((resolve) => proc.on('exit', (code, signal) => {
@@ -117,7 +133,10 @@ export async function startJupyterLab({ jupyter, srcDir, logFile, timeoutMs = 60
     base, token, root, port, proc, logFile,
     url: (p) => `${base}${p}${p.includes('?') ? '&' : '?'}token=${token}`,
     async stop() {
-      if (exited) return;
+      if (exited) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        return;
+      }
       // A clean shutdown also shuts down every kernel the server started.
       try {
         await fetch(`${base}/api/shutdown`, {
@@ -135,12 +154,12 @@ export async function startJupyterLab({ jupyter, srcDir, logFile, timeoutMs = 60
     },
   };
   try {
-    await waitFor('jupyter lab to answer /api/status', async () => {
+    await waitFor(`${path.basename(command)} to answer /api/status`, async () => {
       if (exited) return true; // reported below
       const r = await fetch(server.url('/api/status'), { signal: AbortSignal.timeout(2_000) });
       return r.ok;
     }, { timeoutMs, intervalMs: 200 });
-    if (exited) throw new Error(`jupyter lab exited early (${JSON.stringify(exited)}); see ${logFile}`);
+    if (exited) throw new Error(`${path.basename(command)} exited early (${JSON.stringify(exited)}); see ${logFile}`);
   } catch (err) {
     await server.stop();
     throw err;

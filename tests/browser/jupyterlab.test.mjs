@@ -1,9 +1,14 @@
 // JupyterLab in a real browser: tutorial 1 runs end to end with the gograd
 // kernel, a runaway cell stops at the interrupt button, the completer and the
-// inspector answer. Run by tests/browser/run.sh (`node --test`).
+// inspector answer. The same flow runs in the classic notebook (Debian's
+// jupyter-notebook 6) as a second client. Run by tests/browser/run.sh
+// (`node --test`).
 //
 // Environment:
-//   JUPYTER         jupyter executable of the venv with JupyterLab (required)
+//   JUPYTER         jupyter executable of the venv with JupyterLab (required);
+//                   kernelspecs are looked up in that venv's share/jupyter too
+//   CLASSIC         jupyter-notebook executable (notebook 6) for the classic
+//                   client; unset: that client is skipped, and says so
 //   CHROMIUM        browser executable (default /usr/bin/chromium)
 //   BROWSER_KERNEL  gograd (default) or python3: the python3 profile runs the
 //                   same flow against ipykernel on a generated notebook, to
@@ -17,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, startJupyterLab, waitFor } from './harness.mjs';
+import { launchBrowser, startJupyter, waitFor } from './harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -73,250 +78,307 @@ function writePythonFixture() {
   return dir;
 }
 
-// ---- page helpers -------------------------------------------------------
+// ---- the two clients ----------------------------------------------------------
+//
+// What the test needs from a notebook front end: where things are on the page
+// and how a person does a few actions. Both read the notebook model (nbformat
+// JSON) from the page's own application object as a check beside the DOM.
 
-const CELLS = '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell';
+const LAB = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
-/** The current notebook as nbformat JSON, read from JupyterLab's model. */
-async function notebookJSON(page) {
-  return page.evaluate(() => window.jupyterapp.shell.currentWidget.context.model.toJSON());
-}
+const clients = {
+  lab: {
+    title: 'JupyterLab',
+    app: 'lab',
+    command: () => process.env.JUPYTER,
+    shotPrefix: 'jupyterlab',
+    notebookURL: (nb) => `/lab/tree/${nb}`,
+    cells: `${LAB} .jp-Notebook .jp-Cell`,
+    prompt: '.jp-InputPrompt',
+    selectPrompt: '.jp-InputArea-prompt',
+    editor: '.cm-content',
+    output: '.jp-OutputArea-output',
+    errorOutput: '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
+    figure: '.jp-OutputArea-output img, .jp-OutputArea-output svg',
+    cellOf: 'xpath=ancestor::div[contains(concat(" ", @class, " "), " jp-Cell ")][1]',
+    kernelLabel: `${LAB} .jp-Toolbar-kernelName .jp-ToolbarButtonComponent-label`,
+    interrupt: `${LAB} jp-button[data-command="notebook:interrupt-kernel"]`,
+    completions: '.jp-Completer:not(.lm-mod-hidden) .jp-Completer-item .jp-Completer-match',
+    tooltip: '.jp-Tooltip',
+    async status(page) {
+      return page.locator(`${LAB} .jp-Notebook-ExecutionIndicator`).getAttribute('data-status');
+    },
+    async model(page) {
+      return page.evaluate(() => window.jupyterapp.shell.currentWidget.context.model.toJSON());
+    },
+    async runAll(page) {
+      // Run > Run All Cells, as a person would.
+      await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
+      await page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click();
+    },
+    // The whole window with the figure's cell on top and the file browser
+    // folded away: the picture for the README (docs/jupyterlab.png).
+    async windowShot(page, figureCell, file) {
+      await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
+      await waitFor('the left area to fold', () => page.evaluate(() => window.jupyterapp.shell.leftCollapsed));
+      await figureCell.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      const box = await figureCell.boundingBox();
+      const view = page.viewportSize();
+      await page.screenshot({
+        path: file,
+        clip: { x: 0, y: 0, width: view.width, height: Math.min(view.height, Math.ceil(box.y + box.height + 4)) },
+      });
+    },
+  },
+  classic: {
+    title: 'the classic notebook',
+    app: 'classic',
+    command: () => process.env.CLASSIC,
+    shotPrefix: 'classic',
+    notebookURL: (nb) => `/notebooks/${nb}`,
+    cells: '#notebook-container > .cell',
+    prompt: '.input_prompt',
+    selectPrompt: '.input_prompt',
+    editor: '.CodeMirror',
+    output: '.output_subarea',
+    errorOutput: '.output_subarea.output_error, .output_subarea.output_stderr',
+    figure: '.output_subarea img, .output_subarea svg',
+    cellOf: 'xpath=ancestor::div[contains(concat(" ", @class, " "), " cell ")][1]',
+    kernelLabel: '#kernel_indicator .kernel_indicator_name',
+    interrupt: 'button[data-jupyter-action="jupyter-notebook:interrupt-kernel"]',
+    completions: '#complete select option',
+    tooltip: '#tooltip',
+    async status(page) {
+      const cls = (await page.locator('#kernel_indicator_icon').getAttribute('class')) ?? '';
+      return /\bkernel_idle_icon\b/.test(cls) ? 'idle' : /\bkernel_busy_icon\b/.test(cls) ? 'busy' : cls;
+    },
+    async model(page) {
+      return page.evaluate(() => window.Jupyter.notebook.toJSON());
+    },
+    async runAll(page) {
+      // Cell > Run All.
+      await page.locator('#celllink').click();
+      await page.locator('#run_all_cells > a').click();
+    },
+    windowShot: null,
+  },
+};
+
+const joined = (s) => [].concat(s ?? []).join('');
 
 /** The text of every output of a notebook cell, as nbformat holds it. */
 function outputText(cell) {
   return (cell.outputs ?? []).map((o) => {
-    if (o.output_type === 'stream') return [].concat(o.text).join('');
+    if (o.output_type === 'stream') return joined(o.text);
     if (o.output_type === 'error') return `${o.ename}: ${o.evalue}`;
-    return [].concat(o.data?.['text/plain'] ?? []).join('');
+    return joined(o.data?.['text/plain']);
   }).join('');
 }
 
-/** Waits until the kernel is idle and every non-empty code cell has an execution count. */
-async function waitAllExecuted(page, timeoutMs) {
-  await waitFor('every code cell to run and the kernel to be idle', () => page.evaluate((sel) => {
-    const indicator = document.querySelector(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
-    if (indicator?.dataset.status !== 'idle') return false;
-    const nb = window.jupyterapp.shell.currentWidget.context.model.toJSON();
-    const code = nb.cells.filter((c) => c.cell_type === 'code' && [].concat(c.source).join('').trim());
-    const prompts = [...document.querySelectorAll(`${sel}.jp-CodeCell .jp-InputPrompt`)].map((p) => p.textContent);
-    return code.every((c) => c.execution_count != null) && !prompts.some((p) => p.includes('*'));
-  }, CELLS), { timeoutMs, intervalMs: 200 });
-}
+const errorsOf = (cell) => (cell.outputs ?? []).filter((o) => o.output_type === 'error');
 
-/** Appends a code cell below the last one, types source into it and leaves it in edit mode. */
-async function appendCell(page, source) {
-  const cells = page.locator(CELLS);
-  const n = await cells.count();
-  // Select the last cell in command mode (click its prompt), then `b` inserts below.
-  await cells.nth(n - 1).locator('.jp-InputArea-prompt').click();
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('b');
-  await waitFor('a new cell', async () => (await cells.count()) === n + 1);
-  const cell = cells.nth(n);
-  await cell.locator('.cm-content').click();
-  // insertText types the text as one input event: no auto-closed brackets or auto-indent.
-  await page.keyboard.insertText(source);
-  await waitFor(`cell ${n} to hold the typed source`, async () =>
-    [].concat((await notebookJSON(page)).cells[n].source).join('') === source);
-  return { cell, index: n };
-}
+// ---- the flow, once per client ---------------------------------------------------
 
-/** Runs the active cell in place (Ctrl+Enter) and returns once its prompt shows it ran. */
-async function runCell(page, { cell, index }, timeoutMs = 30_000) {
-  await page.keyboard.press('Control+Enter');
-  await waitFor(`cell ${index} to finish`, async () => {
-    const nb = await notebookJSON(page);
-    const prompt = await cell.locator('.jp-InputPrompt').textContent();
-    return nb.cells[index].execution_count != null && !prompt.includes('*');
-  }, { timeoutMs, intervalMs: 100 });
-  return (await notebookJSON(page)).cells[index];
-}
+for (const [clientName, client] of Object.entries(clients)) {
+  const command = client.command();
+  const skip = command ? false : `${clientName}: ${client.app === 'classic' ? 'CLASSIC' : 'JUPYTER'} is not set`;
 
-// ---- the test -------------------------------------------------------------
+  describe(`${client.title} with the ${kernelName} kernel in chromium`, { timeout: 120_000, skip }, () => {
+    let server;
+    let browser;
+    let page;
+    const shot = (name) => path.join(artifacts, `${client.shotPrefix}-${name}.png`);
+    const model = () => client.model(page);
+    const cells = () => page.locator(client.cells);
 
-describe(`JupyterLab with the ${kernelName} kernel in chromium`, { timeout: 170_000 }, () => {
-  let server;
-  let browser;
-  let page;
-  // The steps share one page: after a failed step the later ones fail at once
-  // (naming the step that broke) instead of each waiting out its timeouts.
-  let broken = null;
-  const step = (name, opts, fn) => test(name, opts, async (t) => {
-    if (broken) assert.fail(`not run: the earlier step "${broken}" failed`);
-    try {
-      await fn(t);
-    } catch (err) {
-      broken = name;
-      throw err;
-    }
-  });
-
-  before(async () => {
-    fs.mkdirSync(artifacts, { recursive: true });
-    const jupyter = process.env.JUPYTER;
-    assert.ok(jupyter, 'JUPYTER must name the jupyter executable of the test venv');
-    server = await startJupyterLab({
-      jupyter,
-      srcDir: profile.notebookDir(),
-      logFile: path.join(artifacts, `jupyter-lab-${kernelName}.log`),
+    // The steps share one page: after a failed step the later ones fail at
+    // once (naming the step that broke) instead of each waiting out its timeouts.
+    let broken = null;
+    const step = (name, opts, fn) => test(name, opts, async (t) => {
+      if (broken) assert.fail(`not run: the earlier step "${broken}" failed`);
+      try {
+        await fn(t);
+      } catch (err) {
+        broken = name;
+        throw err;
+      }
     });
-    browser = await launchBrowser({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
-    page = browser.page;
-    page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
-  });
 
-  after(async () => {
-    if (page) {
-      await page.screenshot({ path: path.join(artifacts, `jupyterlab-${kernelName}-final.png`) })
-        .catch(() => {});
+    /** Appends a code cell below the last one, types source into it, leaves it in edit mode. */
+    async function appendCell(source) {
+      const n = await cells().count();
+      // Select the last cell in command mode (click its prompt); `b` inserts below.
+      await cells().nth(n - 1).locator(client.selectPrompt).first().click();
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('b');
+      await waitFor('a new cell', async () => (await cells().count()) === n + 1);
+      const cell = cells().nth(n);
+      await cell.locator(client.editor).first().click();
+      // insertText types the text as one input event: no auto-closed brackets or auto-indent.
+      await page.keyboard.insertText(source);
+      await waitFor(`cell ${n} to hold the typed source`, async () =>
+        joined((await model()).cells[n]?.source) === source);
+      return { cell, index: n };
     }
-    await browser?.close();
-    await server?.stop();
-  });
 
-  step('opens tutorial 1 with the kernel', { timeout: 60_000 }, async () => {
-    const served = path.join(server.root, profile.notebook);
-    assert.ok(fs.existsSync(served), `${profile.notebook} is in notebooks/`);
-    // The committed tutorial carries its outputs; serve it without them, so
-    // that everything checked below was produced by this run.
-    const fresh = JSON.parse(fs.readFileSync(served, 'utf8'));
-    for (const c of fresh.cells) {
-      if (c.cell_type === 'code') Object.assign(c, { outputs: [], execution_count: null });
+    /** Runs the cell being edited in place (Ctrl+Enter); returns its nbformat JSON once it ran. */
+    async function runCell({ cell, index }, timeoutMs = 20_000) {
+      await page.keyboard.press('Control+Enter');
+      await waitFor(`cell ${index} to finish`, async () =>
+        (await model()).cells[index].execution_count != null &&
+        !(await cell.locator(client.prompt).first().textContent()).includes('*'),
+      { timeoutMs });
+      return (await model()).cells[index];
     }
-    fs.writeFileSync(served, JSON.stringify(fresh, null, 1));
-    await page.goto(server.url(`/lab/tree/${profile.notebook}`), { waitUntil: 'domcontentloaded' });
-    await page.locator(CELLS).first().waitFor();
-    const label = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar-kernelName .jp-ToolbarButtonComponent-label');
-    await waitFor(`the kernel "${profile.displayName}" to be started and idle`, async () =>
-      (await label.textContent()) === profile.displayName &&
-      (await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator')
-        .getAttribute('data-status')) === 'idle', { timeoutMs: 45_000, intervalMs: 200 });
-    const nb = await notebookJSON(page);
-    assert.equal(nb.metadata.kernelspec?.name, kernelName);
-  });
 
-  step('runs all cells: no error, the printed value, a figure', { timeout: 90_000 }, async () => {
-    // Run > Run All Cells, as a person would.
-    await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
-    await page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click();
-    await waitAllExecuted(page, 75_000);
-
-    const nb = await notebookJSON(page);
-    const counts = nb.cells.filter((c) => c.cell_type === 'code' && [].concat(c.source).join('').trim())
-      .map((c) => c.execution_count);
-    assert.deepEqual(counts, counts.map((_, i) => i + 1), 'a fresh kernel ran every code cell once, in order');
-    const errors = nb.cells.flatMap((c, i) => (c.outputs ?? [])
-      .filter((o) => o.output_type === 'error')
-      .map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
-    assert.deepEqual(errors, [], 'no cell ends in an error');
-    const stderrShown = await page.locator(`${CELLS} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`).count();
-    assert.equal(stderrShown, 0, 'no error or stderr output is shown');
-
-    const shown = await page.locator(`${CELLS} .jp-OutputArea-output`).allTextContents();
-    const printed = new RegExp(`(^|\\s)${profile.printed.replace(/[.]/g, '\\.')}(\\s|$)`);
-    assert.ok(shown.some((t) => printed.test(t)),
-      `an output shows ${profile.printed}; outputs: ${JSON.stringify(shown).slice(0, 2000)}`);
-
-    // A rendered figure: an img (loaded) or svg of non-trivial size in an output area.
-    const figures = page.locator(`${CELLS} .jp-OutputArea-output img, ${CELLS} .jp-OutputArea-output svg`);
-    const n = await figures.count();
-    let figure;
-    for (let i = 0; i < n && !figure; i++) {
-      const f = figures.nth(i);
-      await f.scrollIntoViewIfNeeded();
-      const ok = await f.evaluate((el) => {
-        const r = el.getBoundingClientRect();
-        const loaded = el.tagName !== 'IMG' || (el.complete && el.naturalWidth > 0);
-        return loaded && r.width >= 200 && r.height >= 150;
+    before(async () => {
+      fs.mkdirSync(artifacts, { recursive: true });
+      assert.ok(process.env.JUPYTER, 'JUPYTER must name the jupyter executable of the test venv');
+      server = await startJupyter({
+        app: client.app,
+        command,
+        srcDir: profile.notebookDir(),
+        // The venv's kernelspecs (gograd is installed there) for both servers.
+        kernelPath: path.join(path.dirname(path.dirname(process.env.JUPYTER)), 'share', 'jupyter'),
+        logFile: path.join(artifacts, `${client.shotPrefix}-${kernelName}-server.log`),
       });
-      if (ok) figure = f;
-    }
-    assert.ok(figure, `a figure of at least 200x150 px is rendered (${n} img/svg elements in outputs)`);
-    const figureCell = figure.locator('xpath=ancestor::div[contains(@class,"jp-Cell ")][1]');
-    const shot = path.join(artifacts, 'jupyterlab-figure.png');
-    await figureCell.screenshot({ path: shot });
-    assert.ok(fs.statSync(shot).size > 10_000, 'the figure screenshot is not blank');
+      browser = await launchBrowser({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
+      page = browser.page;
+      page.on('pageerror', (err) => console.error(`${clientName} page error: ${err.message}`));
+    });
 
-    // The whole window with the figure's cell on top and the file browser
-    // folded away: the picture for the README (docs/jupyterlab.png).
-    await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
-    await waitFor('the left area to fold', () => page.evaluate(() => window.jupyterapp.shell.leftCollapsed));
-    await figureCell.evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    const box = await figureCell.boundingBox();
-    const view = page.viewportSize();
-    await page.screenshot({
-      path: path.join(artifacts, 'jupyterlab-window.png'),
-      clip: { x: 0, y: 0, width: view.width, height: Math.min(view.height, Math.ceil(box.y + box.height + 4)) },
+    after(async () => {
+      if (page) await page.screenshot({ path: shot(`${kernelName}-final`) }).catch(() => {});
+      await browser?.close();
+      await server?.stop();
+    });
+
+    step('opens tutorial 1 with the kernel', { timeout: 60_000 }, async () => {
+      const served = path.join(server.root, profile.notebook);
+      assert.ok(fs.existsSync(served), `${profile.notebook} is in notebooks/`);
+      // The committed tutorial carries its outputs; serve it without them, so
+      // that everything checked below was produced by this run.
+      const fresh = JSON.parse(fs.readFileSync(served, 'utf8'));
+      for (const c of fresh.cells) {
+        if (c.cell_type === 'code') Object.assign(c, { outputs: [], execution_count: null });
+      }
+      fs.writeFileSync(served, JSON.stringify(fresh, null, 1));
+      await page.goto(server.url(client.notebookURL(profile.notebook)), { waitUntil: 'domcontentloaded' });
+      await cells().first().waitFor();
+      const label = page.locator(client.kernelLabel);
+      await waitFor(`the kernel "${profile.displayName}" to be started and idle`, async () =>
+        (await label.textContent()).trim() === profile.displayName && (await client.status(page)) === 'idle',
+      { timeoutMs: 45_000, intervalMs: 200 });
+      assert.equal((await model()).metadata.kernelspec?.name, kernelName);
+    });
+
+    step('runs all cells: no error, the printed value, a figure', { timeout: 90_000 }, async () => {
+      await client.runAll(page);
+      await waitFor('every code cell to run and the kernel to be idle', async () => {
+        if ((await client.status(page)) !== 'idle') return false;
+        const code = (await model()).cells.filter((c) => c.cell_type === 'code' && joined(c.source).trim());
+        const prompts = await page.locator(`${client.cells} ${client.prompt}`).allTextContents();
+        return code.every((c) => c.execution_count != null) && !prompts.some((p) => p.includes('*'));
+      }, { timeoutMs: 75_000, intervalMs: 200 });
+
+      const nb = await model();
+      const counts = nb.cells.filter((c) => c.cell_type === 'code' && joined(c.source).trim())
+        .map((c) => c.execution_count);
+      assert.deepEqual(counts, counts.map((_, i) => i + 1), 'a fresh kernel ran every code cell once, in order');
+      const errors = nb.cells.flatMap((c, i) => errorsOf(c).map((o) => `cell ${i}: ${o.ename}: ${o.evalue}`));
+      assert.deepEqual(errors, [], 'no cell ends in an error');
+      assert.equal(await page.locator(`${client.cells} :is(${client.errorOutput})`).count(), 0,
+        'no error or stderr output is shown');
+
+      const shown = await page.locator(`${client.cells} ${client.output}`).allTextContents();
+      const printed = new RegExp(`(^|\\s)${profile.printed.replace(/[.]/g, '\\.')}(\\s|$)`);
+      assert.ok(shown.some((t) => printed.test(t)),
+        `an output shows ${profile.printed}; outputs: ${JSON.stringify(shown).slice(0, 2000)}`);
+
+      // A rendered figure: an img (loaded) or svg of non-trivial size in an output area.
+      const figures = page.locator(`${client.cells} :is(${client.figure})`);
+      const n = await figures.count();
+      let figure;
+      for (let i = 0; i < n && !figure; i++) {
+        const f = figures.nth(i);
+        await f.scrollIntoViewIfNeeded();
+        const ok = await f.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          const loaded = el.tagName !== 'IMG' || (el.complete && el.naturalWidth > 0);
+          return loaded && r.width >= 200 && r.height >= 150;
+        });
+        if (ok) figure = f;
+      }
+      assert.ok(figure, `a figure of at least 200x150 px is rendered (${n} img/svg elements in outputs)`);
+      const figureCell = figure.locator(client.cellOf);
+      await figureCell.screenshot({ path: shot('figure') });
+      assert.ok(fs.statSync(shot('figure')).size > 10_000, 'the figure screenshot is not blank');
+      if (client.windowShot) await client.windowShot(page, figureCell, shot('window'));
+    });
+
+    step('the interrupt button stops an endless loop', { timeout: 60_000 }, async () => {
+      const state = await appendCell(profile.stateCell);
+      assert.deepEqual(errorsOf(await runCell(state)), [], 'the state cell runs');
+
+      const loop = await appendCell(profile.loopCell);
+      await page.keyboard.press('Control+Enter');
+      await waitFor('the loop cell to be running', async () =>
+        (await loop.cell.locator(client.prompt).first().textContent()).includes('*') &&
+        (await client.status(page)) === 'busy', { timeoutMs: 15_000 });
+      const started = Date.now();
+      await page.locator(client.interrupt).click();
+      await waitFor('the loop cell to end after the interrupt', async () => {
+        const c = (await model()).cells[loop.index];
+        return c.execution_count != null && errorsOf(c).length > 0;
+      }, { timeoutMs: 20_000, intervalMs: 50 });
+      const stopMs = Date.now() - started;
+      const [err] = errorsOf((await model()).cells[loop.index]);
+      assert.match(`${err.ename} ${err.evalue}`, /interrupt/i, 'the cell ends with an interrupted error');
+      const shown = loop.cell.locator(client.errorOutput);
+      await shown.first().waitFor();
+      assert.match(await shown.first().textContent(), /interrupt/i, 'the page shows the interrupted error');
+      await waitFor('the kernel to be idle after the interrupt', async () =>
+        (await client.status(page)) === 'idle', { timeoutMs: 10_000 });
+      await loop.cell.screenshot({ path: shot('interrupted') });
+      console.log(`${clientName}: interrupt button to error in the notebook: ${stopMs} ms`);
+    });
+
+    step('a following cell still sees earlier state', { timeout: 30_000 }, async () => {
+      const next = await appendCell(profile.afterCell);
+      const out = await runCell(next);
+      assert.deepEqual(errorsOf(out), []);
+      assert.equal(outputText(out).trim(), '42');
+      assert.match(await next.cell.locator(client.output).first().textContent(), /^\s*42\s*$/);
+    });
+
+    step(`Tab after ${profile.complete.typed} offers ${profile.complete.want}`, { timeout: 30_000 }, async () => {
+      const { typed, want } = profile.complete;
+      const c = await appendCell(typed);
+      await page.keyboard.press('Tab');
+      // A single match is inserted at once; several open the completer list.
+      const how = await waitFor(`the completer to offer ${want}`, async () => {
+        const items = (await page.locator(client.completions).allTextContents()).map((t) => t.trim());
+        if (items.includes(want)) return 'listed';
+        const prefix = typed.slice(0, typed.lastIndexOf('.') + 1);
+        return joined((await model()).cells[c.index].source) === prefix + want ? 'inserted' : false;
+      }, { timeoutMs: 15_000 });
+      await page.screenshot({ path: shot(`${kernelName}-completion`) });
+      if (how === 'listed') await page.keyboard.press('Escape');
+      console.log(`${clientName}: completion of ${typed}: ${want} ${how}`);
+    });
+
+    step(`Shift+Tab on ${profile.inspect.typed} shows its documentation`, { timeout: 30_000 }, async () => {
+      const { typed, want } = profile.inspect;
+      await appendCell(typed);
+      await page.keyboard.press('Shift+Tab');
+      const tooltip = page.locator(client.tooltip);
+      await tooltip.waitFor({ state: 'visible', timeout: 15_000 });
+      await waitFor('documentation text in the tooltip', async () =>
+        ((await tooltip.textContent()) ?? '').trim().length > 20, { timeoutMs: 10_000 });
+      const text = await tooltip.textContent();
+      assert.match(text, want);
+      await page.screenshot({ path: shot(`${kernelName}-inspect`) });
+      console.log(`${clientName}: inspection of ${typed}: ${text.trim().slice(0, 160).replace(/\s+/g, ' ')}`);
     });
   });
-
-  step('the interrupt button stops an endless loop', { timeout: 60_000 }, async () => {
-    const state = await appendCell(page, profile.stateCell);
-    const stateOut = await runCell(page, state);
-    assert.deepEqual(stateOut.outputs.filter((o) => o.output_type === 'error'), [], 'the state cell runs');
-
-    const loop = await appendCell(page, profile.loopCell);
-    await page.keyboard.press('Control+Enter');
-    const indicator = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
-    await waitFor('the loop cell to be running', async () =>
-      (await loop.cell.locator('.jp-InputPrompt').textContent()).includes('*') &&
-      (await indicator.getAttribute('data-status')) === 'busy', { timeoutMs: 15_000 });
-    const started = Date.now();
-    await page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) jp-button[data-command="notebook:interrupt-kernel"]').click();
-    await waitFor('the loop cell to end after the interrupt', async () => {
-      const c = (await notebookJSON(page)).cells[loop.index];
-      return c.execution_count != null && c.outputs.some((o) => o.output_type === 'error');
-    }, { timeoutMs: 20_000 });
-    const stopMs = Date.now() - started;
-    const out = (await notebookJSON(page)).cells[loop.index];
-    const err = out.outputs.find((o) => o.output_type === 'error');
-    assert.match(`${err.ename} ${err.evalue}`, /interrupt/i, 'the cell ends with an interrupted error');
-    const shown = loop.cell.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-    await shown.first().waitFor();
-    assert.match(await shown.first().textContent(), /interrupt/i, 'the page shows the interrupted error');
-    await waitFor('the kernel to be idle after the interrupt', async () =>
-      (await indicator.getAttribute('data-status')) === 'idle', { timeoutMs: 10_000 });
-    await loop.cell.screenshot({ path: path.join(artifacts, 'jupyterlab-interrupted.png') });
-    console.log(`interrupt to error shown: ${stopMs} ms`);
-  });
-
-  step('a following cell still sees earlier state', { timeout: 30_000 }, async () => {
-    const next = await appendCell(page, profile.afterCell);
-    const out = await runCell(page, next);
-    assert.deepEqual(out.outputs.filter((o) => o.output_type === 'error'), []);
-    assert.equal(outputText(out).trim(), '42');
-    assert.match(await next.cell.locator('.jp-OutputArea-output').first().textContent(), /42/);
-  });
-
-  step(`Tab after ${profile.complete.typed} offers ${profile.complete.want}`, { timeout: 30_000 }, async () => {
-    const { typed, want } = profile.complete;
-    const c = await appendCell(page, typed);
-    await page.keyboard.press('Tab');
-    // A single match is inserted at once; several open the completer list.
-    const how = await waitFor(`the completer to offer ${want}`, async () => {
-      const items = await page.locator('.jp-Completer:not(.lm-mod-hidden) .jp-Completer-item .jp-Completer-match').allTextContents();
-      if (items.includes(want)) return 'listed';
-      const src = [].concat((await notebookJSON(page)).cells[c.index].source).join('');
-      const prefix = typed.slice(0, typed.lastIndexOf('.') + 1);
-      return src === prefix + want ? 'inserted' : false;
-    }, { timeoutMs: 15_000 });
-    await page.screenshot({ path: path.join(artifacts, `jupyterlab-${kernelName}-completion.png`) });
-    if (how === 'listed') await page.keyboard.press('Escape');
-    console.log(`completion of ${typed}: ${want} ${how}`);
-  });
-
-  step(`Shift+Tab on ${profile.inspect.typed} shows its documentation`, { timeout: 30_000 }, async () => {
-    const { typed, want } = profile.inspect;
-    await appendCell(page, typed);
-    await page.keyboard.press('Shift+Tab');
-    const tooltip = page.locator('.jp-Tooltip');
-    await tooltip.waitFor({ state: 'visible', timeout: 15_000 });
-    await waitFor('documentation text in the tooltip', async () =>
-      ((await tooltip.textContent()) ?? '').trim().length > 20, { timeoutMs: 10_000 });
-    const text = await tooltip.textContent();
-    assert.match(text, want);
-    await page.screenshot({ path: path.join(artifacts, `jupyterlab-${kernelName}-inspect.png`) });
-    console.log(`inspection of ${typed}: ${text.trim().slice(0, 200).replace(/\s+/g, ' ')}`);
-  });
-});
+}

@@ -2,14 +2,16 @@
 # JupyterLab in a real browser (issue 7): runs notebooks/01-tanh.ipynb with the
 # gograd kernel in JupyterLab 4 driven through Debian's chromium by
 # playwright-core, then interrupts a runaway cell and checks completion and
-# inspection. See jupyterlab.test.mjs for what is asserted.
+# inspection; then the same in the classic notebook (Debian's jupyter-notebook
+# 6). See jupyterlab.test.mjs for what is asserted.
 #
 # Usage (from anywhere):  tests/browser/run.sh
 #
 # It prepares, idempotently:
 #   - a venv with the pinned JupyterLab (requirements.txt), by default
 #     .venv-browser/ at the repository root (git-ignored; BROWSER_VENV overrides);
-#   - Debian's chromium (installed with apt-get only under CI=true);
+#   - Debian's chromium and jupyter-notebook (installed with apt-get only
+#     under CI=true; outside CI a missing jupyter-notebook skips that client);
 #   - playwright-core from package-lock.json (npm ci; it downloads no browser);
 #   - the gograd kernelspec in that venv (go run ./install --prefix VENV).
 # Outside CI a missing chromium, node/npm, python3 or go is reported and the
@@ -43,15 +45,31 @@ missing() {
 	exit 0
 }
 
+apt_updated=false
+apt_install() {
+	$apt_updated || { apt-get update -qq; apt_updated=true; }
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # --- tools -------------------------------------------------------------------
 if [ ! -x "$CHROMIUM" ]; then
 	if $ci && [ "$CHROMIUM" = /usr/bin/chromium ]; then
 		say "installing Debian's chromium"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq
-		apt-get install -y -qq chromium >/dev/null
+		apt_install chromium
 	fi
 	[ -x "$CHROMIUM" ] || missing "chromium ($CHROMIUM)"
+fi
+# The classic notebook (Debian's jupyter-notebook 6) is the second client.
+classic=/usr/bin/jupyter-notebook
+if [ ! -x "$classic" ] && $ci; then
+	say "installing Debian's jupyter-notebook"
+	apt_install jupyter-notebook
+fi
+if [ -x "$classic" ]; then
+	export CLASSIC=$classic
+else
+	$ci && { say "FAILED: $classic is missing" >&2; exit 1; }
+	say "note: $classic is missing, the classic notebook client is skipped (apt-get install jupyter-notebook)"
 fi
 for tool in node npm python3; do
 	command -v "$tool" >/dev/null || missing "$tool"
@@ -96,7 +114,7 @@ status=0
 (
 	cd "$here"
 	export JUPYTER="$venv/bin/jupyter"
-	exec timeout -k 10 175 node --test --test-reporter=spec jupyterlab.test.mjs
+	exec timeout -k 10 240 node --test --test-reporter=spec jupyterlab.test.mjs
 ) || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	say "FAILED: timed out" >&2
