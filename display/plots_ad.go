@@ -204,12 +204,16 @@ func Surface(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, opts
 			n = 10
 		}
 		levels := g.quantileLevels(n)
-		c := plotter.NewContour(g, levels, viridis(256, 0.85))
-		c.LineStyles = []draw.LineStyle{{Width: vg.Points(1.3)}}
+		c := &contourLines{grid: g, levels: levels, width: vg.Points(1.3)}
+		pal := viridis(max(len(levels), 2), 0.85)
+		for i := range levels {
+			c.colors = append(c.colors, pal[i])
+		}
 		if opts.Fill {
-			c.Palette = nil
-			c.LineStyles[0].Color = color.NRGBA{0xFF, 0xFF, 0xFF, 0xB0}
-			c.LineStyles[0].Width = vg.Points(0.9)
+			for i := range c.colors {
+				c.colors[i] = color.NRGBA{0xFF, 0xFF, 0xFF, 0xB0}
+			}
+			c.width = vg.Points(0.9)
 		}
 		p.Add(c)
 	}
@@ -349,6 +353,90 @@ func (g *grid) Max() float64 {
 	return m
 }
 
+// contourLines draws level sets of a grid by marching squares: each cell
+// crossed by a level contributes one or two straight segments, and all
+// segments of a level are stroked as one path. (gonum's plotter.Contour
+// joins segments into paths with a cycle search that can run for ever
+// on symmetric surfaces such as x² + y²; a drawing that cannot hang
+// matters more here than joined paths.) It implements plot.Plotter and
+// plot.DataRanger.
+type contourLines struct {
+	grid   *grid
+	levels []float64
+	colors []color.Color // one per level
+	width  vg.Length
+}
+
+// Plot implements plot.Plotter.
+func (cl *contourLines) Plot(c draw.Canvas, plt *plot.Plot) {
+	trX, trY := plt.Transforms(&c)
+	g := cl.grid
+	pt := func(x, y float64) vg.Point { return vg.Point{X: trX(x), Y: trY(y)} }
+	for li, level := range cl.levels {
+		var path vg.Path
+		seg := func(a, b vg.Point) {
+			path.Move(a)
+			path.Line(b)
+		}
+		for r := 0; r+1 < g.r; r++ {
+			for col := 0; col+1 < g.c; col++ {
+				// Corners counter-clockwise from bottom-left.
+				z := [4]float64{g.Z(col, r), g.Z(col+1, r), g.Z(col+1, r+1), g.Z(col, r+1)}
+				xs := [4]float64{g.X(col), g.X(col + 1), g.X(col + 1), g.X(col)}
+				ys := [4]float64{g.Y(r), g.Y(r), g.Y(r + 1), g.Y(r + 1)}
+				idx, bad := 0, false
+				for k, v := range z {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						bad = true
+					}
+					if v >= level {
+						idx |= 1 << k
+					}
+				}
+				if bad || idx == 0 || idx == 15 {
+					continue
+				}
+				// edge k runs from corner k to corner k+1.
+				cross := func(k int) vg.Point {
+					a, b := k, (k+1)%4
+					t := (level - z[a]) / (z[b] - z[a])
+					return pt(xs[a]+t*(xs[b]-xs[a]), ys[a]+t*(ys[b]-ys[a]))
+				}
+				var edges []int
+				for k := range 4 {
+					if (idx>>k)&1 != (idx>>((k+1)%4))&1 {
+						edges = append(edges, k)
+					}
+				}
+				if len(edges) == 2 {
+					seg(cross(edges[0]), cross(edges[1]))
+					continue
+				}
+				// A saddle (all four edges crossed): pair the edges
+				// around the corners on the same side as the centre.
+				centre := (z[0] + z[1] + z[2] + z[3]) / 4
+				if (centre >= level) == (idx&1 != 0) {
+					seg(cross(0), cross(1))
+					seg(cross(2), cross(3))
+				} else {
+					seg(cross(3), cross(0))
+					seg(cross(1), cross(2))
+				}
+			}
+		}
+		if len(path) > 0 {
+			c.SetLineStyle(draw.LineStyle{Color: cl.colors[li], Width: cl.width})
+			c.Stroke(path)
+		}
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (cl *contourLines) DataRange() (xmin, xmax, ymin, ymax float64) {
+	g := cl.grid
+	return g.X(0), g.X(g.c - 1), g.Y(0), g.Y(g.r - 1)
+}
+
 // ranks returns the grid of the empirical quantiles of g's values, in
 // [0, 1]; NaNs stay NaN.
 func (g *grid) ranks() *grid {
@@ -370,8 +458,10 @@ func (g *grid) ranks() *grid {
 	return &r
 }
 
-// quantileLevels returns n distinct contour levels at evenly spaced
-// quantiles strictly inside (0, 1) of the finite grid values.
+// quantileLevels returns up to n distinct contour levels at evenly spaced
+// quantiles strictly inside (0, 1) of the finite grid values. Each level
+// lies midway between two neighbouring distinct values, never on a grid
+// value, so no contour runs along grid points.
 func (g *grid) quantileLevels(n int) []float64 {
 	vals := make([]float64, 0, len(g.z))
 	for _, v := range g.z {
@@ -381,9 +471,13 @@ func (g *grid) quantileLevels(n int) []float64 {
 	}
 	sort.Float64s(vals)
 	var levels []float64
-	for i := 1; i <= n; i++ {
-		q := float64(i) / float64(n+1)
-		v := vals[int(q*float64(len(vals)-1))]
+	for i := 1; i <= n && len(vals) > 0; i++ {
+		k := int(float64(i) / float64(n+1) * float64(len(vals)-1))
+		next := sort.SearchFloat64s(vals, math.Nextafter(vals[k], math.Inf(1)))
+		if next >= len(vals) {
+			continue // no greater value: no level here
+		}
+		v := vals[k] + (vals[next]-vals[k])/2
 		if len(levels) == 0 || v > levels[len(levels)-1] {
 			levels = append(levels, v)
 		}

@@ -38,6 +38,7 @@ type MIMEBundler interface{ MIMEBundle() map[string]any }
 //     1-d and 2-d tensors and LaTeX for small matrices (see TensorBundle);
 //   - *ad.GradCheckReport: an HTML table (see GradCheckBundle);
 //   - *ad.Graph: the computation graph as SVG (see Graph);
+//   - *Rich: the renderers recorded on it (see Rich);
 //   - *Figure and *plot.Plot: PNG at 2× resolution and SVG;
 //   - image.Image: PNG;
 //   - values implementing HTMLer, Markdowner, LaTeXer, SVGer or PNGer get
@@ -82,6 +83,11 @@ func Render(v any) (b Bundle, ok bool) {
 			return textBundle("<nil>"), true
 		}
 		return withPlain(Bundle{Data: GraphOf(x).MIMEBundle(), Metadata: map[string]any{}}, ""), true
+	case *Rich:
+		if x == nil {
+			return textBundle("<nil>"), true
+		}
+		return x.bundle(), true
 	case *Figure:
 		if x == nil {
 			return textBundle("<nil>"), true
@@ -162,4 +168,106 @@ func cloneMap(m map[string]any) map[string]any {
 
 func cloneBundle(b Bundle) Bundle {
 	return Bundle{Data: cloneMap(b.Data), Metadata: cloneMap(b.Metadata), DisplayID: b.DisplayID}
+}
+
+// Rich carries a value together with the renderers it implements, given
+// explicitly. It exists for the yaegi interpreter: the methods of a type
+// declared in a cell are invisible to compiled code when the value is
+// passed as any (so Render and Show see a plain struct), but yaegi makes
+// them callable when the value is passed to a parameter of the
+// interface's type. The kernel session therefore renders a cell's last
+// value of a cell-declared type by calling, inside the interpreter,
+//
+//	r := display.NewRich(v)
+//	r.SetHTML(v)      // for each interface v's type implements
+//
+// and rendering r. Cell code can do the same; more simply, it can show
+// one representation directly, as in display.HTML(v.HTML()).
+type Rich struct {
+	value    any
+	bundler  MIMEBundler
+	html     HTMLer
+	markdown Markdowner
+	latex    LaTeXer
+	svg      SVGer
+	png      PNGer
+	text     fmt.Stringer
+}
+
+// NewRich returns a Rich for v with no renderers yet.
+func NewRich(v any) *Rich { return &Rich{value: v} }
+
+// SetBundle records v's MIMEBundle method and returns r.
+func (r *Rich) SetBundle(v MIMEBundler) *Rich { r.bundler = v; return r }
+
+// SetHTML records v's HTML method and returns r.
+func (r *Rich) SetHTML(v HTMLer) *Rich { r.html = v; return r }
+
+// SetMarkdown records v's Markdown method and returns r.
+func (r *Rich) SetMarkdown(v Markdowner) *Rich { r.markdown = v; return r }
+
+// SetLaTeX records v's LaTeX method and returns r.
+func (r *Rich) SetLaTeX(v LaTeXer) *Rich { r.latex = v; return r }
+
+// SetSVG records v's SVG method and returns r.
+func (r *Rich) SetSVG(v SVGer) *Rich { r.svg = v; return r }
+
+// SetPNG records v's PNG method and returns r.
+func (r *Rich) SetPNG(v PNGer) *Rich { r.png = v; return r }
+
+// SetText records v's String method, used for text/plain, and returns r.
+func (r *Rich) SetText(v fmt.Stringer) *Rich { r.text = v; return r }
+
+// Value returns the value r was made for.
+func (r *Rich) Value() any { return r.value }
+
+// String returns the text/plain form: the recorded String method, else
+// the value formatted with %v.
+func (r *Rich) String() string {
+	if r.text != nil {
+		return r.text.String()
+	}
+	return plainOf(r.value)
+}
+
+// bundle renders r like Render renders a value implementing the recorded
+// interfaces; a renderer that panics gives a text/plain error.
+func (r *Rich) bundle() (b Bundle) {
+	defer func() {
+		if p := recover(); p != nil {
+			b = textBundle(fmt.Sprintf("<display: rendering %T failed: %v>", r.value, p))
+		}
+	}()
+	if r.bundler != nil {
+		return withPlain(Bundle{Data: cloneMap(r.bundler.MIMEBundle()), Metadata: map[string]any{}}, r.String())
+	}
+	if r.text == nil && r.html == nil && r.markdown == nil && r.latex == nil && r.svg == nil && r.png == nil {
+		if b, ok := Render(r.value); ok { // nothing recorded: the value's own rendering
+			return b
+		}
+		return textBundle("<nil>")
+	}
+	b = Bundle{Data: map[string]any{"text/plain": r.String()}, Metadata: map[string]any{}}
+	if r.html != nil {
+		b.Data["text/html"] = r.html.HTML()
+	}
+	if r.markdown != nil {
+		b.Data["text/markdown"] = r.markdown.Markdown()
+	}
+	if r.latex != nil {
+		b.Data["text/latex"] = r.latex.LaTeX()
+	}
+	if r.svg != nil {
+		b.Data["image/svg+xml"] = r.svg.SVG()
+	}
+	if r.png != nil {
+		pb, err := pngBundle(r.png.PNG(), 1)
+		if err != nil {
+			b.Data["text/plain"] = fmt.Sprintf("<%T.PNG: %v>", r.value, err)
+		} else {
+			b.Data["image/png"] = pb.Data["image/png"]
+			b.Metadata["image/png"] = pb.Metadata["image/png"]
+		}
+	}
+	return b
 }

@@ -125,3 +125,34 @@ func TestRenderDoesNotAliasBundle(t *testing.T) {
 		t.Error("Render added text/plain to the caller's map")
 	}
 }
+
+func TestRich(t *testing.T) {
+	tests := []struct {
+		name string
+		r    *Rich
+		want map[string]any
+	}{
+		{"html and text", NewRich(1).SetHTML(htmlAndLatex{}).SetText(htmlAndLatex{}),
+			map[string]any{"text/html": "<i>v</i>", "text/plain": "v"}},
+		{"latex, plain from value", NewRich(7).SetLaTeX(htmlAndLatex{}),
+			map[string]any{"text/latex": "$v$", "text/plain": "7"}},
+		{"bundle wins", NewRich(bundler{}).SetBundle(bundler{}).SetHTML(htmlAndLatex{}),
+			map[string]any{"text/html": "<p>b</p>", "application/json": []any{1.0}, "text/plain": "{}"}},
+		{"nothing recorded", NewRich("s"), map[string]any{"text/plain": `"s"`}},
+		{"nil value", NewRich(nil), map[string]any{"text/plain": "<nil>"}},
+		{"panicking renderer", NewRich(0).SetHTML(panicky{}),
+			map[string]any{"text/plain": "<display: rendering int failed: boom>"}},
+		{"bad png", NewRich(0).SetPNG(badPNG{}), map[string]any{"text/plain": "<int.PNG: data is not a PNG image: unexpected EOF>"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, ok := Render(tt.r)
+			if !ok {
+				t.Fatal("no bundle")
+			}
+			if !reflect.DeepEqual(b.Data, tt.want) {
+				t.Errorf("got %#v, want %#v", b.Data, tt.want)
+			}
+		})
+	}
+}
