@@ -4,6 +4,8 @@ package ad
 // cells: every function here takes plain Go function values (closures work,
 // interpreted ones included), and nothing is generic.
 
+import "sync"
+
 // CustomPrimitive is a differentiable operation defined by user code: a
 // forward function on plain tensors plus derivative rules for its
 // arguments. Rules written with ad's ops (not by reading Data) give
@@ -113,30 +115,82 @@ func (p *CustomPrimitive) Call(args ...*Tensor) *Tensor {
 // intermediate values for reverse mode: the backward pass runs f again to
 // rebuild them (trading compute for memory, as in jax.checkpoint). The
 // result differentiates like f in both modes and to any order. f must be a
-// pure function of its argument.
+// pure function of its argument: a differentiated value it captures from
+// outside (the weights of a network, say) would get no gradient through
+// the checkpoint, so that case panics with ErrNotInput — pass such values
+// as arguments with CheckpointSlice.
 //
 // Checkpoint panics with ErrNil for a nil f.
 func Checkpoint(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 	if f == nil {
 		panic(errorf(ErrNil, "Checkpoint", "nil function"))
 	}
+	g := CheckpointSlice(func(xs []*Tensor) *Tensor { return f(xs[0]) })
+	return func(x *Tensor) *Tensor { return g([]*Tensor{mustTensor("Checkpoint", x)}) }
+}
+
+// CheckpointSlice is Checkpoint for a function of several tensors: every
+// value f depends on that may be differentiated must be one of its
+// arguments. In reverse mode the backward pass runs f once more to get the
+// gradients of all arguments; in forward mode each differentiated argument
+// costs one more run of f.
+//
+// CheckpointSlice panics with ErrNil for a nil f.
+func CheckpointSlice(f func([]*Tensor) *Tensor) func([]*Tensor) *Tensor {
+	if f == nil {
+		panic(errorf(ErrNil, "Checkpoint", "nil function"))
+	}
+	// The pullback of one application serves the rules of all its
+	// arguments: the backward pass asks for them one after another with the
+	// same cotangent, so the last result is kept.
+	var mu sync.Mutex
+	var lastCall *Call
+	var lastG *Tensor
+	var lastGs []*Tensor
 	p := &Primitive{
 		Name: "Checkpoint",
 		Forward: func(c *Call) *Tensor {
-			out := f(c.Args[0])
+			out := f(c.Args)
 			if out == nil {
 				panic(errorf(ErrNil, "Checkpoint", "the function returned a nil *Tensor"))
 			}
+			if out.b != nil {
+				panic(errorf(ErrNotInput, "Checkpoint", "the function depends on a differentiated value it captures instead of taking it as an argument; its gradient would be lost (pass it to CheckpointSlice)"))
+			}
 			return out
 		},
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor {
-			_, pullback := makeVJP("Checkpoint", f, c.Args[0])
-			return pullback(g)
-		}},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
-			_, tan := makeJVP("Checkpoint", f, c.Args[0], t)
+		VJPAt: func(i int, g *Tensor, c *Call) *Tensor {
+			mu.Lock()
+			if c == lastCall && g == lastG {
+				gs := lastGs
+				mu.Unlock()
+				return gs[i]
+			}
+			mu.Unlock()
+			// Not under the lock: f may itself use this checkpoint.
+			_, pullback := makeVJPSlice("Checkpoint", f, c.Args)
+			gs := pullback(g)
+			mu.Lock()
+			lastCall, lastG, lastGs = c, g, gs
+			mu.Unlock()
+			return gs[i]
+		},
+		JVPAt: func(i int, t *Tensor, c *Call) *Tensor {
+			fi := func(xi *Tensor) *Tensor {
+				args := append([]*Tensor(nil), c.Args...)
+				args[i] = xi
+				return f(args)
+			}
+			_, tan := makeJVP("Checkpoint", fi, c.Args[i], t)
 			return tan
-		}},
+		},
 	}
-	return func(x *Tensor) *Tensor { return p.Apply(nil, mustTensor("Checkpoint", x)) }
+	return func(xs []*Tensor) *Tensor {
+		for i, x := range xs {
+			if x == nil {
+				panic(errorf(ErrNil, "Checkpoint", "argument %d is a nil *Tensor", i))
+			}
+		}
+		return p.Apply(nil, xs...)
+	}
 }

@@ -98,3 +98,49 @@ func ExampleCheckpoint() {
 	fmt.Printf("%.6f\n", Grad(f)(Scalar(1)).Item())
 	// Output: 0.360039
 }
+
+func TestCheckpointSlice(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	// One RNN-like step h' = tanh(W h + b), checkpointed with its weights
+	// as arguments.
+	step := func(a []*Tensor) *Tensor {
+		calls.Add(1)
+		return Tanh(Add(MatMul(a[0], a[1]), a[2]))
+	}
+	cstep := CheckpointSlice(step)
+	w := Mul(randTensor(70, 3, 3), 0.5)
+	b := randTensor(71, 3)
+	h0 := randTensor(72, 3)
+	loss := func(f func([]*Tensor) *Tensor) func([]*Tensor) *Tensor {
+		return func(p []*Tensor) *Tensor {
+			h := p[2]
+			for i := 0; i < 4; i++ {
+				h = f([]*Tensor{p[0], h, p[1]})
+			}
+			return Sum(Square(h))
+		}
+	}
+	calls.Store(0)
+	got := GradSlice(loss(cstep))([]*Tensor{w, b, h0})
+	if n := calls.Load(); n != 8 {
+		t.Errorf("step ran %d times for one gradient of 4 steps, want 8 (each once forward, once backward)", n)
+	}
+	want := GradSlice(loss(step))([]*Tensor{w, b, h0})
+	for i := range want {
+		closeSlices(t, "CheckpointSlice gradient", got[i].Data(), want[i].Data(), 1e-13)
+	}
+	// Second order and forward mode, one argument at a time.
+	checkGradsExt(t, "CheckpointSlice wrt W", func(w *Tensor) *Tensor { return loss(cstep)([]*Tensor{w, b, h0}) }, w, 2, 1e-6)
+	checkGradsExt(t, "CheckpointSlice wrt h0", func(h *Tensor) *Tensor { return loss(cstep)([]*Tensor{w, b, h}) }, h0, 2, 1e-6)
+	// A captured differentiated value is an error, not a silently lost gradient.
+	err := Catch(func() {
+		Grad(func(w *Tensor) *Tensor {
+			f := Checkpoint(func(h *Tensor) *Tensor { return Tanh(MatMul(w, h)) })
+			return Sum(f(h0))
+		})(w)
+	})
+	if !errors.Is(err, ErrNotInput) {
+		t.Errorf("Checkpoint capturing a differentiated value: got %v want ErrNotInput", err)
+	}
+}
