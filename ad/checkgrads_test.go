@@ -203,3 +203,22 @@ func TestCheckGradsDivGradB(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckGradsRecurrentAccumulation(t *testing.T) {
+	t.Parallel()
+	// A weight used at every step accumulates its gradient in place in the
+	// backward pass; first and second order must still match.
+	xs := filled(-1, 1, 12, 3, 2)
+	f := func(ps []*Tensor) *Tensor {
+		w, b := ps[0], ps[1]
+		h := Zeros(3, 2)
+		for step := 0; step < 12; step++ {
+			h = Tanh(Add(Add(MatMul(h, w), Index(xs, step)), b))
+		}
+		return Sum(Square(h))
+	}
+	r := CheckGradsSlice(f, []*Tensor{filled(-0.8, 0.8, 2, 2), filled(-0.5, 0.5, 2)}, CheckOptions{Order: 2})
+	if !r.OK {
+		t.Errorf("%s", r)
+	}
+}
