@@ -222,3 +222,30 @@ func TestCheckGradsRecurrentAccumulation(t *testing.T) {
 		t.Errorf("%s", r)
 	}
 }
+
+func TestCheckGradsInternalLinear(t *testing.T) {
+	t.Parallel()
+	// The linear primitives behind broadcasting and the Jacobians, each
+	// composed with a nonlinearity so that second derivatives are not zero.
+	cases := []struct {
+		name string
+		f    func(*Tensor) *Tensor
+		x    *Tensor
+	}{
+		{"broadcastTo", func(x *Tensor) *Tensor { return Square(broadcastTo(x, []int{2, 2, 3})) }, filled(-1, 1, 2, 1, 3)},
+		{"sumTo", func(x *Tensor) *Tensor { return Square(sumTo(x, []int{2, 1})) }, filled(-1, 1, 3, 2, 4)},
+		{"sumToScalar", func(x *Tensor) *Tensor { return Square(sumTo(x, []int{})) }, filled(-1, 1, 2, 3)},
+		{"stackParts", func(x *Tensor) *Tensor {
+			return Square(stackParts([]*Tensor{Sin(x), Square(x)}, []int{2, 2, 3}))
+		}, filled(-1, 1, 2, 3)},
+		{"partOf", func(x *Tensor) *Tensor { return Square(partOf(x, 1, []int{3})) }, filled(-1, 1, 2, 3)},
+		{"transposeFlat", func(x *Tensor) *Tensor {
+			return Mul(transposeFlat(x, 2, 3, []int{3, 2}), Sin(transposeFlat(x, 2, 3, []int{3, 2})))
+		}, filled(-1, 1, 2, 3)},
+	}
+	for _, tc := range cases {
+		if r := CheckGrads(tc.f, tc.x, 2); !r.OK {
+			t.Errorf("%s: %s", tc.name, r)
+		}
+	}
+}
