@@ -50,7 +50,10 @@
 //	display.Heatmap(f, -2, 2, -1, 3)
 //	display.LossCurve(losses)
 //
-// Every option is a setter on the returned figure, chainable: Title,
+// Contour lines are traced by marching squares at quantiles of f over the
+// grid (so both steep and flat regions get lines), and heat maps are
+// coloured by rank with viridis. Every option is a setter on the returned
+// figure, chainable: Title,
 // XLabel, YLabel, Size, XRange, YRange, LogY, Legend, Palette, and Plot
 // for direct access to the gonum plot. A figure shows itself when it is a
 // cell's last value; Show displays it from anywhere in a cell.
@@ -74,7 +77,15 @@
 //
 // The exported API is non-generic and every renderer interface is
 // declared here, so cell code running in the yaegi interpreter can call
-// all of it and implement the interfaces.
+// all of it and implement the interfaces. One limitation of yaegi shapes
+// how interpreted types opt in: the methods of a type declared in a cell
+// are invisible to compiled code when its value travels as any (Show,
+// Render), but callable when it is passed to a parameter of the
+// interface's type. Rich bridges the two: the kernel session (or cell
+// code) passes the value to the setters of the interfaces its type
+// implements — display.NewRich(v).SetHTML(v) — and renders the Rich. In
+// the middle of a cell the direct form is simplest:
+// display.HTML(v.HTML()).
 //
 // # Concurrency
 //
