@@ -89,13 +89,29 @@ func forEachRow(op string, out []int, strides [][]int, fn func(o int, offs []int
 	}
 	idx := make([]int, nd-1)
 	offs := make([]int, len(strides))
+	var sub []int // offsets of a chunk of a long row
 	done := 0
 	for o := 0; o < total; o += n {
-		fn(o, offs, n)
-		done += n
-		if done >= interruptStride {
-			checkInterrupt(op)
-			done = 0
+		if n <= interruptStride {
+			fn(o, offs, n)
+			done += n
+			if done >= interruptStride {
+				checkInterrupt(op)
+				done = 0
+			}
+		} else {
+			// A long row is processed in chunks so that interruption is
+			// noticed within one chunk.
+			if sub == nil {
+				sub = make([]int, len(strides))
+			}
+			for c := 0; c < n; c += interruptStride {
+				checkInterrupt(op)
+				for j, st := range strides {
+					sub[j] = offs[j] + st[nd-1]*c
+				}
+				fn(o+c, sub, min(interruptStride, n-c))
+			}
 		}
 		// Advance the odometer over the leading dimensions.
 		for k := nd - 2; k >= 0; k-- {

@@ -326,3 +326,28 @@ func TestBroadcastKernels(t *testing.T) {
 	closeTo(t, "LogAddExp large", LogAddExp(1000, 1000), []int{}, []float64{1000 + math.Ln2}, 1e-15)
 	closeTo(t, "Maximum NaN", Maximum(math.NaN(), 1), []int{}, []float64{math.NaN()}, 0)
 }
+
+func TestBroadcastLongRows(t *testing.T) {
+	t.Parallel()
+	// Rows longer than the interruption stride are processed in chunks; the
+	// result must not depend on it.
+	n := interruptStride*2 + 5
+	a := Linspace(0, 1, 2*n)
+	a2 := newRaw([]int{2, n}, a.data)
+	b := newRaw([]int{1, n}, Linspace(1, 2, n).data)
+	got := Add(a2, b)
+	for _, i := range []int{0, interruptStride - 1, interruptStride, n - 1, n, n + interruptStride + 3, 2*n - 1} {
+		want := a.data[i] + b.data[i%n]
+		if got.data[i] != want {
+			t.Fatalf("element %d: got %g, want %g", i, got.data[i], want)
+		}
+	}
+	s := sumTo(got, []int{1, n})
+	if want := got.data[7] + got.data[n+7]; s.data[7] != want {
+		t.Errorf("sumTo: got %g, want %g", s.data[7], want)
+	}
+	bt := broadcastTo(b, []int{3, n})
+	if bt.data[2*n+interruptStride+1] != b.data[interruptStride+1] {
+		t.Errorf("broadcastTo long row wrong")
+	}
+}
