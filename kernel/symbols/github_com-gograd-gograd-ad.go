@@ -29,6 +29,7 @@ func init() {
 		"CheckGradsSlice":   reflect.ValueOf(ad.CheckGradsSlice),
 		"CheckGradsWith":    reflect.ValueOf(ad.CheckGradsWith),
 		"Checkpoint":        reflect.ValueOf(ad.Checkpoint),
+		"CheckpointSlice":   reflect.ValueOf(ad.CheckpointSlice),
 		"Cholesky":          reflect.ValueOf(ad.Cholesky),
 		"Clip":              reflect.ValueOf(ad.Clip),
 		"Concatenate":       reflect.ValueOf(ad.Concatenate),
