@@ -75,7 +75,11 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Chdir(workDir(inAbs, outAbs)); err != nil {
+	dir := workDir(inAbs, outAbs)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.Chdir(dir); err != nil {
 		return err
 	}
 	defer os.Chdir(wd)
