@@ -62,6 +62,10 @@ func reduceKernel(op string, kind reduceKind, shape []int, data []float64, reduc
 		}
 	}
 	cs, ss, ds := coalesceAxes(shape, rowMajorStrides(shape), dst)
+	if kind == reduceSum && len(cs) == 2 && cs[1] < shortRow {
+		sumShortRows(op, cs[0], cs[1], data, out, ds[0] == 0)
+		return out
+	}
 	last := len(cs) - 1
 	n := cs[last]
 	if ds[last] == 0 {
@@ -80,6 +84,35 @@ func reduceKernel(op string, kind reduceKind, shape []int, data []float64, reduc
 		}
 	})
 	return out
+}
+
+// shortRow is the row length below which sums over a 2-d layout avoid the
+// per-row function calls of the general path.
+const shortRow = 64
+
+// sumShortRows sums a row-major rows×cols array with short rows: down the
+// columns into out[:cols] when overRows is set, else along each row into
+// out[:rows].
+func sumShortRows(op string, rows, cols int, data, out []float64, overRows bool) {
+	step := max(1, interruptStride/cols)
+	for r0 := 0; r0 < rows; r0 += step {
+		checkInterrupt(op)
+		for r := r0; r < min(r0+step, rows); r++ {
+			row := data[r*cols : (r+1)*cols]
+			if overRows {
+				acc := out[:cols]
+				for j, v := range row {
+					acc[j] += v
+				}
+				continue
+			}
+			sum := 0.0
+			for _, v := range row {
+				sum += v
+			}
+			out[r] += sum
+		}
+	}
 }
 
 // combine applies kind to two partial results.
