@@ -26,6 +26,13 @@ const (
 // messages (ipykernel waits up to 200 ms).
 const streamLinger = 5 * time.Millisecond
 
+// closeLinger is how long close waits, after handing the last message to
+// the socket, before closing it. zmq4's PUB socket queues messages and
+// writes them on its own goroutine, with no way to wait for that queue to
+// drain; closing at once can lose the last messages (the shutdown_reply
+// broadcast, the final idle), as ZMQ_LINGER=0 would in libzmq.
+const closeLinger = 200 * time.Millisecond
+
 // publisher is the single writer of the iopub PUB socket. Messages are
 // sent in the order they were queued. Consecutive stream text for the same
 // parent and stream name is coalesced into one message while it waits, so
@@ -228,9 +235,13 @@ func (p *publisher) close(ctx context.Context) error {
 	p.changed.Broadcast()
 	p.mu.Unlock()
 	var err error
-	if started {
+	if started && !already {
 		select {
 		case <-p.loopDone:
+			select {
+			case <-time.After(closeLinger):
+			case <-ctx.Done():
+			}
 		case <-ctx.Done():
 			err = fmt.Errorf("iopub: %d messages unsent: %w", p.queued(), ctx.Err())
 		}
