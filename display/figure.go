@@ -48,6 +48,7 @@ type Figure struct {
 	series        []func(color.Color) // recolours series i
 	legend        []legendEntry
 	legendPos     string         // "top-right", …, "none"
+	yFixed        bool           // the y range was set: no margin added
 	data          []plot.Plotter // series added by the helpers, in order
 }
 
@@ -111,6 +112,7 @@ func (f *Figure) YRange(min, max float64) *Figure {
 		panic(errorf("Figure.YRange", "min %g must be less than max %g", min, max))
 	}
 	f.plot.Y.Min, f.plot.Y.Max = min, max
+	f.yFixed = true
 	return f
 }
 
@@ -226,6 +228,14 @@ func (f *Figure) draw(c draw.Canvas) {
 	c.SetColor(bg)
 	c.Fill(c.Rectangle.Path())
 	inner := innerCanvas(c)
+	// A 5% margin above and below the data on a linear y axis, so curves
+	// do not run along the frame and extreme ticks such as ±1 are shown.
+	if _, linear := f.plot.Y.Scale.(plot.LinearScale); linear && !f.yFixed && f.plot.Y.Max > f.plot.Y.Min {
+		lo, hi := f.plot.Y.Min, f.plot.Y.Max
+		pad := 0.05 * (hi - lo)
+		f.plot.Y.Min, f.plot.Y.Max = lo-pad, hi+pad
+		defer func() { f.plot.Y.Min, f.plot.Y.Max = lo, hi }()
+	}
 	f.plot.Draw(inner)
 	if len(f.legend) > 0 && f.legendPos != "none" {
 		f.drawLegend(f.plot.DataCanvas(inner))

@@ -104,6 +104,7 @@ func Histogram(x *ad.Tensor, bins int) *Figure {
 	_, _, _, ymax := h.DataRange()
 	p.Y.Min, p.Y.Max = 0, ymax*1.05
 	fig := NewFigure(p)
+	fig.yFixed = true
 	fig.series = append(fig.series, func(c color.Color) { h.FillColor = c })
 	return fig
 }

@@ -230,6 +230,7 @@ func Surface(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, opts
 		}
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = xmin, xmax, ymin, ymax
+	fig.yFixed = true
 	return fig
 }
 

@@ -199,7 +199,7 @@ func (p *ProgressBar) stats(now time.Time) (elapsed time.Duration, rate float64,
 	if p.total > 0 && rate > 0 && !p.done {
 		left = time.Duration(float64(p.total-p.n) / rate * float64(time.Second))
 	}
-	if p.done {
+	if p.done && !p.stopped {
 		left = 0
 	}
 	return elapsed, rate, left
@@ -240,7 +240,7 @@ func (p *ProgressBar) htmlLocked(now time.Time) string {
 		color = "#009E73"
 	}
 	var b strings.Builder
-	b.WriteString(`<div class="gograd-progress" style="display:flex;align-items:center;gap:8px;font-family:monospace;font-size:13px">`)
+	b.WriteString(`<div class="gograd-progress" style="display:flex;align-items:center;gap:8px;font-family:monospace;font-size:13px;white-space:nowrap">`)
 	if p.desc != "" {
 		fmt.Fprintf(&b, "<span>%s</span>", html.EscapeString(p.desc))
 	}

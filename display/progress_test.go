@@ -115,7 +115,7 @@ func TestProgressText(t *testing.T) {
 	}{
 		{"half", 8, 4, 2 * time.Second, nil, "train  50%|██████████          | 4/8 [00:02<00:02, 2.00 it/s]",
 			[]string{"<span>train</span>", "width:50.0%", "#0072B2", "4/8", "00:02 &lt; 00:02"}},
-		{"closed early", 8, 2, 4 * time.Second, (*ProgressBar).Close, "train  25%|█████               | 2/8 [00:04<00:00, 2.00 s/it] stopped",
+		{"closed early", 8, 2, 4 * time.Second, (*ProgressBar).Close, "train  25%|█████               | 2/8 [00:04, 2.00 s/it] stopped",
 			[]string{"#D55E00", "stopped"}},
 		{"finished", 8, 2, time.Second, (*ProgressBar).Finish, "train 100%|████████████████████| 8/8 [00:01<00:00, 8.00 it/s]",
 			[]string{"#009E73", "width:100.0%"}},

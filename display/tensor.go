@@ -64,15 +64,16 @@ func tensorHTML(data []float64, shape []int, rows, cols int) string {
 	b.WriteString(`<table class="gograd-tensor" style="font-family:monospace;border-collapse:collapse">`)
 	fmt.Fprintf(&b, `<caption style="caption-side:bottom;text-align:left;color:#666">Tensor %s</caption>`,
 		html.EscapeString(shapeString(shape)))
-	b.WriteString("<thead><tr><th></th>")
+	const th = `<th style="padding:1px 8px;color:#888;font-weight:normal">`
+	b.WriteString("<thead><tr>" + th + "</th>")
 	for j := range cols {
-		fmt.Fprintf(&b, "<th>%d</th>", j)
+		fmt.Fprintf(&b, th+"%d</th>", j)
 	}
 	b.WriteString("</tr></thead><tbody>")
 	for i := range rows {
-		fmt.Fprintf(&b, "<tr><th>%d</th>", i)
+		fmt.Fprintf(&b, "<tr>"+th+"%d</th>", i)
 		for j := range cols {
-			fmt.Fprintf(&b, `<td style="text-align:right">%s</td>`, formatNumber(data[i*cols+j]))
+			fmt.Fprintf(&b, `<td style="padding:1px 8px;text-align:right">%s</td>`, formatNumber(data[i*cols+j]))
 		}
 		b.WriteString("</tr>")
 	}

@@ -20,9 +20,13 @@ func TestTensorBundle(t *testing.T) {
 			t:    ad.New([]float64{1, 2.5, -3, 1e-7}, 2, 2),
 			html: `<table class="gograd-tensor" style="font-family:monospace;border-collapse:collapse">` +
 				`<caption style="caption-side:bottom;text-align:left;color:#666">Tensor (2, 2)</caption>` +
-				`<thead><tr><th></th><th>0</th><th>1</th></tr></thead><tbody>` +
-				`<tr><th>0</th><td style="text-align:right">1</td><td style="text-align:right">2.5</td></tr>` +
-				`<tr><th>1</th><td style="text-align:right">-3</td><td style="text-align:right">1e-07</td></tr>` +
+				`<thead><tr><th style="padding:1px 8px;color:#888;font-weight:normal"></th>` +
+				`<th style="padding:1px 8px;color:#888;font-weight:normal">0</th>` +
+				`<th style="padding:1px 8px;color:#888;font-weight:normal">1</th></tr></thead><tbody>` +
+				`<tr><th style="padding:1px 8px;color:#888;font-weight:normal">0</th>` +
+				`<td style="padding:1px 8px;text-align:right">1</td><td style="padding:1px 8px;text-align:right">2.5</td></tr>` +
+				`<tr><th style="padding:1px 8px;color:#888;font-weight:normal">1</th>` +
+				`<td style="padding:1px 8px;text-align:right">-3</td><td style="padding:1px 8px;text-align:right">1e-07</td></tr>` +
 				`</tbody></table>`,
 			latex: `$\begin{bmatrix}1 & 2.5 \\ -3 & 1 \times 10^{-7}\end{bmatrix}$`,
 		},
@@ -34,7 +38,7 @@ func TestTensorBundle(t *testing.T) {
 		},
 		{name: "scalar", t: ad.Scalar(3)},
 		{name: "3-d", t: ad.New(make([]float64, 8), 2, 2, 2)},
-		{name: "wide: html but no latex", t: ad.New(make([]float64, 12), 12), html: "<th>11</th>"},
+		{name: "wide: html but no latex", t: ad.New(make([]float64, 12), 12), html: ">11</th>"},
 		{name: "large: text only", t: ad.New(make([]float64, 1000), 1000)},
 		{name: "empty", t: ad.New(nil, 0)},
 	}
