@@ -2,6 +2,7 @@ package ad
 
 import (
 	"math"
+	"sync/atomic"
 )
 
 // Binary elementwise primitives with numpy broadcasting. Operands are given
@@ -16,9 +17,9 @@ func toTensor(op string, v any) *Tensor {
 	case *Tensor:
 		return mustTensor(op, x)
 	case float64:
-		return Scalar(x)
+		return constScalar(x)
 	case int:
-		return Scalar(float64(x))
+		return constScalar(float64(x))
 	case float32:
 		return Scalar(float64(x))
 	case int64:
@@ -33,6 +34,25 @@ func toTensor(op string, v any) *Tensor {
 		panic(errorf(ErrNil, op, "nil operand"))
 	}
 	panic(errorf(ErrArgument, op, "operand of type %T: want *ad.Tensor, a number or []float64", v))
+}
+
+// constCache holds recently used number operands as shared scalar tensors
+// (tensors are immutable, so sharing is safe): loops such as
+// Mul(x, 0.9) then allocate nothing for the constant. It is a direct-mapped
+// table of atomic pointers, safe for concurrent use.
+var constCache [256]atomic.Pointer[Tensor]
+
+// constScalar returns a scalar tensor holding v, shared with other callers.
+// Callers must not modify it.
+func constScalar(v float64) *Tensor {
+	bits := math.Float64bits(v)
+	slot := &constCache[(bits^bits>>31)*0x9e3779b97f4a7c15>>56]
+	if t := slot.Load(); t != nil && math.Float64bits(t.data[0]) == bits {
+		return t
+	}
+	t := Scalar(v)
+	slot.Store(t)
+	return t
 }
 
 func apply2(p *Primitive, a, b any) *Tensor {
