@@ -58,6 +58,21 @@ func stridedCopy(op string, src []float64, v stridedView) []float64 {
 	}
 	last := len(shape) - 1
 	n, s := shape[last], ss[last]
+	if len(shape) == 2 && n < shortRow {
+		// Short rows: one loop, no call per row (Repeat, Tile, column slices).
+		rows, rs := shape[0], ss[0]
+		step := max(1, interruptStride/n)
+		for r0 := 0; r0 < rows; r0 += step {
+			checkInterrupt(op)
+			for r := r0; r < min(r0+step, rows); r++ {
+				row, base := out[r*n:(r+1)*n], v.off+r*rs
+				for j := range row {
+					row[j] = src[base+j*s]
+				}
+			}
+		}
+		return out
+	}
 	walkRows(op, shape[:last], ss[:last], ds[:last], v.off, 0, n, func(so, do int) {
 		for j0 := 0; j0 < n; j0 += interruptStride {
 			if j0 > 0 {
