@@ -45,6 +45,7 @@ const profiles = {
   python3: {
     displayName: 'Python 3 (ipykernel)',
     notebookDir: writePythonFixture,
+    generated: true, // notebookDir() makes a new folder each time
     notebook: '01-tanh.ipynb',
     printed: '0.39322386648296376',
     stateCell: 'import os\nbrowser_test_state = 41',
@@ -234,14 +235,16 @@ for (const [clientName, client] of Object.entries(clients)) {
     before(async () => {
       fs.mkdirSync(artifacts, { recursive: true });
       assert.ok(process.env.JUPYTER, 'JUPYTER must name the jupyter executable of the test venv');
+      const srcDir = profile.notebookDir();
       server = await startJupyter({
         app: client.app,
         command,
-        srcDir: profile.notebookDir(),
+        srcDir,
         // The venv's kernelspecs (gograd is installed there) for both servers.
         kernelPath: path.join(path.dirname(path.dirname(process.env.JUPYTER)), 'share', 'jupyter'),
         logFile: path.join(artifacts, `${client.shotPrefix}-${kernelName}-server.log`),
       });
+      if (profile.generated) fs.rmSync(srcDir, { recursive: true, force: true });
       browser = await launchBrowser({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
       page = browser.page;
       page.on('pageerror', (err) => console.error(`${clientName} page error: ${err.message}`));

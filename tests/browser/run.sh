@@ -106,16 +106,41 @@ if [ "$BROWSER_KERNEL" = gograd ]; then
 fi
 
 # --- the test ------------------------------------------------------------------------
-# timeout(1) runs node in its own process group and signals the whole group,
-# so a hung run also takes chromium and jupyter with it; the test itself shuts
-# the server (and its kernels) down through the API and closes the browser.
+# timeout(1) runs node in a process group of its own (the group id is its pid)
+# and signals the whole group when time is up, so a hung run takes chromium
+# and jupyter with it. The test itself closes the browser and shuts the server
+# (and its kernels) down through the API; the trap below is for run.sh being
+# stopped from outside: SIGTERM lets the server shut its kernels down.
+# Everything the run writes besides its artifacts (server copies of the
+# notebooks, the browser profile, kernel connection files) is under one
+# temporary directory that goes away with it.
 mkdir -p "$ARTIFACTS"
+work=$(mktemp -d "${TMPDIR:-/tmp}/gograd-browser-XXXXXX")
+test_pid=
+stop_test() {
+	[ -n "$test_pid" ] && kill -0 "$test_pid" 2>/dev/null || return 0
+	kill -TERM -- "-$test_pid" 2>/dev/null || true
+	for _ in $(seq 50); do
+		kill -0 -- "-$test_pid" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	kill -KILL -- "-$test_pid" 2>/dev/null || true
+}
+cleanup() {
+	stop_test
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 status=0
 (
 	cd "$here"
-	export JUPYTER="$venv/bin/jupyter"
+	export JUPYTER="$venv/bin/jupyter" TMPDIR="$work"
 	exec timeout -k 10 240 node --test --test-reporter=spec jupyterlab.test.mjs
-) || status=$?
+) &
+test_pid=$!
+wait "$test_pid" || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 	say "FAILED: timed out" >&2
 fi
