@@ -247,7 +247,14 @@ for (const [clientName, client] of Object.entries(clients)) {
       if (profile.generated) fs.rmSync(srcDir, { recursive: true, force: true });
       browser = await launchBrowser({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
       page = browser.page;
-      page.on('pageerror', (err) => console.error(`${clientName} page error: ${err.message}`));
+      // The page's console and uncaught errors, kept with the artifacts for diagnosis.
+      const consoleLog = fs.createWriteStream(path.join(artifacts, `${client.shotPrefix}-${kernelName}-console.log`));
+      page.on('console', (m) => consoleLog.write(`${m.type()}: ${m.text()}\n`));
+      page.on('pageerror', (err) => {
+        consoleLog.write(`pageerror: ${err.stack ?? err.message}\n`);
+        console.error(`${clientName} page error: ${err.message}`);
+      });
+      page.on('close', () => consoleLog.end());
     });
 
     after(async () => {
