@@ -31,7 +31,9 @@
 // UpdateID do the same by id, so one cell can update another's output.
 // Progress returns a ProgressBar drawn as HTML (and text/plain) that
 // updates in place at most ten times a second, shows the rate and the
-// time left, and always shows its final state.
+// time left, and always shows its final state. LiveLoss returns a loss
+// curve that redraws itself in place while a model trains, at most twice
+// a second.
 //
 // # Figures
 //
