@@ -8,11 +8,13 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// Raw kernel for the matrix product: a batch of GEMMs through gonum's BLAS.
+// Raw kernel for the matrix product: a batch of GEMMs (GEMVs for vectors)
+// through gonum's BLAS (blas64, so an opt-in build can swap in OpenBLAS).
 
-// gemmBlock is the number of multiply-adds one GEMM call performs at most
-// (for matrices with fewer than gemmBlock/64 elements in b) between two
-// checks for interruption: about 10 ms of work at gonum's speed.
+// gemmBlock is about the number of multiply-adds one BLAS call performs
+// between two checks for interruption: about 10 ms of work at gonum's speed.
+// Products are split by rows of the result into calls of this size (at
+// least one row, and whole blocks of 64 rows when more than 64 fit).
 const gemmBlock = 1 << 26
 
 // matmulKernel multiplies stacks of matrices with numpy's matmul semantics
