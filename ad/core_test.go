@@ -322,3 +322,40 @@ func TestDerivativesChain(t *testing.T) {
 		t.Errorf("negative order: got %v, want ErrArgument", err)
 	}
 }
+
+func TestConcurrentPullback(t *testing.T) {
+	t.Parallel()
+	x := filled(-1, 1, 50)
+	// A loop so that the backward pass accumulates many contributions.
+	f := func(x *Tensor) *Tensor {
+		y := x
+		for i := 0; i < 20; i++ {
+			y = Add(Mul(Sin(y), x), 0.1)
+		}
+		return y
+	}
+	_, pb := VJP(f)(x)
+	want := pb(Ones(50))
+	var wg sync.WaitGroup
+	bad := make(chan int, 8)
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				got := pb(Ones(50))
+				for k := range got.data {
+					if got.data[k] != want.data[k] {
+						bad <- k
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(bad)
+	for k := range bad {
+		t.Fatalf("concurrent pullback differs at element %d", k)
+	}
+}
