@@ -39,7 +39,7 @@ func stripMarkup(s string) string {
 // WriteHTML writes nb as one standalone HTML page: Markdown cells
 // rendered, code cells highlighted with their execution counts, and every
 // output inline (figures as data: URLs). The page loads nothing from
-// elsewhere; math is shown as TeX source.
+// elsewhere; math is rendered approximately with HTML (see texToHTML).
 func (nb *Notebook) WriteHTML(w io.Writer, title string) error {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -116,7 +116,7 @@ func writeOutputHTML(b *strings.Builder, o *Output) {
 		case "text/markdown":
 			b.WriteString(`<div class="markdown">` + markdownToHTML(s) + "</div>")
 		case "text/latex":
-			b.WriteString(`<div class="math">` + html.EscapeString(s) + "</div>")
+			b.WriteString(`<div class="math">` + latexHTML(s) + "</div>")
 		case "image/png", "image/jpeg", "image/gif":
 			b.WriteString(`<img src="data:` + mime + ";base64," + html.EscapeString(strings.TrimSpace(s)) + `"` + imageSize(o.Metadata, mime) + ` alt="figure">`)
 		case "image/svg+xml":
@@ -132,6 +132,18 @@ func writeOutputHTML(b *strings.Builder, o *Output) {
 		}
 		return
 	}
+}
+
+// latexHTML renders a text/latex output: math between $ or $$ delimiters
+// approximately (see texToHTML), anything else as its source.
+func latexHTML(s string) string {
+	t := strings.TrimSpace(s)
+	for _, d := range []string{"$$", "$"} {
+		if len(t) > 2*len(d) && strings.HasPrefix(t, d) && strings.HasSuffix(t, d) {
+			return mathHTML(t[len(d):len(t)-len(d)], d)
+		}
+	}
+	return html.EscapeString(s)
 }
 
 // imageSize returns width and height attributes from output metadata

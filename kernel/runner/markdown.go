@@ -67,7 +67,7 @@ func renderBlocks(b *strings.Builder, lines []string) {
 					math = append(math, lines[j])
 				}
 			}
-			b.WriteString(`<div class="math">$$` + html.EscapeString(strings.TrimSpace(strings.Join(math, "\n"))) + "$$</div>\n")
+			b.WriteString(`<div class="math">` + mathHTML(strings.TrimSpace(strings.Join(math, "\n")), "$$") + "</div>\n")
 			i = j
 		case headingRE.MatchString(line) && !strings.HasPrefix(line, " "):
 			m := headingRE.FindStringSubmatch(line)
@@ -268,7 +268,7 @@ func inlineToHTML(s string) string {
 			}
 			if j := strings.Index(s[i+2:], closer); j >= 0 {
 				end := i + 2 + j + 2
-				b.WriteString(`<span class="math">` + html.EscapeString(s[i:end]) + "</span>")
+				b.WriteString(`<span class="math">` + mathHTML(s[i+2:end-2], s[i:i+2]) + "</span>")
 				i = end
 				continue
 			}
@@ -298,7 +298,7 @@ func inlineToHTML(s string) string {
 			}
 			if j := strings.Index(s[i+len(delim):], delim); j > 0 {
 				end := i + len(delim) + j + len(delim)
-				b.WriteString(`<span class="math">` + html.EscapeString(s[i:end]) + "</span>")
+				b.WriteString(`<span class="math">` + mathHTML(s[i+len(delim):end-len(delim)], delim) + "</span>")
 				i = end
 				continue
 			}
@@ -402,6 +402,22 @@ func parseLink(s string) (text, url string, n int, ok bool) {
 		}
 	}
 	return "", "", 0, false
+}
+
+// mathHTML renders TeX math for reading (see texToHTML), or shows the
+// source with its delimiter when it uses commands texToHTML does not know.
+func mathHTML(tex, delim string) string {
+	if out, ok := texToHTML(tex); ok {
+		return out
+	}
+	closer := delim
+	switch delim {
+	case `\(`:
+		closer = `\)`
+	case `\[`:
+		closer = `\]`
+	}
+	return html.EscapeString(delim + tex + closer)
 }
 
 // safeURL neutralises javascript: and similar URLs.
