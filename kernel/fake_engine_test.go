@@ -20,6 +20,7 @@ import (
 //	panic         panic in the engine       input P    read a line with prompt P
 //	show          display, update and clear a bundle
 //	sleep MS      sleep for MS milliseconds
+//	badshow       display a bundle that cannot be encoded
 //	interleave N  print 0..N-1, displaying i after each i%100 == 99
 type fakeEngine struct {
 	executed atomic.Int64
@@ -52,6 +53,8 @@ func (f *fakeEngine) Execute(ctx context.Context, code string, io kernel.IO) ker
 					io.Display(display.Bundle{Data: map[string]any{"text/plain": strconv.Itoa(i)}})
 				}
 			}
+		case "badshow":
+			io.Display(display.Bundle{Data: map[string]any{"text/plain": "x", "application/json": func() {}}})
 		case "sleep":
 			ms, _ := strconv.Atoi(arg)
 			time.Sleep(time.Duration(ms) * time.Millisecond)

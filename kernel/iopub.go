@@ -86,7 +86,10 @@ func (p *publisher) start() {
 func (p *publisher) publish(parent *wire.Message, msgType string, content any) {
 	m, err := wire.NewMessage(msgType, p.session, parent, content)
 	if err != nil {
+		// Content that cannot be encoded (say, a display bundle holding a
+		// func) must not vanish silently: tell the cell's stderr.
 		p.log.Error("cannot build message", "type", msgType, "err", err)
+		p.stream(parent, "stderr", fmt.Sprintf("gograd: %s could not be sent: %v\n", msgType, err))
 		return
 	}
 	p.enqueue(&pubItem{msg: m}, nil)

@@ -870,3 +870,12 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}
 	k.Shutdown(context.Background())
 }
+
+func TestUnencodableDisplayIsReported(t *testing.T) {
+	t.Parallel()
+	tk := startKernel(t, "secret", nil)
+	e := tk.execute(t, "badshow\nvalue 1", nil)
+	if e.Reply.Status != "ok" || !strings.Contains(e.Stderr(), "display_data could not be sent") {
+		t.Errorf("reply %+v, stderr %q", e.Reply, e.Stderr())
+	}
+}
