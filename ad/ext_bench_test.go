@@ -16,20 +16,22 @@ func BenchmarkCholeskySolve500Grad(b *testing.B) {
 		return Sum(SolveTriangular(l, rhs, true))
 	}
 	vg := ValueAndGrad(f)
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		vg(a)
 	}
+	ct.stop()
 }
 
 // BenchmarkCholeskySolve500Fwd is the forward pass of the same function.
 func BenchmarkCholeskySolve500Fwd(b *testing.B) {
 	a := spd(1, 500, 500)
 	rhs := randTensor(2, 500, 1)
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		Sum(SolveTriangular(Cholesky(a), rhs, true))
 	}
+	ct.stop()
 }
 
 // conv benchmark data: x 64×16×32×32, w 16×16×3×3, padding 1.
@@ -41,10 +43,11 @@ func convBenchData() (*Tensor, *Tensor) {
 // over a batch of 64 images of 16×32×32.
 func BenchmarkConv2D3x3Fwd(b *testing.B) {
 	x, w := convBenchData()
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		Conv2D(x, w, 1, 1)
 	}
+	ct.stop()
 }
 
 // BenchmarkConv2D3x3FwdBwd is the same convolution forward and backward: the
@@ -53,10 +56,11 @@ func BenchmarkConv2D3x3FwdBwd(b *testing.B) {
 	x, w := convBenchData()
 	f := func(p []*Tensor) *Tensor { return Mul(Sum(Square(Conv2D(p[0], p[1], 1, 1))), 0.5) }
 	vg := ValueAndGradSlice(f)
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		vg([]*Tensor{x, w})
 	}
+	ct.stop()
 }
 
 func einsumBenchData() (*Tensor, *Tensor) {
@@ -67,28 +71,31 @@ func einsumBenchData() (*Tensor, *Tensor) {
 // 64×64 matrices; compare with BenchmarkMatMulBatchedEinsumData.
 func BenchmarkEinsumBatchedMatMul(b *testing.B) {
 	x, y := einsumBenchData()
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		Einsum("bij,bjk->bik", x, y)
 	}
+	ct.stop()
 }
 
 // BenchmarkMatMulBatchedEinsumData is MatMul on the same operands as
 // BenchmarkEinsumBatchedMatMul.
 func BenchmarkMatMulBatchedEinsumData(b *testing.B) {
 	x, y := einsumBenchData()
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		MatMul(x, y)
 	}
+	ct.stop()
 }
 
 // BenchmarkEinsumTransposedOperand is Einsum("bji,bjk->bik"), which needs a
 // transpose before the product.
 func BenchmarkEinsumTransposedOperand(b *testing.B) {
 	x, y := einsumBenchData()
-	b.ResetTimer()
+	ct := startCPU(b)
 	for i := 0; i < b.N; i++ {
 		Einsum("bji,bjk->bik", x, y)
 	}
+	ct.stop()
 }

@@ -1,5 +1,10 @@
 """PyTorch CPU timings of the ad extension benchmarks (ext_bench_test.go).
 
+Besides wall time it reports process CPU time per call (cpu_*), which the
+Go benchmarks report as cpu-ns/op: on a machine shared with other work,
+single-thread CPU times (BENCH_TORCH_THREADS=1, GOMAXPROCS=1) compare more
+reliably than wall times.
+
 Run with the Debian Python that has torch (``/usr/bin/python3``); prints one
 JSON line per measurement with the keys of ../../shared/bench (peer,
 workload, variant, median_s, min_s, max_s, n). Shapes match the Go
@@ -20,22 +25,26 @@ torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", "2")))
 
 
 def measure(fn, min_time=1.0, min_n=5):
+    """Returns the wall and the process CPU times of repeated calls of fn."""
     fn()  # warm up
-    times = []
+    wall, cpu = [], []
     start = time.perf_counter()
-    while len(times) < min_n or time.perf_counter() - start < min_time:
-        t0 = time.perf_counter()
+    while len(wall) < min_n or time.perf_counter() - start < min_time:
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-        if len(times) >= 200:
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        if len(wall) >= 200:
             break
-    return times
+    return wall, cpu
 
 
 def emit(workload, variant, times):
+    wall, cpu = times
     print(json.dumps({"peer": "torch", "workload": workload, "variant": variant,
-                      "median_s": statistics.median(times), "min_s": min(times),
-                      "max_s": max(times), "n": len(times),
+                      "median_s": statistics.median(wall), "min_s": min(wall),
+                      "max_s": max(wall), "n": len(wall),
+                      "cpu_median_s": statistics.median(cpu), "cpu_min_s": min(cpu),
                       "threads": torch.get_num_threads(), "version": torch.__version__}))
     sys.stdout.flush()
 
