@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -52,8 +53,23 @@ func (r *Request) Reply(content any) error {
 		return fmt.Errorf("%s already answered", r.Type())
 	}
 	r.replied = true
-	return r.k.sendTo(r.sock, r.Msg, r.ReplyType(), content)
+	err := r.k.sendTo(r.sock, r.Msg, r.ReplyType(), content)
+	var ee *encodeError
+	if errors.As(err, &ee) {
+		// The requester still gets its one reply.
+		return r.k.sendTo(r.sock, r.Msg, r.ReplyType(), wire.ErrorReply{
+			Status: wire.StatusError, Ename: "KernelError", Evalue: ee.Error(),
+			Traceback: []string{"KernelError: " + ee.Error()},
+		})
+	}
+	return err
 }
+
+// encodeError reports reply content that cannot be marshalled.
+type encodeError struct{ err error }
+
+func (e *encodeError) Error() string { return "the reply could not be encoded: " + e.err.Error() }
+func (e *encodeError) Unwrap() error { return e.err }
 
 // ReplyError answers with status "error".
 func (r *Request) ReplyError(ename, evalue string) error {
@@ -127,7 +143,7 @@ func (k *Kernel) sendTo(sock *router, parent *wire.Message, msgType string, cont
 	m, err := wire.NewMessage(msgType, k.session, parent, content)
 	if err != nil {
 		k.log.Error("cannot build message", "type", msgType, "err", err)
-		return err
+		return &encodeError{err}
 	}
 	frames, err := k.codec.Encode(m)
 	if err != nil {

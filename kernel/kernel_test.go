@@ -371,7 +371,15 @@ func TestHandlerPanicIsAnsweredWithAnError(t *testing.T) {
 	t.Parallel()
 	tk := startKernel(t, "secret", func(k *kernel.Kernel) {
 		k.Handle("explode_request", kernel.HandlerFunc(func(context.Context, *kernel.Request) { panic("kaboom") }), true)
+		k.Handle("unencodable_request", kernel.HandlerFunc(func(_ context.Context, r *kernel.Request) {
+			r.Reply(map[string]any{"status": "ok", "f": func() {}})
+		}), false)
 	})
+	var r wire.ErrorReply
+	tk.request(t, kerneltest.Shell, "unencodable_request", nil, &r)
+	if r.Status != "error" || !strings.Contains(r.Evalue, "could not be encoded") {
+		t.Errorf("unencodable reply: %+v", r)
+	}
 	for _, ch := range []string{kerneltest.Shell, kerneltest.Control} {
 		var r wire.ErrorReply
 		tk.request(t, ch, "explode_request", nil, &r)
