@@ -3,6 +3,7 @@ package ad
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Broadcasting follows numpy: shapes are aligned on their trailing
@@ -157,9 +158,18 @@ func parallelFor(op string, n int, fn func(lo, hi int)) {
 	}
 	chunk := (n + workers - 1) / workers
 	var wg sync.WaitGroup
-	var stopped bool
-	var mu sync.Mutex
-	for w := 0; w < workers; w++ {
+	var stopped atomic.Bool
+	run := func(start, end int) {
+		for lo := start; lo < end; lo += interruptStride {
+			if interrupted.Load() {
+				stopped.Store(true)
+				return
+			}
+			fn(lo, min(lo+interruptStride, end))
+		}
+	}
+	// Workers take chunks 1…; the calling goroutine takes chunk 0.
+	for w := 1; w < workers; w++ {
 		start, end := w*chunk, min((w+1)*chunk, n)
 		if start >= end {
 			break
@@ -167,20 +177,15 @@ func parallelFor(op string, n int, fn func(lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for lo := start; lo < end; lo += interruptStride {
-				if interrupted.Load() {
-					mu.Lock()
-					stopped = true
-					mu.Unlock()
-					return
-				}
-				fn(lo, min(lo+interruptStride, end))
-			}
+			run(start, end)
 		}()
 	}
+	run(0, min(chunk, n))
 	wg.Wait()
-	if stopped {
-		checkInterrupt(op)
+	if stopped.Load() {
+		// Panic even if the flag was reset meanwhile: the result is
+		// incomplete and must not be returned.
+		panic(errorf(ErrInterrupted, op, "interrupted"))
 	}
 }
 
