@@ -93,7 +93,14 @@
 //
 // SetSink and every publishing function are safe for concurrent use:
 // output from goroutines a cell started goes to the sink current when it
-// is published. A Figure or ProgressBar must not be modified concurrently
-// without synchronisation; ProgressBar methods are safe for concurrent
-// use.
+// is published. A Figure must not be used from several goroutines at
+// once (rendering adjusts its axes temporarily); ProgressBar and
+// LiveLossCurve methods are safe for concurrent use.
+//
+// # Interrupts
+//
+// The helpers that evaluate a function many times (Surface, Contour,
+// Heatmap, Derivatives) check ad.Interrupted between rows and stop with
+// an *Error wrapping ad.ErrInterrupted, so a kernel interrupt ends them
+// promptly.
 package display

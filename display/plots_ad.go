@@ -45,6 +45,7 @@ func Derivatives(f func(*ad.Tensor) *ad.Tensor, lo, hi float64, k int) *Figure {
 	labels := make([]string, k+1)
 	g := f
 	for i := 0; i <= k; i++ {
+		checkInterrupt(fn)
 		if i > 0 {
 			g = ad.ElementwiseGrad(g)
 		}
@@ -186,6 +187,7 @@ func Surface(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, opts
 	}
 	g := newGrid(xmin, xmax, ymin, ymax, res, res)
 	for r := range res {
+		checkInterrupt(fn)
 		for c := range res {
 			g.z[r*res+c] = value(g.X(c), g.Y(r))
 		}
@@ -244,6 +246,7 @@ func gradientField(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64
 		a.color = color.NRGBA{0xFF, 0xFF, 0xFF, 0xD0}
 	}
 	for r := range n {
+		checkInterrupt("Surface")
 		for c := range n {
 			x, y := xmin+dx/2+float64(c)*dx, ymin+dy/2+float64(r)*dy
 			gr := grad(ad.New([]float64{x, y}, 2)).Data()
@@ -514,4 +517,13 @@ func viridis(n int, end float64) viridisPalette {
 		p[i] = color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 0xFF}
 	}
 	return p
+}
+
+// checkInterrupt stops a long helper when the kernel has interrupted the
+// cell (ad.Interrupt): it panics with an *Error wrapping
+// ad.ErrInterrupted.
+func checkInterrupt(fn string) {
+	if ad.Interrupted() {
+		panic(&Error{Func: fn, Msg: "interrupted", Err: ad.ErrInterrupted})
+	}
 }

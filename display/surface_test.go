@@ -1,6 +1,7 @@
 package display
 
 import (
+	"errors"
 	"math"
 	"testing"
 
@@ -126,5 +127,24 @@ func BenchmarkCurvesRender(b *testing.B) {
 	fig := Curves(x, []*ad.Tensor{ad.Tanh(x), ad.Sin(x)}, []string{"tanh", "sin"})
 	for b.Loop() {
 		fig.Bundle()
+	}
+}
+
+func TestSurfaceStopsOnInterrupt(t *testing.T) {
+	calls := 0
+	f := func(p *ad.Tensor) *ad.Tensor {
+		calls++
+		if calls == 10 {
+			ad.Interrupt()
+		}
+		return ad.Sum(ad.Mul(p, p))
+	}
+	defer ad.ResetInterrupt()
+	err := catch(func() { Contour(f, -1, 1, -1, 1) })
+	if !errors.Is(err, ad.ErrInterrupted) {
+		t.Fatalf("got %v, want an error wrapping ad.ErrInterrupted", err)
+	}
+	if calls > 80 {
+		t.Errorf("f called %d times after the interrupt, want the rest of one row at most", calls)
 	}
 }
