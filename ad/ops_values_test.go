@@ -545,3 +545,72 @@ func atoiOrFail(t *testing.T, s string) int {
 	}
 	return v
 }
+
+func ExampleVar() {
+	x := New([]float64{1, 2, 3, 4, 5, 6}, 2, 3)
+	fmt.Println(Var(x, 0))    // population variance of all elements
+	fmt.Println(Var(x, 1, 0)) // sample variance down each column
+	fmt.Println(Std(x, 0, 1)) // standard deviation along each row
+	// Output:
+	// 2.9166666666666665
+	// [4.5 4.5 4.5]
+	// [0.81649658 0.81649658]
+}
+
+func ExampleReshape() {
+	x := Arange(0, 6, 1)
+	fmt.Println(Reshape(x, 2, -1))
+	fmt.Println(Reshape(x, -1, 1, 2).Shape())
+	// Output:
+	// [[0. 1. 2.]
+	//  [3. 4. 5.]]
+	// [3 1 2]
+}
+
+func ExampleIndex() {
+	x := Reshape(Arange(0, 6, 1), 2, 3)
+	fmt.Println(Index(x, 1))     // x[1]
+	fmt.Println(Index(x, -1, 0)) // x[-1, 0]
+	// Output:
+	// [3. 4. 5.]
+	// 3.0
+}
+
+func ExampleCumSum() {
+	x := New([]float64{1, 2, 3, 4})
+	fmt.Println(CumSum(x, 0))
+	// The gradient of sum(cumsum(x)) counts how many partial sums use each x[i].
+	fmt.Println(Grad(func(x *Tensor) *Tensor { return Sum(CumSum(x, 0)) })(x))
+	// Output:
+	// [ 1.  3.  6. 10.]
+	// [4. 3. 2. 1.]
+}
+
+func ExampleArgMax() {
+	x := New([]float64{3, 9, 2, 7, 1, 8}, 2, 3)
+	fmt.Println(ArgMax(x), ArgMax(x, 1), ArgMin(x, 0))
+	// Output:
+	// 1.0 [1. 2.] [0. 1. 0.]
+}
+
+func ExampleSplit() {
+	x := Arange(0, 6, 1)
+	for _, p := range Split(x, 3, 0) {
+		fmt.Println(p)
+	}
+	fmt.Println(SplitAt(x, []int{1, 4}, 0)[1])
+	// Output:
+	// [0. 1.]
+	// [2. 3.]
+	// [4. 5.]
+	// [1. 2. 3.]
+}
+
+func ExampleOuter() {
+	fmt.Println(Outer(New([]float64{1, 2}), New([]float64{3, 4, 5})))
+	fmt.Println(Dot(New([]float64{1, 2, 3}), New([]float64{4, 5, 6})))
+	// Output:
+	// [[ 3.  4.  5.]
+	//  [ 6.  8. 10.]]
+	// 32.0
+}
