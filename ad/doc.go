@@ -15,11 +15,13 @@
 //	d2 := ad.ElementwiseGrad(ad.ElementwiseGrad(tanh)) // second derivative, elementwise
 //	d2(ad.Linspace(-7, 7, 200))
 //
-// The operators are Grad, ValueAndGrad, ElementwiseGrad, Deriv (forward
-// mode), VJP (value and a reusable pullback), JVP, Jacobian, JacobianFwd,
-// Hessian, HVP, the multi-argument forms GradSlice, GradMap,
-// ValueAndGradSlice, ValueAndGradMap, and StopGradient. CheckGrads compares
-// all of them against finite differences; TraceGraph records the graph of a
+// The operators are Grad, ValueAndGrad, ElementwiseGrad, Derivatives (all
+// elementwise orders up to n at once), Deriv (forward mode), VJP (value and
+// a reusable pullback), JVP, Jacobian, JacobianFwd, Hessian, HVP, the
+// multi-argument forms GradSlice, GradMap, ValueAndGradSlice,
+// ValueAndGradMap, StopGradient and Checkpoint; NewPrimitive defines an
+// operation with user-written derivative rules. CheckGrads compares
+// derivatives against finite differences; TraceGraph records the graph of a
 // function.
 //
 // # Value model
