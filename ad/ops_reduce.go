@@ -243,24 +243,57 @@ func StdKeepDims(x *Tensor, ddof int, axes ...int) *Tensor {
 // maximum. Its gradient is the softmax of x over those axes. It panics like
 // Sum, and with ErrShape when a reduced axis has length 0.
 func LogSumExp(x *Tensor, axes ...int) *Tensor {
-	return Reshape(LogSumExpKeepDims(x, axes...), droppedShape(x.shape, axisMask("LogSumExp", axes, len(x.shape)))...)
+	return reduction("LogSumExp", primLogSumExp, x, axes, false)
 }
 
 // LogSumExpKeepDims is LogSumExp keeping the reduced axes with length 1.
 func LogSumExpKeepDims(x *Tensor, axes ...int) *Tensor {
-	mustTensor("LogSumExp", x)
-	// The shift is a constant: any value gives the same result and
-	// derivatives; the maximum avoids overflow. Infinite maxima (all -Inf,
-	// or an +Inf entry) use 0, which gives numpy's results.
-	m := plain(MaxKeepDims(StopGradient(x), axes...))
-	shift := make([]float64, len(m.data))
-	for i, v := range m.data {
-		if !math.IsInf(v, 0) && !math.IsNaN(v) {
-			shift[i] = v
+	return reduction("LogSumExp", primLogSumExp, x, axes, true)
+}
+
+// primLogSumExp is one fused primitive (one pass of exponentials, one
+// temporary) rather than a composition of Max, Sub, Exp, Sum and Log.
+var primLogSumExp = &Primitive{
+	Name: "LogSumExp",
+	Forward: func(c *Call) *Tensor {
+		const op = "LogSumExp"
+		x, mask := c.Args[0], c.Params.([]bool)
+		for i, m := range mask {
+			if m && x.shape[i] == 0 {
+				panic(errorf(ErrShape, op, "cannot reduce axis %d of length 0 (shape %s): %s has no identity", i, fmtShape(x.shape), op))
+			}
 		}
-	}
-	s := newRaw(m.shape, shift)
-	return Add(Log(SumKeepDims(Exp(Sub(x, s)), axes...)), s)
+		kept := keptShape(x.shape, mask)
+		// Shift by the maximum to avoid overflow; an infinite or NaN maximum
+		// shifts by 0, which gives numpy's results (±Inf, NaN).
+		shift := reduceKernel(op, reduceMax, x.shape, x.data, mask)
+		for i, v := range shift {
+			if math.IsInf(v, 0) || math.IsNaN(v) {
+				shift[i] = 0
+			}
+		}
+		e := stridedCopy(op, shift, broadcastView(kept, x.shape))
+		parallelFor(op, len(e), func(lo, hi int) {
+			for i, v := range x.data[lo:hi] {
+				e[lo+i] = math.Exp(v - e[lo+i])
+			}
+		})
+		out := reduceKernel(op, reduceSum, x.shape, e, mask)
+		for i, v := range out {
+			out[i] = math.Log(v) + shift[i]
+		}
+		return newRaw(kept, out)
+	},
+}
+
+func init() {
+	// d/dx logsumexp(x) = exp(x - logsumexp(x)), the softmax.
+	primLogSumExp.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor {
+		return Mul(g, Exp(Sub(c.Args[0], c.Out)))
+	}}
+	primLogSumExp.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor {
+		return primSum.Apply(c.Params, Mul(t, Exp(Sub(c.Args[0], c.Out))))
+	}}
 }
 
 // cumsumParams are the parameters of the CumSum primitive; reverse sums from
