@@ -55,9 +55,9 @@
 // Contour lines are traced by marching squares at quantiles of f over the
 // grid (so both steep and flat regions get lines), and heat maps are
 // coloured by rank with viridis. Every option is a setter on the returned
-// figure, chainable: Title,
-// XLabel, YLabel, Size, XRange, YRange, LogY, Legend, Palette, and Plot
-// for direct access to the gonum plot. A figure shows itself when it is a
+// figure, chainable: Title, XLabel, YLabel, Size, XRange, YRange, LogY,
+// Legend, Palette, AddLine and AddScatter (more series on the same axes),
+// Path, and Plot for direct access to the gonum plot. A figure shows itself when it is a
 // cell's last value; Show displays it from anywhere in a cell.
 //
 // # Teaching views

@@ -182,6 +182,34 @@ func (f *Figure) Path(points *ad.Tensor) *Figure {
 	return f
 }
 
+// AddLine adds y against x as a curve in the next palette colour, with a
+// legend entry when label is not empty, and returns the figure. x and y
+// must be 1-d of the same length, at least 2. It panics with an *Error on
+// bad input.
+func (f *Figure) AddLine(x, y *ad.Tensor, label string) *Figure {
+	const fn = "Figure.AddLine"
+	xs, ys := vector(fn, "x", x), vector(fn, "y", y)
+	if len(xs) != len(ys) || len(xs) < 2 {
+		panic(errorf(fn, "x has %d values and y %d; need the same number, at least 2", len(xs), len(ys)))
+	}
+	f.addLine(xs, ys, label)
+	return f
+}
+
+// AddScatter adds the points (x[i], y[i]) as dots in the next palette
+// colour, with a legend entry when label is not empty, and returns the
+// figure. x and y must be 1-d of the same, non-zero length. It panics
+// with an *Error on bad input.
+func (f *Figure) AddScatter(x, y *ad.Tensor, label string) *Figure {
+	const fn = "Figure.AddScatter"
+	xs, ys := vector(fn, "x", x), vector(fn, "y", y)
+	if len(xs) != len(ys) || len(xs) == 0 {
+		panic(errorf(fn, "x has %d values and y %d; need the same number, at least 1", len(xs), len(ys)))
+	}
+	f.addScatter(xs, ys, label)
+	return f
+}
+
 // addLine adds one styled line with the next palette colour.
 func (f *Figure) addLine(xs, ys []float64, label string) {
 	xys := make(plotter.XYs, len(xs))

@@ -131,6 +131,25 @@ func TestLossCurveLogScale(t *testing.T) {
 	}
 }
 
+func TestAddSeries(t *testing.T) {
+	x := ad.Linspace(0, 1, 4)
+	fig := Scatter(x, x).AddLine(x, ad.Mul(2, x), "fit").AddScatter(x, ad.Neg(x), "")
+	if len(fig.data) != 3 || len(fig.legend) != 1 || fig.legend[0].label != "fit" {
+		t.Fatalf("got %d series and legend %v, want 3 and [fit]", len(fig.data), fig.legend)
+	}
+	if l, ok := fig.data[1].(*plotter.Line); !ok || l.XYs[3].Y != 2 || l.Color != okabeIto[1] {
+		t.Errorf("added line wrong: %#v", fig.data[1])
+	}
+	for name, call := range map[string]func(){
+		"AddLine":    func() { fig.AddLine(x, ad.Linspace(0, 1, 3), "") },
+		"AddScatter": func() { fig.AddScatter(nil, x, "") },
+	} {
+		if err := catch(call); err == nil || !strings.HasPrefix(err.Error(), "display.Figure."+name) {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+}
+
 func TestPaletteRecolours(t *testing.T) {
 	x := ad.Linspace(0, 1, 3)
 	fig := Curves(x, []*ad.Tensor{x, x, x}, nil)

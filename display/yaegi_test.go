@@ -70,7 +70,7 @@ func TestAPIFromYaegi(t *testing.T) {
 		{`x := ad.Linspace(-3, 3, 50); display.Curves(x, []*ad.Tensor{ad.Tanh(x), ad.Sin(x)}, []string{"tanh", "sin"}).Title("t").XLabel("x").YLabel("y").Size(300, 200).Legend("top-left").Palette(color.Black).Show()`, 1, []string{"image/png"}},
 		{`display.Derivatives(ad.Tanh, -4, 4, 3).Show()`, 1, []string{"image/png"}},
 		{`display.Derivatives(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, ad.Sin(x)) }, -4, 4, 2).Show()`, 1, []string{"image/png"}},
-		{`display.Scatter(x, ad.Cos(x)).Show()`, 1, []string{"image/png"}},
+		{`display.Scatter(x, ad.Cos(x)).AddLine(x, ad.Sin(x), "sin").AddScatter(x, ad.Neg(x), "").Show()`, 1, []string{"image/png"}},
 		{`display.Histogram(ad.Sin(x), 0).Show()`, 1, []string{"image/png"}},
 		{`display.LossCurve([]float64{4, 2, 1, 0.5}).LogY().Show()`, 1, []string{"image/png"}},
 		{`f := func(p *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(p, p)) }
