@@ -142,7 +142,8 @@ func CheckpointSlice(f func([]*Tensor) *Tensor) func([]*Tensor) *Tensor {
 	}
 	// The pullback of one application serves the rules of all its
 	// arguments: the backward pass asks for them one after another with the
-	// same cotangent, so the last result is kept.
+	// same cotangent, so the last result is kept (its Call belongs to a
+	// graph node, never recycled while referenced).
 	var mu sync.Mutex
 	var lastCall *Call
 	var lastG *Tensor
@@ -170,9 +171,11 @@ func CheckpointSlice(f func([]*Tensor) *Tensor) func([]*Tensor) *Tensor {
 			// Not under the lock: f may itself use this checkpoint.
 			_, pullback := makeVJPSlice("Checkpoint", f, c.Args)
 			gs := pullback(g)
-			mu.Lock()
-			lastCall, lastG, lastGs = c, g, gs
-			mu.Unlock()
+			if len(c.Args) > 1 { // nothing to share with one argument
+				mu.Lock()
+				lastCall, lastG, lastGs = c, g, gs
+				mu.Unlock()
+			}
 			return gs[i]
 		},
 		JVPAt: func(i int, t *Tensor, c *Call) *Tensor {
