@@ -147,3 +147,18 @@ func TestGraphErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGraphSVG200 lays out and draws a 200-node graph of a loop.
+func BenchmarkGraphSVG200(b *testing.B) {
+	f := func(x *ad.Tensor) *ad.Tensor {
+		y := x
+		for range 66 {
+			y = ad.Add(ad.Sin(y), ad.Mul(y, x))
+		}
+		return ad.Sum(y)
+	}
+	g := Graph(f, ad.New([]float64{0.1, 0.2}, 2))
+	for b.Loop() {
+		_ = g.SVG()
+	}
+}

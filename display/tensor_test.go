@@ -84,3 +84,10 @@ func TestLatexNumber(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkTensorBundle10x10(b *testing.B) {
+	t := ad.New(make([]float64, 100), 10, 10)
+	for b.Loop() {
+		TensorBundle(t)
+	}
+}
