@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -590,4 +591,39 @@ func TestE2ESIGINTInterruptsTheCell(t *testing.T) {
 	if e := p.exec(t, "1"); result(e) != "1" {
 		t.Errorf("kernel after SIGINT: %+v", e.Reply)
 	}
+}
+
+func TestE2EPortInUseIsReported(t *testing.T) {
+	t.Parallel()
+	info, err := kerneltest.FreeConnectionInfo("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", info.ShellPort))
+	if err != nil {
+		t.Skipf("cannot occupy the port: %v", err)
+	}
+	defer l.Close()
+	data, _ := json.Marshal(info)
+	file := filepath.Join(t.TempDir(), "kernel.json")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(gogradBin, "kernel", "--connection-file", file).CombinedOutput()
+	if code := exitCode(err); code != 1 {
+		t.Errorf("exit status %d (%v), want 1", code, err)
+	}
+	if !strings.Contains(string(out), "shell socket") {
+		t.Errorf("stderr %q does not say which socket failed", out)
+	}
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	return -1
 }

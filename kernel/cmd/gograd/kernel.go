@@ -46,11 +46,17 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	} else if stderr == io.Writer(os.Stderr) {
 		logOut = orig
 	}
+	// From here on, the process's stderr goes to the cells: report errors
+	// where the log goes.
+	fail := func(err error) error {
+		fmt.Fprintf(logOut, "gograd kernel: %v\n", err)
+		return fmt.Errorf("%w: %v", errReported, err)
+	}
 	log := kernel.NewLogger(logOut, *debug)
 
 	sess, err := session.New(session.Options{})
 	if err != nil {
-		return fmt.Errorf("starting the Go interpreter: %w", err)
+		return fail(fmt.Errorf("starting the Go interpreter: %w", err))
 	}
 	defer sess.Close()
 
@@ -61,7 +67,10 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		HandleSignals: true,
 	})
 	if err != nil {
-		return err
+		return fail(err)
 	}
-	return k.Run(context.Background())
+	if err := k.Run(context.Background()); err != nil {
+		return fail(err)
+	}
+	return nil
 }

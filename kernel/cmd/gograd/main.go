@@ -55,6 +55,11 @@ func init() {
 // with status 2 for it.
 var errUsage = errors.New("usage error")
 
+// errReported marks an error the subcommand has already printed (for
+// example to the original standard error after redirecting the process's
+// own); main exits with status 1 without printing it again.
+var errReported = errors.New("error already reported")
+
 func main() {
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -82,6 +87,9 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	if err := cmd.run(args[1:], stdout, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		if errors.Is(err, errReported) {
+			return 1
 		}
 		fmt.Fprintf(stderr, "gograd %s: %v\n", cmd.name, err)
 		if errors.Is(err, errUsage) {
