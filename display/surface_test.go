@@ -50,8 +50,8 @@ func TestSurfaceFigures(t *testing.T) {
 // (no longer used) ran for ever on this symmetric surface.
 func TestSymmetricBowlRenders(t *testing.T) {
 	bowl := func(p *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(p, p)) }
-	for _, res := range []int{5, 40, 80, 81} {
-		fig := Surface(bowl, -1, 1, -1, 1, SurfaceOptions{Resolution: res, Arrows: -1})
+	for _, res := range []int{5, 80, 81} {
+		fig := Surface(bowl, -1, 1, -1, 1, SurfaceOptions{Resolution: res, Arrows: -1}).Size(200, 150)
 		if _, err := fig.PNG(); err != nil {
 			t.Errorf("resolution %d: %v", res, err)
 		}
