@@ -79,7 +79,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if len(c.dropImports) > 0 {
 		dropImports(f, c.dropImports)
 	}
-	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}}
+	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}}
 	ast.Inspect(f, rw.visit)
 	if c.kind == declChunk {
 		return f, nil
@@ -137,6 +137,9 @@ type rewriter struct {
 	// made holds the go statements the rewriter built, not to be wrapped
 	// again.
 	made map[*ast.GoStmt]bool
+	// lits holds the function literals the rewriter built: they get no
+	// recursion guard (the recover wrapper must run even on a deep stack).
+	lits map[*ast.FuncLit]bool
 }
 
 func (rw rewriter) visit(n ast.Node) bool {
@@ -150,7 +153,9 @@ func (rw rewriter) visit(n ast.Node) bool {
 			rw.guard(n.Body, name, n.Pos())
 		}
 	case *ast.FuncLit:
-		rw.guard(n.Body, "func literal", n.Pos())
+		if !rw.lits[n] {
+			rw.guard(n.Body, "func literal", n.Pos())
+		}
 	case *ast.BlockStmt:
 		rw.wrapGo(n.List)
 	case *ast.CaseClause:
@@ -210,7 +215,7 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 		inner.Args = append(inner.Args, ast.NewIdent(name))
 	}
 	// defer func() { if r := recover(); r != nil { __gograd.GoPanic(r, where) } }()
-	rec := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+	recLit := &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.IfStmt{
 			Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("r")}, Tok: token.DEFINE,
@@ -218,11 +223,14 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 			Cond: &ast.BinaryExpr{X: ast.NewIdent("r"), Op: token.NEQ, Y: ast.NewIdent("nil")},
 			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall(pos, "GoPanic", ast.NewIdent("r"), strLit(where))}}},
 		}}},
-	}}}
+	}
+	rw.lits[recLit] = true
+	rec := &ast.DeferStmt{Call: &ast.CallExpr{Fun: recLit}}
 	lit := &ast.FuncLit{
 		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{rec, &ast.ExprStmt{X: inner}}},
 	}
+	rw.lits[lit] = true
 	goStmt := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{Fun: lit, Lparen: pos}}
 	rw.made[goStmt] = true
 	if len(lhs) == 0 {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -160,8 +161,14 @@ func (s *Session) captureResult(vs ...any) {
 }
 
 // enter is the recursion guard called at the start of every interpreted
-// function: it panics with a recursionError when the calling goroutine's
-// stack exceeds the budget.
+// function. When the calling goroutine's stack exceeds the budget it
+// records a recursionError and stops the running cell the way an interrupt
+// does: every interpreted frame then returns at its next instruction. (A
+// panic would also work, but the interpreter recovers and re-raises it in
+// every frame, and Go's cost for such a chain grows with the square of the
+// depth: minutes for 20 000 frames.) With no cell running — a goroutine
+// left behind by an earlier cell — the goroutine reports the error on
+// stderr and exits.
 func (s *Session) enter(fn, where string) {
 	if !stackMeasured {
 		return
@@ -170,7 +177,22 @@ func (s *Session) enter(fn, where string) {
 	if int64(used) <= s.budget.Load() {
 		return
 	}
-	panic(&recursionError{fn: fn, where: where, depth: int(used / bytesPerCall()), stack: used, limit: int(s.limit.Load())})
+	e := &recursionError{fn: fn, where: where, depth: int(used / bytesPerCall()), stack: used, limit: int(s.limit.Load())}
+	s.execMu.Lock()
+	stop := s.execStop
+	if stop != nil && s.recErr == nil {
+		s.recErr = e
+	}
+	s.execMu.Unlock()
+	if stop != nil {
+		stop()
+		// Let the interpreter see the stop before this frame goes on.
+		time.Sleep(time.Millisecond)
+		return
+	}
+	file, line := splitWhere(where)
+	fmt.Fprintf(s.stderr.w, "RecursionError in a background goroutine (%s): %v; the goroutine stopped\n", s.location(file, line, 0), e)
+	runtime.Goexit()
 }
 
 // makeLen checks a length or capacity given to make and returns it as an

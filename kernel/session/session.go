@@ -98,6 +98,12 @@ type Session struct {
 	stdin          *stdinReader
 	cur            atomic.Pointer[ioBox]
 
+	// execMu guards execStop, which stops the program running (nil when
+	// none), and recErr, the recursion error that stopped it.
+	execMu   sync.Mutex
+	execStop context.CancelFunc
+	recErr   *recursionError
+
 	limit  atomic.Int64 // recursion limit in calls
 	budget atomic.Int64 // stack bytes allowed
 
@@ -109,7 +115,7 @@ type Session struct {
 type ioBox struct{ io IO }
 
 // DefaultRecursionLimit is the default maximum depth of interpreted calls.
-const DefaultRecursionLimit = 20000
+const DefaultRecursionLimit = 50000
 
 // maxStack is the runtime's maximum goroutine stack size set by New: below
 // Go's default of 1 GB so that a runaway compiled recursion fails sooner,
@@ -391,7 +397,15 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	}
 	done := make(chan outcome, 1)
 	inner, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	s.execMu.Lock()
+	s.execStop, s.recErr = cancel, nil
+	s.execMu.Unlock()
+	defer func() {
+		s.execMu.Lock()
+		s.execStop = nil
+		s.execMu.Unlock()
+		cancel()
+	}()
 	go func() {
 		var err error
 		func() {
@@ -406,6 +420,10 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	}()
 	select {
 	case o := <-done:
+		if re := s.takeRecursionError(); re != nil {
+			s.waitStopped(2 * time.Second)
+			return s.withTrace(&CellError{Name: "RecursionError", Value: re.Error()}, re.where)
+		}
 		if o.err != nil {
 			return s.runtimeError(o.err)
 		}
@@ -419,6 +437,16 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	<-done
 	s.waitStopped(2 * time.Second)
 	return &CellError{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
+}
+
+// takeRecursionError returns and clears the recursion error that stopped
+// the program, if any.
+func (s *Session) takeRecursionError() *recursionError {
+	s.execMu.Lock()
+	defer s.execMu.Unlock()
+	e := s.recErr
+	s.recErr = nil
+	return e
 }
 
 // waitStopped waits until the interrupted program has stopped running

@@ -1,0 +1,209 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRecursionGuard(t *testing.T) {
+	s := newSession(t)
+	cases := []struct{ name, code, fn string }{
+		{"direct", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "f"},
+		{"mutual", "func even(n int) bool { return odd(n + 1) }\nfunc odd(n int) bool { return even(n + 1) }\neven(0)", "even"},
+		{"closure", "var g func(int) int\ng = func(n int) int { return g(n+1) + 1 }\ng(0)", "func literal"},
+		{"method", "type R struct{}\nfunc (r R) M(n int) int { return r.M(n+1) + 1 }\nR{}.M(0)", "R.M"},
+	}
+	run(t, s, "keep := 42")
+	for _, c := range cases {
+		_, res := run(t, s, c.code)
+		if errName(res) != "RecursionError" {
+			t.Errorf("%s: got %v, want RecursionError", c.name, res.Err)
+			continue
+		}
+		if c.fn != "" && !strings.Contains(res.Err.Value, c.fn) && !strings.Contains(strings.Join(res.Err.Traceback, "\n"), c.fn) {
+			t.Errorf("%s: error %q does not name %s", c.name, res.Err.Value, c.fn)
+		}
+		if tb := strings.Join(res.Err.Traceback, "\n"); !strings.Contains(tb, "line ") {
+			t.Errorf("%s: traceback %q has no cell line", c.name, tb)
+		}
+	}
+	_, res := run(t, s, "keep")
+	if plain(res) != "42" {
+		t.Errorf("state after recursion errors: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestRecursionInGoroutine(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "keep := 7")
+	_, res := run(t, s, "func f(n int) int { return f(n+1) + 1 }\ndone := make(chan bool)\ngo func() { defer close(done); f(0) }()\n<-done")
+	if errName(res) != "RecursionError" || !strings.Contains(res.Err.Value, " f ") {
+		t.Fatalf("got %v, want a RecursionError naming f", res.Err)
+	}
+	_, res = run(t, s, "keep")
+	if plain(res) != "7" {
+		t.Errorf("state after: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestDeepRecursionWorks(t *testing.T) {
+	s := newSession(t)
+	_, res := run(t, s, "func depth(n int) int { if n == 0 { return 0 }; return depth(n-1) + 1 }\ndepth(10000)")
+	if res.Err != nil || plain(res) != "10000" {
+		t.Fatalf("depth 10000: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestRecursionLimitCommand(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "func depth(n int) int { if n == 0 { return 0 }; return depth(n-1) + 1 }")
+	_, res := run(t, s, "%recursion_limit 1000\ndepth(5000)")
+	if res.Err != nil && !strings.Contains(res.Err.Value, "in depth") {
+		t.Errorf("error %q does not name depth", res.Err.Value)
+	}
+	if errName(res) != "RecursionError" {
+		t.Fatalf("limit 1000, depth 5000: %v", res.Err)
+	}
+	_, res = run(t, s, "%recursion_limit 20000\ndepth(5000)")
+	if res.Err != nil || plain(res) != "5000" {
+		t.Fatalf("limit 20000, depth 5000: %q %v", plain(res), res.Err)
+	}
+	_, res = run(t, s, "%recursion_limit lots")
+	if errName(res) != "UsageError" {
+		t.Fatalf("bad limit: %v", res.Err)
+	}
+}
+
+func TestMemoryGuard(t *testing.T) {
+	s := newSession(t)
+	cases := []struct{ name, code string }{
+		{"make literal", "x := make([]float64, 1<<40)\nlen(x)"},
+		{"make var", "n := int64(1) << 42\nx := make([]byte, n)\nlen(x)"},
+		{"make cap", "x := make([]int, 0, 1<<41)\ncap(x)"},
+		{"negative", "n := -1\nx := make([]int, n)\nlen(x)"},
+		{"ad.Zeros", "ad.Zeros(200000, 200000)"},
+	}
+	for _, c := range cases {
+		_, res := run(t, s, c.code)
+		if errName(res) != "MemoryError" {
+			t.Errorf("%s: got %v, want MemoryError", c.name, res.Err)
+		}
+	}
+	_, res := run(t, s, "len(make([]float64, 1000))")
+	if plain(res) != "1000" {
+		t.Errorf("small make: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestGoroutinePanic(t *testing.T) {
+	s := newSession(t)
+	r, res := run(t, s, "done := make(chan bool)\ngo func() { defer close(done); panic(\"bad goroutine\") }()\n<-done\n1")
+	if res.Err != nil || plain(res) != "1" {
+		t.Fatalf("got %q %v", plain(res), res.Err)
+	}
+	// The report is written after the goroutine's own deferred close, so it
+	// may arrive just after the cell: it goes to the last cell's IO.
+	for i := 0; i < 200 && !strings.Contains(r.stderr(), "bad goroutine"); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(r.stderr(), "bad goroutine") || !strings.Contains(r.stderr(), "line 2") {
+		t.Errorf("stderr %q does not report the goroutine panic and its line", r.stderr())
+	}
+	// go with a named function and arguments evaluated by the caller.
+	r, res = run(t, s, "ch := make(chan int, 3)\nfunc send(c chan int, v int) { c <- v }\nfor i := 0; i < 3; i++ { go send(ch, i) }\n(<-ch) + (<-ch) + (<-ch)")
+	if res.Err != nil || plain(res) != "3" {
+		t.Fatalf("go with args: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestOutputOrder(t *testing.T) {
+	s := newSession(t)
+	n := 100000
+	if testing.Short() {
+		n = 10000
+	}
+	r := &recorder{}
+	res := s.Execute(context.Background(), "for i := 0; i < N; i++ { fmt.Println(i) }\nfmt.Fprintln(os.Stderr, \"done\")"[:0]+
+		strings.Replace("import \"os\"\nfor i := 0; i < N; i++ { fmt.Println(i) }\nfmt.Fprintln(os.Stderr, \"done\")", "N", itoa(n), 1), r)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout(), "\n"), "\n")
+	if len(lines) != n {
+		t.Fatalf("got %d lines, want %d", len(lines), n)
+	}
+	for i, l := range lines {
+		if l != itoa(i) {
+			t.Fatalf("line %d is %q", i, l)
+		}
+	}
+	if r.stderr() != "done\n" {
+		t.Errorf("stderr %q", r.stderr())
+	}
+}
+
+func itoa(n int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + func() string { return fmtInt(n) }())
+}
+
+func fmtInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+func TestStdin(t *testing.T) {
+	s := newSession(t)
+	r := &recorder{inputs: []string{"Ada 36", "second line"}}
+	res := s.Execute(context.Background(), "import (\"bufio\"; \"os\")\nvar name string\nvar age int\nfmt.Scanln(&name, &age)\nline, _ := bufio.NewReader(os.Stdin).ReadString('\\n')\nfmt.Sprint(name, \"/\", age, \"/\", line)", r)
+	if res.Err != nil || plain(res) != `"Ada/36/second line\n"` {
+		t.Fatalf("got %q %v", plain(res), res.Err)
+	}
+	r = &recorder{noInput: true}
+	res = s.Execute(context.Background(), "var w string\n_, err := fmt.Scanln(&w)\nerr.Error()", r)
+	if res.Err != nil || !strings.Contains(plain(res), "input not allowed") {
+		t.Fatalf("stdin not allowed: %q %v", plain(res), res.Err)
+	}
+}
+
+func TestResetAndTime(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "gone := 1")
+	_, res := run(t, s, "%reset\ngone")
+	if errName(res) != "CompileError" {
+		t.Errorf("after %%reset: %v", res.Err)
+	}
+	r, res := run(t, s, "%time\nx := 0\nfor i := 0; i < 1000; i++ { x += i }\nx")
+	if res.Err != nil || plain(res) != "499500" || !strings.Contains(r.stdout(), "Wall time:") {
+		t.Errorf("%%time: %q %v %q", plain(res), res.Err, r.stdout())
+	}
+	r, _ = run(t, s, "%help")
+	if !strings.Contains(r.stdout(), "%recursion_limit") {
+		t.Errorf("%%help: %q", r.stdout())
+	}
+}
+
+func TestInterruptAdOp(t *testing.T) {
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(200 * time.Millisecond); cancel() }()
+	start := time.Now()
+	res := s.Execute(ctx, "a := ad.Ones(1500, 1500)\nfor i := 0; i < 1000; i++ { a = ad.MatMul(a, a) }", &recorder{})
+	if errName(res) != "Interrupted" {
+		t.Fatalf("got %v, want Interrupted", res.Err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("interrupt took %v", d)
+	}
+	_, res = run(t, s, "1 + 1")
+	if plain(res) != "2" {
+		t.Errorf("after interrupt: %q %v", plain(res), res.Err)
+	}
+}
