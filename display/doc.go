@@ -51,6 +51,7 @@
 //	display.Contour(f, -2, 2, -1, 3).Path(steps)  // level sets, −∇f arrows, a path
 //	display.Heatmap(f, -2, 2, -1, 3)
 //	display.LossCurve(losses)
+//	display.Axes("title", "x", "y").AddLine(x, y, "data")  // build your own
 //
 // Contour lines are traced by marching squares at quantiles of f over the
 // grid (so both steep and flat regions get lines), and heat maps are

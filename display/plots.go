@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/gograd/gograd/ad"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -47,6 +46,13 @@ func Curves(x *ad.Tensor, ys []*ad.Tensor, labels []string) *Figure {
 		fig.addLine(xs, yv, label)
 	}
 	return fig
+}
+
+// Axes returns an empty figure in the package's style (sans-serif text,
+// light grid, the default size) with the given title and axis labels, to
+// be filled with AddLine, AddScatter, Path or the gonum plot itself.
+func Axes(title, xlabel, ylabel string) *Figure {
+	return NewFigure(newPlot(title, xlabel, ylabel))
 }
 
 // Line plots y against x as one curve; see Curves.
@@ -284,5 +290,3 @@ func withAlpha(c color.Color, a uint8) color.Color {
 	s := uint32(a)
 	return color.RGBA{uint8((r >> 8) * s / 255), uint8((g >> 8) * s / 255), uint8((b >> 8) * s / 255), a}
 }
-
-var _ plot.Plotter = (*plotter.Line)(nil)

@@ -133,6 +133,13 @@ func TestLossCurveLogScale(t *testing.T) {
 
 func TestAddSeries(t *testing.T) {
 	x := ad.Linspace(0, 1, 4)
+	empty := Axes("T", "a", "b")
+	if empty.plot.Title.Text != "T" || empty.plot.X.Label.Text != "a" || empty.plot.Y.Label.Text != "b" || len(empty.data) != 0 {
+		t.Errorf("Axes built %v", empty)
+	}
+	if _, err := empty.AddLine(x, x, "x").PNG(); err != nil {
+		t.Errorf("filled Axes does not render: %v", err)
+	}
 	fig := Scatter(x, x).AddLine(x, ad.Mul(2, x), "fit").AddScatter(x, ad.Neg(x), "")
 	if len(fig.data) != 3 || len(fig.legend) != 1 || fig.legend[0].label != "fit" {
 		t.Fatalf("got %d series and legend %v, want 3 and [fit]", len(fig.data), fig.legend)

@@ -82,6 +82,7 @@ display.Contour(f, -1, 1, -1, 1).Path(ad.New([]float64{0.8, 0.8, 0.4, 0.4, 0, 0}
 		{`h := display.NewHandle(); h.Show("a"); h.Update("b"); display.UpdateID(h.ID(), "c")`, 1, []string{"text/plain"}},
 		{`bar := display.Progress(3).Describe("loop"); for k := 0; k < 3; k++ { bar.Increment() }; bar.Finish()`, 1, []string{"text/html"}},
 		{`curve := display.LiveLoss().Title("fit"); for k := 1; k <= 50; k++ { curve.Add(1 / float64(k)) }; curve.Finish()`, 1, []string{"image/png"}},
+		{`display.Axes("t", "x", "y").AddLine(x, ad.Exp(x), "exp").LogY().Size(200, 120).Show()`, 1, []string{"image/png"}},
 		{`display.ClearOutput(true)`, 0, nil},
 		{`display.Show(display.NewFigure(p).Size(200, 100))`, 1, []string{"image/png"}},
 	}

@@ -12,6 +12,7 @@ import (
 func init() {
 	Symbols["github.com/gograd/gograd/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Axes":             reflect.ValueOf(display.Axes),
 		"ClearOutput":      reflect.ValueOf(display.ClearOutput),
 		"Contour":          reflect.ValueOf(display.Contour),
 		"CurrentSink":      reflect.ValueOf(display.CurrentSink),
