@@ -2,6 +2,7 @@ package ad
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -178,4 +179,40 @@ func ExampleEinsum() {
 	// Output:
 	// 5.0
 	// [3. 7.]
+}
+
+// FuzzEinsum checks that no subscript string makes Einsum panic with
+// anything but an ad error, and that accepted ones agree with the naive
+// evaluation.
+func FuzzEinsum(f *testing.F) {
+	for _, s := range []string{"ij,jk->ik", "ii", "...i,...i->...", "i..,j", "->", "a,b,c", "ij->jj", "iI->Ii", ",->", "...->..."} {
+		f.Add(s, uint8(2), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, subs string, nd0, nd1 uint8) {
+		if len(subs) > 40 {
+			return
+		}
+		// Operands of length-2 axes, so repeated indices always fit.
+		mk := func(nd uint8, seed uint64) *Tensor {
+			shape := make([]int, nd%4)
+			for i := range shape {
+				shape[i] = 2
+			}
+			return randTensor(seed, shape...)
+		}
+		ops := []*Tensor{mk(nd0, 1), mk(nd1, 2)}
+		if !strings.Contains(subs, ",") {
+			ops = ops[:1]
+		}
+		var got *Tensor
+		err := Catch(func() { got = Einsum(subs, ops...) })
+		if err != nil {
+			return // rejected with an ad error: fine
+		}
+		want := naiveEinsum(t, subs, ops...)
+		if !sameShape(got.shape, want.shape) {
+			t.Fatalf("Einsum(%q): shape %v, naive %v", subs, got.shape, want.shape)
+		}
+		closeSlices(t, "Einsum "+subs, got.Data(), want.Data(), 1e-12)
+	})
 }
