@@ -568,6 +568,14 @@ func solveTriangular(op string, a, b *Tensor, p triParams) *Tensor {
 // definite.
 func Cholesky(a *Tensor) *Tensor { return primCholesky.Apply(nil, mustTensor("Cholesky", a)) }
 
+// CholSolve returns X with A X = B given the lower Cholesky factor L of A
+// (A = L Lᵀ, from Cholesky), by two triangular solves, like
+// scipy.linalg.cho_solve. B is a vector (n) or a batch of matrices
+// (..., n, k). It panics like SolveTriangular.
+func CholSolve(l, b *Tensor) *Tensor {
+	return SolveTriangularT(l, SolveTriangular(l, b, true), true)
+}
+
 // Eigh returns the eigenvalues w (..., n), in ascending order, and the
 // orthonormal eigenvectors as the columns of v (..., n, n) of a symmetric
 // matrix A (..., n, n), reading only its lower triangle. The eigenvectors'

@@ -30,6 +30,7 @@ func TestLinalgCheckGrads(t *testing.T) {
 		{"Cholesky 3x3", symIn(Cholesky), spd(19, 3, 3), 1e-6},
 		{"Cholesky batch", symIn(Cholesky), spd(20, 2, 4, 4), 1e-6},
 		{"Cholesky 1x1", symIn(Cholesky), spd(35, 1, 1), 1e-6},
+		{"CholSolve through Cholesky", symIn(func(x *Tensor) *Tensor { return CholSolve(Cholesky(x), randTensor(43, 3, 2)) }), spd(44, 3, 3), 1e-6},
 		{"Eigh batch values and vectors", symIn(func(x *Tensor) *Tensor { w, v := Eigh(x); return Mul(Square(v), expandAxis(w, -2)) }), spd(36, 2, 3, 3), 1e-5},
 		{"SVD square values", SingularValues, randTensor(37, 3, 3), 1e-6},
 		{"Pinv batch", Pinv, randTensor(38, 2, 2, 3), 1e-6},
@@ -90,6 +91,7 @@ func TestLinalgKnownValues(t *testing.T) {
 	closeSlices(t, "Inv", Inv(a).Data(), []float64{3.0 / 8, -2.0 / 8, -2.0 / 8, 4.0 / 8}, 1e-14)
 	closeSlices(t, "Cholesky", Cholesky(a).Data(), []float64{2, 0, 1, math.Sqrt(2)}, 1e-14)
 	closeSlices(t, "Solve", Solve(a, New([]float64{2, 3})).Data(), []float64{0, 1}, 1e-14)
+	closeSlices(t, "CholSolve", CholSolve(Cholesky(a), New([]float64{2, 3})).Data(), []float64{0, 1}, 1e-14)
 	w, _ := Eigh(New([]float64{2, 1, 1, 2}, 2, 2))
 	closeSlices(t, "Eigh", w.Data(), []float64{1, 3}, 1e-14)
 	closeSlices(t, "SingularValues", SingularValues(New([]float64{3, 0, 0, -4}, 2, 2)).Data(), []float64{4, 3}, 1e-14)
@@ -105,7 +107,7 @@ func ExampleCholesky() {
 	// Solve A x = b through the Cholesky factor A = L Lᵀ.
 	a := New([]float64{4, 2, 2, 3}, 2, 2)
 	l := Cholesky(a)
-	x := SolveTriangularT(l, SolveTriangular(l, New([]float64{2, 3}), true), true)
+	x := CholSolve(l, New([]float64{2, 3}))
 	fmt.Println(l)
 	fmt.Printf("%.6f\n", x.Data())
 	// Output:
