@@ -31,6 +31,7 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 		text := code[seg.start:seg.end]
 		line, col := lineCol(code, seg.start)
 		c := makeChunk(seg.kind, file, text, line, col)
+		c.noGuard = s.noGuard
 		f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution)
 		if err != nil {
 			return nil, s.compileError(err)
@@ -71,11 +72,13 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 		prefix := strings.Index(c.src, "*/") + 2
 		off := fset.File(last.Pos()).Offset(last.Pos()) - prefix
 		if off > 0 && strings.TrimSpace(text[:off]) != "" {
-			chunks = append(chunks, makeChunk(stmtChunk, file, text[:off], line, col))
+			pc := makeChunk(stmtChunk, file, text[:off], line, col)
+			pc.noGuard = s.noGuard
+			chunks = append(chunks, pc)
 		}
 		l2, c2 := lineCol(code, seg.start+off)
 		rc := makeChunk(stmtChunk, file, text[off:], l2, c2)
-		rc.result = true
+		rc.result, rc.noGuard = true, s.noGuard
 		chunks = append(chunks, rc)
 	}
 	return chunks, nil

@@ -31,6 +31,9 @@ type chunk struct {
 	result bool
 	// decls lists the imports and types the chunk declares.
 	decls []declared
+	// noGuard leaves function bodies without the recursion guard (for
+	// measuring its cost).
+	noGuard bool
 	// funcs lists the functions and methods declared, with their guard
 	// position "cell:L".
 	funcs [][2]string
@@ -79,7 +82,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if len(c.dropImports) > 0 {
 		dropImports(f, c.dropImports)
 	}
-	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}}
+	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard}
 	ast.Inspect(f, rw.visit)
 	if c.kind == declChunk {
 		return f, nil
@@ -140,6 +143,8 @@ type rewriter struct {
 	// lits holds the function literals the rewriter built: they get no
 	// recursion guard (the recover wrapper must run even on a deep stack).
 	lits map[*ast.FuncLit]bool
+	// noGuard disables the recursion guard.
+	noGuard bool
 }
 
 func (rw rewriter) visit(n ast.Node) bool {
@@ -171,13 +176,19 @@ func (rw rewriter) visit(n ast.Node) bool {
 // guard prepends a call to the recursion guard to a function body. The
 // guard names the function and where it was declared.
 func (rw rewriter) guard(body *ast.BlockStmt, name string, pos token.Pos) {
-	if body == nil {
+	if body == nil || rw.noGuard {
 		return
 	}
 	p := rw.fset.Position(pos)
 	where := fmt.Sprintf("%s:%d", p.Filename, p.Line)
-	call := &ast.ExprStmt{X: rtCall(body.Lbrace, "Enter", strLit(name), strLit(where))}
-	body.List = append([]ast.Stmt{call}, body.List...)
+	// if __gograd.Deep() { __gograd.Enter(name, where) }: the common path
+	// is one call without arguments, which the interpreter makes cheaply.
+	check := &ast.IfStmt{
+		If:   body.Lbrace,
+		Cond: rtCall(body.Lbrace, "Deep"),
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall(body.Lbrace, "Enter", strLit(name), strLit(where))}}},
+	}
+	body.List = append([]ast.Stmt{check}, body.List...)
 }
 
 // wrapGo rewrites each `go f(args)` in list into

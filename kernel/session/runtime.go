@@ -149,6 +149,7 @@ func (s *Session) overrides() interp.Exports {
 		rtPath + "/cellrt": {
 			"Result":  reflect.ValueOf(s.captureResult),
 			"Enter":   reflect.ValueOf(s.enter),
+			"Deep":    reflect.ValueOf(s.deep),
 			"MakeLen": reflect.ValueOf(makeLen),
 			"GoPanic": reflect.ValueOf(s.goPanic),
 		},
@@ -158,6 +159,12 @@ func (s *Session) overrides() interp.Exports {
 // captureResult receives the values of the cell's last expression.
 func (s *Session) captureResult(vs ...any) {
 	s.result, s.hasRes = vs, true
+}
+
+// deep reports whether the calling goroutine's stack exceeds the budget;
+// every interpreted function calls it first, and calls enter when it is.
+func (s *Session) deep() bool {
+	return stackMeasured && int64(stackUsed()) > s.budget.Load()
 }
 
 // enter is the recursion guard called at the start of every interpreted

@@ -110,6 +110,9 @@ type Session struct {
 	result []any // values captured by the last expression
 	hasRes bool
 	timing bool
+
+	// noGuard leaves cells without the recursion guard (benchmarks only).
+	noGuard bool
 }
 
 type ioBox struct{ io IO }
