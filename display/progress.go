@@ -292,13 +292,17 @@ func clock(d time.Duration) string {
 }
 
 // rateString formats steps per second, switching to seconds per step for
-// slow loops.
+// slow loops and to k and M suffixes for fast ones.
 func rateString(rate float64) string {
 	switch {
 	case math.IsNaN(rate) || math.IsInf(rate, 0):
 		return "? it/s"
 	case rate > 0 && rate < 1:
 		return fmt.Sprintf("%.2f s/it", 1/rate)
+	case rate >= 1e6:
+		return fmt.Sprintf("%.3gM it/s", rate/1e6)
+	case rate >= 1e4:
+		return fmt.Sprintf("%.3gk it/s", rate/1e3)
 	}
 	return fmt.Sprintf("%.2f it/s", rate)
 }

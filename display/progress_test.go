@@ -2,6 +2,7 @@ package display
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,21 @@ func TestProgressText(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRateString(t *testing.T) {
+	tests := []struct {
+		rate float64
+		want string
+	}{
+		{0.25, "4.00 s/it"}, {0, "0.00 it/s"}, {128.3, "128.30 it/s"}, {9999, "9999.00 it/s"},
+		{14700, "14.7k it/s"}, {1467093.1, "1.47M it/s"}, {math.NaN(), "? it/s"},
+	}
+	for _, tt := range tests {
+		if got := rateString(tt.rate); got != tt.want {
+			t.Errorf("rateString(%g) got %q, want %q", tt.rate, got, tt.want)
+		}
 	}
 }
 

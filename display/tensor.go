@@ -62,7 +62,7 @@ func matrixDims(t *ad.Tensor) (rows, cols int, ok bool) {
 func tensorHTML(data []float64, shape []int, rows, cols int) string {
 	var b strings.Builder
 	b.WriteString(`<table class="gograd-tensor" style="font-family:monospace;border-collapse:collapse">`)
-	fmt.Fprintf(&b, `<caption style="caption-side:bottom;text-align:left;color:#666">Tensor %s</caption>`,
+	fmt.Fprintf(&b, `<caption style="caption-side:bottom;text-align:left;color:#666;white-space:nowrap">Tensor %s</caption>`,
 		html.EscapeString(shapeString(shape)))
 	const th = `<th style="padding:1px 8px;color:#888;font-weight:normal">`
 	b.WriteString("<thead><tr>" + th + "</th>")

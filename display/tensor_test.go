@@ -19,7 +19,7 @@ func TestTensorBundle(t *testing.T) {
 			name: "matrix",
 			t:    ad.New([]float64{1, 2.5, -3, 1e-7}, 2, 2),
 			html: `<table class="gograd-tensor" style="font-family:monospace;border-collapse:collapse">` +
-				`<caption style="caption-side:bottom;text-align:left;color:#666">Tensor (2, 2)</caption>` +
+				`<caption style="caption-side:bottom;text-align:left;color:#666;white-space:nowrap">Tensor (2, 2)</caption>` +
 				`<thead><tr><th style="padding:1px 8px;color:#888;font-weight:normal"></th>` +
 				`<th style="padding:1px 8px;color:#888;font-weight:normal">0</th>` +
 				`<th style="padding:1px 8px;color:#888;font-weight:normal">1</th></tr></thead><tbody>` +
