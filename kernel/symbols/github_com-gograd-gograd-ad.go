@@ -30,6 +30,7 @@ func init() {
 		"CheckGradsWith":    reflect.ValueOf(ad.CheckGradsWith),
 		"Checkpoint":        reflect.ValueOf(ad.Checkpoint),
 		"CheckpointSlice":   reflect.ValueOf(ad.CheckpointSlice),
+		"CholSolve":         reflect.ValueOf(ad.CholSolve),
 		"Cholesky":          reflect.ValueOf(ad.Cholesky),
 		"Clip":              reflect.ValueOf(ad.Clip),
 		"Concatenate":       reflect.ValueOf(ad.Concatenate),
