@@ -13,7 +13,7 @@ import (
 // declared is one package-level name a chunk declares that the session
 // tracks across cells.
 type declared struct {
-	kind token.Token // token.IMPORT or token.TYPE
+	kind token.Token // token.IMPORT, token.TYPE or token.FUNC (a method)
 	name string
 	path string // import path
 	text string // type declaration, normalised
@@ -89,6 +89,16 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 // definition changed.
 func (s *Session) checkDecls(fset *token.FileSet, f *ast.File, c *chunk, seen map[string]string) *CellError {
 	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) > 0 {
+			key := recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
+			text := nodeText(c.src, f, fd)
+			if old, ok := s.methods[key]; ok && old != text {
+				return s.compileError(fmt.Errorf("%s: method %s redeclared with a different definition: the interpreter keeps the first definition of a method; give the type another name, or run %%reset",
+					fset.Position(fd.Pos()), key))
+			}
+			c.decls = append(c.decls, declared{kind: token.FUNC, name: key, text: text})
+			continue
+		}
 		gd, ok := d.(*ast.GenDecl)
 		if !ok {
 			continue

@@ -1,11 +1,128 @@
-// Package session runs Go notebook cells in a yaegi interpreter for the
-// gograd kernel and the headless notebook runner.
+// Package session runs Go notebook cells in a yaegi interpreter. It is the
+// execution engine of the gograd Jupyter kernel and of the headless
+// notebook runner.
 //
-// A Session is one interpreter whose state persists from cell to cell. The
-// standard library, ad, display, gonum/plot (plot, plotter, vg, vg/draw) and
-// gonum's mat, floats and stat are importable; fmt, math, ad and display are
-// already imported.
+// # Overview
 //
-// (The full specification follows in this file: cell model, special
-// commands, limits and errors.)
+// A Session is one interpreter (github.com/traefik/yaegi v0.16.1) whose
+// state persists from cell to cell. The standard library, ad, display,
+// gonum.org/v1/plot (plot, plotter, vg, vg/draw) and gonum's mat, floats and
+// stat are importable (their symbol tables are generated in kernel/symbols);
+// fmt, math, ad and display are already imported. Execute runs one cell and
+// returns its Result: the rich bundle of its last expression, or a
+// CellError. Complete, Inspect and IsComplete serve the front end's
+// completion, help and continuation-prompt requests.
+//
+// # Cell model
+//
+// A cell is Go source mixing package-level declarations (import, const,
+// var, type, func and method declarations) and statements, in any order.
+// It is cut with the Go scanner into alternating chunks of declarations and
+// statements, each compiled as its own unit (the interpreter rejects a unit
+// that mixes both). Statements run at package level: a variable defined
+// with := in one cell is visible in the next.
+//
+//   - Imports made by an earlier cell (and the pre-imports) are dropped, so
+//     re-running a cell that imports is harmless.
+//   - Functions, variables and constants may be redeclared by a later cell;
+//     the new definition replaces the old one.
+//   - A type or a method cannot change once declared: yaegi keeps the first
+//     definition. Re-declaring it with the same text is accepted (re-running
+//     a cell); a different definition is a CompileError that says so. Use a
+//     new name, or %reset.
+//   - The whole cell is compiled before any of it runs. Each cell is first
+//     compiled in a shadow interpreter that never runs code, so a compile
+//     error anywhere in the cell leaves every earlier definition and value
+//     untouched (compiling in the live interpreter alone would not: yaegi
+//     registers declarations as it compiles them).
+//   - If the cell's last statement is an expression with a value, that
+//     value becomes the Result's bundle, built by display.Render. This is
+//     decided from the syntax tree: the expression is compiled as an
+//     argument of a capturing function; a call with no result is compiled
+//     again as a plain statement. Calls of the fmt and log printing
+//     functions and of print, println and panic are never captured. A nil
+//     value shows nothing; several values (a call with several results)
+//     show as a tuple.
+//   - A go statement runs the function in a goroutine whose panic is
+//     recovered and reported on the cell's stderr (with the line of the go
+//     statement): a goroutine cannot end the process. The function value
+//     and arguments are still evaluated by the calling goroutine.
+//   - os.Exit and log.Fatal, Fatalf, Fatalln stop the cell with an Exit
+//     error; the session keeps running.
+//
+// # Output and input
+//
+// The interpreter's standard output and error are the write ends of pipes
+// the session owns (os.Stdout and os.Stderr in cell code are those pipes);
+// one goroutine per pipe forwards the text, in order and in full, to the
+// IO of the cell running, or of the last cell that ran when a goroutine
+// writes after its cell. Before Execute returns, everything the cell wrote
+// has been passed to IO.Stream (a marker written through each pipe is
+// awaited). CaptureProcessOutput additionally redirects the process's file
+// descriptors 1 and 2, so that output of compiled code reaches the cell.
+// display.SetSink(io) is called before each cell.
+//
+// Standard input reads (fmt.Scan, Scanln, Scanf and any reader on
+// os.Stdin, which in cells is an io.Reader) ask IO.Input for one line at a
+// time, when the cell actually reads. When the front end does not allow
+// input, the read returns an error wrapping IO.Input's error. Unread input
+// is discarded at the end of the cell.
+//
+// # Interrupt
+//
+// Cancelling Execute's context interrupts the cell: the interpreter stops
+// at its next instruction in every goroutine of the cell, channel
+// operations and time.Sleep return at once, ad.Interrupt stops long ad
+// operations (ad.ResetInterrupt is called before each cell), and the cell
+// fails with an Interrupted error. Execute returns once the interrupted
+// program has stopped (it waits up to two seconds for a compiled call to
+// return). The session's state is kept.
+//
+// # Limits
+//
+// Recursion: every interpreted function starts with a call to a guard that
+// measures the goroutine's stack (reading the runtime's stack bounds, on
+// amd64 and arm64). When it exceeds the budget, the cell stops with a
+// RecursionError naming the function and the line where it is declared,
+// long before Go's fatal stack limit, and the session keeps its state. The
+// budget is the recursion limit times the stack one interpreted call of a
+// small function takes (measured once per process); the limit defaults to
+// DefaultRecursionLimit calls and is set with Options.RecursionLimit or
+// %recursion_limit. Functions with larger frames reach the budget at a
+// smaller depth; the reported depth is an estimate. The guard also covers
+// goroutines: recursion in a goroutine of the running cell stops the cell;
+// in a goroutine left running by an earlier cell it ends that goroutine
+// with a message on stderr. New sets the runtime's maximum stack size to
+// 768 MB. On other architectures the guard is off and only that maximum
+// applies. The guard costs one call of a compiled function per interpreted
+// call (see BenchmarkCallGuarded).
+//
+// Memory: the length and capacity of every make in a cell are checked
+// before allocating; a request larger than the memory available to the
+// process (MemAvailable, or the cgroup's free memory) fails with a
+// MemoryError saying how much was needed and how much there is. ad
+// refuses oversized tensors itself (ad.ErrMemory), reported the same way.
+//
+// # Errors
+//
+// A CellError's Name is the kind: CompileError (syntax and type errors),
+// Panic, RuntimeError (index out of range, nil map, division by zero),
+// RecursionError, MemoryError, Interrupted, Exit, UsageError (a bad special
+// command), or the kind of an ad error (ShapeError, AxisError, IndexError,
+// ArgumentError, SingularMatrixError, ...). Value is the message. The
+// Traceback, outermost first, gives positions in the cell's own numbering
+// ("cell 3, line 4, column 2"), with the source line and a caret for
+// compile errors; for panics it lists the interpreted functions the panic
+// went through with the line of their declaration, because yaegi's
+// statement positions for runtime panics are not reliable. The last line
+// repeats "Name: Value".
+//
+// # Special commands
+//
+// Lines at the top of a cell starting with % are commands:
+//
+//	%help                 what is preloaded, the commands, links
+//	%reset                a fresh interpreter in the same process
+//	%time                 run the rest of the cell and print its wall time
+//	%recursion_limit [N]  show or set the recursion limit (N >= 100)
 package session

@@ -207,3 +207,50 @@ func TestInterruptAdOp(t *testing.T) {
 		t.Errorf("after interrupt: %q %v", plain(res), res.Err)
 	}
 }
+
+func TestInterruptSleep(t *testing.T) {
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	start := time.Now()
+	r := &recorder{}
+	res := s.Execute(ctx, "import \"time\"\ntime.Sleep(time.Second)\nfmt.Println(\"revived\")", r)
+	if errName(res) != "Interrupted" {
+		t.Fatalf("got %v, want Interrupted", res.Err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("interrupting time.Sleep took %v", d)
+	}
+	if !executingDone(s) {
+		t.Error("the interrupted program is still running")
+	}
+	r2, res := run(t, s, "time.Sleep(1200 * time.Millisecond)\n\"next\"")
+	if plain(res) != `"next"` {
+		t.Errorf("next cell: %q %v", plain(res), res.Err)
+	}
+	if strings.Contains(r.stdout()+r2.stdout(), "revived") {
+		t.Error("the interrupted cell went on running")
+	}
+}
+
+func executingDone(s *Session) bool { return !executing(s.interp) }
+
+func TestExecutingDetectsRunningProgram(t *testing.T) {
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan bool)
+	go func() {
+		s.Execute(ctx, "for { }", &recorder{})
+		close(done)
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if !executing(s.interp) {
+		t.Error("executing = false while a cell loops")
+	}
+	cancel()
+	<-done
+	if executing(s.interp) {
+		t.Error("executing = true after the interrupted cell returned")
+	}
+}

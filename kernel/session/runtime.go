@@ -146,6 +146,9 @@ func (s *Session) overrides() interp.Exports {
 			"SetPrefix": reflect.ValueOf(logger.SetPrefix),
 			"Writer":    reflect.ValueOf(logger.Writer),
 		},
+		"time/time": {
+			"Sleep": reflect.ValueOf(s.sleep),
+		},
 		rtPath + "/cellrt": {
 			"Result":  reflect.ValueOf(s.captureResult),
 			"Enter":   reflect.ValueOf(s.enter),
@@ -153,6 +156,24 @@ func (s *Session) overrides() interp.Exports {
 			"MakeLen": reflect.ValueOf(makeLen),
 			"GoPanic": reflect.ValueOf(s.goPanic),
 		},
+	}
+}
+
+// sleep is time.Sleep for cells: an interrupt ends it, so that an
+// interrupted cell stops at once instead of finishing its nap.
+func (s *Session) sleep(d time.Duration) {
+	s.execMu.Lock()
+	ctx := s.execCtx
+	s.execMu.Unlock()
+	if ctx == nil {
+		time.Sleep(d)
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }
 
@@ -452,6 +473,12 @@ func (s *Session) runtimeError(err error) *CellError {
 		ce.Name, ce.Value = "Exit", x.Error()
 	case runtime.Error:
 		ce.Name = "RuntimeError"
+	case string:
+		// The interpreter performs indexing and map writes through reflect,
+		// whose panics are strings: report them as the runtime would.
+		if msg, ok := strings.CutPrefix(x, "reflect: "); ok {
+			ce.Name, ce.Value = "RuntimeError", "runtime error: "+msg
+		}
 	case error:
 		ce.Name, ce.Value = errorKind(x), x.Error()
 	}

@@ -84,6 +84,7 @@ type Session struct {
 	imports map[string]string // import path -> name, for the session
 	types   map[string]string // type name -> declaration text
 	funcs   map[string]string // function name -> "cell:L" of its declaration
+	methods map[string]string // "Type.Method" -> declaration text
 	cells   map[string][]string
 
 	// namesMu guards the names completion and inspection read while a
@@ -102,6 +103,7 @@ type Session struct {
 	// none), and recErr, the recursion error that stopped it.
 	execMu   sync.Mutex
 	execStop context.CancelFunc
+	execCtx  context.Context
 	recErr   *recursionError
 
 	limit  atomic.Int64 // recursion limit in calls
@@ -177,6 +179,7 @@ func (s *Session) reset() error {
 	}
 	s.types = map[string]string{}
 	s.funcs = map[string]string{}
+	s.methods = map[string]string{}
 	s.namesMu.Lock()
 	s.names = map[string]string{}
 	s.importNames = map[string]string{}
@@ -401,11 +404,11 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	done := make(chan outcome, 1)
 	inner, cancel := context.WithCancel(context.Background())
 	s.execMu.Lock()
-	s.execStop, s.recErr = cancel, nil
+	s.execStop, s.execCtx, s.recErr = cancel, inner, nil
 	s.execMu.Unlock()
 	defer func() {
 		s.execMu.Lock()
-		s.execStop = nil
+		s.execStop, s.execCtx = nil, nil
 		s.execMu.Unlock()
 		cancel()
 	}()
@@ -527,6 +530,8 @@ func (s *Session) commitDecls(chunks []chunk) {
 				s.namesMu.Unlock()
 			case token.TYPE:
 				s.types[d.name] = d.text
+			case token.FUNC:
+				s.methods[d.name] = d.text
 			}
 		}
 	}
