@@ -61,8 +61,8 @@ const (
 
 // lnode is a node placed by the layout: a real node or a dummy that
 // carries an edge across a layer.
+// The first len(nodes) lnodes are the real nodes, in order.
 type lnode struct {
-	real  int // index into nodes, or -1 for a dummy
 	layer int
 	order float64 // position within the layer, while ordering
 	x, w  float64
@@ -71,7 +71,7 @@ type lnode struct {
 }
 
 // graphSVG draws the graph top to bottom: inputs on the first layer, each
-// node one layer below its deepest argument, edges routed through dummy
+// node below its deepest argument and just above its first user, edges routed through dummy
 // nodes so they do not cross nodes, layers ordered by the barycentre
 // heuristic. nodes must be in topological order (arguments first).
 func graphSVG(nodes []gnode) string {
@@ -88,11 +88,32 @@ func graphSVG(nodes []gnode) string {
 			}
 		}
 	}
+	// Then pull each node down to just above its first user, so a value
+	// computed early but used late (exp(x) in f(x)/exp(x)) sits next to
+	// its use and the long edge comes from the input instead.
+	users := make([][]int, len(nodes))
+	for i, n := range nodes {
+		for _, in := range n.inputs {
+			if j, ok := index[in]; ok && j < i {
+				users[j] = append(users[j], i)
+			}
+		}
+	}
+	for i := len(nodes) - 1; i >= 0; i-- { // users are final before i
+		if nodes[i].isInput || len(users[i]) == 0 {
+			continue
+		}
+		first := layerOf[users[i][0]]
+		for _, u := range users[i][1:] {
+			first = min(first, layerOf[u])
+		}
+		layerOf[i] = max(layerOf[i], first-1)
+	}
 	// Layout nodes, with dummies on long edges. edges hold the lnode
 	// chain of each drawn edge, from argument down to user.
 	ln := make([]lnode, len(nodes))
 	for i, n := range nodes {
-		ln[i] = lnode{real: i, layer: layerOf[i], w: nodeWidth(n)}
+		ln[i] = lnode{layer: layerOf[i], w: nodeWidth(n)}
 	}
 	// port is the edge's slot among its target's distinct arguments, so
 	// that the arguments of sub(a, b) arrive left to right in order.
@@ -115,7 +136,7 @@ func graphSVG(nodes []gnode) string {
 		for port, j := range args {
 			chain := []int{j}
 			for l := layerOf[j] + 1; l < layerOf[i]; l++ {
-				ln = append(ln, lnode{real: -1, layer: l, w: 0})
+				ln = append(ln, lnode{layer: l})
 				chain = append(chain, len(ln)-1)
 			}
 			chain = append(chain, i)
@@ -199,7 +220,7 @@ func graphSVG(nodes []gnode) string {
 		for k := len(l) - 2; k >= 0; k-- {
 			next := ln[l[k+1]]
 			lim := next.x - next.w/2 - gNodeGap - ln[l[k]].w/2
-			ln[l[k]].x = math.Min(ln[l[k]].x, math.Max(lim, want[k]-1e9))
+			ln[l[k]].x = math.Min(ln[l[k]].x, lim)
 		}
 	}
 	for range 8 {
@@ -311,8 +332,10 @@ func Graph(f func(*ad.Tensor) *ad.Tensor, x *ad.Tensor) *ComputationGraph {
 	return GraphOf(ad.TraceGraph(f, x))
 }
 
-// GraphOf returns the picture of a graph traced by ad.TraceGraph. It
-// panics with an *Error if g is nil.
+// GraphOf returns the picture of a graph traced by ad.TraceGraph. Nodes
+// must come after their inputs (as TraceGraph orders them); an input
+// reference to an unknown or later node is not drawn. It panics with an
+// *Error if g is nil.
 func GraphOf(g *ad.Graph) *ComputationGraph {
 	if g == nil {
 		panic(errorf("GraphOf", "graph is nil"))

@@ -162,3 +162,23 @@ func BenchmarkGraphSVG200(b *testing.B) {
 		_ = g.SVG()
 	}
 }
+
+// TestGraphPlacesValuesNearTheirUse checks that exp(x), computed from the
+// input but used only at the end, is drawn one layer above its user.
+func TestGraphPlacesValuesNearTheirUse(t *testing.T) {
+	f := func(x *ad.Tensor) *ad.Tensor {
+		return ad.Sum(ad.Div(ad.Sin(ad.Sin(ad.Sin(x))), ad.Exp(x)))
+	}
+	doc := parseGraphSVG(t, Graph(f, ad.New([]float64{1, 2}, 2)).SVG())
+	y := map[string]float64{}
+	for _, g := range doc.Groups {
+		y[g.Texts[0]] = g.Rect.Y
+	}
+	layer := gNodeH + gLayerGap
+	if got, want := y["Div"]-y["Exp"], layer; got != want {
+		t.Errorf("Exp is %g above Div, want one layer (%g)", got, want)
+	}
+	if y["Exp"] <= y["input"] {
+		t.Errorf("Exp (y=%g) not below the input (y=%g)", y["Exp"], y["input"])
+	}
+}
