@@ -155,6 +155,11 @@ func (s *Session) overrides() interp.Exports {
 			"Deep":    reflect.ValueOf(s.deep),
 			"MakeLen": reflect.ValueOf(makeLen),
 			"GoPanic": reflect.ValueOf(s.goPanic),
+			"TestHook": reflect.ValueOf(func() {
+				if s.testHook != nil {
+					s.testHook()
+				}
+			}),
 		},
 	}
 }

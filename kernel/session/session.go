@@ -115,6 +115,8 @@ type Session struct {
 
 	// noGuard leaves cells without the recursion guard (benchmarks only).
 	noGuard bool
+	// testHook is compiled code that tests let a cell call.
+	testHook func()
 }
 
 type ioBox struct{ io IO }
