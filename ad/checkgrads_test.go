@@ -177,14 +177,14 @@ func TestCustomPrimitiveHigherOrder(t *testing.T) {
 func TestCheckGradsFusedDerivatives(t *testing.T) {
 	t.Parallel()
 	// The fused first-order rules must be differentiable again: third order
-	// of Tanh and Sigmoid in both modes.
-	for _, f := range []func(*Tensor) *Tensor{Tanh, Sigmoid} {
+	// of Tanh, Sigmoid, Sin and Cos in both modes.
+	for _, f := range []func(*Tensor) *Tensor{Tanh, Sigmoid, Sin, Cos} {
 		r := CheckGrads(f, filled(-2, 2, 2, 3), 3)
 		if !r.OK {
 			t.Errorf("%s", r)
 		}
 	}
-	for _, p := range []*Primitive{primTanhGrad, primSigmoidGrad} {
+	for _, p := range []*Primitive{primTanhGrad, primSigmoidGrad, primSinGrad, primCosGrad} {
 		r := CheckGradsSlice(func(xs []*Tensor) *Tensor { return p.Apply(nil, xs[0], xs[1]) },
 			[]*Tensor{filled(-1, 1, 2, 3), filled(-0.9, 0.9, 3)}, CheckOptions{Order: 2})
 		if !r.OK {

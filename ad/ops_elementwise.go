@@ -93,6 +93,12 @@ func softplus(v float64) float64 {
 	return math.Log1p(math.Exp(v))
 }
 
+// sinGrad returns g·cos x, the cotangent of sin's input x.
+func sinGrad(g, x *Tensor) *Tensor { return primSinGrad.Apply(nil, g, x) }
+
+// cosGrad returns −g·sin x, the cotangent of cos's input x.
+func cosGrad(g, x *Tensor) *Tensor { return primCosGrad.Apply(nil, g, x) }
+
 // tanhGrad returns g·(1 − y²), the cotangent of tanh's input for output y.
 func tanhGrad(g, y *Tensor) *Tensor { return primTanhGrad.Apply(nil, g, y) }
 
@@ -127,6 +133,8 @@ var (
 	primSoftplus    *Primitive
 	primRelu        *Primitive
 	primTanhGrad    *Primitive
+	primSinGrad     *Primitive
+	primCosGrad     *Primitive
 	primSigmoidGrad *Primitive
 )
 
@@ -191,16 +199,54 @@ func init() {
 			dst[i] = math.Abs(v)
 		}
 	}, func(c *Call) *Tensor { return Sign(c.Args[0]) })
-	primSin = smooth("Sin", func(dst, x []float64) {
-		for i, v := range x {
-			dst[i] = math.Sin(v)
-		}
-	}, func(c *Call) *Tensor { return Cos(c.Args[0]) })
-	primCos = smooth("Cos", func(dst, x []float64) {
-		for i, v := range x {
-			dst[i] = math.Cos(v)
-		}
-	}, func(c *Call) *Tensor { return Neg(Sin(c.Args[0])) })
+	primSin = &Primitive{
+		Name: "Sin",
+		Forward: unaryKernel("Sin", func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Sin(v)
+			}
+		}),
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return sinGrad(g, c.Args[0]) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return sinGrad(t, c.Args[0]) }},
+	}
+	primCos = &Primitive{
+		Name: "Cos",
+		Forward: unaryKernel("Cos", func(dst, x []float64) {
+			for i, v := range x {
+				dst[i] = math.Cos(v)
+			}
+		}),
+		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return cosGrad(g, c.Args[0]) }},
+		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return cosGrad(t, c.Args[0]) }},
+	}
+	// SinGrad(g, x) = g·cos x and CosGrad(g, x) = −g·sin x are the
+	// first-order rules of Sin and Cos fused into one pass each. Each is
+	// linear in g, and the derivative of one in x is the other:
+	// ∂/∂x SinGrad(g, x) = CosGrad(g, x), ∂/∂x CosGrad(g, x) = −SinGrad(g, x).
+	primSinGrad = &Primitive{
+		Name:    "SinGrad",
+		Forward: binaryKernel("SinGrad", funcLoop(func(g, x float64) float64 { return g * math.Cos(x) })),
+		VJP: []VJPRule{
+			func(h *Tensor, c *Call) *Tensor { return sinGrad(h, c.Args[1]) },
+			func(h *Tensor, c *Call) *Tensor { return cosGrad(Mul(h, c.Args[0]), c.Args[1]) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return sinGrad(t, c.Args[1]) },
+			func(t *Tensor, c *Call) *Tensor { return cosGrad(Mul(t, c.Args[0]), c.Args[1]) },
+		},
+	}
+	primCosGrad = &Primitive{
+		Name:    "CosGrad",
+		Forward: binaryKernel("CosGrad", funcLoop(func(g, x float64) float64 { return -g * math.Sin(x) })),
+		VJP: []VJPRule{
+			func(h *Tensor, c *Call) *Tensor { return cosGrad(h, c.Args[1]) },
+			func(h *Tensor, c *Call) *Tensor { return sinGrad(Neg(Mul(h, c.Args[0])), c.Args[1]) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return cosGrad(t, c.Args[1]) },
+			func(t *Tensor, c *Call) *Tensor { return sinGrad(Neg(Mul(t, c.Args[0])), c.Args[1]) },
+		},
+	}
 	primTan = smooth("Tan", func(dst, x []float64) {
 		for i, v := range x {
 			dst[i] = math.Tan(v)
