@@ -4,7 +4,9 @@
 //
 // # Overview
 //
-// Read parses an nbformat 4 notebook. Run executes its code cells in order
+// Read parses an nbformat 4 notebook; ReadMarkdown builds one from a
+// Markdown source whose ```go blocks are the code cells (the tutorials in
+// notebooks/src are written that way). Run executes its code cells in order
 // in one fresh session (github.com/gograd/gograd/kernel/session), with no
 // Jupyter and no ZeroMQ, recording every output into the cells. Write
 // saves the executed notebook as nbformat 4.5; WriteHTML renders it as one
@@ -38,5 +40,7 @@
 // byte-identical and diffs stay small. Every cell gets a valid, unique id.
 // WriteHTML embeds figures as data: URLs and loads nothing from elsewhere;
 // its Markdown covers headings, paragraphs, lists, code, emphasis, links and
-// images, with math left as TeX source.
+// images, and TeX math is rendered approximately with plain HTML (Unicode
+// symbols, superscripts, fractions), or shown as source when it uses
+// commands the renderer does not know.
 package runner
