@@ -1,20 +1,24 @@
-//go:build openblas
+//go:build openblas && cgo
 
 package ad
 
-// Opt-in OpenBLAS backend. Building with `-tags openblas` (cgo, a C
-// compiler and libopenblas-dev, or any CBLAS under that name, required)
-// routes the matrix products that ad sends through gonum's blas64 (GEMM and
-// GEMV) to OpenBLAS; every other BLAS routine stays gonum's pure-Go one. The
+// Opt-in OpenBLAS backend for the matrix products. Build with
+//
+//	go build -tags openblas ./...
+//
+// on a system with OpenBLAS's development files (Debian: apt-get install
+// libopenblas-dev). Every GEMM and GEMV that ad, its linear algebra and
+// gonum's LAPACK make through blas64 then runs in OpenBLAS (multi-threaded,
+// with vendor-tuned kernels); the other BLAS routines stay gonum's. The
 // default build is pure Go and needs no C toolchain.
 //
-//	go test -tags openblas ./ad/
-//	go build -tags openblas ./kernel/cmd/gograd
+// OpenBLAS picks its CPU kernels when the process starts; on CPUs it does
+// not recognise (some virtual machines) it falls back to a slow generic core,
+// which OPENBLAS_CORETYPE=Haswell (or SkylakeX) in the environment overrides.
 
 /*
 #cgo LDFLAGS: -lopenblas
 #include <cblas.h>
-void openblas_set_num_threads(int);
 */
 import "C"
 
@@ -24,19 +28,10 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// openBLAS is gonum's implementation with Dgemm and Dgemv replaced by
-// OpenBLAS's.
-type openBLAS struct {
-	gonum.Implementation
-}
+// openBLAS is gonum's BLAS with Dgemm and Dgemv replaced by OpenBLAS's.
+type openBLAS struct{ gonum.Implementation }
 
-// init installs the backend. OpenBLAS runs single-threaded: ad already
-// shares large products among GOMAXPROCS goroutines, and two thread pools
-// competing for the same cores are slower than one.
-func init() {
-	C.openblas_set_num_threads(1)
-	blas64.Use(openBLAS{})
-}
+func init() { blas64.Use(openBLAS{}) }
 
 func cblasTrans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {
 	if t == blas.NoTrans {
@@ -45,11 +40,22 @@ func cblasTrans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {
 	return C.CblasTrans
 }
 
-// Dgemm computes C = alpha·op(A)·op(B) + beta·C in row-major order.
-func (impl openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if m == 0 || n == 0 || k == 0 || len(a) == 0 || len(b) == 0 || len(c) == 0 {
-		// Degenerate sizes: gonum checks and handles them (beta scaling).
-		impl.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+// Dgemm computes C = alpha·op(A)·op(B) + beta·C (row-major) in OpenBLAS.
+// Degenerate sizes, and arguments gonum would reject, go to gonum, which
+// handles and reports them the same way as in the pure-Go build.
+func (o openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	rowsA, colsA := m, k
+	if tA != blas.NoTrans {
+		rowsA, colsA = k, m
+	}
+	rowsB, colsB := k, n
+	if tB != blas.NoTrans {
+		rowsB, colsB = n, k
+	}
+	if m <= 0 || n <= 0 || k <= 0 ||
+		lda < max(1, colsA) || ldb < max(1, colsB) || ldc < max(1, n) ||
+		len(a) < (rowsA-1)*lda+colsA || len(b) < (rowsB-1)*ldb+colsB || len(c) < (m-1)*ldc+n {
+		o.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	C.cblas_dgemm(C.CblasRowMajor, cblasTrans(tA), cblasTrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),
@@ -57,13 +63,19 @@ func (impl openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a 
 		C.double(beta), (*C.double)(&c[0]), C.blasint(ldc))
 }
 
-// Dgemv computes y = alpha·op(A)·x + beta·y in row-major order.
-func (impl openBLAS) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
-	if m == 0 || n == 0 || len(a) == 0 || len(x) == 0 || len(y) == 0 || incX <= 0 || incY <= 0 {
-		impl.Implementation.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+// Dgemv computes y = alpha·op(A)·x + beta·y (row-major) in OpenBLAS, with the
+// same fallback as Dgemm.
+func (o openBLAS) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	lenX, lenY := n, m
+	if tA != blas.NoTrans {
+		lenX, lenY = m, n
+	}
+	if m <= 0 || n <= 0 || lda < max(1, n) || incX <= 0 || incY <= 0 ||
+		len(a) < (m-1)*lda+n || len(x) < 1+(lenX-1)*incX || len(y) < 1+(lenY-1)*incY {
+		o.Implementation.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 		return
 	}
-	C.cblas_dgemv(C.CblasRowMajor, cblasTrans(tA), C.blasint(m), C.blasint(n), C.double(alpha),
-		(*C.double)(&a[0]), C.blasint(lda), (*C.double)(&x[0]), C.blasint(incX),
+	C.cblas_dgemv(C.CblasRowMajor, cblasTrans(tA), C.blasint(m), C.blasint(n),
+		C.double(alpha), (*C.double)(&a[0]), C.blasint(lda), (*C.double)(&x[0]), C.blasint(incX),
 		C.double(beta), (*C.double)(&y[0]), C.blasint(incY))
 }
