@@ -9,6 +9,7 @@ import (
 // happened: the process's peak resident memory stays far below the
 // requests (1 TiB make, 320 GB ad.Zeros).
 func TestPeakMemory(t *testing.T) {
+	skipIfRace(t)
 	s := newSession(t)
 	for _, c := range []string{"make([]float64, 1<<40)", "ad.Zeros(200000, 200000)", "func f(n int) int { return f(n+1) + 1 }\nf(0)"} {
 		if _, res := run(t, s, c); res.Err == nil {

@@ -150,6 +150,7 @@ func TestErrorPositions(t *testing.T) {
 }
 
 func TestInterruptLoop(t *testing.T) {
+	skipIfRace(t)
 	s := newSession(t)
 	run(t, s, "n := 0")
 	ctx, cancel := context.WithCancel(context.Background())
