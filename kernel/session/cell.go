@@ -16,7 +16,11 @@ type declared struct {
 	kind token.Token // token.IMPORT, token.TYPE or token.FUNC (a method)
 	name string
 	path string // import path
-	text string // type declaration, normalised
+	text string // type or method declaration, normalised
+	recv string // receiver type of a method
+	// changed marks a type or method declared before with another text.
+	changed bool
+	pos     string // position of a method, for errors
 }
 
 // prepare splits a cell into chunks and checks what the interpreter cannot:
@@ -81,7 +85,74 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 		rc.result, rc.noGuard = true, s.noGuard
 		chunks = append(chunks, rc)
 	}
+	if cerr := s.planRenames(chunks); cerr != nil {
+		return nil, cerr
+	}
 	return chunks, nil
+}
+
+// planRenames decides which types the cell redefines. yaegi keeps the
+// first definition of a type and of its methods, so a type whose definition
+// or methods change is declared under a new internal name (T_v2, T_v3,
+// ...) and every later use of the name T refers to the new type, as after
+// redefining a class in Python: values made earlier keep the old type, and
+// the new type has the methods declared with it or after it. A method
+// changed in a cell that does not declare its type is an error.
+func (s *Session) planRenames(chunks []chunk) *CellError {
+	declaredHere := map[string]bool{}
+	changed := map[string]bool{}
+	for _, c := range chunks {
+		for _, d := range c.decls {
+			if d.kind == token.TYPE {
+				declaredHere[d.name] = true
+				if d.changed {
+					changed[d.name] = true
+				}
+			}
+		}
+	}
+	for _, c := range chunks {
+		for _, d := range c.decls {
+			if d.kind != token.FUNC || !d.changed {
+				continue
+			}
+			if !declaredHere[d.recv] {
+				return s.compileError(fmt.Errorf("%s: method %s changed, but the interpreter cannot replace a method of an existing type: run the change together with the declaration of type %s (it then becomes a new type), or run %%reset",
+					d.pos, d.name, d.recv))
+			}
+			changed[d.recv] = true
+		}
+	}
+	s.pendingRenames = map[string]string{}
+	for t := range changed {
+		s.typeVersions[t]++
+		s.pendingRenames[t] = fmt.Sprintf("%s_v%d", t, s.typeVersions[t]+1)
+	}
+	// A rename takes effect from the chunk declaring the type: statements
+	// before it in the cell still see the previous type.
+	cur := map[string]string{}
+	for k, v := range s.renames {
+		cur[k] = v
+	}
+	for k := range chunks {
+		grew := false
+		for _, d := range chunks[k].decls {
+			if to, ok := s.pendingRenames[d.name]; ok && d.kind == token.TYPE && cur[d.name] != to {
+				if !grew {
+					next := map[string]string{}
+					for a, b := range cur {
+						next[a] = b
+					}
+					cur, grew = next, true
+				}
+				cur[d.name] = to
+			}
+		}
+		if len(cur) > 0 {
+			chunks[k].renames = cur
+		}
+	}
+	return nil
 }
 
 // checkDecls records a declaration chunk's imports and types; it marks
@@ -92,11 +163,9 @@ func (s *Session) checkDecls(fset *token.FileSet, f *ast.File, c *chunk, seen ma
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv != nil && len(fd.Recv.List) > 0 {
 			key := recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
 			text := nodeText(c.src, f, fd)
-			if old, ok := s.methods[key]; ok && old != text {
-				return s.compileError(fmt.Errorf("%s: method %s redeclared with a different definition: the interpreter keeps the first definition of a method; give the type another name, or run %%reset",
-					fset.Position(fd.Pos()), key))
-			}
-			c.decls = append(c.decls, declared{kind: token.FUNC, name: key, text: text})
+			old, ok := s.methods[key]
+			c.decls = append(c.decls, declared{kind: token.FUNC, name: key, recv: recvTypeName(fd.Recv.List[0].Type),
+				text: text, changed: ok && old != text, pos: fset.Position(fd.Pos()).String()})
 			continue
 		}
 		gd, ok := d.(*ast.GenDecl)
@@ -128,11 +197,8 @@ func (s *Session) checkDecls(fset *token.FileSet, f *ast.File, c *chunk, seen ma
 				c.decls = append(c.decls, declared{kind: token.IMPORT, name: name, path: p})
 			case *ast.TypeSpec:
 				text := nodeText(c.src, f, sp)
-				if old, ok := s.types[sp.Name.Name]; ok && old != text {
-					return s.compileError(fmt.Errorf("%s: type %s redeclared with a different definition: the interpreter cannot change a type once declared; give the new type another name, or run %%reset",
-						fset.Position(sp.Pos()), sp.Name.Name))
-				}
-				c.decls = append(c.decls, declared{kind: token.TYPE, name: sp.Name.Name, text: text})
+				old, ok := s.types[sp.Name.Name]
+				c.decls = append(c.decls, declared{kind: token.TYPE, name: sp.Name.Name, text: text, changed: ok && old != text})
 			}
 		}
 	}

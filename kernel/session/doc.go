@@ -26,10 +26,17 @@
 //     re-running a cell that imports is harmless.
 //   - Functions, variables and constants may be redeclared by a later cell;
 //     the new definition replaces the old one.
-//   - A type or a method cannot change once declared: yaegi keeps the first
-//     definition. Re-declaring it with the same text is accepted (re-running
-//     a cell); a different definition is a CompileError that says so. Use a
-//     new name, or %reset.
+//   - Types can be redefined too, although yaegi keeps the first definition
+//     of a type and of each of its methods: a cell that declares type T with
+//     a different definition, or with a method whose definition changed,
+//     declares it under a new internal name (T_v2, T_v3, ...), and from that
+//     chunk on every use of T means the new type, as after redefining a
+//     class in Python: values made earlier keep the old type and methods,
+//     the new type has the methods declared with it or after it. Error
+//     messages show the name T. Re-declaring a type or method with the same
+//     text (re-running a cell) changes nothing. Changing a method in a cell
+//     that does not declare its type is a CompileError that says so. A
+//     local variable named like a redefined type is not told apart from it.
 //   - The whole cell is compiled before any of it runs. Each cell is first
 //     compiled in a shadow interpreter that never runs code, so a compile
 //     error anywhere in the cell leaves every earlier definition and value

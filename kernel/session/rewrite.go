@@ -31,6 +31,9 @@ type chunk struct {
 	result bool
 	// decls lists the imports and types the chunk declares.
 	decls []declared
+	// renames maps type names redefined by a cell to their current
+	// internal name.
+	renames map[string]string
 	// noGuard leaves function bodies without the recursion guard (for
 	// measuring its cost).
 	noGuard bool
@@ -81,6 +84,9 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	}
 	if len(c.dropImports) > 0 {
 		dropImports(f, c.dropImports)
+	}
+	if len(c.renames) > 0 {
+		renameTypes(f, c.renames)
 	}
 	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard}
 	ast.Inspect(f, rw.visit)
@@ -354,4 +360,51 @@ func strLit(s string) *ast.BasicLit {
 
 func intLit(n int) *ast.BasicLit {
 	return &ast.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
+}
+
+// renameTypes replaces identifiers naming a redefined type with its current
+// internal name. Names in other roles (selectors, field, parameter and
+// method names, composite-literal keys, := targets, labels) are left
+// alone; a local variable shadowing the type name is not detected.
+func renameTypes(f *ast.File, renames map[string]string) {
+	skip := map[*ast.Ident]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.Field:
+			for _, id := range n.Names {
+				skip[id] = true
+			}
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.FuncDecl:
+			skip[n.Name] = true
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				skip[id] = true
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range n.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						skip[id] = true
+					}
+				}
+			}
+		case *ast.LabeledStmt:
+			skip[n.Label] = true
+		case *ast.BranchStmt:
+			if n.Label != nil {
+				skip[n.Label] = true
+			}
+		case *ast.Ident:
+			if to, ok := renames[n.Name]; ok && !skip[n] {
+				n.Name = to
+			}
+		}
+		return true
+	})
 }

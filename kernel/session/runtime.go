@@ -428,7 +428,7 @@ func splitWhere(where string) (string, int) {
 
 // compileError turns a parse or compile error into a CellError.
 func (s *Session) compileError(err error) *CellError {
-	first := strings.SplitN(err.Error(), "\n", 2)[0]
+	first := s.unrename(strings.SplitN(err.Error(), "\n", 2)[0])
 	ce := &CellError{Name: "CompileError", Value: first}
 	if file, line, col, msg, ok := parsePos(first); ok {
 		if i := strings.Index(msg, " (and "); i >= 0 && strings.HasSuffix(msg, "more errors)") {
@@ -442,6 +442,18 @@ func (s *Session) compileError(err error) *CellError {
 	}
 	ce.Traceback = append(ce.Traceback, ce.Name+": "+ce.Value)
 	return ce
+}
+
+// unrename writes the internal names of redefined types (T_v2) in msg as
+// the user wrote them.
+func (s *Session) unrename(msg string) string {
+	for t, to := range s.renames {
+		msg = strings.ReplaceAll(msg, to, t)
+	}
+	for t, to := range s.pendingRenames {
+		msg = strings.ReplaceAll(msg, to, t)
+	}
+	return msg
 }
 
 // caret returns spaces and a ^ under column col (1-based, in bytes) of src,
@@ -466,7 +478,7 @@ func (s *Session) runtimeError(err error) *CellError {
 		return s.withTrace(&CellError{Name: "Error", Value: err.Error()}, "")
 	}
 	v := p.Value
-	ce := &CellError{Name: "Panic", Value: fmt.Sprint(v)}
+	ce := &CellError{Name: "Panic", Value: s.unrename(fmt.Sprint(v))}
 	switch x := v.(type) {
 	case *recursionError:
 		ce.Name, ce.Value = "RecursionError", x.Error()

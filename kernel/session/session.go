@@ -85,6 +85,12 @@ type Session struct {
 	types   map[string]string // type name -> declaration text
 	funcs   map[string]string // function name -> "cell:L" of its declaration
 	methods map[string]string // "Type.Method" -> declaration text
+	// renames maps a redefined type's name to its internal name;
+	// typeVersions counts redefinitions; pendingRenames holds the cell's
+	// new renames until it compiles.
+	renames        map[string]string
+	typeVersions   map[string]int
+	pendingRenames map[string]string
 	cells   map[string][]string
 
 	// namesMu guards the names completion and inspection read while a
@@ -182,6 +188,9 @@ func (s *Session) reset() error {
 	s.types = map[string]string{}
 	s.funcs = map[string]string{}
 	s.methods = map[string]string{}
+	s.renames = map[string]string{}
+	s.typeVersions = map[string]int{}
+	s.pendingRenames = nil
 	s.namesMu.Lock()
 	s.names = map[string]string{}
 	s.importNames = map[string]string{}
@@ -515,6 +524,15 @@ func isNil(v any) bool {
 
 // commitDecls records the imports and types a compiled cell declared.
 func (s *Session) commitDecls(chunks []chunk) {
+	for t, to := range s.pendingRenames {
+		s.renames[t] = to
+		for k := range s.methods {
+			if strings.HasPrefix(k, t+".") {
+				delete(s.methods, k)
+			}
+		}
+	}
+	s.pendingRenames = nil
 	fset := token.NewFileSet()
 	for _, c := range chunks {
 		if f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution); err == nil {

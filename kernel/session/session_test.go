@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -84,6 +85,9 @@ func errName(res Result) string {
 	return res.Err.Name
 }
 
+// internalName matches the internal names of redefined types.
+var internalName = regexp.MustCompile(`[A-Za-z]_v[0-9]`)
+
 func TestCells(t *testing.T) {
 	s := newSession(t)
 	cases := []struct {
@@ -98,11 +102,15 @@ func TestCells(t *testing.T) {
 		{name: "redeclare var", code: "var y = \"str\"\ny", value: `"str"`},
 		{name: "type", code: "type P struct{ A int }\nP{1}", value: "{1}"},
 		{name: "same type again", code: "type P struct{ A int }\nP{2}", value: "{2}"},
-		{name: "changed type", code: "type P struct{ B string }", en: "CompileError", errContains: "type P redeclared"},
 		{name: "method", code: "func (p P) Get() int { return p.A }\nP{5}.Get()", value: "5"},
 		{name: "same method again", code: "func (p P) Get() int { return p.A }\nP{6}.Get()", value: "6"},
-		{name: "changed method", code: "func (p P) Get() int { return -p.A }", en: "CompileError", errContains: "method P.Get redeclared"},
+		{name: "changed method", code: "func (p P) Get() int { return -p.A }", en: "CompileError", errContains: "method P.Get changed"},
 		{name: "method kept", code: "P{7}.Get()", value: "7"},
+		{name: "changed type", code: "old := P{8}\ntype P struct{ B string }\nfunc (p P) Get() string { return p.B + \"!\" }\nP{B: \"x\"}.Get()", value: `"x!"`},
+		{name: "new type used later", code: "var q P\nq.B = \"y\"\nq.Get()", value: `"y!"`},
+		{name: "old value kept", code: "old.Get()", value: "8"},
+		{name: "redefined again", code: "type P struct{ B string }\nfunc (p P) Get() string { return p.B + \"?\" }\nP{\"z\"}.Get()", value: `"z?"`},
+		{name: "error names P", code: "var zz P = 3", en: "CompileError", errContains: "P"},
 		{name: "no result call", code: "func nothing() {}\nnothing()", value: ""},
 		{name: "two results", code: "func two() (int, string) { return 1, \"a\" }\ntwo()", value: "(1, a)"},
 		{name: "ad preloaded", code: "ad.Scalar(2).Item()", value: "2"},
@@ -125,6 +133,11 @@ func TestCells(t *testing.T) {
 		}
 		if got := errName(res); got != c.en {
 			t.Errorf("%s: error %q (%v), want %q", c.name, got, res.Err, c.en)
+		}
+		if res.Err != nil {
+			if all := res.Err.Value + strings.Join(res.Err.Traceback, "\n"); strings.Contains(all, "__gograd") || internalName.MatchString(all) {
+				t.Errorf("%s: error shows internal names: %v %q", c.name, res.Err, res.Err.Traceback)
+			}
 		}
 		if c.errContains != "" && (res.Err == nil || !strings.Contains(res.Err.Value, c.errContains)) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, res.Err, c.errContains)

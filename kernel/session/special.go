@@ -16,8 +16,8 @@ Importable: the standard library, gonum.org/v1/plot (plot, plotter, vg, vg/draw)
 gonum.org/v1/gonum/mat, floats and stat.
 
 A cell may mix declarations (func, type, var, const, import) and statements; the value of a
-final expression is displayed. Functions, variables and constants can be redefined; a type
-cannot change once declared (use a new name, or %reset).
+final expression is displayed. Functions, variables, constants and types can be redefined
+(a redefined type is a new type: values made before keep the old one).
 
 Special commands (at the top of a cell):
   %help                 this text
