@@ -91,7 +91,7 @@ type Session struct {
 	renames        map[string]string
 	typeVersions   map[string]int
 	pendingRenames map[string]string
-	cells   map[string][]string
+	cells          map[string][]string
 
 	// namesMu guards the names completion and inspection read while a
 	// cell may run.
