@@ -130,24 +130,40 @@ var primProdOthers = &Primitive{
 
 // extremeWeights returns, for a Max or Min call, a constant tensor shaped
 // like the argument holding 1/k at the k entries equal to the reduced value
-// of their group, and 0 elsewhere.
+// of their group (NaN counting as equal to a NaN result), and 0 elsewhere.
 func extremeWeights(c *Call) *Tensor {
 	x, out, mask := c.Args[0], c.Out, c.Params.([]bool)
 	w := alloc("Max", len(x.data))
-	v := broadcastView(out.shape, x.shape)
-	hits := stridedCopy("Max", out.data, v)
-	for i, xv := range x.data {
-		if xv == hits[i] || (xv != xv && hits[i] != hits[i]) {
-			w[i] = 1
+	count := make([]float64, len(out.data))
+	// Walk x row by row with the offset of each element's group in out
+	// (out's strides, 0 along the reduced axes).
+	groups := rowMajorStrides(out.shape)
+	for i, m := range mask {
+		if m {
+			groups[i] = 0
 		}
 	}
-	count := reduceKernel("Max", reduceSum, x.shape, w, mask)
-	counts := stridedCopy("Max", count, broadcastView(keptShape(x.shape, mask), x.shape))
-	for i := range w {
-		if w[i] != 0 {
-			w[i] /= counts[i]
-		}
+	cs, xs, gs := coalesceAxes(x.shape, rowMajorStrides(x.shape), groups)
+	if len(cs) == 0 {
+		cs, xs, gs = []int{1}, []int{1}, []int{0}
 	}
+	last := len(cs) - 1
+	n, gl := cs[last], gs[last]
+	walkRows("Max", cs[:last], xs[:last], gs[:last], 0, 0, n, func(xo, g int) {
+		for j, xv := range x.data[xo : xo+n] {
+			if ov := out.data[g+j*gl]; xv == ov || (xv != xv && ov != ov) {
+				w[xo+j] = 1
+				count[g+j*gl]++
+			}
+		}
+	})
+	walkRows("Max", cs[:last], xs[:last], gs[:last], 0, 0, n, func(xo, g int) {
+		for j, hit := range w[xo : xo+n] {
+			if hit != 0 {
+				w[xo+j] = 1 / count[g+j*gl]
+			}
+		}
+	})
 	return newRaw(x.shape, w)
 }
 
