@@ -220,7 +220,7 @@ func (s *Session) Inspect(code string, cursor, detailLevel int) (display.Bundle,
 		s.namesMu.Unlock()
 		switch {
 		case ok:
-			text = kind + " " + name
+			text = kind
 		default:
 			if p, syms := s.packageSymbols(name); syms != nil {
 				text = "package " + name + " // import \"" + p + "\""
@@ -315,7 +315,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 
 // recordNames remembers the package-level names a compiled cell declared,
 // for completion.
-func (s *Session) recordNames(f *ast.File, kind chunkKind) {
+func (s *Session) recordNames(f *ast.File, src string, kind chunkKind) {
 	s.namesMu.Lock()
 	defer s.namesMu.Unlock()
 	if kind == stmtChunk {
@@ -329,12 +329,12 @@ func (s *Session) recordNames(f *ast.File, kind chunkKind) {
 				if st.Tok == token.DEFINE {
 					for _, l := range st.Lhs {
 						if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
-							s.names[id.Name] = "var"
+							s.names[id.Name] = "var " + id.Name
 						}
 					}
 				}
 			case *ast.DeclStmt:
-				s.recordGen(st.Decl)
+				s.recordGen(f, src, st.Decl)
 			}
 		}
 		return
@@ -342,16 +342,16 @@ func (s *Session) recordNames(f *ast.File, kind chunkKind) {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
-			if d.Recv == nil {
-				s.names[d.Name.Name] = "func"
+			if d.Recv == nil && d.Body != nil {
+				s.names[d.Name.Name] = strings.TrimSpace(sliceText(f, src, d.Pos(), d.Body.Lbrace))
 			}
 		case *ast.GenDecl:
-			s.recordGen(d)
+			s.recordGen(f, src, d)
 		}
 	}
 }
 
-func (s *Session) recordGen(d ast.Decl) {
+func (s *Session) recordGen(f *ast.File, src string, d ast.Decl) {
 	gd, ok := d.(*ast.GenDecl)
 	if !ok {
 		return
@@ -361,11 +361,15 @@ func (s *Session) recordGen(d ast.Decl) {
 		case *ast.ValueSpec:
 			for _, n := range sp.Names {
 				if n.Name != "_" {
-					s.names[n.Name] = gd.Tok.String()
+					decl := gd.Tok.String() + " " + n.Name
+					if sp.Type != nil {
+						decl += " " + sliceText(f, src, sp.Type.Pos(), sp.Type.End())
+					}
+					s.names[n.Name] = decl
 				}
 			}
 		case *ast.TypeSpec:
-			s.names[sp.Name.Name] = "type"
+			s.names[sp.Name.Name] = "type " + sliceText(f, src, sp.Pos(), sp.End())
 		}
 	}
 }
@@ -373,4 +377,14 @@ func (s *Session) recordGen(d ast.Decl) {
 // parserParse parses a chunk's synthetic source.
 func parserParse(src string) (*ast.File, error) {
 	return parser.ParseFile(token.NewFileSet(), posFile, src, parser.SkipObjectResolution)
+}
+
+// sliceText returns the source between two positions of f, whose source is
+// src, or "" when they are out of range.
+func sliceText(f *ast.File, src string, from, to token.Pos) string {
+	a, b := int(from)-int(f.FileStart), int(to)-int(f.FileStart)
+	if a < 0 || b > len(src) || a > b {
+		return ""
+	}
+	return src[a:b]
 }

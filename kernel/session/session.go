@@ -536,7 +536,7 @@ func (s *Session) commitDecls(chunks []chunk) {
 	fset := token.NewFileSet()
 	for _, c := range chunks {
 		if f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution); err == nil {
-			s.recordNames(f, c.kind)
+			s.recordNames(f, c.src, c.kind)
 		}
 		for _, f := range c.funcs {
 			s.funcs[f[0]] = f[1]

@@ -212,6 +212,15 @@ func TestCompleteInspect(t *testing.T) {
 	if !ok || !strings.Contains(fmt.Sprint(b.Data["text/plain"]), "func Linspace(") {
 		t.Errorf("Inspect(ad.Linspace) = %v %v", b.Data, ok)
 	}
+	b, ok = s.Inspect("myFunction()", 3, 0)
+	if !ok || fmt.Sprint(b.Data["text/plain"]) != "func myFunction() int" {
+		t.Errorf("Inspect(myFunction) = %v %v", b.Data, ok)
+	}
+	run(t, s, "type Point struct{ X, Y float64 }\npt := &Point{1, 2}")
+	m, _, _ = s.Complete("pt.", 3)
+	if strings.Join(m, ",") != "X,Y" {
+		t.Errorf("Complete(pt.) = %v, want X,Y", m)
+	}
 	b, ok = s.Inspect("strings.ToUpper", 10, 0)
 	if ok {
 		t.Errorf("Inspect of a package not imported = %v", b.Data)
