@@ -31,7 +31,10 @@ import (
 // openBLAS is gonum's BLAS with Dgemm and Dgemv replaced by OpenBLAS's.
 type openBLAS struct{ gonum.Implementation }
 
-func init() { blas64.Use(openBLAS{}) }
+func init() {
+	blas64.Use(openBLAS{})
+	blasThreaded = true
+}
 
 func cblasTrans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {
 	if t == blas.NoTrans {

@@ -111,6 +111,11 @@ func gemmBlocks(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int
 // product is shared among the cores (gonum's GEMV runs on one).
 const gemvParallelMin = 1 << 16
 
+// blasThreaded is set by builds whose BLAS runs its own threads (the
+// OpenBLAS build); gemvSplit then leaves the parallelism to it, as goroutines
+// on top would oversubscribe the cores.
+var blasThreaded = false
+
 // gemvSplit computes outputs [0, outLen) of a matrix-vector product whose
 // outputs each cost k multiply-adds, by calling fn on disjoint ranges: at
 // most maxChunk outputs (and about gemmBlock multiply-adds) per call, so
@@ -118,7 +123,7 @@ const gemvParallelMin = 1 << 16
 // for large products. Interruption is checked in the calling goroutine only.
 func gemvSplit(op string, outLen, k, maxChunk int, fn func(lo, hi int)) {
 	workers := 1
-	if outLen*k >= gemvParallelMin {
+	if outLen*k >= gemvParallelMin && !blasThreaded {
 		workers = max(1, min(runtime.GOMAXPROCS(0), outLen))
 	}
 	chunk := max(1, min(maxChunk, gemmBlock/max(k, 1), (outLen+workers-1)/workers))
