@@ -307,7 +307,7 @@ func TestDerivativesChain(t *testing.T) {
 		t.Fatalf("got %d arrays, want 7", len(ds))
 	}
 	for order, d := range ds {
-		if d.IsBoxed() || !sameShape(d.shape, x.shape) {
+		if d.IsBoxed() || !sameShape(d.shape, x.shape) { // no enclosing differentiation here
 			t.Fatalf("order %d: boxed=%v shape %v", order, d.IsBoxed(), d.shape)
 		}
 		p := tanhDerivPoly(order)
@@ -316,6 +316,14 @@ func TestDerivativesChain(t *testing.T) {
 			if math.Abs(d.data[i]-want) > 1e-12*math.Max(1, math.Abs(want)) {
 				t.Fatalf("order %d at x=%g: got %.17g, want %.17g", order, xi, d.data[i], want)
 			}
+		}
+	}
+	// Derivatives is itself differentiable: d/dx of the second derivative of
+	// sin is the third, −cos.
+	g := ElementwiseGrad(func(x *Tensor) *Tensor { return Derivatives(Sin, 2)(x)[2] })(x)
+	for i, xi := range x.data {
+		if want := -math.Cos(xi); math.Abs(g.data[i]-want) > 1e-14 {
+			t.Fatalf("d/dx of Derivatives(Sin, 2)[2] at %g: got %g, want %g", xi, g.data[i], want)
 		}
 	}
 	if err := Catch(func() { Derivatives(Sin, -1) }); !errors.Is(err, ErrArgument) {

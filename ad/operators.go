@@ -278,6 +278,10 @@ func Derivatives(f func(*Tensor) *Tensor, n int) func(*Tensor) []*Tensor {
 	return func(x *Tensor) []*Tensor {
 		mustTensor("Derivatives", x)
 		outs := make([]*Tensor, n+1)
+		// Traces started from here on belong to this call; values are
+		// recorded without their boxes but keep those of enclosing
+		// differentiations, so that Derivatives itself is differentiable.
+		first := traceCounter.Load() + 1
 		g := f
 		for k := 0; k <= n; k++ {
 			if k > 0 {
@@ -288,9 +292,11 @@ func Derivatives(f func(*Tensor) *Tensor, n int) func(*Tensor) []*Tensor {
 			// differentiations) when it is computed.
 			g = func(x *Tensor) *Tensor {
 				y := inner(x)
-				if y != nil {
-					outs[k] = plain(y)
+				v := y
+				for v != nil && v.b != nil && v.b.tr.id >= first {
+					v = v.b.value
 				}
+				outs[k] = v
 				return y
 			}
 		}
