@@ -45,8 +45,14 @@ func reduceKernel(op string, kind reduceKind, shape []int, data []float64, reduc
 	outShape := keptShape(shape, reduced)
 	out := alloc(op, sizeOf(outShape))
 	init := kind.identity()
-	for i := range out {
-		out[i] = init
+	if init != 0 {
+		for lo := 0; lo < len(out); lo += interruptStride {
+			checkInterrupt(op)
+			fill := out[lo:min(lo+interruptStride, len(out))]
+			for i := range fill {
+				fill[i] = init
+			}
+		}
 	}
 	if len(data) == 0 || len(out) == 0 {
 		return out
