@@ -247,7 +247,7 @@ func TestInterrupt(t *testing.T) {
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("got %v, want ErrInterrupted", err)
 	}
-	if elapsed > time.Second {
+	if elapsed > 5*time.Second { // a liveness bound, generous for loaded machines
 		t.Errorf("stopping took %v", elapsed)
 	}
 	if got := Exp(Scalar(0)).Item(); got != 1 {
