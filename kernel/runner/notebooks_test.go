@@ -123,3 +123,21 @@ func TestRunTanhNotebook(t *testing.T) {
 		t.Errorf("%d figures, want 2 (the six-derivative figure twice)", figures)
 	}
 }
+
+// BenchmarkRunTanhNotebook measures a whole headless run of the first
+// tutorial: a fresh session, seven cells, two figures.
+func BenchmarkRunTanhNotebook(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(notebooksDir, "src", "01-tanh.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		nb, err := ReadMarkdown(strings.NewReader(string(src)), "01-tanh")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Run(context.Background(), nb, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
