@@ -88,7 +88,42 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 	if cerr := s.planRenames(chunks); cerr != nil {
 		return nil, cerr
 	}
+	s.markLeaves(chunks, seenImport)
 	return chunks, nil
+}
+
+// markLeaves records in each chunk which functions need no recursion
+// guard (see leaf.go).
+func (s *Session) markLeaves(chunks []chunk, cellImports map[string]string) {
+	sc := leafScope{pkgs: map[string]bool{}, globals: map[string]bool{}}
+	for _, name := range s.imports {
+		sc.pkgs[name] = true
+	}
+	for _, name := range cellImports {
+		sc.pkgs[name] = true
+	}
+	s.namesMu.Lock()
+	for name, decl := range s.names {
+		if strings.HasPrefix(decl, "func") || strings.HasPrefix(decl, "var") {
+			sc.globals[name] = true
+		}
+	}
+	s.namesMu.Unlock()
+	fset := token.NewFileSet()
+	files := make([]*ast.File, len(chunks))
+	for k, c := range chunks {
+		f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		files[k] = f
+		cellGlobals(f, c.kind, sc.globals)
+	}
+	for k, f := range files {
+		if f != nil && !chunks[k].noGuard {
+			chunks[k].leaves = sc.leafBodies(fset, f)
+		}
+	}
 }
 
 // planRenames decides which types the cell redefines. yaegi keeps the

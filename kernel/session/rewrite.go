@@ -37,6 +37,9 @@ type chunk struct {
 	// noGuard leaves function bodies without the recursion guard (for
 	// measuring its cost).
 	noGuard bool
+	// leaves holds the file offsets of the bodies of leaf functions, which
+	// need no guard.
+	leaves map[int]bool
 	// funcs lists the functions and methods declared, with their guard
 	// position "cell:L".
 	funcs [][2]string
@@ -88,7 +91,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if len(c.renames) > 0 {
 		renameTypes(f, c.renames)
 	}
-	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard}
+	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard, leaves: c.leaves}
 	ast.Inspect(f, rw.visit)
 	if c.kind == declChunk {
 		return f, nil
@@ -151,6 +154,8 @@ type rewriter struct {
 	lits map[*ast.FuncLit]bool
 	// noGuard disables the recursion guard.
 	noGuard bool
+	// leaves holds the offsets of the bodies that need no guard.
+	leaves map[int]bool
 }
 
 func (rw rewriter) visit(n ast.Node) bool {
@@ -182,7 +187,7 @@ func (rw rewriter) visit(n ast.Node) bool {
 // guard prepends a call to the recursion guard to a function body. The
 // guard names the function and where it was declared.
 func (rw rewriter) guard(body *ast.BlockStmt, name string, pos token.Pos) {
-	if body == nil || rw.noGuard {
+	if body == nil || rw.noGuard || rw.leaves[rw.fset.File(body.Lbrace).Offset(body.Lbrace)] {
 		return
 	}
 	p := rw.fset.Position(pos)
