@@ -82,3 +82,27 @@ func BenchmarkCallLeaf(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*calls), "ns/call")
 }
+
+// BenchmarkShadowRebuild measures rebuilding the compile checker after a
+// compile error in a session of 100 cells (the next cell pays it once).
+func BenchmarkShadowRebuild(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	r := &recorder{}
+	for i := 0; i < 100; i++ {
+		code := "func f" + fmtInt(i) + "(x float64) float64 { return x * " + fmtInt(i) + " }\nv" + fmtInt(i) + " := f" + fmtInt(i) + "(2)"
+		if res := s.Execute(context.Background(), code, r); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.shadow = nil
+		if err := s.ensureShadow(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

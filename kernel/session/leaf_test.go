@@ -91,3 +91,16 @@ func TestGuardPlacement(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibration checks the measured stack per interpreted call and logs
+// the default stack budget.
+func TestCalibration(t *testing.T) {
+	if !stackMeasured {
+		t.Skip("the stack is not measured on this architecture")
+	}
+	b := bytesPerCall()
+	if b < 64 || b > 64<<10 {
+		t.Errorf("stack per interpreted call = %d bytes, want between 64 B and 64 KiB", b)
+	}
+	t.Logf("stack per interpreted call: %d bytes; default budget: %d calls = %s", b, DefaultRecursionLimit, fmtBytes(int64(b)*DefaultRecursionLimit))
+}
