@@ -22,7 +22,9 @@ type CustomPrimitive struct {
 // returns the cotangent of argument i (any shape that broadcasts to that
 // argument's; it is summed back). A nil or missing rule means a zero
 // derivative. forward receives plain tensors — the values without any
-// tracing — so it may compute with Data freely.
+// tracing — so it may compute with Data freely. Every call of forward or of
+// a rule gets a slice of its own: user code may keep it or change its
+// elements without affecting the engine.
 //
 //	sq := ad.NewPrimitive("square", func(a []*ad.Tensor) *ad.Tensor { return ad.Mul(a[0], a[0]) },
 //		func(g, ans *ad.Tensor, a []*ad.Tensor) *ad.Tensor { return ad.Mul(g, ad.Mul(a[0], 2.0)) })
@@ -36,7 +38,7 @@ func NewPrimitive(name string, forward func(args []*Tensor) *Tensor, vjps ...fun
 	}
 	cp := &CustomPrimitive{p: &Primitive{Name: name}}
 	cp.p.Forward = func(c *Call) *Tensor {
-		out := forward(c.Args)
+		out := forward(argsCopy(c))
 		if out == nil {
 			panic(errorf(ErrNil, name, "the forward function returned a nil *Tensor"))
 		}
@@ -61,7 +63,7 @@ func (p *CustomPrimitive) DefVJP(i int, rule func(g, ans *Tensor, args []*Tensor
 	if rule != nil {
 		name := p.p.Name
 		p.p.VJP[i] = func(g *Tensor, c *Call) *Tensor {
-			r := rule(g, c.Out, c.Args)
+			r := rule(g, c.Out, argsCopy(c))
 			if r == nil {
 				panic(errorf(ErrNil, name, "the VJP rule for argument %d returned a nil *Tensor", i))
 			}
@@ -87,7 +89,7 @@ func (p *CustomPrimitive) DefJVP(i int, rule func(t, ans *Tensor, args []*Tensor
 	if rule != nil {
 		name := p.p.Name
 		p.p.JVP[i] = func(t *Tensor, c *Call) *Tensor {
-			r := rule(t, c.Out, c.Args)
+			r := rule(t, c.Out, argsCopy(c))
 			if r == nil {
 				panic(errorf(ErrNil, name, "the JVP rule for argument %d returned a nil *Tensor", i))
 			}
@@ -96,6 +98,12 @@ func (p *CustomPrimitive) DefJVP(i int, rule func(t, ans *Tensor, args []*Tensor
 	}
 	return p
 }
+
+// argsCopy returns a copy of c.Args for user code. The engine recycles the
+// Call given to Forward (and shares a node's Call among all its rules), so
+// user functions, which may keep or modify their argument slice, never see
+// the engine's own.
+func argsCopy(c *Call) []*Tensor { return append([]*Tensor(nil), c.Args...) }
 
 // Name returns the primitive's name.
 func (p *CustomPrimitive) Name() string { return p.p.Name }
@@ -151,7 +159,7 @@ func CheckpointSlice(f func([]*Tensor) *Tensor) func([]*Tensor) *Tensor {
 	p := &Primitive{
 		Name: "Checkpoint",
 		Forward: func(c *Call) *Tensor {
-			out := f(c.Args)
+			out := f(argsCopy(c))
 			if out == nil {
 				panic(errorf(ErrNil, "Checkpoint", "the function returned a nil *Tensor"))
 			}
@@ -180,7 +188,7 @@ func CheckpointSlice(f func([]*Tensor) *Tensor) func([]*Tensor) *Tensor {
 		},
 		JVPAt: func(i int, t *Tensor, c *Call) *Tensor {
 			fi := func(xi *Tensor) *Tensor {
-				args := append([]*Tensor(nil), c.Args...)
+				args := argsCopy(c)
 				args[i] = xi
 				return f(args)
 			}

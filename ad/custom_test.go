@@ -144,3 +144,46 @@ func TestCheckpointSlice(t *testing.T) {
 		t.Errorf("Checkpoint capturing a differentiated value: got %v want ErrNotInput", err)
 	}
 }
+
+// TestCustomPrimitiveArgsAreCopies checks that user functions get argument
+// slices of their own: the engine recycles the Call given to Forward and
+// shares a node's Call among the rules of all arguments, so a forward that
+// keeps its slice, or a rule that overwrites an element, must not see or
+// disturb the engine's.
+func TestCustomPrimitiveArgsAreCopies(t *testing.T) {
+	t.Parallel()
+	x, y := New([]float64{1, 2}), New([]float64{3, 4})
+
+	var kept []*Tensor
+	keep := NewPrimitive("keep", func(a []*Tensor) *Tensor {
+		kept = a
+		return Add(a[0], a[1])
+	})
+	keep.Call(x, y)
+	Add(Ones(2), Ones(2)) // reuses the recycled Call, if any
+	if len(kept) != 2 || kept[0] != x || kept[1] != y {
+		t.Fatalf("forward's kept arguments: got %v want [x y]", kept)
+	}
+
+	// The rule for argument 0 clobbers its slice; the rule for argument 1
+	// must still see a[0] == x. d/dy Σ x·y = x.
+	mul := NewPrimitive("mul", func(a []*Tensor) *Tensor { return Mul(a[0], a[1]) },
+		func(g, ans *Tensor, a []*Tensor) *Tensor {
+			r := Mul(g, a[1])
+			a[0], a[1] = nil, nil
+			return r
+		},
+		func(g, ans *Tensor, a []*Tensor) *Tensor { return Mul(g, a[0]) })
+	gs := GradSlice(func(v []*Tensor) *Tensor { return Sum(mul.Call(v[0], v[1])) })([]*Tensor{x, y})
+	closeSlices(t, "d/dx", gs[0].Data(), y.Data(), 0)
+	closeSlices(t, "d/dy", gs[1].Data(), x.Data(), 0)
+
+	// The same for Checkpoint's function.
+	var keptCk []*Tensor
+	ck := CheckpointSlice(func(a []*Tensor) *Tensor { keptCk = a; return Sum(Mul(a[0], a[1])) })
+	ck([]*Tensor{x, y})
+	Add(Ones(2), Ones(2))
+	if len(keptCk) != 2 || keptCk[0] != x || keptCk[1] != y {
+		t.Fatalf("checkpointed function's kept arguments: got %v want [x y]", keptCk)
+	}
+}
