@@ -17,9 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/traefik/yaegi/extract"
 )
@@ -224,20 +226,32 @@ func declString(fset *token.FileSet, node any) string {
 
 // All generates every file of the symbols package: one symbol table per
 // entry of Packages, then the documentation table.
+// The packages are type-checked from source concurrently.
 func All(dest string) ([]File, error) {
-	var files []File
-	for _, p := range Packages {
-		f, err := Symbols(p, dest)
+	files := make([]File, len(Packages)+1)
+	errs := make([]error, len(Packages)+1)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(runtime.GOMAXPROCS(0), 1))
+	for i := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if i < len(Packages) {
+				files[i], errs[i] = Symbols(Packages[i], dest)
+			} else {
+				files[i], errs[i] = Docs(dest)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, f)
 	}
-	d, err := Docs(dest)
-	if err != nil {
-		return nil, err
-	}
-	return append(files, d), nil
+	return files, nil
 }
 
 // Write generates every file into dir, replacing previous versions.
