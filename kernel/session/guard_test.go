@@ -272,3 +272,26 @@ func skipIfRace(t *testing.T) {
 		t.Skip("stopping a program is ordered by a goroutine dump, which the race detector cannot see")
 	}
 }
+
+// blockingIO never answers an input request.
+type blockingIO struct{ recorder }
+
+func (b *blockingIO) Input(string, bool) (string, error) { select {} }
+
+func TestInterruptStdin(t *testing.T) {
+	skipIfRace(t)
+	s := newSession(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	start := time.Now()
+	res := s.Execute(ctx, "var w string\nfmt.Scanln(&w)\nfmt.Println(\"read\", w)", &blockingIO{})
+	if errName(res) != "Interrupted" {
+		t.Fatalf("got %v, want Interrupted", res.Err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("interrupting a stdin read took %v", d)
+	}
+	if _, res := run(t, s, "3"); plain(res) != "3" {
+		t.Errorf("after: %q %v", plain(res), res.Err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -21,22 +22,22 @@ type stdinReader struct {
 	mu          sync.Mutex
 	buf         []byte
 	prev        []byte // buf before the last ReadRune, for UnreadRune
-	interrupted bool
+	interrupted atomic.Bool
 	err         error
 }
 
 // reset discards unread input; it is called before each cell.
 func (r *stdinReader) reset() {
 	r.mu.Lock()
-	r.buf, r.prev, r.interrupted, r.err = nil, nil, false, nil
+	r.buf, r.prev, r.err = nil, nil, nil
+	r.interrupted.Store(false)
 	r.mu.Unlock()
 }
 
-// interrupt makes pending and future reads of this cell fail.
+// interrupt makes future reads of this cell fail; a read waiting for the
+// front end returns at once when the cell's context is cancelled.
 func (r *stdinReader) interrupt() {
-	r.mu.Lock()
-	r.interrupted = true
-	r.mu.Unlock()
+	r.interrupted.Store(true)
 }
 
 // fill asks for a line when the buffer is empty. r.mu is held.
@@ -44,7 +45,7 @@ func (r *stdinReader) fill() error {
 	if len(r.buf) > 0 {
 		return nil
 	}
-	if r.interrupted {
+	if r.interrupted.Load() {
 		return errStdinInterrupted
 	}
 	if r.err != nil {
@@ -57,7 +58,31 @@ func (r *stdinReader) fill() error {
 	// Flush first, so that a prompt printed with fmt.Print appears before
 	// the input box.
 	r.s.stdout.flush()
-	line, err := b.io.Input("", false)
+	// Ask in another goroutine, so that an interrupt ends the wait even if
+	// the front end never answers.
+	type answer struct {
+		line string
+		err  error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		line, err := b.io.Input("", false)
+		ch <- answer{line, err}
+	}()
+	var stop <-chan struct{}
+	r.s.execMu.Lock()
+	if r.s.execCtx != nil {
+		stop = r.s.execCtx.Done()
+	}
+	r.s.execMu.Unlock()
+	var line string
+	var err error
+	select {
+	case a := <-ch:
+		line, err = a.line, a.err
+	case <-stop:
+		return errStdinInterrupted
+	}
 	if err != nil {
 		r.err = fmt.Errorf("stdin: %w", err)
 		return r.err
