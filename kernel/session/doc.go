@@ -72,8 +72,9 @@
 // Standard input reads (fmt.Scan, Scanln, Scanf and any reader on
 // os.Stdin, which in cells is an io.Reader) ask IO.Input for one line at a
 // time, when the cell actually reads. When the front end does not allow
-// input, the read returns an error wrapping IO.Input's error. Unread input
-// is discarded at the end of the cell.
+// input, the read returns an error wrapping IO.Input's error. An interrupt
+// ends a read waiting for the front end. Unread input is discarded at the
+// end of the cell.
 //
 // # Interrupt
 //
@@ -99,7 +100,8 @@
 // smaller depth; the reported depth is an estimate. The guard also covers
 // goroutines: recursion in a goroutine of the running cell stops the cell;
 // in a goroutine left running by an earlier cell it ends that goroutine
-// with a message on stderr. New sets the runtime's maximum stack size to
+// with a message on stderr (while no cell runs; during a cell, such a
+// goroutine stops the running cell, whose error then names its function). New sets the runtime's maximum stack size to
 // 768 MB. On other architectures the guard is off and only that maximum
 // applies. The guard costs one call of a compiled function per interpreted
 // call (a few hundred nanoseconds, see BenchmarkCallGuarded), so it is left

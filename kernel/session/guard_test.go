@@ -295,3 +295,21 @@ func TestInterruptStdin(t *testing.T) {
 		t.Errorf("after: %q %v", plain(res), res.Err)
 	}
 }
+
+func TestRecursionInBackgroundGoroutine(t *testing.T) {
+	skipIfRace(t)
+	s := newSession(t)
+	r, res := run(t, s, "import \"time\"\nfunc f(n int) int { return f(n+1) + 1 }\ngo func() { time.Sleep(50 * time.Millisecond); f(0) }()")
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for i := 0; i < 300 && !strings.Contains(r.stderr(), "RecursionError"); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(r.stderr(), "RecursionError in a background goroutine") {
+		t.Errorf("stderr %q does not report the background RecursionError", r.stderr())
+	}
+	if _, res := run(t, s, "5"); plain(res) != "5" {
+		t.Errorf("after: %q %v", plain(res), res.Err)
+	}
+}
