@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -103,6 +104,28 @@ func BenchmarkShadowRebuild(b *testing.B) {
 		s.shadow = nil
 		if err := s.ensureShadow(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCell50Statements measures a cell of 50 top-level statements
+// (each compiled twice and run as its own chunk).
+func BenchmarkCell50Statements(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var code strings.Builder
+	code.WriteString("x := 0\n")
+	for i := 0; i < 49; i++ {
+		code.WriteString("x += " + fmtInt(i+1) + "\n")
+	}
+	r := &recorder{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := s.Execute(context.Background(), code.String(), r); res.Err != nil {
+			b.Fatal(res.Err)
 		}
 	}
 }

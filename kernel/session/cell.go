@@ -57,39 +57,74 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 			chunks = append(chunks, c)
 			continue
 		}
-		if k != len(segs)-1 {
-			chunks = append(chunks, c)
-			continue
-		}
-		// The cell's last statement: capture its value if it is an
-		// expression with one.
-		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body
-		if len(body.List) == 0 {
-			chunks = append(chunks, c)
-			continue
-		}
-		last, ok := body.List[len(body.List)-1].(*ast.ExprStmt)
-		if !ok || isPrintCall(last.X) {
-			chunks = append(chunks, c)
-			continue
-		}
-		prefix := strings.Index(c.src, "*/") + 2
-		off := fset.File(last.Pos()).Offset(last.Pos()) - prefix
-		if off > 0 && strings.TrimSpace(text[:off]) != "" {
-			pc := makeChunk(stmtChunk, file, text[:off], line, col)
-			pc.noGuard = s.noGuard
-			chunks = append(chunks, pc)
-		}
-		l2, c2 := lineCol(code, seg.start+off)
-		rc := makeChunk(stmtChunk, file, text[off:], l2, c2)
-		rc.result, rc.noGuard = true, s.noGuard
-		chunks = append(chunks, rc)
+		chunks = append(chunks, s.stmtChunks(fset, f, file, code, seg, k == len(segs)-1)...)
 	}
 	if cerr := s.planRenames(chunks); cerr != nil {
 		return nil, cerr
 	}
 	s.markLeaves(chunks, seenImport)
 	return chunks, nil
+}
+
+// stmtChunks cuts a statement segment into one chunk per top-level
+// statement, so that a runtime error names the statement's line. A
+// segment with top-level labels, goto or defer stays whole (they relate
+// statements to each other). In the cell's last segment, a final
+// expression statement is marked for capture.
+func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string, seg segment, last bool) []chunk {
+	text := code[seg.start:seg.end]
+	src := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
+	stmts := src.Body.List
+	whole := makeChunk(stmtChunk, file, text, 0, 0)
+	prefix := strings.Index(whole.src, "*/") + 2
+	offset := func(st ast.Stmt) int { return fset.File(st.Pos()).Offset(st.Pos()) - prefix }
+	split := true
+	for _, st := range stmts {
+		switch st := st.(type) {
+		case *ast.LabeledStmt, *ast.DeferStmt:
+			split = false
+		case *ast.BranchStmt:
+			if st.Tok == token.GOTO {
+				split = false
+			}
+		}
+	}
+	capture := false
+	if n := len(stmts); last && n > 0 {
+		if es, ok := stmts[n-1].(*ast.ExprStmt); ok && !isPrintCall(es.X) {
+			capture = true
+		}
+	}
+	var cuts []int // start offsets of the pieces within text
+	switch {
+	case split:
+		for _, st := range stmts {
+			cuts = append(cuts, offset(st))
+		}
+	case capture && len(stmts) > 1:
+		cuts = []int{0, offset(stmts[len(stmts)-1])}
+	default:
+		cuts = []int{0}
+	}
+	if len(cuts) == 0 || cuts[0] != 0 {
+		cuts = append([]int{0}, cuts...)
+	}
+	var out []chunk
+	for i, from := range cuts {
+		to := len(text)
+		if i+1 < len(cuts) {
+			to = cuts[i+1]
+		}
+		if strings.TrimSpace(text[from:to]) == "" {
+			continue
+		}
+		line, col := lineCol(code, seg.start+from)
+		c := makeChunk(stmtChunk, file, text[from:to], line, col)
+		c.noGuard, c.file, c.line = s.noGuard, file, line
+		c.result = capture && i == len(cuts)-1
+		out = append(out, c)
+	}
+	return out
 }
 
 // markLeaves records in each chunk which functions need no recursion

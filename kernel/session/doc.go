@@ -19,8 +19,10 @@
 // var, type, func and method declarations) and statements, in any order.
 // It is cut with the Go scanner into alternating chunks of declarations and
 // statements, each compiled as its own unit (the interpreter rejects a unit
-// that mixes both). Statements run at package level: a variable defined
-// with := in one cell is visible in the next.
+// that mixes both); each top-level statement is its own unit (unless the
+// cell uses top-level labels, goto or defer), so that a runtime error can
+// name its line. Statements run at package level: a variable defined with
+// := in one cell is visible in the next.
 //
 //   - Imports made by an earlier cell (and the pre-imports) are dropped, so
 //     re-running a cell that imports is harmless.
@@ -124,10 +126,11 @@
 // ArgumentError, SingularMatrixError, ...). Value is the message. The
 // Traceback, outermost first, gives positions in the cell's own numbering
 // ("cell 3, line 4, column 2"), with the source line and a caret for
-// compile errors; for panics it lists the interpreted functions the panic
-// went through with the line of their declaration, because yaegi's
-// statement positions for runtime panics are not reliable. The last line
-// repeats "Name: Value".
+// compile errors; for runtime errors it gives the line of the top-level
+// statement that failed and, innermost last, the interpreted functions the
+// panic went through with the line of their declaration (yaegi's statement
+// positions inside functions are not reliable for runtime panics). The
+// last line repeats "Name: Value".
 //
 // # Special commands
 //

@@ -29,6 +29,9 @@ type chunk struct {
 	// result, for the final statement chunk holding only the cell's last
 	// expression statement, asks for that expression to be captured.
 	result bool
+	// file and line locate a statement chunk in its cell, for tracebacks.
+	file string
+	line int
 	// decls lists the imports and types the chunk declares.
 	decls []declared
 	// renames maps type names redefined by a cell to their current

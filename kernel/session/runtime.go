@@ -546,7 +546,14 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 		fn := strings.TrimSuffix(strings.TrimPrefix(text, "panic: "), "(...)")
 		fn = strings.TrimPrefix(fn, "main.")
 		if fn == "main" {
-			return []string{"in the cell's top-level code"}
+			if s.curLine == 0 {
+				return []string{"in the cell's top-level code"}
+			}
+			out := []string{s.location(s.curFile, s.curLine, 0) + ", at top level"}
+			if src := s.sourceLine(s.curFile, s.curLine); src != "" {
+				out = append(out, src)
+			}
+			return out
 		}
 		where, ok := s.funcs[fn]
 		if !ok {

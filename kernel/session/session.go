@@ -115,6 +115,10 @@ type Session struct {
 	limit  atomic.Int64 // recursion limit in calls
 	budget atomic.Int64 // stack bytes allowed
 
+	// curFile and curLine locate the top-level statement running.
+	curFile string
+	curLine int
+
 	result []any // values captured by the last expression
 	hasRes bool
 	timing bool
@@ -342,7 +346,8 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	s.history = append(s.history, chunks...)
 	s.commitDecls(chunks)
 	s.result, s.hasRes = nil, false
-	for _, p := range progs {
+	for k, p := range progs {
+		s.curFile, s.curLine = chunks[k].file, chunks[k].line
 		if cerr := s.execute(ctx, p); cerr != nil {
 			return Result{Err: cerr}
 		}

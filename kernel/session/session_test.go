@@ -157,8 +157,24 @@ func TestErrorPositions(t *testing.T) {
 	}
 	_, res = run(t, s, "func h() {\n\tvar s []int\n\t_ = s[5]\n}\n\nh()")
 	tb = strings.Join(res.Err.Traceback, "\n")
-	if !strings.Contains(tb, "cell 2, line 1, in h") || !strings.Contains(tb, "func h() {") || !strings.Contains(tb, "top-level") {
+	if !strings.Contains(tb, "cell 2, line 1, in h") || !strings.Contains(tb, "func h() {") || !strings.Contains(tb, "cell 2, line 6, at top level\n    h()") {
 		t.Errorf("traceback %q lacks h's declaration and the top level", tb)
+	}
+}
+
+func TestTopLevelErrorLine(t *testing.T) {
+	s := newSession(t)
+	_, res := run(t, s, "a := []int{1, 2}\nb := 1\n\nc := a[b+5]\nfmt.Println(c)")
+	if errName(res) != "RuntimeError" {
+		t.Fatalf("got %v, want RuntimeError", res.Err)
+	}
+	if tb := strings.Join(res.Err.Traceback, "\n"); !strings.Contains(tb, "line 4, at top level\n    c := a[b+5]") {
+		t.Errorf("traceback %q does not name line 4", tb)
+	}
+	// Labels keep their statements together, and still work.
+	_, res = run(t, s, "n := 0\nouter:\nfor i := 0; i < 3; i++ {\n\tfor j := 0; j < 3; j++ {\n\t\tif j == 1 { continue outer }\n\t\tn++\n\t}\n}\nn")
+	if plain(res) != "3" {
+		t.Errorf("labels: %q %v", plain(res), res.Err)
 	}
 }
 
