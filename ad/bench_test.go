@@ -3,7 +3,9 @@ package ad
 // Benchmarks of the workloads W1–W6 and EW of ../shared/bench/README.md, with
 // the same shapes as the peers (data drawn from ad's own generator with the
 // same scales). Each gradient workload has a Forward variant; the ratio of
-// the two is the gradient/forward cost.
+// the two is the gradient/forward cost. Besides wall time, each reports the
+// process CPU time per operation (cpu-ns/op, garbage collection included),
+// which is the figure to compare on a machine shared with other work.
 //
 //	go test -run '^$' -bench 'W[1-6]|EW' -benchtime 2s ./ad/
 
@@ -23,11 +25,13 @@ func BenchmarkW1TanhDerivs(b *testing.B) {
 		fs[k] = f
 	}
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		for _, d := range fs {
 			d(x)
 		}
 	}
+	ct.stop()
 }
 
 // W1 computed as one chain: all orders from a single nested evaluation
@@ -36,9 +40,11 @@ func BenchmarkW1TanhDerivsChain(b *testing.B) {
 	x := Linspace(-7, 7, 200)
 	d := Derivatives(seedTanh, 6)
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		d(x)
 	}
+	ct.stop()
 }
 
 func w2Loop(x *Tensor) *Tensor {
@@ -52,16 +58,20 @@ func w2Loop(x *Tensor) *Tensor {
 func BenchmarkW2ScalarLoop(b *testing.B) {
 	b.ReportAllocs()
 	g := Grad(w2Loop)
+	ct := startCPU(b)
 	for b.Loop() {
 		g(Scalar(0.5))
 	}
+	ct.stop()
 }
 
 func BenchmarkW2ScalarLoopForward(b *testing.B) {
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		w2Loop(Scalar(0.5))
 	}
+	ct.stop()
 }
 
 type w3Data struct {
@@ -99,17 +109,21 @@ func BenchmarkW3MLPGrad(b *testing.B) {
 	d := newW3()
 	vg := ValueAndGradSlice(d.loss)
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		vg(d.params)
 	}
+	ct.stop()
 }
 
 func BenchmarkW3MLPGradForward(b *testing.B) {
 	d := newW3()
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		d.loss(d.params)
 	}
+	ct.stop()
 }
 
 func newW4() (x, y, w *Tensor) {
@@ -133,18 +147,22 @@ func BenchmarkW4LogReg(b *testing.B) {
 	x, y, w := newW4()
 	g := Grad(w4Loss(x, y))
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		g(w)
 	}
+	ct.stop()
 }
 
 func BenchmarkW4LogRegForward(b *testing.B) {
 	x, y, w := newW4()
 	f := w4Loss(x, y)
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		f(w)
 	}
+	ct.stop()
 }
 
 // W5: the full Hessian of sum(tanh(A x)²), A 100×100.
@@ -154,9 +172,11 @@ func BenchmarkW5Hessian(b *testing.B) {
 	x := r.Normal(100)
 	h := Hessian(func(x *Tensor) *Tensor { return Sum(Square(Tanh(MatMul(a, x)))) })
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		h(x)
 	}
+	ct.stop()
 }
 
 type w6Data struct {
@@ -194,17 +214,21 @@ func BenchmarkW6RNN(b *testing.B) {
 	d := newW6()
 	g := GradSlice(d.loss)
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		g(d.weights)
 	}
+	ct.stop()
 }
 
 func BenchmarkW6RNNForward(b *testing.B) {
 	d := newW6()
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		d.loss(d.weights)
 	}
+	ct.stop()
 }
 
 // EW: elementwise tanh of 1e6 values.
@@ -212,9 +236,11 @@ func BenchmarkEWTanh1e6(b *testing.B) {
 	x := Linspace(-5, 5, 1000000)
 	b.ReportAllocs()
 	b.SetBytes(8 * 1000000)
+	ct := startCPU(b)
 	for b.Loop() {
 		Tanh(x)
 	}
+	ct.stop()
 }
 
 // Per-operation overhead: one plain scalar op, and one op traced by a
@@ -222,9 +248,11 @@ func BenchmarkEWTanh1e6(b *testing.B) {
 func BenchmarkOpScalarPlain(b *testing.B) {
 	x := Scalar(0.5)
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		Mul(x, x)
 	}
+	ct.stop()
 }
 
 func BenchmarkOpScalarGrad100(b *testing.B) {
@@ -237,7 +265,9 @@ func BenchmarkOpScalarGrad100(b *testing.B) {
 	g := Grad(f)
 	x := Scalar(0.5)
 	b.ReportAllocs()
+	ct := startCPU(b)
 	for b.Loop() {
 		g(x)
 	}
+	ct.stop()
 }

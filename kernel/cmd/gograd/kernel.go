@@ -53,6 +53,7 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		return fmt.Errorf("%w: %v", errReported, err)
 	}
 	log := kernel.NewLogger(logOut, *debug)
+	tuneGC()
 
 	sess, err := session.New(session.Options{})
 	if err != nil {

@@ -46,6 +46,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: want exactly one notebook, got %d arguments", errUsage, len(positional))
 	}
 	input := positional[0]
+	tuneGC()
 
 	// Resolve every path before changing directory.
 	abs := func(p string) (string, error) {
