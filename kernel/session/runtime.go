@@ -518,6 +518,7 @@ func errorKind(err error) string {
 		{ad.ErrNonScalar, "NonScalarError"},
 		{ad.ErrNotInput, "NotInputError"},
 		{ad.ErrSingular, "SingularMatrixError"},
+		{ad.ErrGradCheck, "GradCheckError"},
 	}
 	for _, k := range kinds {
 		if errors.Is(err, k.err) {

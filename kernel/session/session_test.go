@@ -121,6 +121,7 @@ func TestCells(t *testing.T) {
 		{name: "divide", code: "zero := 0\n1 / zero", en: "RuntimeError", errContains: "divide by zero"},
 		{name: "exit", code: "import \"os\"\nos.Exit(3)\nfmt.Println(\"not reached\")", en: "Exit", errContains: "os.Exit(3)"},
 		{name: "log fatal", code: "import \"log\"\nlog.Fatal(\"boom\")", en: "Exit", errContains: "boom"},
+		{name: "ad shape error", code: "ad.Add(ad.New([]float64{1, 2}), ad.New([]float64{1, 2, 3}))", en: "ShapeError", errContains: "ad.Add"},
 		{name: "state kept", code: "x", value: "9"},
 	}
 	for _, c := range cases {
