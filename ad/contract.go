@@ -127,7 +127,7 @@ func takeLabelDiagonal(op string, x *Tensor, labels []int) labeled {
 	if len(p.labels) == len(labels) {
 		return labeled{x: x, labels: append([]int{}, labels...)}
 	}
-	return labeled{x: primTakeDiag.Apply(p, x), labels: p.labels}
+	return labeled{x: gather(x, &gatherPlan{inShape: p.inShape, outShape: p.outShape, idx: p.indices()}), labels: p.labels}
 }
 
 // sumUnneeded sums out the axes whose labels keep rejects.
@@ -194,17 +194,17 @@ func contractPair(a, b labeled, keep func(int) bool, sizes map[int]int) labeled 
 				dims[i] *= sizes[l]
 			}
 		}
-		return reshapeExt(x, dims), order
+		return Reshape(x, dims...), order
 	}
 	am, _ := arrange(a, batch, aOnly, contr)
 	bm, _ := arrange(b, batch, contr, bOnly)
-	prod := primBMM.Apply(nil, am, bm)
+	prod := bmm(am, bm)
 	labels := append(append(append([]int{}, batch...), aOnly...), bOnly...)
 	shape := make([]int, len(labels))
 	for i, l := range labels {
 		shape[i] = sizes[l]
 	}
-	return labeled{x: reshapeExt(prod, shape), labels: labels}
+	return labeled{x: Reshape(prod, shape...), labels: labels}
 }
 
 func indexOf(s []int, v int) int {
@@ -329,7 +329,7 @@ func Kron(a, b *Tensor) *Tensor {
 		bi[2*i], bi[2*i+1] = 1, bs[i]
 		out[i] = as[i] * bs[i]
 	}
-	return reshapeExt(Mul(reshapeExt(a, ai), reshapeExt(b, bi)), out)
+	return Reshape(Mul(Reshape(a, ai...), Reshape(b, bi...)), out...)
 }
 
 func onesInts(n int) []int {

@@ -227,19 +227,12 @@ func forEachOffset(shape, stride []int, f func(k, off int)) {
 	}
 }
 
-// take extracts the generalized diagonal of x.
-func (p diagPlan) take(x []float64) []float64 {
-	out := make([]float64, prodInts(p.outShape))
-	forEachOffset(p.outShape, p.srcStride, func(k, off int) { out[k] = x[off] })
-	return out
-}
-
-// place is the adjoint of take: it returns an input-shaped array, zero off
-// the diagonal, holding g on it.
-func (p diagPlan) place(g []float64) []float64 {
-	out := make([]float64, prodInts(p.inShape))
-	forEachOffset(p.outShape, p.srcStride, func(k, off int) { out[off] += g[k] })
-	return out
+// indices returns the flat (row-major) index in the input of each element
+// of the generalized diagonal.
+func (p diagPlan) indices() []int {
+	idx := make([]int, prodInts(p.outShape))
+	forEachOffset(p.outShape, p.srcStride, func(k, off int) { idx[k] = off })
+	return idx
 }
 
 // prodInts returns the product of s (1 for an empty slice).

@@ -306,22 +306,3 @@ func (p convNDPlan) adjV(g, a []float64) []float64 {
 	p.triLoop(func(o, j, m int) { out[m] += g[o] * a[j] })
 	return out
 }
-
-// gatherFlat returns out[k] = x[idx[k]].
-func gatherFlat(x []float64, idx []int) []float64 {
-	out := make([]float64, len(idx))
-	for k, i := range idx {
-		out[k] = x[i]
-	}
-	return out
-}
-
-// scatterAddFlat is the adjoint of gatherFlat: out[idx[k]] += g[k] in an
-// array of n zeros. Repeated indices accumulate.
-func scatterAddFlat(g []float64, idx []int, n int) []float64 {
-	out := make([]float64, n)
-	for k, i := range idx {
-		out[i] += g[k]
-	}
-	return out
-}

@@ -46,6 +46,18 @@ func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float6
 	}
 	aOffs := batchOffsets(aBatch, outBatch, m*k)
 	bOffs := batchOffsets(bBatch, outBatch, k*n)
+	if size := m * k * n; batch > 1 && m > 1 && n > 1 && size >= batchParallelMin && size <= gemmBlock && !blasThreaded {
+		// Independent products, each small enough for one uninterrupted
+		// GEMM: spread the batch over the cores. Workers poll the flag (a
+		// panic in them would kill the process) and this goroutine reports it.
+		parallelImages(batch, func(_, lo, hi int) {
+			for i := lo; i < hi && !Interrupted(); i++ {
+				gemm(m, k, n, a[aOffs[i]:aOffs[i]+m*k], b[bOffs[i]:bOffs[i]+k*n], out[i*m*n:(i+1)*m*n], ta, tb)
+			}
+		})
+		checkInterrupt(op)
+		return out
+	}
 	for i := 0; i < batch; i++ {
 		gemmRows(op, m, k, n, a[aOffs[i]:aOffs[i]+m*k], b[bOffs[i]:bOffs[i]+k*n], out[i*m*n:(i+1)*m*n], ta, tb)
 	}
@@ -143,6 +155,25 @@ func gemvSplit(op string, outLen, k, maxChunk int, fn func(lo, hi int)) {
 		fn(lo, min(lo+chunk, outLen))
 		wg.Wait()
 	}
+}
+
+// batchParallelMin is the number of multiply-adds per matrix from which the
+// products of a batch run on several goroutines (gonum's GEMM runs small
+// matrices on one core).
+const batchParallelMin = 1 << 14
+
+// gemm computes c = op(a)·op(b) for row-major operands in one GEMM call,
+// with the shapes of gemmRows. It does not check for interruption.
+func gemm(m, k, n int, a, b, c []float64, ta, tb bool) {
+	am, tA := blas64.General{Rows: m, Cols: k, Stride: k, Data: a}, blas.NoTrans
+	if ta {
+		am, tA = blas64.General{Rows: k, Cols: m, Stride: m, Data: a}, blas.Trans
+	}
+	bm, tB := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}, blas.NoTrans
+	if tb {
+		bm, tB = blas64.General{Rows: n, Cols: k, Stride: k, Data: b}, blas.Trans
+	}
+	blas64.Gemm(tA, tB, 1, am, bm, 0, blas64.General{Rows: m, Cols: n, Stride: n, Data: c})
 }
 
 // gemmPlain is gemmBlocks through GEMM only.

@@ -229,6 +229,16 @@ func splitAxis(shape []int, axis int) (outer, n, inner int) {
 func takeKernel(op string, shape []int, data []float64, indices []int, axis int) []float64 {
 	outer, n, inner := splitAxis(shape, axis)
 	out := alloc(op, outer*len(indices)*inner)
+	if inner == 1 && outer == 1 {
+		// A flat gather (pooling windows, generalized diagonals).
+		for lo := 0; lo < len(indices); lo += interruptStride {
+			checkInterrupt(op)
+			for k, j := range indices[lo:min(lo+interruptStride, len(indices))] {
+				out[lo+k] = data[j]
+			}
+		}
+		return out
+	}
 	o, done := 0, 0
 	for i := 0; i < outer; i++ {
 		base := i * n * inner
@@ -250,6 +260,15 @@ func takeKernel(op string, shape []int, data []float64, indices []int, axis int)
 func takeAddKernel(op string, shape []int, g []float64, indices []int, axis int) []float64 {
 	outer, n, inner := splitAxis(shape, axis)
 	out := alloc(op, outer*n*inner)
+	if inner == 1 && outer == 1 {
+		for lo := 0; lo < len(indices); lo += interruptStride {
+			checkInterrupt(op)
+			for k, j := range indices[lo:min(lo+interruptStride, len(indices))] {
+				out[j] += g[lo+k]
+			}
+		}
+		return out
+	}
 	o, done := 0, 0
 	for i := 0; i < outer; i++ {
 		base := i * n * inner

@@ -441,14 +441,14 @@ func expandAxis(x *Tensor, axis int) *Tensor {
 	shape = append(shape, x.shape[:axis]...)
 	shape = append(shape, 1)
 	shape = append(shape, x.shape[axis:]...)
-	return reshapeExt(x, shape)
+	return Reshape(x, shape...)
 }
 
 // sumAxis sums x over one axis, dropping it.
 func sumAxis(x *Tensor, axis int) *Tensor {
 	ax := normAxes("Sum", len(x.shape), []int{axis})
 	keep, drop := keepShape(x.shape, ax)
-	return reshapeExt(sumTo(x, keep), drop)
+	return Reshape(sumTo(x, keep), drop...)
 }
 
 // symmetrize returns (X + Xᵀ)/2.
@@ -508,7 +508,7 @@ func Solve(a, b *Tensor) *Tensor {
 			panic(shapeErr("Solve", "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
 		}
 		x := Solve(a, expandAxis(b, -1))
-		return reshapeExt(x, x.shape[:len(x.shape)-1])
+		return Reshape(x, x.shape[:len(x.shape)-1]...)
 	}
 	if len(b.shape) < 2 || b.shape[len(b.shape)-2] != n {
 		panic(shapeErr("Solve", "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
@@ -552,7 +552,7 @@ func solveTriangular(op string, a, b *Tensor, p triParams) *Tensor {
 			panic(shapeErr(op, "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
 		}
 		x := solveTriangular(op, a, expandAxis(b, -1), p)
-		return reshapeExt(x, x.shape[:len(x.shape)-1])
+		return Reshape(x, x.shape[:len(x.shape)-1]...)
 	}
 	if len(b.shape) < 2 || b.shape[len(b.shape)-2] != n {
 		panic(shapeErr(op, "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
@@ -655,7 +655,7 @@ func NormP(x *Tensor, p float64, axes ...int) *Tensor {
 	if math.IsInf(p, 0) {
 		prim = primNormInf
 	}
-	return reshapeExt(prim.Apply(normParams{p: p, keep: keep}, x), drop)
+	return Reshape(prim.Apply(normParams{p: p, keep: keep}, x), drop...)
 }
 
 // Norm returns the Euclidean norm of all elements of x (the Frobenius norm

@@ -280,7 +280,7 @@ func MinimizeWith(f func(*Tensor) *Tensor, x0 *Tensor, opts MinimizeOptions) (*M
 	}
 	shape := append([]int{}, x0.shape...)
 	n := len(x0.data)
-	flat := func(x *Tensor) *Tensor { return f(reshapeExt(x, shape)) }
+	flat := func(x *Tensor) *Tensor { return f(Reshape(x, shape...)) }
 
 	// Evaluations run on gonum's goroutines: a panic there would kill the
 	// process, so it is caught, recorded and turned into a failed status.
@@ -431,7 +431,7 @@ func checkScalar(y *Tensor) *Tensor {
 		panic(errorf(ErrNonScalar, "Minimize", "the function returned shape %s, want a scalar", fmtShape(y.shape)))
 	}
 	if len(y.shape) != 0 {
-		return reshapeExt(y, []int{})
+		return Reshape(y, []int{}...)
 	}
 	return y
 }

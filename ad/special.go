@@ -135,9 +135,9 @@ func MVNLogPDF(x, mean, cov *Tensor) *Tensor {
 	l := Cholesky(cov)
 	diff := Sub(x, mean)
 	lead := diff.shape[:len(diff.shape)-1]
-	rows := reshapeExt(diff, []int{prodInts(lead), d})
+	rows := Reshape(diff, []int{prodInts(lead), d}...)
 	z := SolveTriangular(l, mT(rows), true) // (d, N)
-	maha := reshapeExt(sumAxis(Square(z), 0), append([]int{}, lead...))
+	maha := Reshape(sumAxis(Square(z), 0), append([]int{}, lead...)...)
 	logdet := sumAll(Log(matDiag(l)))
 	return Sub(Sub(Mul(maha, -0.5), logdet), float64(d)*halfLog2Pi)
 }
