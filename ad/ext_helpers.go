@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-
 )
 
 // gatherPlan maps a source array of shape inShape to a result of shape
