@@ -206,6 +206,8 @@ func TestIsComplete(t *testing.T) {
 		{"x := 1 +", "incomplete"},
 		{"for {\n}", "complete"},
 		{"x := = 2", "invalid"},
+		{"%help", "complete"},
+		{"%time\nfor i := 0; i < 3; i++ {", "incomplete"},
 	}
 	for _, c := range cases {
 		if got, _ := s.IsComplete(c.code); got != c.status {

@@ -78,3 +78,19 @@ func specialError(line int, format string, args ...any) *CellError {
 	msg := fmt.Sprintf(format, args...)
 	return &CellError{Name: "UsageError", Value: msg, Traceback: []string{fmt.Sprintf("line %d", line), "UsageError: " + msg}}
 }
+
+// blankSpecials blanks the special command lines at the top of a cell.
+func blankSpecials(code string) string {
+	lines := strings.Split(code, "\n")
+	for k, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "//") {
+			continue
+		}
+		if !strings.HasPrefix(t, "%") {
+			break
+		}
+		lines[k] = ""
+	}
+	return strings.Join(lines, "\n")
+}
