@@ -114,8 +114,11 @@
 // Memory: the length and capacity of every make in a cell are checked
 // before allocating; a request larger than the memory available to the
 // process (MemAvailable, or the cgroup's free memory) fails with a
-// MemoryError saying how much was needed and how much there is. ad
-// refuses oversized tensors itself (ad.ErrMemory), reported the same way.
+// MemoryError saying how much was needed and how much there is. Element
+// sizes are read from the syntax: exact for predeclared types, a word for
+// others (so a slice of large structs is underestimated); growth through
+// append is not checked. ad refuses oversized tensors itself
+// (ad.ErrMemory), reported the same way.
 //
 // # Errors
 //
