@@ -238,7 +238,6 @@ func TestCheckGradsInternalLinear(t *testing.T) {
 		{"stackParts", func(x *Tensor) *Tensor {
 			return Square(stackParts([]*Tensor{Sin(x), Square(x)}, []int{2, 2, 3}))
 		}, filled(-1, 1, 2, 3)},
-		{"partOf", func(x *Tensor) *Tensor { return Square(partOf(x, 1, []int{3})) }, filled(-1, 1, 2, 3)},
 		{"transposeFlat", func(x *Tensor) *Tensor {
 			return Mul(transposeFlat(x, 2, 3, []int{3, 2}), Sin(transposeFlat(x, 2, 3, []int{3, 2})))
 		}, filled(-1, 1, 2, 3)},

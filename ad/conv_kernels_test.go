@@ -141,11 +141,11 @@ func TestParseEinsum(t *testing.T) {
 			t.Errorf("parseEinsum(%q): %v", tc.subs, err)
 			continue
 		}
-		if !equalIntSlices(spec.output, tc.output) {
+		if !sameShape(spec.output, tc.output) {
 			t.Errorf("parseEinsum(%q) output: got %v want %v", tc.subs, spec.output, tc.output)
 		}
 		for i := range tc.inputs {
-			if !equalIntSlices(spec.inputs[i], tc.inputs[i]) {
+			if !sameShape(spec.inputs[i], tc.inputs[i]) {
 				t.Errorf("parseEinsum(%q) input %d: got %v want %v", tc.subs, i, spec.inputs[i], tc.inputs[i])
 			}
 		}
@@ -158,18 +158,6 @@ func TestParseEinsum(t *testing.T) {
 			t.Errorf("parseEinsum(%q, %v): got no error", bad.subs, bad.ndims)
 		}
 	}
-}
-
-func equalIntSlices(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDiagPlan(t *testing.T) {

@@ -53,23 +53,11 @@ func NewPrimitive(name string, forward func(args []*Tensor) *Tensor, vjps ...fun
 // DefVJP sets (or, with nil, clears) the reverse-mode rule for argument i
 // and returns p, so definitions chain. It panics with ErrArgument for i < 0.
 func (p *CustomPrimitive) DefVJP(i int, rule func(g, ans *Tensor, args []*Tensor) *Tensor) *CustomPrimitive {
-	if i < 0 {
-		panic(errorf(ErrArgument, "DefVJP", "argument index %d", i))
-	}
+	r := userRule(p.p.Name, "DefVJP", i, rule)
 	for len(p.p.VJP) <= i {
 		p.p.VJP = append(p.p.VJP, nil)
 	}
-	p.p.VJP[i] = nil
-	if rule != nil {
-		name := p.p.Name
-		p.p.VJP[i] = func(g *Tensor, c *Call) *Tensor {
-			r := rule(g, c.Out, argsCopy(c))
-			if r == nil {
-				panic(errorf(ErrNil, name, "the VJP rule for argument %d returned a nil *Tensor", i))
-			}
-			return r
-		}
-	}
+	p.p.VJP[i] = VJPRule(r)
 	return p
 }
 
@@ -79,24 +67,32 @@ func (p *CustomPrimitive) DefVJP(i int, rule func(g, ans *Tensor, args []*Tensor
 // the output's). It returns p, so definitions chain, and panics with
 // ErrArgument for i < 0.
 func (p *CustomPrimitive) DefJVP(i int, rule func(t, ans *Tensor, args []*Tensor) *Tensor) *CustomPrimitive {
-	if i < 0 {
-		panic(errorf(ErrArgument, "DefJVP", "argument index %d", i))
-	}
+	r := userRule(p.p.Name, "DefJVP", i, rule)
 	for len(p.p.JVP) <= i {
 		p.p.JVP = append(p.p.JVP, nil)
 	}
-	p.p.JVP[i] = nil
-	if rule != nil {
-		name := p.p.Name
-		p.p.JVP[i] = func(t *Tensor, c *Call) *Tensor {
-			r := rule(t, c.Out, argsCopy(c))
-			if r == nil {
-				panic(errorf(ErrNil, name, "the JVP rule for argument %d returned a nil *Tensor", i))
-			}
-			return r
-		}
-	}
+	p.p.JVP[i] = JVPRule(r)
 	return p
+}
+
+// userRule adapts a user's rule for argument i of the primitive name to the
+// engine's form: it gets the output and its own copy of the arguments, and
+// a nil result panics with ErrNil. A nil rule gives nil (a zero
+// derivative). It panics with ErrArgument for i < 0, naming op.
+func userRule(name, op string, i int, rule func(v, ans *Tensor, args []*Tensor) *Tensor) func(*Tensor, *Call) *Tensor {
+	if i < 0 {
+		panic(errorf(ErrArgument, op, "argument index %d", i))
+	}
+	if rule == nil {
+		return nil
+	}
+	return func(v *Tensor, c *Call) *Tensor {
+		r := rule(v, c.Out, argsCopy(c))
+		if r == nil {
+			panic(errorf(ErrNil, name, "the %s rule for argument %d returned a nil *Tensor", op[len("Def"):], i))
+		}
+		return r
+	}
 }
 
 // argsCopy returns a copy of c.Args for user code. The engine recycles the

@@ -1,8 +1,8 @@
 package ad
 
 // Jacobians, Hessians and Hessian-vector products, built from makeVJP and
-// makeJVP. The rows (or columns) are assembled with three small linear
-// primitives private to this file, so that the results are differentiable
+// makeJVP. The rows (or columns) are assembled with differentiable ops
+// (Concatenate, Transpose, Reshape), so that the results are differentiable
 // again (Hessian is the Jacobian of the gradient).
 
 // Jacobian returns the function computing the Jacobian of f at x by reverse
@@ -80,118 +80,22 @@ func oneHot(shape []int, i int) *Tensor {
 	return t
 }
 
-type partsParams struct{ shape []int }
-
-type partParams struct {
-	i     int
-	shape []int // shape of the part
-}
-
-type transposeParams struct {
-	rows, cols int
-	shape      []int
-}
-
 // stackParts lays the parts (all of one size) one after the other in
-// row-major order and gives the result the requested shape.
+// row-major order and gives the result the requested shape: Concatenate of
+// the flattened parts, so the derivative rules are Concatenate's.
 func stackParts(parts []*Tensor, shape []int) *Tensor {
-	return primStackParts.Apply(partsParams{shape: shape}, parts...)
-}
-
-// partOf returns part i of x's flat data, of the given shape: the inverse of
-// stackParts.
-func partOf(x *Tensor, i int, shape []int) *Tensor {
-	return primPartOf.Apply(partParams{i: i, shape: shape}, x)
+	if len(parts) == 0 {
+		return Zeros(shape...)
+	}
+	flat := make([]*Tensor, len(parts))
+	for i, p := range parts {
+		flat[i] = Reshape(p, -1)
+	}
+	return Reshape(Concatenate(flat, 0), shape...)
 }
 
 // transposeFlat reads x's data as a rows×cols matrix and returns its
 // transpose with the given shape.
 func transposeFlat(x *Tensor, rows, cols int, shape []int) *Tensor {
-	return primTransposeFlat.Apply(transposeParams{rows: rows, cols: cols, shape: shape}, x)
-}
-
-var primStackParts, primPartOf, primTransposeFlat *Primitive
-
-func init() {
-	primStackParts = &Primitive{
-		Name: "stack",
-		Forward: func(c *Call) *Tensor {
-			shape := c.Params.(partsParams).shape
-			d := alloc("stack", shapeSize("stack", shape))
-			off := 0
-			for _, p := range c.Args {
-				if off+len(p.data) > len(d) {
-					panic(errorf(ErrShape, "stack", "parts do not fit shape %s", fmtShape(shape)))
-				}
-				copy(d[off:], p.data)
-				off += len(p.data)
-			}
-			if off != len(d) {
-				panic(errorf(ErrShape, "stack", "parts do not fill shape %s", fmtShape(shape)))
-			}
-			return newRaw(shape, d)
-		},
-		VJPAt: func(i int, g *Tensor, c *Call) *Tensor { return partOf(g, i, c.Args[i].shape) },
-		JVPAt: func(i int, t *Tensor, c *Call) *Tensor {
-			parts := make([]*Tensor, len(c.Args))
-			for k, a := range c.Args {
-				if k == i {
-					parts[k] = t
-				} else {
-					parts[k] = Zeros(a.shape...)
-				}
-			}
-			return stackParts(parts, c.Out.shape)
-		},
-	}
-	primPartOf = &Primitive{
-		Name: "part",
-		Forward: func(c *Call) *Tensor {
-			p := c.Params.(partParams)
-			m := shapeSize("part", p.shape)
-			d := alloc("part", m)
-			copy(d, c.Args[0].data[p.i*m:(p.i+1)*m])
-			return newRaw(p.shape, d)
-		},
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor {
-			p := c.Params.(partParams)
-			x := c.Args[0]
-			m := shapeSize("part", p.shape)
-			parts := make([]*Tensor, len(x.data)/m)
-			for k := range parts {
-				if k == p.i {
-					parts[k] = g
-				} else {
-					parts[k] = Zeros(p.shape...)
-				}
-			}
-			return stackParts(parts, x.shape)
-		}},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
-			p := c.Params.(partParams)
-			return partOf(t, p.i, p.shape)
-		}},
-	}
-	primTransposeFlat = &Primitive{
-		Name: "transpose",
-		Forward: func(c *Call) *Tensor {
-			p := c.Params.(transposeParams)
-			x := c.Args[0]
-			d := alloc("transpose", len(x.data))
-			for r := 0; r < p.rows; r++ {
-				for k := 0; k < p.cols; k++ {
-					d[k*p.rows+r] = x.data[r*p.cols+k]
-				}
-			}
-			return newRaw(p.shape, d)
-		},
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor {
-			p := c.Params.(transposeParams)
-			return transposeFlat(g, p.cols, p.rows, c.Args[0].shape)
-		}},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
-			p := c.Params.(transposeParams)
-			return transposeFlat(t, p.rows, p.cols, p.shape)
-		}},
-	}
+	return Reshape(Transpose(Reshape(x, rows, cols)), shape...)
 }

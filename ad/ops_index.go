@@ -186,25 +186,32 @@ func init() {
 // for an index out of range or more indices than axes.
 func Index(x *Tensor, idx ...int) *Tensor {
 	mustTensor("Index", x)
-	if len(idx) > len(x.shape) {
-		panic(errorf(ErrIndex, "Index", "%d indices for a tensor of shape %s", len(idx), fmtShape(x.shape)))
-	}
 	if len(idx) == 0 {
 		return x
 	}
-	r := fullRanges(x.shape)
+	return Reshape(sliceRanges(x, indexRanges("Index", x.shape, idx)), x.shape[len(idx):]...)
+}
+
+// indexRanges returns the selection of x[i, j, …] as ranges that keep every
+// axis (of length 1 where indexed). It panics with ErrIndex for an index out
+// of range or more indices than axes.
+func indexRanges(op string, shape, idx []int) []sliceRange {
+	if len(idx) > len(shape) {
+		panic(errorf(ErrIndex, op, "%d indices for a tensor of shape %s", len(idx), fmtShape(shape)))
+	}
+	r := fullRanges(shape)
 	for k, i := range idx {
-		d := x.shape[k]
+		d := shape[k]
 		j := i
 		if j < 0 {
 			j += d
 		}
 		if j < 0 || j >= d {
-			panic(errorf(ErrIndex, "Index", "index %d is out of range for axis %d of length %d (shape %s)", i, k, d, fmtShape(x.shape)))
+			panic(errorf(ErrIndex, op, "index %d is out of range for axis %d of length %d (shape %s)", i, k, d, fmtShape(shape)))
 		}
 		r[k] = sliceRange{start: j, step: 1, n: 1}
 	}
-	return Reshape(sliceRanges(x, r), x.shape[len(idx):]...)
+	return r
 }
 
 // takeParams are the parameters of the Take and TakeAdjoint primitives.

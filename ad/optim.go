@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -303,7 +304,7 @@ func MinimizeWith(f func(*Tensor) *Tensor, x0 *Tensor, opts MinimizeOptions) (*M
 	var cacheF float64
 	valueGrad := func(x []float64) (float64, []float64) {
 		mu.Lock()
-		if cacheX != nil && equalFloats(cacheX, x) {
+		if cacheX != nil && slices.Equal(cacheX, x) {
 			fx, g := cacheF, cacheG
 			mu.Unlock()
 			return fx, g
@@ -375,7 +376,7 @@ func MinimizeWith(f func(*Tensor) *Tensor, x0 *Tensor, opts MinimizeOptions) (*M
 	if res == nil {
 		return nil, err
 	}
-	if last := rec.path[len(rec.path)-1]; !equalFloats(last.data, res.X) {
+	if last := rec.path[len(rec.path)-1]; !slices.Equal(last.data, res.X) {
 		rec.path = append(rec.path, New(res.X, shape...))
 		rec.values = append(rec.values, res.F)
 	}
@@ -434,16 +435,4 @@ func checkScalar(y *Tensor) *Tensor {
 		return Reshape(y, []int{}...)
 	}
 	return y
-}
-
-func equalFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

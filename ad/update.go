@@ -24,25 +24,7 @@ type Indexer struct {
 //	y = x.AtIndex(1).Add(ad.Ones(3)) // y = x with row 1 increased by 1
 func (t *Tensor) AtIndex(idx ...int) *Indexer {
 	mustTensor("AtIndex", t)
-	if len(idx) > len(t.shape) {
-		panic(errorf(ErrIndex, "AtIndex", "%d indices for a tensor of shape %s", len(idx), fmtShape(t.shape)))
-	}
-	r := make([]sliceRange, len(t.shape))
-	for k, d := range t.shape {
-		r[k] = sliceRange{start: 0, step: 1, n: d}
-	}
-	for k, i := range idx {
-		d := t.shape[k]
-		j := i
-		if j < 0 {
-			j += d
-		}
-		if j < 0 || j >= d {
-			panic(errorf(ErrIndex, "AtIndex", "index %d is out of range for axis %d of length %d (shape %s)", i, k, d, fmtShape(t.shape)))
-		}
-		r[k] = sliceRange{start: j, step: 1, n: 1}
-	}
-	return newIndexer("AtIndex", t, r, t.shape[len(idx):])
+	return newIndexer("AtIndex", t, indexRanges("AtIndex", t.shape, idx), t.shape[len(idx):])
 }
 
 // AtSlice selects the part of t that the ranges pick along its leading axes
