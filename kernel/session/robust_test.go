@@ -27,3 +27,19 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("after bad input: %q %v", plain(res), res.Err)
 	}
 }
+
+// TestShadowFallback checks that cells still run when the compile checker
+// cannot be rebuilt (simulated with a broken history entry).
+func TestShadowFallback(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"strings\"\nv := 1")
+	s.history = append(s.history, chunk{kind: declChunk, src: "package main; this is not Go"})
+	s.shadow = nil
+	r, res := run(t, s, "import \"strings\"\nstrings.ToUpper(\"a\") + fmt.Sprint(v)")
+	if res.Err != nil || plain(res) != `"A1"` {
+		t.Fatalf("got %q %v", plain(res), res.Err)
+	}
+	if !strings.Contains(r.stderr(), "compile checker") {
+		t.Errorf("stderr %q does not warn about the checker", r.stderr())
+	}
+}

@@ -324,24 +324,32 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		return Result{Err: cerr}
 	}
 	// Compile in the shadow first: a compile error must leave the live
-	// interpreter untouched.
-	if err := s.ensureShadow(); err != nil {
-		return Result{Err: &CellError{Name: "InternalError", Value: err.Error()}}
+	// interpreter untouched. Should the shadow ever fail to rebuild, cells
+	// are still compiled (in the live interpreter only) rather than refused.
+	checker := s.interp
+	if err := s.ensureShadow(); err == nil {
+		checker = s.shadow
+	} else {
+		io := s.cur.Load()
+		if io != nil && io.io != nil {
+			io.io.Stream("stderr", "gograd: "+err.Error()+"; a compile error in this cell may leave partial definitions\n")
+		}
 	}
-	chunks, cerr = s.compileAll(s.shadow, chunks, true)
+	chunks, progs, cerr := s.compileAll(checker, chunks)
 	if cerr != nil {
 		s.shadow = nil // partially compiled: rebuild before next use
 		return Result{Err: cerr}
 	}
-	progs := make([]*interp.Program, len(chunks))
-	for k, c := range chunks {
-		p, err := compileChunk(s.interp, c)
-		if err != nil {
-			// The shadow accepted it: the interpreters disagree.
-			s.shadow = nil
-			return Result{Err: s.compileError(err)}
+	if checker != s.interp {
+		for k, c := range chunks {
+			p, err := compileChunk(s.interp, c)
+			if err != nil {
+				// The shadow accepted it: the interpreters disagree.
+				s.shadow = nil
+				return Result{Err: s.compileError(err)}
+			}
+			progs[k] = p
 		}
-		progs[k] = p
 	}
 	s.history = append(s.history, chunks...)
 	s.commitDecls(chunks)
@@ -358,23 +366,24 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	return Result{Value: s.renderResult()}
 }
 
-// compileAll compiles chunks in order in i. When tryResult is set and the
-// last chunk captures its expression but the expression has no value (a
-// call of a function without results), that chunk is compiled again
-// without capture; the returned chunks reflect the choice.
-func (s *Session) compileAll(i *interp.Interpreter, chunks []chunk, tryResult bool) ([]chunk, *CellError) {
+// compileAll compiles chunks in order in i. When the last chunk captures
+// its expression but the expression has no value (a call of a function
+// without results), that chunk is compiled again without capture; the
+// returned chunks reflect the choice.
+func (s *Session) compileAll(i *interp.Interpreter, chunks []chunk) ([]chunk, []*interp.Program, *CellError) {
+	progs := make([]*interp.Program, len(chunks))
 	for k := range chunks {
-		if _, err := compileChunk(i, chunks[k]); err != nil {
-			if chunks[k].result && tryResult {
-				chunks[k].result = false
-				if _, err2 := compileChunk(i, chunks[k]); err2 == nil {
-					continue
-				}
-			}
-			return nil, s.compileError(err)
+		p, err := compileChunk(i, chunks[k])
+		if err != nil && chunks[k].result {
+			chunks[k].result = false
+			p, err = compileChunk(i, chunks[k])
 		}
+		if err != nil {
+			return nil, nil, s.compileError(err)
+		}
+		progs[k] = p
 	}
-	return chunks, nil
+	return chunks, progs, nil
 }
 
 // compileChunk parses, rewrites and compiles one chunk, turning an
