@@ -91,6 +91,29 @@ type Primitive struct {
 	// variable number of arguments. They receive the argument index.
 	VJPAt func(i int, g *Tensor, c *Call) *Tensor
 	JVPAt func(i int, t *Tensor, c *Call) *Tensor
+
+	// scalar1 and scalar2, when set, compute a unary or binary primitive
+	// on 0-d arguments directly, without the Call and kernel set-up of
+	// Forward; they must compute exactly what Forward computes. A loop of
+	// scalar operations spends most of its time in that set-up otherwise.
+	scalar1 func(x float64) float64
+	scalar2 func(a, b float64) float64
+}
+
+// applyScalar computes p on plain 0-d arguments through its scalar fast
+// path, or returns nil when p has none for these arguments.
+func (p *Primitive) applyScalar(args []*Tensor) *Tensor {
+	switch len(args) {
+	case 1:
+		if p.scalar1 != nil && len(args[0].shape) == 0 {
+			return Scalar(p.scalar1(args[0].data[0]))
+		}
+	case 2:
+		if p.scalar2 != nil && len(args[0].shape) == 0 && len(args[1].shape) == 0 {
+			return Scalar(p.scalar2(args[0].data[0], args[1].data[0]))
+		}
+	}
+	return nil
 }
 
 // Call is one application of a primitive, as seen by its rules: the
@@ -266,6 +289,9 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		}
 	}
 	if top == nil {
+		if out := p.applyScalar(args); out != nil {
+			return out
+		}
 		cb := callPool.Get().(*callBuf)
 		cb.call.Params = params
 		cb.call.Args = append(cb.args[:0], args...)
@@ -317,6 +343,9 @@ func (p *Primitive) eval(c *Call) *Tensor {
 		if a.b != nil {
 			return p.Apply(c.Params, c.Args...)
 		}
+	}
+	if out := p.applyScalar(c.Args); out != nil {
+		return out
 	}
 	return p.forward(c)
 }

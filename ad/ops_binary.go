@@ -269,6 +269,7 @@ func init() {
 	primAdd = &Primitive{
 		Name:    "Add",
 		Forward: binaryKernel("Add", addLoop),
+		scalar2: func(a, b float64) float64 { return a + b },
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return g },
 			func(g *Tensor, c *Call) *Tensor { return g },
@@ -281,6 +282,7 @@ func init() {
 	primSub = &Primitive{
 		Name:    "Sub",
 		Forward: binaryKernel("Sub", subLoop),
+		scalar2: func(a, b float64) float64 { return a - b },
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return g },
 			func(g *Tensor, c *Call) *Tensor { return Neg(g) },
@@ -293,6 +295,7 @@ func init() {
 	primMul = &Primitive{
 		Name:    "Mul",
 		Forward: binaryKernel("Mul", mulLoop),
+		scalar2: func(a, b float64) float64 { return a * b },
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Args[1]) },
 			func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Args[0]) },
@@ -305,6 +308,7 @@ func init() {
 	primDiv = &Primitive{
 		Name:    "Div",
 		Forward: binaryKernel("Div", divLoop),
+		scalar2: func(a, b float64) float64 { return a / b },
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[1]) },
 			func(g *Tensor, c *Call) *Tensor { return divGradB(g, c.Out, c.Args[1]) },

@@ -200,7 +200,8 @@ func init() {
 		}
 	}, func(c *Call) *Tensor { return Sign(c.Args[0]) })
 	primSin = &Primitive{
-		Name: "Sin",
+		Name:    "Sin",
+		scalar1: math.Sin,
 		Forward: unaryKernel("Sin", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = math.Sin(v)
@@ -210,7 +211,8 @@ func init() {
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return sinGrad(t, c.Args[0]) }},
 	}
 	primCos = &Primitive{
-		Name: "Cos",
+		Name:    "Cos",
+		scalar1: math.Cos,
 		Forward: unaryKernel("Cos", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = math.Cos(v)
@@ -226,6 +228,7 @@ func init() {
 	primSinGrad = &Primitive{
 		Name:    "SinGrad",
 		Forward: binaryKernel("SinGrad", funcLoop(func(g, x float64) float64 { return g * math.Cos(x) })),
+		scalar2: func(g, x float64) float64 { return g * math.Cos(x) },
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return sinGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return cosGrad(Mul(h, c.Args[0]), c.Args[1]) },
@@ -238,6 +241,7 @@ func init() {
 	primCosGrad = &Primitive{
 		Name:    "CosGrad",
 		Forward: binaryKernel("CosGrad", funcLoop(func(g, x float64) float64 { return -g * math.Sin(x) })),
+		scalar2: func(g, x float64) float64 { return -g * math.Sin(x) },
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return cosGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return sinGrad(Neg(Mul(h, c.Args[0])), c.Args[1]) },
@@ -278,7 +282,8 @@ func init() {
 		}
 	}, func(c *Call) *Tensor { return Sinh(c.Args[0]) })
 	primTanh = &Primitive{
-		Name: "Tanh",
+		Name:    "Tanh",
+		scalar1: math.Tanh,
 		Forward: unaryKernel("Tanh", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = math.Tanh(v)
@@ -303,6 +308,7 @@ func init() {
 	primTanhGrad = &Primitive{
 		Name:    "TanhGrad",
 		Forward: binaryKernel("TanhGrad", funcLoop(func(g, y float64) float64 { return g * (1 - y*y) })),
+		scalar2: func(g, y float64) float64 { return g * (1 - y*y) },
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return tanhGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return Mul(h, Mul(Mul(c.Args[0], c.Args[1]), -2.0)) },
