@@ -45,6 +45,113 @@
 // (1,3) give (2,3); (2,3) and (4,) are an error. The gradient with respect
 // to a broadcast operand is summed back to the operand's shape.
 //
+// # Reductions
+//
+// Sum, Mean, Prod, Max, Min, Var, Std and LogSumExp reduce over the axes
+// given (all axes when none is given; negative axes count from the end)
+// and remove them, like numpy with keepdims=False: Sum(x) is a scalar.
+// Each has a KeepDims form (SumKeepDims, MeanKeepDims, …) that keeps the
+// reduced axes with length 1, so the result broadcasts against x:
+// Sub(x, MeanKeepDims(x, -1)) centres each row. Var and Std take numpy's
+// ddof before the axes and divide by N − ddof (Var(x, 0) is the population
+// variance, Var(x, 1) the sample variance); N − ddof ≤ 0 gives Inf or NaN,
+// as in numpy, not a panic. The mean of no elements is NaN; Max and Min of
+// an empty axis panic with ErrShape. CumSum(x, axis) keeps the shape.
+// ArgMax and ArgMin take at most one axis, return float64 indices (the
+// first of ties) and have no derivative. A bad or repeated axis panics with
+// ErrAxis.
+//
+// # Indexing and slicing
+//
+// Slice(x, ranges...) is numpy's basic slicing: one Range per leading axis,
+// the rest taken whole, every axis kept. Ranges are built with S(start,
+// stop) or S(start, stop, step) (numpy's start:stop:step), From(start)
+// (start:), To(stop) (:stop), Step(step) (::step) and All (:), and
+// r.By(step) sets a step: From(4).By(-1) is 4::-1. Bounds follow numpy:
+// negative values count from the end and out-of-range values are clamped;
+// a zero step panics with ErrArgument. Index(x, i, j) is x[i, j]: indexed
+// axes are removed, and an index out of range panics with ErrIndex.
+// Take(x, indices, axis) gathers along one axis like numpy.take; repeated
+// indices accumulate their gradients. (*Tensor).At reads one element as a
+// float64 (no derivative).
+//
+// # Printing
+//
+// (*Tensor).String prints like numpy's print(x): a scalar like a Python
+// float ("0.1", "1e-05"), arrays in nested brackets with at most 8
+// fractional digits, trailing zeros suppressed ("1.", "0.5"), a common
+// scientific format when magnitudes call for it, lines wrapped at 75
+// characters, and arrays of more than 1000 elements summarised with "..."
+// around the first and last 3 entries of each long axis. The same tensor
+// prints the same in a notebook as its numpy counterpart.
+//
+// # Random numbers
+//
+// There is no global generator. NewRNG(seed) returns an *RNG (PCG from
+// math/rand/v2) whose Normal(shape...) and Uniform(lo, hi, shape...) make
+// tensors, and Float64, Intn and Perm draw plain values. The same seed
+// gives the same values on every platform; an RNG is safe for concurrent
+// use, in an unspecified order.
+//
+// # Linear algebra
+//
+// Inv, Det, SlogDet, Solve, SolveTriangular (and SolveTriangularT for
+// Aᵀ X = B), Cholesky, CholSolve, Eigh, SVD, SingularValues and Pinv run
+// on gonum's LAPACK and accept a matrix or a batch (..., m, n); Solve's
+// right-hand side is a vector (n) or a batch (..., n, k) whose batch axes
+// broadcast, as in numpy 2. Norm (2-norm of all elements), NormP(x, p,
+// axes...), NormFro and NormNuc (per matrix) compute norms; the gradient of
+// Norm and NormP at zero is 0, not NaN. Functions of symmetric matrices
+// (Cholesky, Eigh, MVNLogPDF's covariance) read only the lower triangle and
+// have symmetric gradients, so tests should symmetrise their input. A singular or non-positive-definite
+// input panics with ErrSingular naming the op, never returns NaNs; SlogDet
+// of a singular matrix is (0, −Inf) instead. Gradients of Eigh and SVD
+// assume distinct eigenvalues (singular values).
+//
+// # Contractions
+//
+// Einsum(subscripts, operands...) follows numpy.einsum: an explicit output
+// ("ij,jk->ik") or an implicit one (the ellipsis axes, then the indices that
+// appear once, alphabetically), repeated indices for traces and diagonals
+// ("ii", "ii->i"), and "..." with broadcasting. Operands are contracted
+// left to right, each pair as one batched matrix product. TensorDot(a, b,
+// n) sums a's last n axes against b's first n; TensorDotAxes takes explicit
+// axis lists. Kron is numpy.kron. MatMul, Dot and Outer follow numpy too.
+// Bad subscripts panic with ErrArgument, axes of different lengths under
+// one index with ErrShape.
+//
+// # Special functions and densities
+//
+// Elementwise: Erf, Erfc, Gammaln, Digamma, Polygamma(n, x), Logit,
+// Sigmoid, Softplus. Softmax and LogSoftmax normalise over the given axes
+// (all when none; pass -1 for rows), stably through LogSumExp. Densities,
+// elementwise with broadcasting over *Tensor or number operands:
+// NormLogPDF(x, mu, sigma), NormCDF, StudentTLogPDF(x, df, loc, scale),
+// PoissonLogPMF(k, mu) (k real); MVNLogPDF(x, mean, cov) evaluates each row
+// of x (..., d) through the Cholesky factor of cov.
+//
+// # Convolution and pooling
+//
+// Convolve(a, v, mode) is the N-d convolution of scipy.signal.convolve
+// (mode "full", "same" or "valid"; the kernel is flipped). Conv2D(x, w,
+// stride, padding) is the deep-learning layer: images x (N, C, H, W),
+// filters w (F, C, KH, KW), zero padding, result (N, F, OH, OW) with OH =
+// (H + 2·padding − KH)/stride + 1; it is a cross-correlation (filters not
+// flipped). MaxPool2D and AvgPool2D(x, size, stride) pool size×size
+// windows without padding; MaxPool2D shares the gradient among tied
+// maxima. Bad shapes panic with ErrShape, a bad mode, stride, size or
+// padding with ErrArgument.
+//
+// # Functional updates
+//
+// Tensors are immutable, so x[i] = v is written x.AtIndex(i).Set(v), which
+// returns an updated copy; x.AtSlice(ranges...) selects like Slice.
+// The Indexer they return has Set, Add and Mul (a *Tensor or a number,
+// broadcast to the selection) and Get. Results are differentiable with
+// respect to both x and v: Set's gradient is zero at the selection for x
+// and the selection's gradient for v. A v that does not broadcast panics
+// with ErrShape.
+//
 // # Tracing and higher-order derivatives
 //
 // Each differentiation starts a trace with a fresh id from an increasing
@@ -84,8 +191,39 @@
 //     and used after the Grad call returned, a "leaked tracer") is reported
 //     with ErrNotInput as soon as an operation is applied to it; reading it
 //     (Data, String) stays allowed. StopGradient gives a constant copy.
-//   - Custom derivatives: declare a Primitive with Forward, VJP and JVP rules
-//     and call its Apply method; see core.go for the contract.
+//
+// # Custom derivatives and checkpointing
+//
+// NewPrimitive(name, forward, vjps...) defines an operation from notebook
+// code: forward computes on plain tensors; vjps[i](g, ans, args) returns
+// the cotangent of argument i (nil or missing: zero); DefJVP adds
+// forward-mode rules and Call applies it. Rules written with ad's ops give
+// derivatives of every order. Every call of forward or of a rule gets its
+// own copy of the argument slice, so user code may keep or change it.
+// A rule that returns nil panics with ErrNil. Inside the package, the same
+// is done with a Primitive value and its Apply method (see core.go).
+//
+// Checkpoint(f) computes f without storing its intermediates for reverse
+// mode: the backward pass runs f again (jax.checkpoint). f must be a pure
+// function of its argument; a differentiated value captured from outside
+// would lose its gradient, so that panics with ErrNotInput. CheckpointSlice
+// takes such values as further arguments.
+//
+// # Optimisers and Minimize
+//
+// NewSGD(lr, momentum), NewRMSProp(lr, decay) and NewAdam(lr) return an
+// *Optimizer whose Step (StepMap) returns updated parameters from
+// gradients, never modifying them, and whose Run (RunMap) takes iters
+// steps on a loss of a []*Tensor (map[string]*Tensor) parameter set,
+// calling a callback after each. Its exported fields (LR, …) may change
+// between steps, for a learning-rate schedule; constant-rate Adam only
+// hovers near a minimum, so anneal LR for precise solutions.
+// Minimize(f, x0, method) drives gonum's optimize package with ad's
+// gradients: "BFGS", "LBFGS", "CG" or "Newton" (the exact Hessian);
+// MinimizeWith takes tolerances. When the method fails (a failed line
+// search) or f panics, they return a non-nil error together with the best
+// point reached, not a panic; the result records the path of iterates for
+// plotting.
 //
 // # Errors
 //
@@ -136,7 +274,12 @@
 // Kernels loop over []float64 without per-element interfaces or
 // allocation; same-shape and scalar operands of binary operations take fast
 // paths. A traced operation costs one allocation for its graph node and
-// boxed result besides its data. Matrix products go through gonum's BLAS:
-// pure Go by default; building with -tags openblas (cgo and libopenblas
-// needed) sends GEMM and GEMV to OpenBLAS instead.
+// boxed result besides its data. Matrix products go through gonum's BLAS,
+// pure Go by default; batches of small products are spread over the cores.
+//
+// Building with -tags openblas (cgo and OpenBLAS's development files, for
+// example Debian's libopenblas-dev) sends every GEMM and GEMV of ad and of
+// gonum's LAPACK to OpenBLAS, multi-threaded; the other BLAS routines stay
+// gonum's, and results agree to rounding. Without cgo the tag is ignored.
+// On a CPU OpenBLAS does not recognise, set OPENBLAS_CORETYPE=Haswell.
 package ad
