@@ -247,7 +247,6 @@ type pathRecorder struct {
 func (r *pathRecorder) Init() error { return nil }
 
 // Record implements optimize.Recorder, keeping each major iterate.
-
 func (r *pathRecorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
 	if op == optimize.MajorIteration {
 		r.path = append(r.path, New(loc.X, r.shape...))
