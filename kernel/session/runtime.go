@@ -434,6 +434,11 @@ func (s *Session) compileError(err error) *CellError {
 		if i := strings.Index(msg, " (and "); i >= 0 && strings.HasSuffix(msg, "more errors)") {
 			msg = msg[:i]
 		}
+		if msg == "constant definition loop" {
+			// yaegi's message for an undefined name on the right of a
+			// package-level :=.
+			msg += " (the interpreter's message: look for an undefined name in this statement)"
+		}
 		ce.Value = msg
 		ce.Traceback = append(ce.Traceback, s.location(file, line, col))
 		if src := s.sourceLine(file, line); src != "" {
@@ -580,9 +585,18 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 	}
 	if where != "" {
 		file, line := splitWhere(where)
-		tb = append(tb, s.location(file, line, 0))
-		if src := s.sourceLine(file, line); src != "" {
-			tb = append(tb, src)
+		loc := s.location(file, line, 0)
+		dup := false
+		for _, l := range tb {
+			if strings.HasPrefix(l, loc+",") || l == loc {
+				dup = true
+			}
+		}
+		if !dup {
+			tb = append(tb, loc)
+			if src := s.sourceLine(file, line); src != "" {
+				tb = append(tb, src)
+			}
 		}
 	}
 	ce.Traceback = append(tb, ce.Name+": "+ce.Value)
