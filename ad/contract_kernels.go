@@ -171,7 +171,7 @@ type diagPlan struct {
 // Axes sharing a label must have equal lengths.
 func newDiagPlan(shape, labels []int) (diagPlan, error) {
 	p := diagPlan{inShape: append([]int(nil), shape...)}
-	strides := rowStrides(shape)
+	strides := rowMajorStrides(shape)
 	pos := map[int]int{}
 	for ax, l := range labels {
 		j, ok := pos[l]
@@ -188,17 +188,6 @@ func newDiagPlan(shape, labels []int) (diagPlan, error) {
 		p.srcStride[j] += strides[ax]
 	}
 	return p, nil
-}
-
-// rowStrides returns the row-major strides of shape.
-func rowStrides(shape []int) []int {
-	s := make([]int, len(shape))
-	acc := 1
-	for i := len(shape) - 1; i >= 0; i-- {
-		s[i] = acc
-		acc *= shape[i]
-	}
-	return s
 }
 
 // forEachOffset calls f(k, off) for every element k of a row-major array of
@@ -230,16 +219,7 @@ func forEachOffset(shape, stride []int, f func(k, off int)) {
 // indices returns the flat (row-major) index in the input of each element
 // of the generalized diagonal.
 func (p diagPlan) indices() []int {
-	idx := make([]int, prodInts(p.outShape))
+	idx := make([]int, sizeOf(p.outShape))
 	forEachOffset(p.outShape, p.srcStride, func(k, off int) { idx[k] = off })
 	return idx
-}
-
-// prodInts returns the product of s (1 for an empty slice).
-func prodInts(s []int) int {
-	n := 1
-	for _, d := range s {
-		n *= d
-	}
-	return n
 }

@@ -34,7 +34,7 @@ func naiveEinsum(t *testing.T, subs string, ops ...*Tensor) *Tensor {
 	for i, l := range spec.output {
 		outShape[i] = sizes[l]
 	}
-	out := make([]float64, prodInts(outShape))
+	out := make([]float64, sizeOf(outShape))
 	val := map[int]int{}
 	var rec func(k int)
 	rec = func(k int) {

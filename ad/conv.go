@@ -19,7 +19,7 @@ func init() {
 		Name: "Conv2D",
 		Forward: func(c *Call) *Tensor {
 			g := geom(c)
-			checkAlloc("Conv2D", prodInts(g.outShape()))
+			checkAlloc("Conv2D", sizeOf(g.outShape()))
 			out := g.forward(c.Args[0].data, c.Args[1].data)
 			checkInterrupt("Conv2D")
 			return newRaw(g.outShape(), out)
@@ -37,7 +37,7 @@ func init() {
 		Name: "Conv2D",
 		Forward: func(c *Call) *Tensor {
 			g := geom(c)
-			checkAlloc("Conv2D", prodInts(g.xShape()))
+			checkAlloc("Conv2D", sizeOf(g.xShape()))
 			out := g.backInput(c.Args[0].data, c.Args[1].data)
 			checkInterrupt("Conv2D")
 			return newRaw(g.xShape(), out)
@@ -77,7 +77,7 @@ func init() {
 		Name: "Convolve",
 		Forward: func(c *Call) *Tensor {
 			p := plan(c)
-			checkAlloc("Convolve", prodInts(p.outShape))
+			checkAlloc("Convolve", sizeOf(p.outShape))
 			out := p.convolve(c.Args[0].data, c.Args[1].data)
 			checkInterrupt("Convolve")
 			return newRaw(append([]int{}, p.outShape...), out)

@@ -246,10 +246,10 @@ func newConvNDPlan(aShape, vShape []int, mode convMode) (convNDPlan, error) {
 // defines the convolution and both of its adjoints.
 func (p convNDPlan) triLoop(f func(o, j, m int)) {
 	nd := len(p.aShape)
-	vStr := rowStrides(p.vShape)
+	vStr := rowMajorStrides(p.vShape)
 	oIdx := make([]int, nd)
 	jIdx := make([]int, nd)
-	nOut, nA := prodInts(p.outShape), prodInts(p.aShape)
+	nOut, nA := sizeOf(p.outShape), sizeOf(p.aShape)
 	for o := 0; o < nOut; o++ {
 		if o&255 == 0 && Interrupted() {
 			return // the primitive reports the interruption
@@ -288,21 +288,21 @@ func (p convNDPlan) triLoop(f func(o, j, m int)) {
 
 // convolve returns y[o] = Σ a[j] v[m].
 func (p convNDPlan) convolve(a, v []float64) []float64 {
-	out := make([]float64, prodInts(p.outShape))
+	out := make([]float64, sizeOf(p.outShape))
 	p.triLoop(func(o, j, m int) { out[o] += a[j] * v[m] })
 	return out
 }
 
 // adjA returns the adjoint in a: da[j] = Σ g[o] v[m].
 func (p convNDPlan) adjA(g, v []float64) []float64 {
-	out := make([]float64, prodInts(p.aShape))
+	out := make([]float64, sizeOf(p.aShape))
 	p.triLoop(func(o, j, m int) { out[j] += g[o] * v[m] })
 	return out
 }
 
 // adjV returns the adjoint in v: dv[m] = Σ g[o] a[j].
 func (p convNDPlan) adjV(g, a []float64) []float64 {
-	out := make([]float64, prodInts(p.vShape))
+	out := make([]float64, sizeOf(p.vShape))
 	p.triLoop(func(o, j, m int) { out[m] += g[o] * a[j] })
 	return out
 }

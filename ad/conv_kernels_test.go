@@ -16,7 +16,7 @@ func dotSlices(a, b []float64) float64 {
 // naiveConv2d computes a strided, zero-padded 2-D convolution (cross-correlation,
 // as in deep-learning libraries) with direct loops.
 func naiveConv2d(g conv2dGeom, x, w []float64) []float64 {
-	out := make([]float64, prodInts(g.outShape()))
+	out := make([]float64, sizeOf(g.outShape()))
 	for n := 0; n < g.n; n++ {
 		for f := 0; f < g.f; f++ {
 			for oy := 0; oy < g.oh; oy++ {
@@ -56,8 +56,8 @@ func TestKernelConv2d(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := kernelRand(1, prodInts(tc.x))
-		w := kernelRand(2, prodInts(tc.w))
+		x := kernelRand(1, sizeOf(tc.x))
+		w := kernelRand(2, sizeOf(tc.w))
 		y := g.forward(x, w)
 		closeSlices(t, "conv2d forward", y, naiveConv2d(g, x, w), 1e-12)
 		gy := kernelRand(3, len(y))
@@ -102,7 +102,7 @@ func TestKernelConvolveND(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, v := kernelRand(4, prodInts(tc.a)), kernelRand(5, prodInts(tc.v))
+		a, v := kernelRand(4, sizeOf(tc.a)), kernelRand(5, sizeOf(tc.v))
 		y := p.convolve(a, v)
 		g := kernelRand(6, len(y))
 		lhs := dotSlices(y, g)

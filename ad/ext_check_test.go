@@ -11,11 +11,11 @@ import (
 
 // randTensor returns a seeded standard normal tensor of the given shape.
 func randTensor(seed uint64, shape ...int) *Tensor {
-	return newRaw(append([]int{}, shape...), kernelRand(seed, prodInts(shape)))
+	return newRaw(append([]int{}, shape...), kernelRand(seed, sizeOf(shape)))
 }
 
 // inner returns Σ a·b as a scalar tensor.
-func inner(a, b *Tensor) *Tensor { return sumAll(Mul(a, b)) }
+func inner(a, b *Tensor) *Tensor { return Sum(Mul(a, b)) }
 
 // fdDeriv returns d/dε f(x + εv) at ε = 0 by Richardson-extrapolated
 // central differences.
@@ -74,7 +74,7 @@ func maxAbs(d []float64) float64 {
 
 // spd returns a symmetric positive-definite tensor of shape (..., n, n).
 func spd(seed uint64, shape ...int) *Tensor {
-	batch := prodInts(shape[:len(shape)-2])
+	batch := sizeOf(shape[:len(shape)-2])
 	n := shape[len(shape)-1]
 	return newRaw(append([]int{}, shape...), spdBatch(seed, batch, n))
 }
@@ -90,5 +90,5 @@ func symIn(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 func wellConditioned(seed uint64, shape ...int) *Tensor {
 	x := randTensor(seed, shape...)
 	n := shape[len(shape)-1]
-	return Add(x, Mul(eyeMatrix(n), float64(n)+2))
+	return Add(x, Mul(Eye(n), float64(n)+2))
 }

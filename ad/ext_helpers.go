@@ -8,8 +8,6 @@ package ad
 
 import (
 	"errors"
-	"fmt"
-	"sort"
 )
 
 // gatherPlan maps a source array of shape inShape to a result of shape
@@ -68,9 +66,6 @@ func matDiag(x *Tensor) *Tensor {
 	return Take(Reshape(x, withShape(x.shape[:nd-2], n*n)...), idx, -1)
 }
 
-// sumAll sums every element of x to a scalar.
-func sumAll(x *Tensor) *Tensor { return sumTo(x, []int{}) }
-
 // sumLast2 sums the last two axes of x.
 func sumLast2(x *Tensor) *Tensor {
 	nd := len(x.shape)
@@ -93,67 +88,12 @@ func constMatrix(n int, f func(i, j int) float64) *Tensor {
 	return newRaw([]int{n, n}, d)
 }
 
-// eyeMatrix returns the n×n identity.
-func eyeMatrix(n int) *Tensor {
-	return constMatrix(n, func(i, j int) float64 { return b2f(i == j) })
-}
-
 // b2f converts a bool to 0 or 1.
 func b2f(b bool) float64 {
 	if b {
 		return 1
 	}
 	return 0
-}
-
-// normAxes validates axes of a tensor with nd dimensions, resolving negative
-// ones, and returns them sorted. No axes means all of them.
-func normAxes(op string, nd int, axes []int) []int {
-	if len(axes) == 0 {
-		out := make([]int, nd)
-		for i := range out {
-			out[i] = i
-		}
-		return out
-	}
-	seen := map[int]bool{}
-	out := make([]int, 0, len(axes))
-	for _, a := range axes {
-		r := a
-		if r < 0 {
-			r += nd
-		}
-		if r < 0 || r >= nd {
-			panic(errorf(ErrAxis, op, "axis %d out of range for %d dimensions", a, nd))
-		}
-		if seen[r] {
-			panic(errorf(ErrAxis, op, "axis %d repeated", a))
-		}
-		seen[r] = true
-		out = append(out, r)
-	}
-	sort.Ints(out)
-	return out
-}
-
-// keepShape returns shape with the given (sorted, resolved) axes set to 1,
-// and the shape with them removed.
-func keepShape(shape, axes []int) (keep, drop []int) {
-	keep = append([]int{}, shape...)
-	in := map[int]bool{}
-	for _, a := range axes {
-		keep[a] = 1
-		in[a] = true
-	}
-	for i, d := range shape {
-		if !in[i] {
-			drop = append(drop, d)
-		}
-	}
-	if drop == nil {
-		drop = []int{}
-	}
-	return keep, drop
 }
 
 // panicData reports a data-dependent failure of op (a singular matrix) as an
@@ -176,9 +116,4 @@ func needMatrix(op string, x *Tensor, square bool) (batch, m, n int) {
 		panic(errorf(ErrShape, op, "want square matrices, got shape %s", fmtShape(x.shape)))
 	}
 	return batch, m, n
-}
-
-// shapeErr formats an ErrShape panic value.
-func shapeErr(op, format string, args ...any) *Error {
-	return errorf(ErrShape, op, "%s", fmt.Sprintf(format, args...))
 }

@@ -177,7 +177,7 @@ func init() {
 		}},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
 			v := primEighVecs.Apply(nil, c.Args[0])
-			return sumAxis(Mul(v, bmm(symmetrize(t), v)), -2)
+			return Sum(Mul(v, bmm(symmetrize(t), v)), -2)
 		}},
 	}
 	primEighVecs = &Primitive{
@@ -269,8 +269,8 @@ func init() {
 			pt, gt := mT(p), mT(g)
 			m, n := a.shape[len(a.shape)-2], a.shape[len(a.shape)-1]
 			t1 := Neg(bmm(pt, bmm(g, pt)))
-			t2 := bmm(Sub(eyeMatrix(m), bmm(a, p)), bmm(gt, bmm(p, pt)))
-			t3 := bmm(bmm(pt, p), bmm(gt, Sub(eyeMatrix(n), bmm(p, a))))
+			t2 := bmm(Sub(Eye(m), bmm(a, p)), bmm(gt, bmm(p, pt)))
+			t3 := bmm(bmm(pt, p), bmm(gt, Sub(Eye(n), bmm(p, a))))
 			return Add(Add(t1, t2), t3)
 		}},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
@@ -278,8 +278,8 @@ func init() {
 			pt, tt := mT(p), mT(t)
 			m, n := a.shape[len(a.shape)-2], a.shape[len(a.shape)-1]
 			t1 := Neg(bmm(p, bmm(t, p)))
-			t2 := bmm(bmm(p, pt), bmm(tt, Sub(eyeMatrix(m), bmm(a, p))))
-			t3 := bmm(Sub(eyeMatrix(n), bmm(p, a)), bmm(tt, bmm(pt, p)))
+			t2 := bmm(bmm(p, pt), bmm(tt, Sub(Eye(m), bmm(a, p))))
+			t3 := bmm(Sub(Eye(n), bmm(p, a)), bmm(tt, bmm(pt, p)))
 			return Add(Add(t1, t2), t3)
 		}},
 	}
@@ -302,7 +302,7 @@ func init() {
 		Name: "Norm",
 		Forward: func(c *Call) *Tensor {
 			x, p := c.Args[0], c.Params.(normParams)
-			out := make([]float64, prodInts(p.keep))
+			out := make([]float64, sizeOf(p.keep))
 			if p.p < 0 {
 				for i := range out {
 					out[i] = math.Inf(1)
@@ -377,7 +377,7 @@ func eighF(w *Tensor) *Tensor {
 	n := w.shape[len(w.shape)-1]
 	off := constMatrix(n, func(i, j int) float64 { return b2f(i != j) })
 	diff := Sub(expandAxis(w, -2), expandAxis(w, -1))
-	return Div(off, Add(diff, eyeMatrix(n)))
+	return Div(off, Add(diff, Eye(n)))
 }
 
 // svdF returns Fᵢⱼ = 1/(sⱼ² − sᵢ²) off the diagonal and 0 on it.
@@ -404,13 +404,13 @@ func svdVJP(a, gu, gs, gv *Tensor) *Tensor {
 		f := svdF(s)
 		utg := bmm(mT(u), gu)
 		inner := Mul(Mul(f, Sub(utg, mT(utg))), sRow)
-		comp := bmm(Sub(eyeMatrix(m), bmm(u, mT(u))), Div(gu, sRow))
+		comp := bmm(Sub(Eye(m), bmm(u, mT(u))), Div(gu, sRow))
 		return Add(bmm(u, bmm(inner, vt)), bmm(comp, vt))
 	default:
 		f := svdF(s)
 		vtg := bmm(vt, gv)
 		inner := Mul(Mul(f, Sub(vtg, mT(vtg))), sCol)
-		comp := bmm(Div(u, sRow), bmm(mT(gv), Sub(eyeMatrix(n), bmm(v, vt))))
+		comp := bmm(Div(u, sRow), bmm(mT(gv), Sub(Eye(n), bmm(v, vt))))
 		return Add(bmm(u, bmm(inner, vt)), comp)
 	}
 }
@@ -424,9 +424,9 @@ func svdJVP(a, t *Tensor) (du, ds, dv *Tensor) {
 	dp := bmm(mT(u), bmm(t, v))
 	ds = matDiag(dp)
 	du = Add(bmm(u, Mul(f, Add(Mul(dp, sRow), Mul(mT(dp), sCol)))),
-		Div(bmm(Sub(eyeMatrix(m), bmm(u, mT(u))), bmm(t, v)), sRow))
+		Div(bmm(Sub(Eye(m), bmm(u, mT(u))), bmm(t, v)), sRow))
 	dv = Add(bmm(v, Mul(f, Add(Mul(dp, sCol), Mul(mT(dp), sRow)))),
-		Div(bmm(Sub(eyeMatrix(n), bmm(v, mT(v))), bmm(mT(t), u)), sRow))
+		Div(bmm(Sub(Eye(n), bmm(v, mT(v))), bmm(mT(t), u)), sRow))
 	return du, ds, dv
 }
 
@@ -442,13 +442,6 @@ func expandAxis(x *Tensor, axis int) *Tensor {
 	shape = append(shape, 1)
 	shape = append(shape, x.shape[axis:]...)
 	return Reshape(x, shape...)
-}
-
-// sumAxis sums x over one axis, dropping it.
-func sumAxis(x *Tensor, axis int) *Tensor {
-	ax := normAxes("Sum", len(x.shape), []int{axis})
-	keep, drop := keepShape(x.shape, ax)
-	return Reshape(sumTo(x, keep), drop...)
 }
 
 // symmetrize returns (X + Xᵀ)/2.
@@ -505,13 +498,13 @@ func Solve(a, b *Tensor) *Tensor {
 	_, n, _ := needMatrix("Solve", a, true)
 	if len(b.shape) == 1 {
 		if b.shape[0] != n {
-			panic(shapeErr("Solve", "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
+			panic(errorf(ErrShape, "Solve", "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
 		}
 		x := Solve(a, expandAxis(b, -1))
 		return Reshape(x, x.shape[:len(x.shape)-1]...)
 	}
 	if len(b.shape) < 2 || b.shape[len(b.shape)-2] != n {
-		panic(shapeErr("Solve", "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
+		panic(errorf(ErrShape, "Solve", "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
 	}
 	a, b = broadcastBatch("Solve", a, b)
 	return primSolve.Apply(nil, a, b)
@@ -549,13 +542,13 @@ func solveTriangular(op string, a, b *Tensor, p triParams) *Tensor {
 	_, n, _ := needMatrix(op, a, true)
 	if len(b.shape) == 1 {
 		if b.shape[len(b.shape)-1] != n {
-			panic(shapeErr(op, "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
+			panic(errorf(ErrShape, op, "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
 		}
 		x := solveTriangular(op, a, expandAxis(b, -1), p)
 		return Reshape(x, x.shape[:len(x.shape)-1]...)
 	}
 	if len(b.shape) < 2 || b.shape[len(b.shape)-2] != n {
-		panic(shapeErr(op, "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
+		panic(errorf(ErrShape, op, "right-hand side of shape %s does not fit a matrix of shape %s", fmtShape(b.shape), fmtShape(a.shape)))
 	}
 	a, b = broadcastBatch(op, a, b)
 	return primSolveTri.Apply(p, a, b)
@@ -649,8 +642,8 @@ func NormP(x *Tensor, p float64, axes ...int) *Tensor {
 	if math.IsNaN(p) || p <= 0 && !math.IsInf(p, -1) {
 		panic(errorf(ErrArgument, "Norm", "order p = %v: want p > 0 or ±Inf", p))
 	}
-	ax := normAxes("Norm", len(x.shape), axes)
-	keep, drop := keepShape(x.shape, ax)
+	mask := axisMask("Norm", axes, len(x.shape))
+	keep, drop := keptShape(x.shape, mask), droppedShape(x.shape, mask)
 	prim := primNormP
 	if math.IsInf(p, 0) {
 		prim = primNormInf
@@ -675,5 +668,5 @@ func NormFro(x *Tensor) *Tensor {
 // of a batch (..., m, n) as a tensor (...).
 func NormNuc(x *Tensor) *Tensor {
 	s := SingularValues(x)
-	return sumAxis(s, -1)
+	return Sum(s, -1)
 }

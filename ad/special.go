@@ -125,20 +125,20 @@ func MVNLogPDF(x, mean, cov *Tensor) *Tensor {
 	mustTensor("MVNLogPDF", mean)
 	mustTensor("MVNLogPDF", cov)
 	if len(cov.shape) != 2 || cov.shape[0] != cov.shape[1] {
-		panic(shapeErr("MVNLogPDF", "covariance of shape %s: want (d,d)", fmtShape(cov.shape)))
+		panic(errorf(ErrShape, "MVNLogPDF", "covariance of shape %s: want (d,d)", fmtShape(cov.shape)))
 	}
 	d := cov.shape[0]
 	if len(x.shape) == 0 || x.shape[len(x.shape)-1] != d || len(mean.shape) == 0 || mean.shape[len(mean.shape)-1] != d {
-		panic(shapeErr("MVNLogPDF", "x of shape %s and mean of shape %s do not fit a covariance of shape %s",
+		panic(errorf(ErrShape, "MVNLogPDF", "x of shape %s and mean of shape %s do not fit a covariance of shape %s",
 			fmtShape(x.shape), fmtShape(mean.shape), fmtShape(cov.shape)))
 	}
 	l := Cholesky(cov)
 	diff := Sub(x, mean)
 	lead := diff.shape[:len(diff.shape)-1]
-	rows := Reshape(diff, []int{prodInts(lead), d}...)
+	rows := Reshape(diff, []int{sizeOf(lead), d}...)
 	z := SolveTriangular(l, mT(rows), true) // (d, N)
-	maha := Reshape(sumAxis(Square(z), 0), append([]int{}, lead...)...)
-	logdet := sumAll(Log(matDiag(l)))
+	maha := Reshape(Sum(Square(z), 0), append([]int{}, lead...)...)
+	logdet := Sum(Log(matDiag(l)))
 	return Sub(Sub(Mul(maha, -0.5), logdet), float64(d)*halfLog2Pi)
 }
 

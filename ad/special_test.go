@@ -73,7 +73,7 @@ func TestSpecialKnownValues(t *testing.T) {
 	// univariate normals.
 	x := randTensor(30, 4, 3)
 	sd := New([]float64{0.5, 1, 2})
-	cov := Mul(eyeMatrix(3), Square(sd))
+	cov := Mul(Eye(3), Square(sd))
 	want := Sum(NormLogPDF(x, New([]float64{1, 0, -1}), sd), -1)
 	closeSlices(t, "MVNLogPDF diagonal", MVNLogPDF(x, New([]float64{1, 0, -1}), cov).Data(), want.Data(), 1e-13)
 }

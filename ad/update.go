@@ -52,7 +52,7 @@ func (t *Tensor) AtSlice(ranges ...Range) *Indexer {
 // newIndexer computes the flat indices of the selection r of x, to be
 // presented with shape sel.
 func newIndexer(op string, x *Tensor, r []sliceRange, sel []int) *Indexer {
-	strides := rowStrides(x.shape)
+	strides := rowMajorStrides(x.shape)
 	shape := make([]int, len(r))
 	step := make([]int, len(r))
 	base := 0
@@ -61,7 +61,7 @@ func newIndexer(op string, x *Tensor, r []sliceRange, sel []int) *Indexer {
 		step[k] = strides[k] * s.step
 		base += s.start * strides[k]
 	}
-	n := prodInts(shape)
+	n := sizeOf(shape)
 	checkAlloc(op, n)
 	idx := make([]int, n)
 	forEachOffset(shape, step, func(k, off int) { idx[k] = base + off })
