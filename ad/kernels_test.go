@@ -322,7 +322,9 @@ func TestMatMulKernel(t *testing.T) {
 		{[]int{2, 0, 4}, []int{4, 3}, []int{2}},
 		{[]int{3, 0}, []int{0, 2}, nil},
 		{[]int{30, 70}, []int{70, 90}, nil},
-		{[]int{2, 30, 70}, []int{70, 90}, []int{2}}, // batch folded into rows
+		{[]int{2, 30, 70}, []int{70, 90}, []int{2}},          // batch folded into rows
+		{[]int{3, 30, 40}, []int{3, 40, 20}, []int{3}},       // batch spread over goroutines
+		{[]int{2, 1, 30, 40}, []int{3, 40, 20}, []int{2, 3}}, // the same, broadcast
 	}
 	for _, c := range cases {
 		a, b := opsRandData(r, sizeOf(c.a)), opsRandData(r, sizeOf(c.b))
