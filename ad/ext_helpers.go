@@ -6,9 +6,7 @@ package ad
 // primitives (Transpose, MatMul, Take and its adjoint), whose derivative
 // rules they reuse; and argument checks.
 
-import (
-	"errors"
-)
+import "errors"
 
 // gatherPlan maps a source array of shape inShape to a result of shape
 // outShape whose element k is source element idx[k] (a flat, row-major
@@ -67,11 +65,7 @@ func matDiag(x *Tensor) *Tensor {
 }
 
 // sumLast2 sums the last two axes of x.
-func sumLast2(x *Tensor) *Tensor {
-	nd := len(x.shape)
-	keep := withShape(x.shape[:nd-2], 1, 1)
-	return Reshape(sumTo(x, keep), x.shape[:nd-2]...)
-}
+func sumLast2(x *Tensor) *Tensor { return Sum(x, -2, -1) }
 
 // expandLast2 appends two unit axes to x, so a per-matrix value broadcasts
 // against a batch of matrices.
