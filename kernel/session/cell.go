@@ -69,7 +69,7 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 // stmtChunks cuts a statement segment into one chunk per top-level
 // statement, so that a runtime error names the statement's line. A
 // segment with top-level labels, goto or defer stays whole (they relate
-// statements to each other). In the cell's last segment, a final
+// statements to each other), and so does one with go statements. In the cell's last segment, a final
 // expression statement is marked for capture.
 func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string, seg segment, last bool) []chunk {
 	text := code[seg.start:seg.end]
@@ -89,6 +89,17 @@ func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string
 			}
 		}
 	}
+	// Goroutines started by one unit would run while the next one starts,
+	// and yaegi's start of a unit writes frame state that running
+	// goroutines read without synchronisation: keep such segments whole.
+	hasGo := false
+	ast.Inspect(src.Body, func(n ast.Node) bool {
+		if _, ok := n.(*ast.GoStmt); ok {
+			hasGo = true
+		}
+		return !hasGo
+	})
+	split = split && !hasGo
 	capture := false
 	if n := len(stmts); last && n > 0 {
 		if es, ok := stmts[n-1].(*ast.ExprStmt); ok && !isPrintCall(es.X) {
@@ -101,7 +112,7 @@ func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string
 		for _, st := range stmts {
 			cuts = append(cuts, offset(st))
 		}
-	case capture && len(stmts) > 1:
+	case capture && len(stmts) > 1 && !hasGo:
 		cuts = []int{0, offset(stmts[len(stmts)-1])}
 	default:
 		cuts = []int{0}
@@ -120,7 +131,10 @@ func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string
 		}
 		line, col := lineCol(code, seg.start+from)
 		c := makeChunk(stmtChunk, file, text[from:to], line, col)
-		c.noGuard, c.file, c.line = s.noGuard, file, line
+		c.noGuard, c.file = s.noGuard, file
+		if split {
+			c.line = line // one statement: runtime errors can name its line
+		}
 		c.result = capture && i == len(cuts)-1
 		out = append(out, c)
 	}

@@ -20,8 +20,11 @@
 // It is cut with the Go scanner into alternating chunks of declarations and
 // statements, each compiled as its own unit (the interpreter rejects a unit
 // that mixes both); each top-level statement is its own unit (unless the
-// cell uses top-level labels, goto or defer), so that a runtime error can
-// name its line. Statements run at package level: a variable defined with
+// cell uses top-level labels, goto or defer, or go statements), so that a
+// runtime error can name its line. (yaegi starts each unit by writing
+// frame state that running goroutines read without synchronisation, so
+// goroutines that outlive their cell race, benignly so far, with the next
+// cell; within a cell, go statements keep it one unit.) Statements run at package level: a variable defined with
 // := in one cell is visible in the next.
 //
 //   - Imports made by an earlier cell (and the pre-imports) are dropped, so
