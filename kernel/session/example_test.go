@@ -37,3 +37,32 @@ func ExampleSession_Execute() {
 	// 6
 	// CompileError
 }
+
+func ExampleSession_Complete() {
+	s, err := session.New(session.Options{})
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	code := "g := ad.Gr"
+	matches, start, end := s.Complete(code, len([]rune(code)))
+	fmt.Println(matches[0], start, end)
+	// Output:
+	// Grad 8 10
+}
+
+func ExampleSession_IsComplete() {
+	s, err := session.New(session.Options{})
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	for _, code := range []string{"x := 1", "func f() {", "x := )"} {
+		status, _ := s.IsComplete(code)
+		fmt.Println(status)
+	}
+	// Output:
+	// complete
+	// incomplete
+	// invalid
+}
