@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	runtimedebug "runtime/debug"
 
 	"github.com/gograd/gograd/kernel"
 	"github.com/gograd/gograd/kernel/session"
@@ -41,10 +42,24 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	// included) go to the front end; the kernel logs to the original
 	// standard error.
 	logOut := stderr
+	crashNote := "fatal runtime errors go to standard error"
 	if orig, err := session.CaptureProcessOutput(); err != nil {
 		fmt.Fprintf(stderr, "gograd kernel: warning: process output is not captured: %v\n", err)
-	} else if stderr == io.Writer(os.Stderr) {
-		logOut = orig
+	} else {
+		if stderr == io.Writer(os.Stderr) {
+			logOut = orig
+		}
+		// A fatal runtime error (a stack overflow past the recursion
+		// guard, concurrent map writes, running out of memory) cannot be
+		// recovered, and Go prints it to file descriptor 2, now a pipe
+		// that the dying process can no longer forward. Print it to the
+		// original standard error as well, so the kernel's log says why
+		// the front end saw it restart.
+		if err := runtimedebug.SetCrashOutput(orig, runtimedebug.CrashOptions{}); err != nil {
+			crashNote = fmt.Sprintf("fatal runtime errors may be lost: %v", err)
+		} else {
+			crashNote = "fatal runtime errors are printed to the original standard error (runtime/debug.SetCrashOutput)"
+		}
 	}
 	// From here on, the process's stderr goes to the cells: report errors
 	// where the log goes.
@@ -53,6 +68,7 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		return fmt.Errorf("%w: %v", errReported, err)
 	}
 	log := kernel.NewLogger(logOut, *debug)
+	log.Debug(crashNote)
 	tuneGC()
 
 	sess, err := session.New(session.Options{})
