@@ -34,7 +34,7 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 	for k, seg := range segs {
 		text := code[seg.start:seg.end]
 		line, col := lineCol(code, seg.start)
-		c := makeChunk(seg.kind, file, text, line, col)
+		c := makeChunk(seg.kind, s.cellBase, text, line, col)
 		c.noGuard = s.noGuard
 		f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution)
 		if err != nil {
@@ -57,7 +57,7 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 			chunks = append(chunks, c)
 			continue
 		}
-		chunks = append(chunks, s.stmtChunks(fset, f, file, code, seg, k == len(segs)-1)...)
+		chunks = append(chunks, s.stmtChunks(fset, f, c.src, file, code, seg, k == len(segs)-1)...)
 	}
 	if cerr := s.planRenames(chunks); cerr != nil {
 		return nil, cerr
@@ -69,14 +69,16 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 // stmtChunks cuts a statement segment into one chunk per top-level
 // statement, so that a runtime error names the statement's line. A
 // segment with top-level labels, goto or defer stays whole (they relate
-// statements to each other), and so does one with go statements. In the cell's last segment, a final
+// statements to each other), and so does one with go statements. f is the
+// segment parsed from fsrc. In the cell's last segment, a final
 // expression statement is marked for capture.
-func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string, seg segment, last bool) []chunk {
+func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, fsrc, file, code string, seg segment, last bool) []chunk {
 	text := code[seg.start:seg.end]
 	src := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
 	stmts := src.Body.List
-	whole := makeChunk(stmtChunk, file, text, 0, 0)
-	prefix := strings.Index(whole.src, "*/") + 2
+	// f was parsed from fsrc, where the segment's text follows the line
+	// directive.
+	prefix := strings.Index(fsrc, "*/") + 2
 	offset := func(st ast.Stmt) int { return fset.File(st.Pos()).Offset(st.Pos()) - prefix }
 	split := true
 	for _, st := range stmts {
@@ -130,7 +132,7 @@ func (s *Session) stmtChunks(fset *token.FileSet, f *ast.File, file, code string
 			continue
 		}
 		line, col := lineCol(code, seg.start+from)
-		c := makeChunk(stmtChunk, file, text[from:to], line, col)
+		c := makeChunk(stmtChunk, s.cellBase, text[from:to], line, col)
 		c.noGuard, c.file = s.noGuard, file
 		if split {
 			c.line = line // one statement: runtime errors can name its line

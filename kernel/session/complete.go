@@ -306,7 +306,7 @@ func (s *Session) IsComplete(code string) (status, indent string) {
 	}
 	for _, seg := range splitCell(code) {
 		line, col := lineCol(code, seg.start)
-		c := makeChunk(seg.kind, "cell0", code[seg.start:seg.end], line, col)
+		c := makeChunk(seg.kind, 0, code[seg.start:seg.end], line, col)
 		if _, err := parserParse(c.src); err != nil {
 			return "invalid", ""
 		}

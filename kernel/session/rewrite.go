@@ -50,20 +50,18 @@ type chunk struct {
 
 // posFile is the file name of every cell in positions. The interpreter
 // scopes imports by file name, so it must be the same for all cells; the
-// cell number is encoded in the line: line = cell*lineStride + line in cell.
+// cell is encoded in the line: line = the cell's base + line in cell (see
+// lineTable).
 const posFile = "cell"
-
-// lineStride separates the line numbers of successive cells.
-const lineStride = 1000000
 
 // stmtWrapper is the name of the function wrapping a statement chunk; only
 // its body is compiled.
 const stmtWrapper = "__gograd_cell"
 
-// makeChunk builds the synthetic source of one chunk of cell text.
-func makeChunk(kind chunkKind, file, text string, line, col int) chunk {
-	n, _ := strconv.Atoi(strings.TrimPrefix(file, "cell"))
-	dir := fmt.Sprintf("/*line %s:%d:%d*/", posFile, n*lineStride+line, col)
+// makeChunk builds the synthetic source of one chunk of cell text, whose
+// cell has the line base base (see lineTable).
+func makeChunk(kind chunkKind, base int, text string, line, col int) chunk {
+	dir := fmt.Sprintf("/*line %s:%d:%d*/", posFile, base+line, col)
 	var b strings.Builder
 	b.WriteString("package main;")
 	if kind == stmtChunk {

@@ -223,7 +223,7 @@ func (s *Session) enter(fn, where string) {
 		time.Sleep(time.Millisecond)
 		return
 	}
-	file, line := splitWhere(where)
+	file, line := s.splitWhere(where)
 	fmt.Fprintf(s.stderr.w, "RecursionError in a background goroutine (%s): %v; the goroutine stopped\n", s.location(file, line, 0), e)
 	runtime.Goexit()
 }
@@ -282,7 +282,7 @@ func clampU(x uint64) int64 {
 // goPanic reports a panic of a goroutine started by a cell on the stderr of
 // the cell running (or that last ran).
 func (s *Session) goPanic(r any, where string) {
-	file, line := splitWhere(where)
+	file, line := s.splitWhere(where)
 	msg := fmt.Sprintf("panic in goroutine started at %s: %v\n", s.location(file, line, 0), r)
 	if re, ok := r.(*recursionError); ok {
 		msg = fmt.Sprintf("RecursionError in goroutine started at %s: %v\n", s.location(file, line, 0), re)
@@ -388,14 +388,15 @@ var posRE = regexp.MustCompile(`^cell:(\d+):(\d+): (.*)$`)
 
 // parsePos decodes an interpreter message "cell:L:C: text" into the cell's
 // file name ("cellN"), line, column and text.
-func parsePos(msg string) (file string, line, col int, text string, ok bool) {
+func (s *Session) parsePos(msg string) (file string, line, col int, text string, ok bool) {
 	m := posRE.FindStringSubmatch(msg)
 	if m == nil {
 		return "", 0, 0, "", false
 	}
 	big, _ := strconv.Atoi(m[1])
 	col, _ = strconv.Atoi(m[2])
-	return fmt.Sprintf("cell%d", big/lineStride), big % lineStride, col, m[3], true
+	file, line = s.lines.lookup(big)
+	return file, line, col, m[3], true
 }
 
 // location formats a cell position for tracebacks.
@@ -417,20 +418,20 @@ func (s *Session) sourceLine(file string, line int) string {
 }
 
 // splitWhere decodes a guard's "cell:L" into the cell's file name and line.
-func splitWhere(where string) (string, int) {
+func (s *Session) splitWhere(where string) (string, int) {
 	i := strings.LastIndexByte(where, ':')
 	if i < 0 {
 		return where, 0
 	}
 	n, _ := strconv.Atoi(where[i+1:])
-	return fmt.Sprintf("cell%d", n/lineStride), n % lineStride
+	return s.lines.lookup(n)
 }
 
 // compileError turns a parse or compile error into a CellError.
 func (s *Session) compileError(err error) *CellError {
 	first := s.unrename(strings.SplitN(err.Error(), "\n", 2)[0])
 	ce := &CellError{Name: "CompileError", Value: first}
-	if file, line, col, msg, ok := parsePos(first); ok {
+	if file, line, col, msg, ok := s.parsePos(first); ok {
 		if i := strings.Index(msg, " (and "); i >= 0 && strings.HasSuffix(msg, "more errors)") {
 			msg = msg[:i]
 		}
@@ -545,7 +546,7 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 	// reports the first node of the same kind in the function), so frames
 	// name the function and where it is declared, not a statement.
 	frame := func(line string) []string {
-		_, _, _, text, ok := parsePos(line)
+		_, _, _, text, ok := s.parsePos(line)
 		if !ok {
 			return nil
 		}
@@ -565,7 +566,7 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 		if !ok {
 			return []string{"in " + fn}
 		}
-		file, l := splitWhere(where)
+		file, l := s.splitWhere(where)
 		out := []string{s.location(file, l, 0) + ", in " + fn}
 		if src := s.sourceLine(file, l); src != "" {
 			out = append(out, src)
@@ -584,7 +585,7 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 		tb = append(tb, frame(head[k])...)
 	}
 	if where != "" {
-		file, line := splitWhere(where)
+		file, line := s.splitWhere(where)
 		loc := s.location(file, line, 0)
 		dup := false
 		for _, l := range tb {

@@ -100,6 +100,11 @@ type Session struct {
 	importNames map[string]string // import path -> name
 	cellNo      int
 
+	// lines numbers the lines of all cells; cellBase is the running
+	// cell's base.
+	lines    lineTable
+	cellBase int
+
 	stdout, stderr *forwarder
 	trace          *traceWriter
 	stdin          *stdinReader
@@ -314,6 +319,7 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 		}()
 	}
 	s.cells[file] = strings.Split(code, "\n")
+	s.cellBase = s.lines.add(file, len(s.cells[file]))
 	return s.run(ctx, file, code)
 }
 
