@@ -72,7 +72,10 @@
 // has been passed to IO.Stream (a marker written through each pipe is
 // awaited). CaptureProcessOutput additionally redirects the process's file
 // descriptors 1 and 2, so that output of compiled code reaches the cell.
-// display.SetSink(io) is called before each cell.
+// Before each cell the display sink is set to io, wrapped so that every
+// display, update and clear first waits until the text written to the
+// pipes so far has been forwarded: text printed before a display reaches
+// IO before it, from any goroutine.
 //
 // Standard input reads (fmt.Scan, Scanln, Scanf and any reader on
 // os.Stdin, which in cells is an io.Reader) ask IO.Input for one line at a

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/gograd/gograd/display"
 )
 
 // flushPrefix starts the marker written into an output pipe to learn when
@@ -182,3 +184,18 @@ func (f *forwarder) close() error {
 	f.r.Close()
 	return err
 }
+
+// orderedSink is the display sink of a cell. Text goes to IO through the
+// output pipes and their forwarders, displays go to IO directly: before
+// each display, update or clear, it waits until everything written to the
+// pipes so far has been forwarded, so that IO receives the cell's output
+// in the order the cell produced it. It holds no lock while waiting, so
+// displays from several goroutines cannot deadlock.
+type orderedSink struct {
+	s  *Session
+	io IO
+}
+
+func (o orderedSink) Display(b display.Bundle) { o.s.flush(); o.io.Display(b) }
+func (o orderedSink) Update(b display.Bundle)  { o.s.flush(); o.io.Update(b) }
+func (o orderedSink) Clear(wait bool)          { o.s.flush(); o.io.Clear(wait) }

@@ -296,7 +296,7 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 	}
 	s.cur.Store(&ioBox{io: io})
 	routeProcess(s)
-	display.SetSink(io)
+	display.SetSink(orderedSink{s: s, io: io})
 	ad.ResetInterrupt()
 	s.stdin.reset()
 	defer s.flush()
