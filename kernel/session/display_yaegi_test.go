@@ -16,7 +16,13 @@ func TestDisplayThroughSession(t *testing.T) {
 		code     string
 		value    []string // MIME types the execute_result must have; nil: no value
 		displays int      // display and update messages the cell sends
-		contains string   // a substring of the result's text/html or image/svg+xml
+		// live marks outputs throttled by time (progress, live loss): they
+		// send between displays and maxLive messages, all with one display
+		// id, however fast the machine (a slow run, under -race, redraws
+		// more often).
+		live     bool
+		maxLive  int
+		contains string // a substring of the result's text/html or image/svg+xml
 	}{
 		{name: "tensor value", code: "ad.New([]float64{1, 2, 3, 4}, 2, 2)",
 			value: []string{"text/plain", "text/html", "text/latex"}, contains: "<table"},
@@ -33,10 +39,10 @@ display.Contour(f, -1, 1, -1, 1).Path(ad.New([]float64{0.9, 0.8, 0.4, 0.3, 0, 0}
 display.Markdown("*y*")
 display.Show(ad.Scalar(3))`, displays: 3},
 		{name: "progress", code: `bar := display.Progress(100)
-for k := 0; k < 100; k++ { bar.Increment() }`, displays: 2},
+for k := 0; k < 100; k++ { bar.Increment() }`, displays: 2, live: true, maxLive: 101},
 		{name: "live loss", code: `curve := display.LiveLoss()
 for k := 1; k <= 20; k++ { curve.Add(1 / float64(k)) }
-curve.Finish()`, displays: 2},
+curve.Finish()`, displays: 2, live: true, maxLive: 21},
 		{name: "cell-declared renderer", code: `type Card struct{ Name string }
 func (c Card) HTML() string { return "<div class=card>" + c.Name + "</div>" }
 c := Card{"ace"}
@@ -48,7 +54,17 @@ display.NewRich(c).SetHTML(c)`, value: []string{"text/plain", "text/html"}, cont
 			t.Errorf("%s: %v\n%s", tc.name, res.Err, strings.Join(res.Err.Traceback, "\n"))
 			continue
 		}
-		if got := len(r.displays); got != tc.displays {
+		switch got := len(r.displays); {
+		case tc.live && (got < tc.displays || got > tc.maxLive):
+			t.Errorf("%s: got %d displays, want %d to %d", tc.name, got, tc.displays, tc.maxLive)
+		case tc.live:
+			for _, d := range r.displays {
+				if d.DisplayID == "" || d.DisplayID != r.displays[0].DisplayID {
+					t.Errorf("%s: display ids %q and %q, want one id", tc.name, r.displays[0].DisplayID, d.DisplayID)
+					break
+				}
+			}
+		case got != tc.displays:
 			t.Errorf("%s: got %d displays, want %d", tc.name, got, tc.displays)
 		}
 		if tc.value == nil {
