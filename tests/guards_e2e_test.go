@@ -172,7 +172,10 @@ func procStatusBytes(pid int, key string) (int64, error) {
 // kernel sets runtime/debug.SetCrashOutput to the original stderr).
 func TestE2EFatalErrorIsReported(t *testing.T) {
 	t.Parallel()
-	p := startKernelProcess(t)
+	p := startKernelProcess(t, "--debug")
+	if out := p.stderr.String(); !strings.Contains(out, "fatal runtime errors are printed to the original standard error") {
+		t.Errorf("--debug log does not explain where fatal errors go:\n%s", truncate(out, 2000))
+	}
 	code := "import \"sync\"\nvar mu sync.Mutex\nmu.Unlock()"
 	if _, err := p.c.Request(kerneltest.Shell, "execute_request", wire.ExecuteRequest{Code: code, UserExpressions: map[string]string{}}); err != nil {
 		t.Fatal(err)
