@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -128,4 +129,44 @@ func BenchmarkCell50Statements(b *testing.B) {
 			b.Fatal(res.Err)
 		}
 	}
+}
+
+// countIO counts the bytes of text it receives and discards displays.
+type countIO struct {
+	recorder
+	mu    sync.Mutex
+	bytes int
+	calls int
+}
+
+func (c *countIO) Stream(name, text string) {
+	c.mu.Lock()
+	c.bytes += len(text)
+	c.calls++
+	c.mu.Unlock()
+}
+
+// BenchmarkPrint100k measures a cell printing 100 000 lines with
+// fmt.Println, end to end: every byte has reached IO.Stream when Execute
+// returns. It reports lines per second and Stream calls per cell.
+func BenchmarkPrint100k(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	const lines = 100000
+	c := &countIO{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := s.Execute(context.Background(), "for i := 0; i < 100000; i++ { fmt.Println(i) }", c); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
+	b.StopTimer()
+	if want := b.N * 588890; c.bytes != want {
+		b.Fatalf("got %d bytes, want %d", c.bytes, want)
+	}
+	b.ReportMetric(float64(b.N*lines)/b.Elapsed().Seconds(), "lines/s")
+	b.ReportMetric(float64(c.calls)/float64(b.N), "streams/cell")
 }

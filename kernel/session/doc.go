@@ -65,9 +65,15 @@
 // # Output and input
 //
 // The interpreter's standard output and error are the write ends of pipes
-// the session owns (os.Stdout and os.Stderr in cell code are those pipes);
-// one goroutine per pipe forwards the text, in order and in full, to the
-// IO of the cell running, or of the last cell that ran when a goroutine
+// the session owns. os.Stderr in cell code is that pipe (an *os.File);
+// os.Stdout is a buffer in front of the stdout pipe (a writer with
+// Write, WriteString, Sync, Fd and Name, not an *os.File), shared with
+// fmt.Print*, so that printing costs no system call per line: the buffer
+// goes to the pipe when it holds 32 KB, 10 ms after the first text it
+// holds (so a long cell's output streams live), and at every flush (end
+// of the cell, before a display, before a read of standard input), in
+// the order written. One goroutine per pipe forwards the text, in order
+// and in full, to the IO of the cell running, or of the last cell that ran when a goroutine
 // writes after its cell. Before Execute returns, everything the cell wrote
 // has been passed to IO.Stream (a marker written through each pipe is
 // awaited). CaptureProcessOutput additionally redirects the process's file

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gograd/gograd/display"
 )
@@ -150,5 +151,90 @@ wg.Wait()`, r)
 	}
 	if n != 160 || len(printed) != 160 {
 		t.Errorf("got %d displays and %d lines, want 160 each", n, len(printed))
+	}
+}
+
+// TestPrintCoalesced prints 100 000 lines: they arrive complete and in
+// order, in a few large Stream calls rather than one per line or per pipe
+// read; and os.Stdout, fmt and writers wrapping os.Stdout keep their
+// relative order.
+func TestPrintCoalesced(t *testing.T) {
+	s := newSession(t)
+	c := &countIO{}
+	var all strings.Builder
+	res := s.Execute(context.Background(), "for i := 0; i < 100000; i++ { fmt.Println(i) }", streamFunc(func(text string) {
+		all.WriteString(text)
+		c.calls++
+	}))
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	var want strings.Builder
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintln(&want, i)
+	}
+	if all.String() != want.String() {
+		t.Fatalf("got %d bytes of output, want %d, in order", all.Len(), want.Len())
+	}
+	if c.calls > 1000 {
+		t.Errorf("got %d Stream calls, want at most 1000", c.calls)
+	}
+	r, res := run(t, s, `import ("bufio"; "os")
+fmt.Print("a")
+os.Stdout.WriteString("b")
+fmt.Fprint(os.Stdout, "c")
+w := bufio.NewWriter(os.Stdout)
+w.WriteString("d")
+w.Flush()
+fmt.Println("e")
+os.Stdout.Sync()`)
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if got := r.out.String(); got != "abcde\n" {
+		t.Errorf("got %q, want %q", got, "abcde\n")
+	}
+}
+
+// streamFunc is an IO whose Stream calls f (calls arrive one at a time
+// from the stdout forwarder).
+type streamFunc func(text string)
+
+func (f streamFunc) Stream(name, text string) {
+	if name == "stdout" {
+		f(text)
+	}
+}
+func (streamFunc) Display(display.Bundle)             {}
+func (streamFunc) Update(display.Bundle)              {}
+func (streamFunc) Clear(bool)                         {}
+func (streamFunc) Input(string, bool) (string, error) { return "", fmt.Errorf("no input") }
+
+// TestPrintStreamsLive checks that a long cell's output arrives while it
+// runs, not only at its end.
+func TestPrintStreamsLive(t *testing.T) {
+	s := newSession(t)
+	r := &recorder{}
+	done := make(chan Result)
+	go func() {
+		done <- s.Execute(context.Background(), `import "time"
+fmt.Println("early")
+for k := 0; k < 200; k++ { time.Sleep(10 * time.Millisecond) }`, r)
+	}()
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for {
+		r.mu.Lock()
+		got := r.out.String()
+		r.mu.Unlock()
+		if got == "early\n" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %q 1.5 s into a 2 s cell, want %q", got, "early\n")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if res := <-done; res.Err != nil {
+		t.Fatal(res.Err)
 	}
 }

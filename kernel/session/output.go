@@ -32,6 +32,9 @@ type forwarder struct {
 	r, w *os.File
 	emit func(name, text string)
 
+	// out, when set, buffers the writes of cell code in front of w.
+	out *coalescer
+
 	seq     atomic.Uint64
 	mu      sync.Mutex
 	waiters map[uint64]chan struct{}
@@ -164,7 +167,7 @@ func (f *forwarder) flush() {
 	f.mu.Lock()
 	f.waiters[id] = ch
 	f.mu.Unlock()
-	if _, err := fmt.Fprintf(f.w, "%s%016x\x00", flushPrefix, id); err != nil {
+	if err := f.writeMarker(id); err != nil {
 		f.release(id)
 		return
 	}
@@ -177,8 +180,24 @@ func (f *forwarder) flush() {
 	}
 }
 
+// writeMarker writes the flush marker id after the buffered text.
+func (f *forwarder) writeMarker(id uint64) error {
+	if f.out != nil {
+		f.out.mu.Lock()
+		defer f.out.mu.Unlock()
+		if err := f.out.flushLocked(); err != nil {
+			return err
+		}
+	}
+	_, err := fmt.Fprintf(f.w, "%s%016x\x00", flushPrefix, id)
+	return err
+}
+
 // close closes the write end and waits for the forwarder to drain.
 func (f *forwarder) close() error {
+	if f.out != nil {
+		f.out.Flush()
+	}
 	err := f.w.Close()
 	<-f.done
 	f.r.Close()
@@ -199,3 +218,85 @@ type orderedSink struct {
 func (o orderedSink) Display(b display.Bundle) { o.s.flush(); o.io.Display(b) }
 func (o orderedSink) Update(b display.Bundle)  { o.s.flush(); o.io.Update(b) }
 func (o orderedSink) Clear(wait bool)          { o.s.flush(); o.io.Clear(wait) }
+
+// coalesceSize is the most text a coalescer holds before writing it.
+const coalesceSize = 32 << 10
+
+// coalesceDelay is how long a coalescer holds text at most, so that the
+// output of a long cell still streams.
+const coalesceDelay = 10 * time.Millisecond
+
+// coalescer is the standard output of cell code: it gathers writes and
+// passes them to the pipe in large pieces (one pipe write per line would
+// cost more than the interpreter's printing itself). Text is written to
+// the pipe when coalesceSize is reached, coalesceDelay after the first
+// held write, and by the forwarder's flush (end of cell, before a display,
+// before a read of standard input); a write of the pipe happens under the
+// lock, so the order of writes is kept.
+type coalescer struct {
+	mu    sync.Mutex
+	w     *os.File
+	buf   []byte
+	timer *time.Timer
+	armed bool
+}
+
+// Write implements io.Writer.
+func (c *coalescer) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.buf)+len(p) > coalesceSize {
+		if err := c.flushLocked(); err != nil {
+			return 0, err
+		}
+		if len(p) >= coalesceSize {
+			return c.w.Write(p)
+		}
+	}
+	c.buf = append(c.buf, p...)
+	if !c.armed {
+		c.armed = true
+		if c.timer == nil {
+			c.timer = time.AfterFunc(coalesceDelay, func() { c.Flush() })
+		} else {
+			c.timer.Reset(coalesceDelay)
+		}
+	}
+	return len(p), nil
+}
+
+// WriteString implements io.StringWriter.
+func (c *coalescer) WriteString(s string) (int, error) { return c.Write([]byte(s)) }
+
+// Flush writes the held text to the pipe.
+func (c *coalescer) Flush() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.flushLocked()
+}
+
+// Sync writes the held text to the pipe, like (*os.File).Sync.
+func (c *coalescer) Sync() error { return c.Flush() }
+
+// Fd returns the pipe's file descriptor, after writing the held text.
+func (c *coalescer) Fd() uintptr {
+	c.Flush()
+	return c.w.Fd()
+}
+
+// Name returns the pipe's name.
+func (c *coalescer) Name() string { return c.w.Name() }
+
+func (c *coalescer) flushLocked() error {
+	c.armed = false
+	if len(c.buf) == 0 {
+		return nil
+	}
+	_, err := c.w.Write(c.buf)
+	if cap(c.buf) > 4*coalesceSize {
+		c.buf = nil
+	} else {
+		c.buf = c.buf[:0]
+	}
+	return err
+}

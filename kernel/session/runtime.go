@@ -115,6 +115,7 @@ var _ = f(1)`)
 // write to the cell's stderr; plus the cell runtime package.
 func (s *Session) overrides() interp.Exports {
 	var stdin io.Reader = s.stdin
+	stdout := s.stdout.out
 	stderr := s.stderr.w
 	logger := log.New(stderr, "", log.LstdFlags)
 	fatal := func(msg string) {
@@ -125,6 +126,7 @@ func (s *Session) overrides() interp.Exports {
 		"os/os": {
 			"Exit":   reflect.ValueOf(func(code int) { panic(&exitError{code: code}) }),
 			"Stdin":  reflect.ValueOf(&stdin).Elem(),
+			"Stdout": reflect.ValueOf(&stdout).Elem(),
 			"Stderr": reflect.ValueOf(&stderr).Elem(),
 		},
 		"log/log": {

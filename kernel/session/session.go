@@ -156,6 +156,7 @@ func New(opts Options) (*Session, error) {
 	if s.stdout, err = newForwarder("stdout", s.emit); err != nil {
 		return nil, err
 	}
+	s.stdout.out = &coalescer{w: s.stdout.w}
 	if s.stderr, err = newForwarder("stderr", s.emit); err != nil {
 		s.stdout.close()
 		return nil, err
@@ -226,7 +227,7 @@ var preImports = []preImport{
 // pre-imports. A live interpreter's stdio are the session's pipes; a
 // shadow's go nowhere (it never runs cell code).
 func (s *Session) newInterp(live bool) (*interp.Interpreter, error) {
-	opts := interp.Options{Unrestricted: true, Args: s.opts.Args, Stdin: s.stdin, Stdout: s.stdout.w, Stderr: s.trace}
+	opts := interp.Options{Unrestricted: true, Args: s.opts.Args, Stdin: s.stdin, Stdout: s.stdout.out, Stderr: s.trace}
 	if !live {
 		opts.Stdout, opts.Stderr, opts.Stdin = discard{}, discard{}, strings.NewReader("")
 	}
