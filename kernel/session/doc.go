@@ -61,6 +61,12 @@
 //     and arguments are still evaluated by the calling goroutine.
 //   - os.Exit and log.Fatal, Fatalf, Fatalln stop the cell with an Exit
 //     error; the session keeps running.
+//   - yaegi v0.16.1 does not declare the names of a := or var with several
+//     names and one multiple-value expression (a, b := f()) in a block of
+//     top-level code ("undefined: a"; plain yaegi does the same). A
+//     top-level if, for, switch, select or block holding one is run as the
+//     body of a function literal called at once, where it works; a runtime
+//     error still names the statement's line.
 //
 // # Output and input
 //

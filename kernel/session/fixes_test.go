@@ -238,3 +238,42 @@ for k := 0; k < 200; k++ { time.Sleep(10 * time.Millisecond) }`, r)
 		t.Fatal(res.Err)
 	}
 }
+
+// TestMultiDefineInTopLevelBlock checks a, b := f() inside top-level
+// blocks, which yaegi alone rejects with "undefined: a".
+func TestMultiDefineInTopLevelBlock(t *testing.T) {
+	s := newSession(t)
+	if _, res := run(t, s, "func two() (int, int) { return 1, 2 }\nm := map[string]int{\"k\": 5}\nsum := 0"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, tc := range []struct{ code, want string }{
+		{"if true { a, b := two(); fmt.Println(a, b) }", "1 2\n"},
+		{"for i := 0; i < 2; i++ { a, b := two(); sum += a + b + i }\nfmt.Println(sum)", "7\n"},
+		{"{ var a, b = two(); fmt.Println(a + b) }", "3\n"},
+		{"if v, ok := m[\"k\"]; ok { w, ok2 := m[\"z\"]; fmt.Println(v, w, ok2) }", "5 0 false\n"},
+		{"switch { default: x, y := two(); fmt.Println(y, x) }", "2 1\n"},
+	} {
+		r, res := run(t, s, tc.code)
+		if res.Err != nil {
+			t.Errorf("%q: %v", tc.code, res.Err)
+			continue
+		}
+		if got := r.out.String(); got != tc.want {
+			t.Errorf("%q: got %q, want %q", tc.code, got, tc.want)
+		}
+	}
+}
+
+// TestMultiDefineTraceback checks that a runtime error in a rewritten
+// top-level block still names the statement's line.
+func TestMultiDefineTraceback(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "func two() (int, int) { return 1, 0 }")
+	_, res := run(t, s, "x := 1\nif x > 0 {\n\ta, b := two()\n\tfmt.Println(a / b)\n}")
+	if res.Err == nil || res.Err.Name != "RuntimeError" {
+		t.Fatalf("got %v, want a RuntimeError", res.Err)
+	}
+	if tb := strings.Join(res.Err.Traceback, "\n"); !strings.Contains(tb, "cell 2, line 2, at top level") {
+		t.Errorf("got traceback\n%s\nwant cell 2, line 2, at top level", tb)
+	}
+}

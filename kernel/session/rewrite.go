@@ -93,6 +93,11 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 		renameTypes(f, c.renames)
 	}
 	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard, leaves: c.leaves}
+	if c.kind == stmtChunk {
+		if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Name.Name == stmtWrapper {
+			closeMultiDefines(fd.Body.List, rw.lits)
+		}
+	}
 	ast.Inspect(f, rw.visit)
 	if c.kind == declChunk {
 		return f, nil
@@ -413,4 +418,52 @@ func renameTypes(f *ast.File, renames map[string]string) {
 		}
 		return true
 	})
+}
+
+// closeMultiDefines works around a yaegi v0.16.1 bug: in a block of
+// top-level code (the body of a top-level if, for, switch or plain block),
+// a := or var declaring several names from one multiple-value expression
+// (a, b := f()) declares none of them ("undefined: a"); inside a function
+// it works. Such a top-level statement is run as the body of a function
+// literal called at once, which is the same program: its variables are
+// local to the statement either way. Labelled statements are left alone.
+func closeMultiDefines(list []ast.Stmt, lits map[*ast.FuncLit]bool) {
+	for i, st := range list {
+		switch st.(type) {
+		case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt:
+		default:
+			continue
+		}
+		if !hasMultiDefine(st) {
+			continue
+		}
+		lit := &ast.FuncLit{
+			Type: &ast.FuncType{Func: st.Pos(), Params: &ast.FieldList{}},
+			Body: &ast.BlockStmt{Lbrace: st.Pos(), List: []ast.Stmt{st}, Rbrace: st.End()},
+		}
+		lits[lit] = true
+		list[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: st.Pos(), Rparen: st.End()}}
+	}
+}
+
+// hasMultiDefine reports whether st holds, outside function literals, a :=
+// or var declaration of several names from one expression.
+func hasMultiDefine(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE && len(n.Lhs) > 1 && len(n.Rhs) == 1 {
+				found = true
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) > 1 && len(n.Values) == 1 {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

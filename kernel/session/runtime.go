@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -585,6 +586,15 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 	}
 	for k := len(head) - 1; k >= 0; k-- {
 		tb = append(tb, frame(head[k])...)
+	}
+	// A top-level statement run as a function literal (closeMultiDefines)
+	// has no "main" frame: name its line in place of the outermost literal.
+	if len(tb) > 0 && tb[0] == "in func" && s.curLine > 0 && !slices.ContainsFunc(tb, func(l string) bool { return strings.HasSuffix(l, ", at top level") }) {
+		top := []string{s.location(s.curFile, s.curLine, 0) + ", at top level"}
+		if src := s.sourceLine(s.curFile, s.curLine); src != "" {
+			top = append(top, src)
+		}
+		tb = append(top, tb[1:]...)
 	}
 	if where != "" {
 		file, line := s.splitWhere(where)
