@@ -84,10 +84,11 @@
 // how interpreted types opt in: the methods of a type declared in a cell
 // are invisible to compiled code when its value travels as any (Show,
 // Render), but callable when it is passed to a parameter of the
-// interface's type. Rich bridges the two: the kernel session (or cell
-// code) passes the value to the setters of the interfaces its type
-// implements — display.NewRich(v).SetHTML(v) — and renders the Rich. In
-// the middle of a cell the direct form is simplest:
+// interface's type. Rich bridges the two: cell code passes the value to
+// the setters of the interfaces its type implements —
+// display.NewRich(v).SetHTML(v) — and the Rich renders as the cell's
+// value. (The session does not yet do this automatically for a cell's
+// last value.) In the middle of a cell the direct form is simplest:
 // display.HTML(v.HTML()).
 //
 // # Concurrency
