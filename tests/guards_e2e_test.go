@@ -178,9 +178,9 @@ func procStatusBytes(pid int, key string) (int64, error) {
 
 // TestE2EFatalErrorIsReported makes the kernel die of a fatal runtime
 // error that no recover can catch (unlocking an unlocked sync.Mutex) and
-// checks that the kernel's own standard error says why, although the
-// process's file descriptor 2 is a pipe into the cells' output (gograd
-// kernel sets runtime/debug.SetCrashOutput to the original stderr).
+// checks that the kernel's own standard error says why: the capture of
+// cell output leaves file descriptor 2, where the Go runtime reports fatal
+// errors, as the original standard error.
 func TestE2EFatalErrorIsReported(t *testing.T) {
 	t.Parallel()
 	p := startKernelProcess(t, "--debug")
@@ -200,13 +200,10 @@ func TestE2EFatalErrorIsReported(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the kernel did not die of the fatal error within 30s")
 	}
-	// Go prints the "fatal error: ..." line itself to file descriptor 2
-	// only (runtime.fatal writes it before the thread is marked as dying,
-	// and only a dying thread's output is copied to the crash output), so
-	// the kernel's stderr gets the traceback, whose first frames name the
-	// fatal error.
+	// The runtime's own message line and the traceback, whose first frames
+	// name the cause.
 	out := p.stderr.String()
-	for _, want := range []string{"[running]:", "internal/sync.fatal", "sync.(*Mutex).Unlock"} {
+	for _, want := range []string{"fatal error: sync: unlock of unlocked mutex", "[running]:", "sync.(*Mutex).Unlock"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("kernel stderr lacks %q:\n%s", want, truncate(out, 3000))
 		}

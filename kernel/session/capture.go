@@ -2,15 +2,17 @@ package session
 
 import (
 	"fmt"
+	"log"
 	"os"
 	"sync"
 	"sync/atomic"
 )
 
-// The process-level capture: file descriptors 1 and 2 of the process
-// redirected to pipes whose text goes to the cell running (or that last
-// ran), so that compiled code writing to os.Stdout or os.Stderr, or to the
-// descriptors directly, reaches the cell too.
+// The process-level capture: file descriptor 1 of the process, and the
+// os.Stderr variable and the log package's output, redirected to pipes whose
+// text goes to the cell running (or that last ran), so that compiled code
+// writing to standard output or error reaches the cell too. Descriptor 2
+// stays the real standard error, for the Go runtime's fatal errors.
 var (
 	captureMu   sync.Mutex
 	captured    []*forwarder
@@ -19,8 +21,10 @@ var (
 	captureDone bool
 )
 
-// CaptureProcessOutput redirects the process's standard output and error
-// (file descriptors 1 and 2) to pipes forwarded to the IO of the cell
+// CaptureProcessOutput redirects the process's standard output (file
+// descriptor 1) and standard error (the os.Stderr variable and the log
+// package's output; descriptor 2 itself stays the real standard error, where
+// the Go runtime reports fatal errors) to pipes forwarded to the IO of the cell
 // running in the most recently used session, or discarded when there is
 // none. It returns a file writing to the original standard error, for the
 // kernel's own logs. It may be called once; later calls return the same
@@ -44,6 +48,19 @@ func CaptureProcessOutput() (*os.File, error) {
 		r, w, err := os.Pipe()
 		if err != nil {
 			return nil, fmt.Errorf("session: capture output: %w", err)
+		}
+		if fd.n == 2 {
+			// Descriptor 2 itself stays the real standard error: the Go
+			// runtime writes a fatal error ("fatal error: …", "goroutine
+			// stack exceeds …") and its traceback straight to it, and
+			// that text must reach the kernel's log when the process
+			// dies, which a pipe the dying process owns cannot do.
+			// Compiled Go code writes through the os.Stderr variable and
+			// the log package, so those are what is redirected.
+			os.Stderr = w
+			log.SetOutput(w)
+			fws = append(fws, forwarderOn(fd.name, r, w, emitProcess))
+			continue
 		}
 		if err := dup2(int(w.Fd()), fd.n); err != nil {
 			return nil, fmt.Errorf("session: capture output: %w", err)

@@ -83,7 +83,10 @@
 // writes after its cell. Before Execute returns, everything the cell wrote
 // has been passed to IO.Stream (a marker written through each pipe is
 // awaited). CaptureProcessOutput additionally redirects the process's file
-// descriptors 1 and 2, so that output of compiled code reaches the cell.
+// descriptor 1, the os.Stderr variable and the log package's output, so
+// that output of compiled code reaches the cell; descriptor 2 stays the
+// real standard error, where the Go runtime reports a fatal error before
+// the process dies.
 // Before each cell the display sink is set to io, wrapped so that every
 // display, update and clear first waits until the text written to the
 // pipes so far has been forwarded: text printed before a display reaches

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	runtimedebug "runtime/debug"
 
 	"github.com/gograd/gograd/kernel"
 	"github.com/gograd/gograd/kernel/session"
@@ -51,15 +50,10 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		}
 		// A fatal runtime error (a stack overflow past the recursion
 		// guard, concurrent map writes, running out of memory) cannot be
-		// recovered, and Go prints it to file descriptor 2, now a pipe
-		// that the dying process can no longer forward. Print it to the
-		// original standard error as well, so the kernel's log says why
-		// the front end saw it restart.
-		if err := runtimedebug.SetCrashOutput(orig, runtimedebug.CrashOptions{}); err != nil {
-			crashNote = fmt.Sprintf("fatal runtime errors may be lost: %v", err)
-		} else {
-			crashNote = "fatal runtime errors are printed to the original standard error (runtime/debug.SetCrashOutput)"
-		}
+		// recovered; the Go runtime prints it to file descriptor 2, which
+		// the capture leaves as the original standard error, so the
+		// kernel's log says why the front end saw it restart.
+		crashNote = "fatal runtime errors are printed to the original standard error (descriptor 2 is not captured)"
 	}
 	// From here on, the process's stderr goes to the cells: report errors
 	// where the log goes.
