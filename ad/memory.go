@@ -26,10 +26,13 @@ var memInfo struct {
 	at    time.Time
 }
 
-// availableMemory returns an estimate of the bytes the process may still
+// AvailableMemory returns an estimate of the bytes the process may still
 // allocate: the smaller of MemAvailable in /proc/meminfo and the cgroup's
-// memory limit minus its current use; -1 when neither is known.
-func availableMemory() int64 {
+// memory limit minus its current use (cgroup v2 or v1), read at most every
+// 200 ms; -1 when neither is known (outside Linux). It is the figure ad's
+// allocation guard compares a result's size with, and the kernel's check of
+// make in cells and its memory limit use it too.
+func AvailableMemory() int64 {
 	memInfo.Lock()
 	defer memInfo.Unlock()
 	if !memInfo.at.IsZero() && time.Since(memInfo.at) < 200*time.Millisecond {
@@ -103,7 +106,7 @@ func checkAlloc(op string, n int) {
 	if need < guardThreshold {
 		return
 	}
-	if avail := availableMemory(); avail >= 0 && need > avail {
+	if avail := AvailableMemory(); avail >= 0 && need > avail {
 		panic(errorf(ErrMemory, op, "result needs %s but only %s is available", fmtBytes(need), fmtBytes(avail)))
 	}
 }

@@ -278,7 +278,7 @@ func TestOpsErrors(t *testing.T) {
 
 func TestOpsRefuseHugeResults(t *testing.T) {
 	t.Parallel()
-	if availableMemory() < 0 {
+	if AvailableMemory() < 0 {
 		t.Skip("available memory unknown on this system: the guard cannot refuse")
 	}
 	for name, f := range map[string]func(){

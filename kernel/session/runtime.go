@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"os"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -267,7 +266,10 @@ func makeLen(n any, elem int, where string) int {
 		panic(&memoryError{n: v, where: where})
 	}
 	if v > 1<<20 {
-		avail := availableMemory()
+		avail := ad.AvailableMemory()
+		if avail < 0 { // unknown outside Linux
+			avail = 8 << 30
+		}
 		if need := v * int64(max(elem, 1)); v > (1<<62)/int64(max(elem, 1)) || need > avail {
 			panic(&memoryError{n: v, elem: int64(max(elem, 1)), avail: avail, where: where})
 		}
@@ -291,37 +293,6 @@ func (s *Session) goPanic(r any, where string) {
 		msg = fmt.Sprintf("RecursionError in goroutine started at %s: %v\n", s.location(file, line, 0), re)
 	}
 	fmt.Fprint(s.stderr.w, msg)
-}
-
-// availableMemory returns the bytes the process may still allocate: the
-// smaller of MemAvailable and the cgroup's free memory (Linux), or 8 GiB
-// elsewhere.
-func availableMemory() int64 {
-	avail := int64(-1)
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if f := strings.Fields(l); len(f) >= 2 && f[0] == "MemAvailable:" {
-				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil {
-					avail = kb << 10
-				}
-			}
-		}
-	}
-	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
-		if lim, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil {
-			if cur, err := os.ReadFile("/sys/fs/cgroup/memory.current"); err == nil {
-				if used, err := strconv.ParseInt(strings.TrimSpace(string(cur)), 10, 64); err == nil {
-					if free := lim - used; avail < 0 || free < avail {
-						avail = free
-					}
-				}
-			}
-		}
-	}
-	if avail < 0 {
-		avail = 8 << 30
-	}
-	return avail
 }
 
 func fmtBytes(n int64) string {

@@ -21,6 +21,7 @@ func init() {
 		"AssertGrads":       reflect.ValueOf(ad.AssertGrads),
 		"Atan":              reflect.ValueOf(ad.Atan),
 		"Atan2":             reflect.ValueOf(ad.Atan2),
+		"AvailableMemory":   reflect.ValueOf(ad.AvailableMemory),
 		"AvgPool2D":         reflect.ValueOf(ad.AvgPool2D),
 		"BroadcastTo":       reflect.ValueOf(ad.BroadcastTo),
 		"Catch":             reflect.ValueOf(ad.Catch),

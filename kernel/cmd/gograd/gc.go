@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"os"
 	"runtime/debug"
-	"strconv"
+
+	"github.com/gograd/gograd/ad"
 )
 
 // Garbage-collector settings of the kernel and runner processes.
@@ -35,54 +34,10 @@ func tuneGC() (percent int, limit int64) {
 		percent = kernelGCPercent
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		if avail := availableMemory(); avail > 0 {
+		if avail := ad.AvailableMemory(); avail > 0 {
 			limit = avail / 2
 			debug.SetMemoryLimit(limit)
 		}
 	}
 	return percent, limit
-}
-
-// availableMemory returns the memory the process may use, in bytes: the
-// smaller of MemAvailable in /proc/meminfo and the cgroup's limit minus its
-// use; 0 when neither is known (not Linux).
-func availableMemory() int64 {
-	var avail int64
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		for sc.Scan() {
-			f := bytes.Fields(sc.Bytes())
-			if len(f) >= 2 && string(f[0]) == "MemAvailable:" {
-				if kb, err := strconv.ParseInt(string(f[1]), 10, 64); err == nil {
-					avail = kb * 1024
-				}
-				break
-			}
-		}
-	}
-	for _, p := range [][2]string{
-		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
-		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
-	} {
-		lim, ok1 := readInt(p[0])
-		use, ok2 := readInt(p[1])
-		if ok1 && ok2 && lim < 1<<60 {
-			if free := lim - use; free > 0 && (avail == 0 || free < avail) {
-				avail = free
-			}
-			break
-		}
-	}
-	return avail
-}
-
-// readInt reads a file holding one decimal integer ("max" and other text
-// report false).
-func readInt(path string) (int64, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
-	}
-	v, err := strconv.ParseInt(string(bytes.TrimSpace(b)), 10, 64)
-	return v, err == nil
 }
