@@ -1,7 +1,6 @@
 package kernel_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -25,30 +24,13 @@ type testKernel struct {
 	c      *kerneltest.Client
 	info   kernel.ConnectionInfo
 	runErr chan error
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *kerneltest.Buffer
 }
 
 func startKernel(t testing.TB, key string, configure func(*kernel.Kernel)) *testKernel {
 	t.Helper()
 	var (
-		tk  = &testKernel{engine: &fakeEngine{}, runErr: make(chan error, 1), logs: &syncBuffer{}}
+		tk  = &testKernel{engine: &fakeEngine{}, runErr: make(chan error, 1), logs: &kerneltest.Buffer{}}
 		err error
 	)
 	for attempt := 0; ; attempt++ {

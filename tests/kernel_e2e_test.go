@@ -3,7 +3,6 @@
 package tests
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,29 +46,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// lockedBuffer collects the kernel's stderr.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // proc is a running gograd kernel process and a client connected to it.
 type proc struct {
 	cmd    *exec.Cmd
 	c      *kerneltest.Client
-	stderr *lockedBuffer
+	stderr *kerneltest.Buffer
 	exited chan error
 	info   kernel.ConnectionInfo
 }
@@ -97,7 +77,7 @@ func startProcess(tb testing.TB, argv func(connectionFile string) []string) *pro
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	p := &proc{stderr: &lockedBuffer{}, exited: make(chan error, 1), info: info}
+	p := &proc{stderr: &kerneltest.Buffer{}, exited: make(chan error, 1), info: info}
 	args := argv(file)
 	p.cmd = exec.Command(args[0], args[1:]...)
 	p.cmd.Stderr = p.stderr
