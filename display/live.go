@@ -23,30 +23,23 @@ const LiveInterval = 500 * time.Millisecond
 //	}
 //	curve.Finish()
 type LiveLossCurve struct {
-	mu        sync.Mutex
-	sink      Sink // the sink current when the curve was created
-	id        string
-	title     string
-	losses    []float64
-	last      time.Time
-	published bool
-	dirty     bool
-	timerSet  bool
-	done      bool
-
-	now      func() time.Time
-	schedule func(time.Duration, func())
+	mu     sync.Mutex
+	t      throttle
+	title  string
+	losses []float64
 }
 
 // LiveLoss returns a live loss curve titled "Training loss". It shows
 // nothing until the first loss is added. Like a ProgressBar it publishes
 // to the sink current when it is created.
 func LiveLoss() *LiveLossCurve {
-	return newLiveLoss(time.Now, func(d time.Duration, f func()) { time.AfterFunc(d, f) })
+	return newLiveLoss(time.Now, afterFunc)
 }
 
 func newLiveLoss(now func() time.Time, schedule func(time.Duration, func())) *LiveLossCurve {
-	return &LiveLossCurve{sink: CurrentSink(), id: newDisplayID(), title: "Training loss", now: now, schedule: schedule}
+	l := &LiveLossCurve{title: "Training loss"}
+	l.t = newThrottle(&l.mu, LiveInterval, now, schedule, l.renderLocked)
+	return l
 }
 
 // Title sets the figure's title and returns the curve.
@@ -62,22 +55,11 @@ func (l *LiveLossCurve) Title(title string) *LiveLossCurve {
 func (l *LiveLossCurve) Add(loss float64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.done {
+	if l.t.done {
 		return
 	}
 	l.losses = append(l.losses, loss)
-	l.dirty = true
-	now := l.now()
-	if l.published {
-		if wait := l.last.Add(LiveInterval).Sub(now); wait > 0 {
-			if !l.timerSet {
-				l.timerSet = true
-				l.schedule(wait, l.flush)
-			}
-			return
-		}
-	}
-	l.publishLocked(now)
+	l.t.changedLocked()
 }
 
 // Finish draws the final state; later calls to Add are ignored. It is
@@ -85,13 +67,10 @@ func (l *LiveLossCurve) Add(loss float64) {
 func (l *LiveLossCurve) Finish() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.done {
+	if l.t.done {
 		return
 	}
-	l.done = true
-	if l.dirty {
-		l.publishLocked(l.now())
-	}
+	l.t.finishLocked(false)
 }
 
 // Losses returns a copy of the losses added so far.
@@ -110,7 +89,7 @@ func (l *LiveLossCurve) Figure() *Figure {
 }
 
 // ID returns the curve's display id.
-func (l *LiveLossCurve) ID() string { return l.id }
+func (l *LiveLossCurve) ID() string { return l.t.id }
 
 func (l *LiveLossCurve) figureLocked() *Figure {
 	if len(l.losses) == 0 {
@@ -126,27 +105,10 @@ func (l *LiveLossCurve) figureLocked() *Figure {
 	return LossCurve(finite).Title(l.title)
 }
 
-func (l *LiveLossCurve) flush() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.timerSet = false
-	if l.dirty && !l.done {
-		l.publishLocked(l.now())
-	}
-}
-
-func (l *LiveLossCurve) publishLocked(now time.Time) {
-	l.last, l.dirty = now, false
+func (l *LiveLossCurve) renderLocked(time.Time) (Bundle, bool) {
 	fig := l.figureLocked()
-	if fig == nil || l.sink == nil {
-		return
+	if fig == nil {
+		return Bundle{}, false
 	}
-	b := fig.Bundle()
-	b.DisplayID = l.id
-	if l.published {
-		l.sink.Update(b)
-	} else {
-		l.published = true
-		l.sink.Display(b)
-	}
+	return fig.Bundle(), true
 }

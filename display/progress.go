@@ -23,22 +23,13 @@ const ProgressInterval = 100 * time.Millisecond
 // Its methods are safe for concurrent use. Once finished or closed, a bar
 // ignores further changes.
 type ProgressBar struct {
-	mu        sync.Mutex
-	sink      Sink // the sink current when the bar was created
-	id        string
-	total     int
-	n         int
-	desc      string
-	start     time.Time
-	last      time.Time // last publication
-	published bool
-	dirty     bool // state changed since last publication
-	timerSet  bool // a trailing publication is scheduled
-	done      bool
-	stopped   bool // closed before reaching the total
-
-	now      func() time.Time
-	schedule func(d time.Duration, f func())
+	mu      sync.Mutex
+	t       throttle
+	total   int
+	n       int
+	desc    string
+	start   time.Time
+	stopped bool // closed before reaching the total
 }
 
 // Progress shows a new progress bar for total steps and returns it. A
@@ -47,23 +38,18 @@ type ProgressBar struct {
 // when it is created, so updates from goroutines reach the cell that
 // created it.
 func Progress(total int) *ProgressBar {
-	return newProgress(total, time.Now, func(d time.Duration, f func()) { time.AfterFunc(d, f) })
+	return newProgress(total, time.Now, afterFunc)
 }
 
 func newProgress(total int, now func() time.Time, schedule func(time.Duration, func())) *ProgressBar {
 	if total < 0 {
 		total = 0
 	}
-	p := &ProgressBar{
-		sink:     CurrentSink(),
-		id:       newDisplayID(),
-		total:    total,
-		now:      now,
-		schedule: schedule,
-	}
+	p := &ProgressBar{total: total}
+	p.t = newThrottle(&p.mu, ProgressInterval, now, schedule, p.renderLocked)
 	p.start = now()
 	p.mu.Lock()
-	p.publishLocked(p.start)
+	p.t.publishLocked(p.start)
 	p.mu.Unlock()
 	return p
 }
@@ -89,14 +75,13 @@ func (p *ProgressBar) Set(n int) { p.change(func() { p.n = n }) }
 func (p *ProgressBar) Finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.done {
+	if p.t.done {
 		return
 	}
 	if p.total > 0 {
 		p.n = p.total
 	}
-	p.done = true
-	p.publishLocked(p.now())
+	p.t.finishLocked(true)
 }
 
 // Close ends the bar where it stands: the final state is shown, marked as
@@ -105,12 +90,11 @@ func (p *ProgressBar) Finish() {
 func (p *ProgressBar) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.done {
+	if p.t.done {
 		return
 	}
-	p.done = true
 	p.stopped = p.total > 0 && p.n < p.total
-	p.publishLocked(p.now())
+	p.t.finishLocked(true)
 }
 
 // Count returns the number of steps done.
@@ -121,71 +105,41 @@ func (p *ProgressBar) Count() int {
 }
 
 // ID returns the bar's display id.
-func (p *ProgressBar) ID() string { return p.id }
+func (p *ProgressBar) ID() string { return p.t.id }
 
 // String returns the bar's text/plain form.
 func (p *ProgressBar) String() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.textLocked(p.now())
+	return p.textLocked(p.t.now())
 }
 
 // change applies f and publishes the new state if the throttle allows,
-// else schedules a trailing publication.
+// else schedules a trailing publication. Reaching the total finishes the
+// bar and always shows the final state.
 func (p *ProgressBar) change(f func()) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.done {
+	if p.t.done {
 		return
 	}
 	f()
-	now := p.now()
 	if p.total > 0 && p.n >= p.total {
 		p.n = p.total
-		p.done = true
-		p.publishLocked(now)
+		p.t.finishLocked(true)
 		return
 	}
-	p.dirty = true
-	if wait := p.last.Add(ProgressInterval).Sub(now); wait > 0 {
-		if !p.timerSet {
-			p.timerSet = true
-			p.schedule(wait, p.flush)
-		}
-		return
-	}
-	p.publishLocked(now)
+	p.t.changedLocked()
 }
 
-// flush publishes a state held back by the throttle.
-func (p *ProgressBar) flush() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.timerSet = false
-	if p.dirty && !p.done {
-		p.publishLocked(p.now())
-	}
-}
-
-func (p *ProgressBar) publishLocked(now time.Time) {
-	b := Bundle{
+func (p *ProgressBar) renderLocked(now time.Time) (Bundle, bool) {
+	return Bundle{
 		Data: map[string]any{
 			"text/plain": p.textLocked(now),
 			"text/html":  p.htmlLocked(now),
 		},
-		Metadata:  map[string]any{},
-		DisplayID: p.id,
-	}
-	p.last, p.dirty = now, false
-	if p.sink == nil {
-		return
-	}
-	if p.published {
-		p.sink.Update(b)
-	} else {
-		p.published = true
-		p.sink.Display(b)
-	}
+		Metadata: map[string]any{},
+	}, true
 }
 
 // stats returns the elapsed time, the rate in steps per second (NaN before
@@ -196,10 +150,10 @@ func (p *ProgressBar) stats(now time.Time) (elapsed time.Duration, rate float64,
 	if elapsed > 0 {
 		rate = float64(p.n) / elapsed.Seconds()
 	}
-	if p.total > 0 && rate > 0 && !p.done {
+	if p.total > 0 && rate > 0 && !p.t.done {
 		left = time.Duration(float64(p.total-p.n) / rate * float64(time.Second))
 	}
-	if p.done && !p.stopped {
+	if p.t.done && !p.stopped {
 		left = 0
 	}
 	return elapsed, rate, left
@@ -236,7 +190,7 @@ func (p *ProgressBar) htmlLocked(now time.Time) string {
 	switch {
 	case p.stopped:
 		color = "#D55E00"
-	case p.done:
+	case p.t.done:
 		color = "#009E73"
 	}
 	var b strings.Builder
