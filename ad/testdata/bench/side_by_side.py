@@ -38,6 +38,11 @@ def emit(r):
 emit({"workload": "run-header", "tag": os.path.basename(OUT).rsplit(".", 1)[0], "time": time.strftime("%F %T"),
       "argv": sys.argv[1:], "loadavg": open("/proc/loadavg").read().split()[:3]})
 gc_env = dict(os.environ, GOGC="400", GOMEMLIMIT=str(avail() // 2))
+# Optional: BENCH_PEERS=torch,gograd,... limits the peers; GOGRAD_OPENBLAS_TEST=/path/ad-openblas.test
+# adds "gograd-openblas" (a `go test -c -tags openblas` binary, default GC; OPENBLAS_CORETYPE from
+# the environment, e.g. the core `gograd version` reports for the openblas build).
+WANT = set((os.environ.get("BENCH_PEERS") or "torch,autograd,gograd,gograd-gogc400,gograd-openblas").split(","))
+OPENBLAS_TEST = os.environ.get("GOGRAD_OPENBLAS_TEST")
 tick = os.sysconf("SC_CLK_TCK")
 for rnd in range(ROUNDS):
     for w in WS:
@@ -46,6 +51,9 @@ for rnd in range(ROUNDS):
             runs.append(("autograd", [PY, "bench_autograd.py"], dict(os.environ, BENCH_ONLY=w, PYTHONPATH=os.path.join(PEERS_DIR, "py"))))
         runs.append(("gograd", None, dict(os.environ)))
         runs.append(("gograd-gogc400", None, gc_env))
+        if OPENBLAS_TEST:
+            runs.append(("gograd-openblas", None, dict(os.environ)))
+        runs = [r for r in runs if r[0] in WANT]
         for peer, cmd, env in runs:
             j0, t0 = jiffies(), time.time()
             r0 = os.times()
@@ -56,7 +64,7 @@ for rnd in range(ROUNDS):
             else:
                 recs = []
                 for bench, wname, variant in GO[w]:
-                    p = subprocess.run([TEST, "-test.run", "^$", "-test.bench", "^Benchmark%s$" % bench,
+                    p = subprocess.run([OPENBLAS_TEST if peer == "gograd-openblas" else TEST, "-test.run", "^$", "-test.bench", "^Benchmark%s$" % bench,
                                         "-test.benchtime", "1s", "-test.count", str(COUNT)],
                                        cwd="/work/main/ad", env=env, capture_output=True, text=True)
                     ts, cpus = [], []
