@@ -20,41 +20,130 @@ package ad
 // all its children), so later plain, same-shaped contributions are added
 // into it without a new allocation. Boxed cotangents (higher-order
 // derivatives) always go through Add so that they stay traced.
+//
+// Scalar graphs take a shortcut: a plain 0-d cotangent is kept as a bare
+// float64, and a node whose primitive has a scalar rule (scalarVJP) and
+// whose arguments are plain 0-d values passes it on without building any
+// tensor. The scalar rules compute exactly what the tensor rules compute on
+// 0-d arguments (the same operations in the same order), and scalar
+// accumulation is the same a+b, so the result is bit for bit the general
+// pass's.
 func backward(root *node, g *Tensor) map[*node]*Tensor {
 	n := root.seq + 1
-	grads := make([]*Tensor, n)
-	nodes := make([]*node, n)
-	owned := make([]bool, n) // grads[s] was allocated by this pass
-	grads[root.seq], nodes[root.seq] = g, root
+	slots := make([]bwSlot, n)
+	slots[root.seq] = bwSlot{n: root}
+	slots[root.seq].set(g)
 	leaves := map[*node]*Tensor{}
 	for s := root.seq; s > 0; s-- {
-		gn := grads[s]
-		if gn == nil {
+		sl := &slots[s]
+		if sl.st == stNone {
 			continue
 		}
-		nd := nodes[s]
-		grads[s], nodes[s], owned[s] = nil, nil, false
+		nd := sl.n
 		if nd.prim == nil {
-			leaves[nd] = gn
+			leaves[nd] = sl.tensor()
+			*sl = bwSlot{}
 			continue
 		}
 		checkInterrupt("backward pass")
+		if sl.st == stScalar && nd.prim.scalarVJP != nil && scalarArgs(&nd.call) {
+			gv := sl.v
+			*sl = bwSlot{}
+			a, y := nd.call.Args[0].data[0], nd.call.Out.data[0]
+			b := a
+			if len(nd.call.Args) > 1 {
+				b = nd.call.Args[1].data[0]
+			}
+			for _, e := range nd.parents {
+				slots[e.n.seq].addScalar(e.n, nd.prim.scalarVJP(e.arg, gv, a, b, y))
+			}
+			continue
+		}
+		gn := sl.tensor()
+		*sl = bwSlot{}
 		for _, e := range nd.parents {
 			ge := nd.prim.vjp(e.arg)(gn, &nd.call)
 			ge = unbroadcast(ge, nd.call.Args[e.arg].shape)
-			ps := e.n.seq
-			switch acc := grads[ps]; {
-			case acc == nil:
-				grads[ps], nodes[ps] = ge, e.n
-			case owned[ps] && ge.b == nil && sameShape(acc.shape, ge.shape):
-				addInto(acc.data, ge.data)
-			default:
-				grads[ps] = Add(acc, ge)
-				owned[ps] = grads[ps].b == nil
-			}
+			slots[e.n.seq].add(e.n, ge)
 		}
 	}
 	return leaves
+}
+
+// Cotangent states of a backward slot.
+const (
+	stNone   = iota // no cotangent yet
+	stTensor        // g, shared with others (a rule's result)
+	stOwned         // g, allocated by this pass: may be added into
+	stScalar        // v, a plain 0-d cotangent
+)
+
+// bwSlot is the cotangent accumulated so far at one node of a backward
+// pass.
+type bwSlot struct {
+	g  *Tensor
+	n  *node
+	v  float64
+	st uint8
+}
+
+// set stores the first cotangent g.
+func (sl *bwSlot) set(g *Tensor) {
+	if g.b == nil && len(g.shape) == 0 {
+		sl.v, sl.st = g.data[0], stScalar
+		return
+	}
+	sl.g, sl.st = g, stTensor
+}
+
+// tensor returns the cotangent as a tensor.
+func (sl *bwSlot) tensor() *Tensor {
+	if sl.st == stScalar {
+		return Scalar(sl.v)
+	}
+	return sl.g
+}
+
+// add accumulates the cotangent ge of node nd.
+func (sl *bwSlot) add(nd *node, ge *Tensor) {
+	switch {
+	case sl.st == stNone:
+		sl.n = nd
+		sl.set(ge)
+	case sl.st == stScalar && ge.b == nil && len(ge.shape) == 0:
+		sl.v += ge.data[0]
+	case sl.st == stOwned && ge.b == nil && sameShape(sl.g.shape, ge.shape):
+		addInto(sl.g.data, ge.data)
+	default:
+		sum := Add(sl.tensor(), ge)
+		sl.g, sl.st = sum, stTensor
+		if sum.b == nil {
+			sl.st = stOwned
+		}
+	}
+}
+
+// addScalar accumulates the plain 0-d cotangent v of node nd.
+func (sl *bwSlot) addScalar(nd *node, v float64) {
+	switch sl.st {
+	case stNone:
+		sl.n, sl.v, sl.st = nd, v, stScalar
+	case stScalar:
+		sl.v += v
+	default:
+		sl.add(nd, Scalar(v))
+	}
+}
+
+// scalarArgs reports whether c's arguments and result are plain 0-d
+// tensors, so that a scalar rule applies.
+func scalarArgs(c *Call) bool {
+	for _, a := range c.Args {
+		if a.b != nil || len(a.shape) != 0 {
+			return false
+		}
+	}
+	return c.Out.b == nil && len(c.Out.shape) == 0
 }
 
 // addInto adds src to dst elementwise (equal lengths), in parallel for long

@@ -98,6 +98,11 @@ type Primitive struct {
 	// scalar operations spends most of its time in that set-up otherwise.
 	scalar1 func(x float64) float64
 	scalar2 func(a, b float64) float64
+	// scalarVJP, when set, is the VJP rule for argument i on plain 0-d
+	// values, used by the backward pass of scalar graphs: g the cotangent,
+	// a and b the arguments (b = a for a unary primitive), y the result. It
+	// must compute exactly what VJP[i] computes for such arguments.
+	scalarVJP func(i int, g, a, b, y float64) float64
 }
 
 // applyScalar computes p on plain 0-d arguments through its scalar fast

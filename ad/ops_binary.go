@@ -267,9 +267,10 @@ var (
 
 func init() {
 	primAdd = &Primitive{
-		Name:    "Add",
-		Forward: binaryKernel("Add", addLoop),
-		scalar2: func(a, b float64) float64 { return a + b },
+		Name:      "Add",
+		Forward:   binaryKernel("Add", addLoop),
+		scalar2:   func(a, b float64) float64 { return a + b },
+		scalarVJP: func(i int, g, a, b, y float64) float64 { return g },
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return g },
 			func(g *Tensor, c *Call) *Tensor { return g },
@@ -283,6 +284,12 @@ func init() {
 		Name:    "Sub",
 		Forward: binaryKernel("Sub", subLoop),
 		scalar2: func(a, b float64) float64 { return a - b },
+		scalarVJP: func(i int, g, a, b, y float64) float64 {
+			if i == 0 {
+				return g
+			}
+			return -g
+		},
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return g },
 			func(g *Tensor, c *Call) *Tensor { return Neg(g) },
@@ -296,6 +303,12 @@ func init() {
 		Name:    "Mul",
 		Forward: binaryKernel("Mul", mulLoop),
 		scalar2: func(a, b float64) float64 { return a * b },
+		scalarVJP: func(i int, g, a, b, y float64) float64 {
+			if i == 0 {
+				return g * b
+			}
+			return g * a
+		},
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Args[1]) },
 			func(g *Tensor, c *Call) *Tensor { return Mul(g, c.Args[0]) },
@@ -309,6 +322,12 @@ func init() {
 		Name:    "Div",
 		Forward: binaryKernel("Div", divLoop),
 		scalar2: func(a, b float64) float64 { return a / b },
+		scalarVJP: func(i int, g, a, b, y float64) float64 {
+			if i == 0 {
+				return g / b
+			}
+			return -g * y / b // divGradB(g, y, b)
+		},
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[1]) },
 			func(g *Tensor, c *Call) *Tensor { return divGradB(g, c.Out, c.Args[1]) },

@@ -200,8 +200,9 @@ func init() {
 		}
 	}, func(c *Call) *Tensor { return Sign(c.Args[0]) })
 	primSin = &Primitive{
-		Name:    "Sin",
-		scalar1: math.Sin,
+		Name:      "Sin",
+		scalar1:   math.Sin,
+		scalarVJP: func(i int, g, x, _, y float64) float64 { return g * math.Cos(x) },
 		Forward: unaryKernel("Sin", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = math.Sin(v)
@@ -211,8 +212,9 @@ func init() {
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return sinGrad(t, c.Args[0]) }},
 	}
 	primCos = &Primitive{
-		Name:    "Cos",
-		scalar1: math.Cos,
+		Name:      "Cos",
+		scalar1:   math.Cos,
+		scalarVJP: func(i int, g, x, _, y float64) float64 { return -g * math.Sin(x) },
 		Forward: unaryKernel("Cos", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = math.Cos(v)
@@ -229,6 +231,12 @@ func init() {
 		Name:    "SinGrad",
 		Forward: binaryKernel("SinGrad", funcLoop(func(g, x float64) float64 { return g * math.Cos(x) })),
 		scalar2: func(g, x float64) float64 { return g * math.Cos(x) },
+		scalarVJP: func(i int, h, g, x, y float64) float64 {
+			if i == 0 {
+				return h * math.Cos(x) // sinGrad(h, x)
+			}
+			return -(h * g) * math.Sin(x) // cosGrad(h·g, x)
+		},
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return sinGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return cosGrad(Mul(h, c.Args[0]), c.Args[1]) },
@@ -242,6 +250,12 @@ func init() {
 		Name:    "CosGrad",
 		Forward: binaryKernel("CosGrad", funcLoop(func(g, x float64) float64 { return -g * math.Sin(x) })),
 		scalar2: func(g, x float64) float64 { return -g * math.Sin(x) },
+		scalarVJP: func(i int, h, g, x, y float64) float64 {
+			if i == 0 {
+				return -h * math.Sin(x) // cosGrad(h, x)
+			}
+			return -(h * g) * math.Cos(x) // sinGrad(−h·g, x)
+		},
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return cosGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return sinGrad(Neg(Mul(h, c.Args[0])), c.Args[1]) },
@@ -282,8 +296,9 @@ func init() {
 		}
 	}, func(c *Call) *Tensor { return Sinh(c.Args[0]) })
 	primTanh = &Primitive{
-		Name:    "Tanh",
-		scalar1: math.Tanh,
+		Name:      "Tanh",
+		scalar1:   math.Tanh,
+		scalarVJP: func(i int, g, x, _, y float64) float64 { return g * (1 - y*y) },
 		Forward: unaryKernel("Tanh", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = math.Tanh(v)
@@ -309,6 +324,12 @@ func init() {
 		Name:    "TanhGrad",
 		Forward: binaryKernel("TanhGrad", funcLoop(func(g, y float64) float64 { return g * (1 - y*y) })),
 		scalar2: func(g, y float64) float64 { return g * (1 - y*y) },
+		scalarVJP: func(i int, h, g, y, _ float64) float64 {
+			if i == 0 {
+				return h * (1 - y*y) // tanhGrad(h, y)
+			}
+			return h * (g * y * -2) // h·((g·y)·−2)
+		},
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return tanhGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return Mul(h, Mul(Mul(c.Args[0], c.Args[1]), -2.0)) },
