@@ -9,7 +9,8 @@ import (
 )
 
 // Raw kernel for the matrix product: a batch of GEMMs (GEMVs for vectors)
-// through gonum's BLAS (blas64, so an opt-in build can swap in OpenBLAS).
+// through blas64: ad/internal/gemm's kernels in the default build (see
+// blas_default.go), OpenBLAS in the opt-in build, gonum on other CPUs.
 
 // gemmBlock is about the number of multiply-adds one BLAS call performs
 // between two checks for interruption: about 10 ms of work at gonum's speed.
@@ -46,7 +47,7 @@ func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float6
 	}
 	aOffs := batchOffsets(aBatch, outBatch, m*k)
 	bOffs := batchOffsets(bBatch, outBatch, k*n)
-	if size := m * k * n; batch > 1 && m > 1 && n > 1 && size >= batchParallelMin && size <= gemmBlock && !blasThreaded {
+	if size := m * k * n; batch > 1 && m > 1 && n > 1 && size >= batchParallelMin && size <= gemmBlock && (!blasThreaded || size < blasParallelMin) {
 		// Independent products, each small enough for one uninterrupted
 		// GEMM: spread the batch over the cores. Workers poll the flag (a
 		// panic in them would kill the process) and this goroutine reports it.
@@ -123,10 +124,22 @@ func gemmBlocks(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int
 // product is shared among the cores (gonum's GEMV runs on one).
 const gemvParallelMin = 1 << 16
 
-// blasThreaded is set by builds whose BLAS runs its own threads (the
-// OpenBLAS build); gemvSplit then leaves the parallelism to it, as goroutines
-// on top would oversubscribe the cores.
+// blasThreaded is set by builds whose BLAS runs its own threads (OpenBLAS,
+// and ad/internal/gemm in the default build on AVX2 CPUs); gemvSplit then
+// leaves the parallelism to it, as goroutines on top would oversubscribe the
+// cores.
 var blasThreaded = false
+
+// blasParallelMin is, when blasThreaded, the number of multiply-adds from
+// which the BLAS shares one product among the cores (0: all of them);
+// batches of smaller products are still spread over the cores here.
+var blasParallelMin = 0
+
+// gemmStop, when set (the default build on AVX2 CPUs), computes
+// c = op(a)·op(b) for row-major operands in one interruptible call: it
+// checks the interruption flag every few milliseconds and reports whether
+// the product completed. Without it products are cut into blocks of rows.
+var gemmStop func(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) bool
 
 // gemvSplit computes outputs [0, outLen) of a matrix-vector product whose
 // outputs each cost k multiply-adds, by calling fn on disjoint ranges: at
@@ -178,6 +191,20 @@ func gemm(m, k, n int, a, b, c []float64, ta, tb bool) {
 
 // gemmPlain is gemmBlocks through GEMM only.
 func gemmPlain(op string, m, k, n int, a, b, c []float64, ta, tb bool, rows int) {
+	if gemmStop != nil {
+		checkInterrupt(op)
+		lda, ldb := k, n
+		if ta {
+			lda = m
+		}
+		if tb {
+			ldb = k
+		}
+		if !gemmStop(ta, tb, m, n, k, a, lda, b, ldb, c, n) {
+			panic(errorf(ErrInterrupted, op, "interrupted"))
+		}
+		return
+	}
 	bm := blas64.General{Rows: k, Cols: n, Stride: n, Data: b}
 	tB := blas.NoTrans
 	if tb {

@@ -1,0 +1,358 @@
+package gemm
+
+import (
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// useAsm selects the assembly kernels; false sends every call to gonum.
+// GOGRAD_GEMM=purego in the environment forces the fallback.
+var useAsm = asmSupported() && os.Getenv("GOGRAD_GEMM") != "purego"
+
+// Accelerated reports whether Dgemm and Dgemv use this package's kernels
+// (rather than passing every call to gonum).
+func Accelerated() bool { return useAsm }
+
+// Register block of the micro-kernel and cache blocking (see doc.go).
+const (
+	mr = 6    // rows of C per micro-tile
+	nr = 8    // columns of C per micro-tile (two YMM registers)
+	kc = 256  // depth of a packed panel: a 6×kc sliver of A and a kc×8 sliver of B stay in L1
+	mc = 120  // rows of the packed A block (mc×kc, 240 KiB in L2)
+	nc = 4080 // columns of the packed B panel (kc×nc, 8 MiB in L3)
+)
+
+// ParallelMin is the number of multiply-adds (m·n·k) from which Dgemm
+// splits a product across GOMAXPROCS goroutines; below it a product runs
+// on the calling goroutine only.
+const ParallelMin = 1 << 18
+
+// smallMax bounds the operands (elements of A plus B) of products that run
+// unpacked, straight from the caller's memory (they fit in L2).
+const smallMax = 1 << 15
+
+// gemvParallelMin is the number of matrix elements from which Dgemv splits
+// the work across goroutines.
+const gemvParallelMin = 1 << 15
+
+var impl gonum.Implementation
+
+// mat is an operand: element (i, j) of op(M) is d[i*ld+j], or d[j*ld+i]
+// when t (transposed).
+type mat struct {
+	d  []float64
+	ld int
+	t  bool
+}
+
+// Dgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices with
+// the semantics of gonum's blas.Float64Level3 Dgemm: op(A) is m×k, op(B)
+// is k×n, C is m×n; when beta is 0, C is overwritten without being read.
+// Invalid arguments panic with gonum's messages.
+func Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	DgemmStop(nil, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// DgemmStop is Dgemm that gives up when *stop becomes true, checking it
+// between blocks of at most about 10⁸ multiply-adds (a few milliseconds).
+// It reports whether the product completed; when it returns false, C holds
+// partial results. A nil stop is never raised.
+func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) bool {
+	if !useAsm || !gemmArgsOK(tA, tB, m, n, k, a, lda, b, ldb, c, ldc) || alpha == 0 {
+		impl.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return true
+	}
+	A := mat{a, lda, tA != blas.NoTrans}
+	B := mat{b, ldb, tB != blas.NoTrans}
+	size := m * n * k
+	if size < ParallelMin && m*k+k*n <= smallMax {
+		direct(A, B, m, n, k, alpha, beta, c, ldc)
+		return true
+	}
+	workers := 1
+	if size >= ParallelMin {
+		workers = max(1, min(runtime.GOMAXPROCS(0), size/(ParallelMin/2)))
+	}
+	return packed(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
+}
+
+// gemmArgsOK reports whether the arguments are valid and describe a
+// non-empty product (k > 0); anything else goes to gonum, which panics or
+// handles the degenerate case.
+func gemmArgsOK(tA, tB blas.Transpose, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) bool {
+	if (tA != blas.NoTrans && tA != blas.Trans && tA != blas.ConjTrans) ||
+		(tB != blas.NoTrans && tB != blas.Trans && tB != blas.ConjTrans) {
+		return false
+	}
+	rowsA, colsA := m, k
+	if tA != blas.NoTrans {
+		rowsA, colsA = k, m
+	}
+	rowsB, colsB := k, n
+	if tB != blas.NoTrans {
+		rowsB, colsB = n, k
+	}
+	return m > 0 && n > 0 && k > 0 &&
+		lda >= max(1, colsA) && ldb >= max(1, colsB) && ldc >= max(1, n) &&
+		len(a) >= (rowsA-1)*lda+colsA && len(b) >= (rowsB-1)*ldb+colsB && len(c) >= (m-1)*ldc+n
+}
+
+// Pooled packing buffers.
+var bufPool sync.Pool
+
+func getBuf(n int) *[]float64 {
+	if p, ok := bufPool.Get().(*[]float64); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]float64, n, max(n, 1<<12))
+	return &s
+}
+
+func putBuf(p *[]float64) { bufPool.Put(p) }
+
+// packA1 packs rows i0…i0+h (h ≤ mr) and columns p0…p0+kcb of op(A) into
+// dst[p*mr+ii], padding rows h…mr with zeros.
+func packA1(dst []float64, A mat, i0, h, p0, kcb int) {
+	dst = dst[:mr*kcb]
+	if A.t {
+		for p := 0; p < kcb; p++ {
+			src := A.d[(p0+p)*A.ld+i0:]
+			d := dst[p*mr : p*mr+mr]
+			if h == mr {
+				copy(d, src[:mr])
+			} else {
+				copy(d[:h], src[:h])
+				clear(d[h:])
+			}
+		}
+		return
+	}
+	for ii := 0; ii < h; ii++ {
+		o := (i0+ii)*A.ld + p0
+		for p, v := range A.d[o : o+kcb] {
+			dst[p*mr+ii] = v
+		}
+	}
+	for ii := h; ii < mr; ii++ {
+		for p := 0; p < kcb; p++ {
+			dst[p*mr+ii] = 0
+		}
+	}
+}
+
+// packB1 packs rows p0…p0+kcb and columns j0…j0+w (w ≤ nr) of op(B) into
+// dst[p*nr+jj], padding columns w…nr with zeros.
+func packB1(dst []float64, B mat, p0, kcb, j0, w int) {
+	dst = dst[:nr*kcb]
+	if !B.t {
+		for p := 0; p < kcb; p++ {
+			src := B.d[(p0+p)*B.ld+j0:]
+			d := dst[p*nr : p*nr+nr]
+			if w == nr {
+				copy(d, src[:nr])
+			} else {
+				copy(d[:w], src[:w])
+				clear(d[w:])
+			}
+		}
+		return
+	}
+	for jj := 0; jj < w; jj++ {
+		o := (j0+jj)*B.ld + p0
+		for p, v := range B.d[o : o+kcb] {
+			dst[p*nr+jj] = v
+		}
+	}
+	for jj := w; jj < nr; jj++ {
+		for p := 0; p < kcb; p++ {
+			dst[p*nr+jj] = 0
+		}
+	}
+}
+
+// merge stores an h×w corner of a micro-tile computed into tmp:
+// c = alpha·tmp + beta·c, or alpha·tmp without reading c unless load.
+func merge(tmp *[mr * nr]float64, h, w int, c []float64, ldc int, alpha, beta float64, load bool) {
+	for i := 0; i < h; i++ {
+		row := c[i*ldc : i*ldc+w]
+		t := tmp[i*nr : i*nr+w]
+		if load {
+			for j := range row {
+				row[j] = alpha*t[j] + beta*row[j]
+			}
+		} else {
+			for j := range row {
+				row[j] = alpha * t[j]
+			}
+		}
+	}
+}
+
+// direct computes a small product from the operands in place: full 6×8
+// tiles read A with its own strides and B (when not transposed) row by row;
+// only the edge rows of A, the edge columns of B, and a transposed B are
+// packed.
+func direct(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) {
+	load := beta != 0
+	mfull, nfull := m-m%mr, n-n%nr
+	var tmp [mr * nr]float64
+	var bp, ap *[]float64
+	if B.t || nfull < n {
+		bp = getBuf(((n + nr - 1) / nr) * nr * k)
+		defer putBuf(bp)
+		for j := 0; j < n; j += nr {
+			if B.t || j >= nfull {
+				packB1((*bp)[j*k:], B, 0, k, j, min(nr, n-j))
+			}
+		}
+	}
+	if mfull < m {
+		ap = getBuf(mr * k)
+		defer putBuf(ap)
+		packA1(*ap, A, mfull, m-mfull, 0, k)
+	}
+	aks, ars := 1, A.ld
+	if A.t {
+		aks, ars = A.ld, 1
+	}
+	for j := 0; j < n; j += nr {
+		w := min(nr, n-j)
+		var bptr *float64
+		bks := nr
+		if B.t || j >= nfull {
+			bptr = &(*bp)[j*k]
+		} else {
+			bptr, bks = &B.d[j], B.ld
+		}
+		for i := 0; i < m; i += mr {
+			h := min(mr, m-i)
+			if h == mr {
+				var ai *float64
+				if A.t {
+					ai = &A.d[i]
+				} else {
+					ai = &A.d[i*A.ld]
+				}
+				if w == nr {
+					kern6x8(k, ai, aks, ars, bptr, bks, &c[i*ldc+j], ldc, alpha, beta, load)
+					continue
+				}
+				kern6x8(k, ai, aks, ars, bptr, bks, &tmp[0], nr, 1, 0, false)
+			} else {
+				kern6x8(k, &(*ap)[0], mr, 1, bptr, bks, &tmp[0], nr, 1, 0, false)
+			}
+			merge(&tmp, h, w, c[i*ldc+j:], ldc, alpha, beta, load)
+		}
+	}
+}
+
+// macro multiplies a packed mcb×kcb block of A by slivers s0…s1 of a packed
+// kcb×ncb panel of B into C (c starts at the block's corner).
+func macro(ap, bp []float64, mcb, ncb, kcb, s0, s1 int, c []float64, ldc int, alpha, beta float64, load bool) {
+	var tmp [mr * nr]float64
+	for s := s0; s < s1; s++ {
+		j := s * nr
+		w := min(nr, ncb-j)
+		b := &bp[s*nr*kcb]
+		for r := 0; r < mcb; r += mr {
+			h := min(mr, mcb-r)
+			a := &ap[r*kcb]
+			if h == mr && w == nr {
+				kern6x8(kcb, a, mr, 1, b, nr, &c[r*ldc+j], ldc, alpha, beta, load)
+				continue
+			}
+			kern6x8(kcb, a, mr, 1, b, nr, &tmp[0], nr, 1, 0, false)
+			merge(&tmp, h, w, c[r*ldc+j:], ldc, alpha, beta, load)
+		}
+	}
+}
+
+// parallel runs fn(0…workers-1), all but the first on new goroutines, and
+// waits for them.
+func parallel(workers int, fn func(w int)) {
+	if workers <= 1 {
+		fn(0)
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for w := 1; w < workers; w++ {
+		go func() {
+			defer wg.Done()
+			fn(w)
+		}()
+	}
+	fn(0)
+	wg.Wait()
+}
+
+// part returns the w-th of parts near-equal ranges of [0, n), with
+// boundaries at multiples of unit.
+func part(n, parts, w, unit int) (lo, hi int) {
+	units := (n + unit - 1) / unit
+	lo = min(n, units*w/parts*unit)
+	hi = min(n, units*(w+1)/parts*unit)
+	return lo, hi
+}
+
+// packed is the cache-blocked product: for each kc×nc panel of B (packed
+// by all workers together), the workers take disjoint rows of C (or
+// disjoint slivers of the panel when C has few rows), pack mc×kc blocks of A
+// and run the micro-kernel over them.
+func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) bool {
+	byRows := m >= 2*mr*workers
+	for jc := 0; jc < n; jc += nc {
+		ncb := min(nc, n-jc)
+		ns := (ncb + nr - 1) / nr
+		for pc := 0; pc < k; pc += kc {
+			kcb := min(kc, k-pc)
+			bet, load := beta, beta != 0
+			if pc > 0 {
+				bet, load = 1, true
+			}
+			bpp := getBuf(ns * nr * kcb)
+			bp := *bpp
+			parallel(min(workers, ns), func(w int) {
+				lo, hi := part(ns, min(workers, ns), w, 1)
+				for s := lo; s < hi; s++ {
+					packB1(bp[s*nr*kcb:], B, pc, kcb, jc+s*nr, min(nr, ncb-s*nr))
+				}
+			})
+			parallel(workers, func(w int) {
+				rlo, rhi, slo, shi := 0, m, 0, ns
+				if byRows {
+					rlo, rhi = part(m, workers, w, mr)
+				} else {
+					slo, shi = part(ns, workers, w, 1)
+				}
+				if rlo >= rhi || slo >= shi {
+					return
+				}
+				app := getBuf(mc * kcb)
+				defer putBuf(app)
+				ap := *app
+				for ic := rlo; ic < rhi; ic += mc {
+					if stop != nil && stop.Load() {
+						return
+					}
+					mcb := min(mc, rhi-ic)
+					for r := 0; r < mcb; r += mr {
+						packA1(ap[r*kcb:], A, ic+r, min(mr, mcb-r), pc, kcb)
+					}
+					macro(ap, bp, mcb, ncb, kcb, slo, shi, c[ic*ldc+jc:], ldc, alpha, bet, load)
+				}
+			})
+			putBuf(bpp)
+			if stop != nil && stop.Load() {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,358 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// refGemm is the naive triple loop: C = alpha·op(A)·op(B) + beta·C, with C
+// overwritten when beta is 0.
+func refGemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				var av, bv float64
+				if tA != blas.NoTrans {
+					av = a[p*lda+i]
+				} else {
+					av = a[i*lda+p]
+				}
+				if tB != blas.NoTrans {
+					bv = b[j*ldb+p]
+				} else {
+					bv = b[p*ldb+j]
+				}
+				s += av * bv
+			}
+			if alpha == 0 {
+				s = 0
+			}
+			if beta == 0 {
+				c[i*ldc+j] = alpha * s
+			} else {
+				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+			}
+		}
+	}
+}
+
+func refGemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
+	if m == 0 || n == 0 {
+		return // BLAS's quick return: y is left alone
+	}
+	rows, cols := m, n
+	if tA != blas.NoTrans {
+		rows, cols = n, m
+	}
+	for i := 0; i < rows; i++ {
+		var s float64
+		for j := 0; j < cols; j++ {
+			var av float64
+			if tA != blas.NoTrans {
+				av = a[j*lda+i]
+			} else {
+				av = a[i*lda+j]
+			}
+			s += av * x[j]
+		}
+		if alpha == 0 {
+			s = 0
+		}
+		if beta == 0 {
+			y[i] = alpha * s
+		} else {
+			y[i] = alpha*s + beta*y[i]
+		}
+	}
+}
+
+func randSlice(r *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = r.Float64()*2 - 1
+	}
+	return s
+}
+
+// close compares with a tolerance relative to the magnitude of the sums
+// (scale) and requires NaN and infinities in the same places.
+func closeTo(got, want float64, tol float64) bool {
+	if math.IsNaN(want) || math.IsNaN(got) {
+		return math.IsNaN(want) && math.IsNaN(got)
+	}
+	if math.IsInf(want, 0) || math.IsInf(got, 0) {
+		return got == want
+	}
+	return math.Abs(got-want) <= tol*(1+math.Abs(want))
+}
+
+// withAsm runs f with the assembly path on and off (the on case only where
+// the CPU supports it).
+func withAsm(t *testing.T, f func(t *testing.T)) {
+	saved := useAsm
+	defer func() { useAsm = saved }()
+	modes := []bool{false}
+	if asmSupported() {
+		modes = append(modes, true)
+	} else {
+		t.Log("no AVX2/FMA: testing the fallback only")
+	}
+	for _, on := range modes {
+		useAsm = on
+		t.Run(fmt.Sprintf("asm=%v", on), f)
+	}
+}
+
+var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
+
+type gemmCase struct {
+	tA, tB       blas.Transpose
+	m, n, k, pad int
+	alpha, beta  float64
+}
+
+// checkGemm runs one case through Dgemm and the reference on the same
+// random inputs (with garbage in the padding) and compares every element of
+// C, padding included (it must be left alone).
+func checkGemm(t *testing.T, r *rand.Rand, cs gemmCase, nanC bool, poison func(a, b []float64)) {
+	t.Helper()
+	ra, ca := cs.m, cs.k
+	if cs.tA != blas.NoTrans {
+		ra, ca = cs.k, cs.m
+	}
+	rb, cb := cs.k, cs.n
+	if cs.tB != blas.NoTrans {
+		rb, cb = cs.n, cs.k
+	}
+	lda, ldb, ldc := max(1, ca+cs.pad), max(1, cb+cs.pad), max(1, cs.n+cs.pad)
+	a := randSlice(r, max(0, (ra-1)*lda+ca))
+	b := randSlice(r, max(0, (rb-1)*ldb+cb))
+	if poison != nil {
+		poison(a, b)
+	}
+	c := randSlice(r, max(0, (cs.m-1)*ldc+cs.n))
+	if nanC {
+		for i := range c {
+			c[i] = math.NaN()
+		}
+	}
+	want := append([]float64(nil), c...)
+	refGemm(cs.tA, cs.tB, cs.m, cs.n, cs.k, cs.alpha, a, lda, b, ldb, cs.beta, want, ldc)
+	Dgemm(cs.tA, cs.tB, cs.m, cs.n, cs.k, cs.alpha, a, lda, b, ldb, cs.beta, c, ldc)
+	for i := range c {
+		if !closeTo(c[i], want[i], 1e-12*float64(cs.k+1)) {
+			t.Fatalf("%+v nanC=%v: c[%d] (row %d col %d) = %v, want %v", cs, nanC, i, i/ldc, i%ldc, c[i], want[i])
+		}
+	}
+}
+
+func TestDgemmShapes(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(1, 2))
+		sizes := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 31, 32, 33, 64, 100}
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				for _, m := range sizes {
+					for _, n := range []int{0, 1, 3, 7, 8, 9, 16, 17, 33} {
+						for _, k := range []int{0, 1, 2, 5, 17, 64} {
+							checkGemm(t, r, gemmCase{tA, tB, m, n, k, (m + n + k) % 3, 1, 0}, false, nil)
+						}
+					}
+				}
+				for _, s := range sizes {
+					checkGemm(t, r, gemmCase{tA, tB, s, s, s, 2, 1, 0.5}, false, nil)
+				}
+			}
+		}
+	})
+}
+
+func TestDgemmAlphaBetaStrides(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		shapes := [][3]int{{1, 1, 1}, {6, 8, 1}, {7, 9, 3}, {16, 64, 32}, {32, 16, 64}, {31, 33, 32}, {127, 129, 100}, {13, 300, 270}, {130, 70, 520}}
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				for _, s := range shapes {
+					for _, pad := range []int{0, 3} {
+						for _, alpha := range []float64{0, 1, -2.5} {
+							for _, beta := range []float64{0, 1, 0.5} {
+								checkGemm(t, r, gemmCase{tA, tB, s[0], s[1], s[2], pad, alpha, beta}, false, nil)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestDgemmBetaZeroNaN: with beta = 0, NaN in the old C must not survive
+// (C is overwritten, not scaled), on every path (direct, packed, edges).
+func TestDgemmBetaZeroNaN(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for _, s := range [][3]int{{1, 1, 1}, {6, 8, 4}, {7, 9, 3}, {16, 64, 64}, {127, 129, 100}, {200, 300, 40}} {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					for _, alpha := range []float64{0, 1, -2.5} {
+						checkGemm(t, r, gemmCase{tA, tB, s[0], s[1], s[2], 1, alpha, 0}, true, nil)
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestDgemmNonFinite: NaN and ±Inf in A or B propagate as in the naive
+// product (alpha ≠ 0).
+func TestDgemmNonFinite(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, s := range [][3]int{{1, 1, 1}, {7, 9, 3}, {16, 64, 64}, {127, 129, 100}, {200, 300, 40}} {
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					poison := func(a, b []float64) {
+						a[len(a)/2] = math.NaN()
+						a[len(a)/3] = math.Inf(1)
+						b[len(b)-1] = math.Inf(-1)
+					}
+					checkGemm(t, r, gemmCase{tA, tB, s[0], s[1], s[2], 2, 1.5, 0.5}, false, poison)
+				}
+			}
+		}
+	})
+}
+
+func TestDgemmStop(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("DgemmStop only stops early on the assembly path")
+	}
+	var stop atomic.Bool
+	stop.Store(true)
+	const n = 600
+	a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) {
+		t.Error("DgemmStop completed a large product with stop raised")
+	}
+	stop.Store(false)
+	r := rand.New(rand.NewPCG(9, 9))
+	a, b = randSlice(r, n*n), randSlice(r, n*n)
+	if !DgemmStop(&stop, blas.NoTrans, blas.Trans, n, n, n, 1, a, n, b, n, 0, c, n) {
+		t.Error("DgemmStop did not complete with stop lowered")
+	}
+	want := make([]float64, n*n)
+	refGemm(blas.NoTrans, blas.Trans, n, n, n, 1, a, n, b, n, 0, want, n)
+	for i := range c {
+		if !closeTo(c[i], want[i], 1e-11) {
+			t.Fatalf("c[%d] = %v, want %v", i, c[i], want[i])
+		}
+	}
+}
+
+func TestDgemmInvalidPanics(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		for name, f := range map[string]func(){
+			"lda": func() {
+				Dgemm(blas.NoTrans, blas.NoTrans, 2, 2, 3, 1, make([]float64, 6), 2, make([]float64, 6), 2, 0, make([]float64, 4), 2)
+			},
+			"shortC": func() {
+				Dgemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, make([]float64, 4), 2, make([]float64, 4), 2, 0, make([]float64, 3), 2)
+			},
+			"m<0": func() { Dgemm(blas.NoTrans, blas.NoTrans, -1, 2, 2, 1, nil, 2, nil, 2, 0, nil, 2) },
+		} {
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Errorf("%s: no panic", name)
+					}
+				}()
+				f()
+			}()
+		}
+	})
+}
+
+func TestDgemv(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		shapes := [][2]int{{0, 3}, {3, 0}, {1, 1}, {1, 17}, {17, 1}, {3, 5}, {4, 8}, {5, 9}, {7, 16}, {9, 23}, {33, 31}, {64, 100}, {100, 64}, {1000, 100}, {100, 1000}, {10000, 13}, {5, 5000}}
+		for _, tA := range transposes {
+			for _, s := range shapes {
+				m, n := s[0], s[1]
+				for _, pad := range []int{0, 2} {
+					for _, alpha := range []float64{0, 1, -2.5} {
+						for _, beta := range []float64{0, 1, 0.5} {
+							for _, nan := range []bool{false, true} {
+								if nan && beta != 0 {
+									continue
+								}
+								lda := max(1, n+pad)
+								a := randSlice(r, max(0, (m-1)*lda+n))
+								lx, ly := n, m
+								if tA != blas.NoTrans {
+									lx, ly = m, n
+								}
+								x := randSlice(r, lx)
+								y := randSlice(r, ly)
+								if nan {
+									for i := range y {
+										y[i] = math.NaN()
+									}
+									if len(a) > 0 {
+										a[len(a)/2] = math.Inf(1)
+									}
+								}
+								want := append([]float64(nil), y...)
+								refGemv(tA, m, n, alpha, a, lda, x, beta, want)
+								Dgemv(tA, m, n, alpha, a, lda, x, 1, beta, y, 1)
+								for i := range y {
+									if !closeTo(y[i], want[i], 1e-12*float64(lx+1)) {
+										t.Fatalf("%v %dx%d pad %d alpha %v beta %v nan %v: y[%d] = %v, want %v", tA, m, n, pad, alpha, beta, nan, i, y[i], want[i])
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+		// Non-unit strides go to gonum.
+		a := []float64{1, 2, 3, 4}
+		x := []float64{1, 0, 1}
+		y := []float64{0, 9, 0}
+		Dgemv(blas.NoTrans, 2, 2, 1, a, 2, x, 2, 0, y, 2)
+		if y[0] != 3 || y[1] != 9 || y[2] != 7 {
+			t.Errorf("strided Dgemv: y = %v, want [3 9 7]", y)
+		}
+	})
+}
+
+func FuzzDgemm(f *testing.F) {
+	f.Add(uint8(5), uint8(7), uint8(3), uint8(0), uint8(1), false, false, 1.0, 0.0)
+	f.Add(uint8(40), uint8(70), uint8(90), uint8(3), uint8(2), true, true, -2.5, 0.5)
+	f.Add(uint8(130), uint8(9), uint8(255), uint8(1), uint8(3), true, false, 1.0, 1.0)
+	f.Fuzz(func(t *testing.T, m, n, k, pad, seed uint8, ta, tb bool, alpha, beta float64) {
+		if math.IsNaN(alpha) || math.IsInf(alpha, 0) || math.IsNaN(beta) || math.IsInf(beta, 0) ||
+			math.Abs(alpha) > 1e6 || math.Abs(beta) > 1e6 {
+			return
+		}
+		tA, tB := blas.NoTrans, blas.NoTrans
+		if ta {
+			tA = blas.Trans
+		}
+		if tb {
+			tB = blas.Trans
+		}
+		r := rand.New(rand.NewPCG(uint64(seed), 1))
+		withAsm(t, func(t *testing.T) {
+			checkGemm(t, r, gemmCase{tA, tB, int(m), int(n), int(k), int(pad % 5), alpha, beta}, false, nil)
+		})
+	})
+}

@@ -1,0 +1,164 @@
+package gemm
+
+import (
+	"runtime"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// Dgemv computes y = alpha·op(A)·x + beta·y for a row-major m×n matrix A
+// with the semantics of gonum's blas.Float64Level2 Dgemv; when beta is 0, y
+// is overwritten without being read. Invalid arguments panic with gonum's
+// messages. Unit strides run in the AVX2 kernels (on several goroutines for
+// large matrices); other strides go to gonum.
+func Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	trans := tA == blas.Trans || tA == blas.ConjTrans
+	lenX, lenY := n, m
+	if trans {
+		lenX, lenY = m, n
+	}
+	if !useAsm || (tA != blas.NoTrans && !trans) || m <= 0 || n <= 0 || lda < n || incX != 1 || incY != 1 ||
+		len(a) < (m-1)*lda+n || len(x) < lenX || len(y) < lenY || alpha == 0 {
+		impl.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+		return
+	}
+	workers := 1
+	if m*n >= gemvParallelMin {
+		workers = max(1, min(runtime.GOMAXPROCS(0), m*n/(gemvParallelMin/2)))
+	}
+	if !trans {
+		parallel(workers, func(w int) {
+			lo, hi := part(m, workers, w, 4)
+			gemvN(lo, hi, n, alpha, a, lda, x, beta, y)
+		})
+		return
+	}
+	if n >= 64*workers || workers == 1 {
+		// Disjoint column ranges of y: no reduction.
+		parallel(workers, func(w int) {
+			lo, hi := part(n, workers, w, 8)
+			if lo < hi {
+				gemvT(m, lo, hi, alpha, a, lda, x, beta, y)
+			}
+		})
+		return
+	}
+	// Few columns: split the rows, each worker summing into its own vector.
+	accs := getBuf(workers * n)
+	defer putBuf(accs)
+	acc := *accs
+	clear(acc)
+	parallel(workers, func(w int) {
+		lo, hi := part(m, workers, w, 4)
+		if lo < hi {
+			axpyRows(lo, hi, 0, n, a, lda, x, acc[w*n:(w+1)*n])
+		}
+	})
+	for j := 0; j < n; j++ {
+		s := acc[j]
+		for w := 1; w < workers; w++ {
+			s += acc[w*n+j]
+		}
+		if beta == 0 {
+			y[j] = alpha * s
+		} else {
+			y[j] = alpha*s + beta*y[j]
+		}
+	}
+}
+
+// gemvN computes rows lo…hi of y = alpha·A·x + beta·y.
+func gemvN(lo, hi, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
+	n8 := n &^ 7
+	var out [4]float64
+	i := lo
+	for ; i+4 <= hi; i += 4 {
+		if n8 > 0 {
+			dot4(n8, &a[i*lda], lda, &x[0], &out)
+		} else {
+			out = [4]float64{}
+		}
+		for r := 0; r < 4; r++ {
+			s := out[r]
+			row := a[(i+r)*lda : (i+r)*lda+n]
+			for j := n8; j < n; j++ {
+				s += row[j] * x[j]
+			}
+			out[r] = s
+		}
+		for r := 0; r < 4; r++ {
+			if beta == 0 {
+				y[i+r] = alpha * out[r]
+			} else {
+				y[i+r] = alpha*out[r] + beta*y[i+r]
+			}
+		}
+	}
+	for ; i < hi; i++ {
+		row := a[i*lda : i*lda+n]
+		var s0, s1, s2, s3 float64
+		j := 0
+		for ; j+4 <= n; j += 4 {
+			s0 += row[j] * x[j]
+			s1 += row[j+1] * x[j+1]
+			s2 += row[j+2] * x[j+2]
+			s3 += row[j+3] * x[j+3]
+		}
+		for ; j < n; j++ {
+			s0 += row[j] * x[j]
+		}
+		s := (s0 + s1) + (s2 + s3)
+		if beta == 0 {
+			y[i] = alpha * s
+		} else {
+			y[i] = alpha*s + beta*y[i]
+		}
+	}
+}
+
+// gemvT computes entries lo…hi of y = alpha·Aᵀ·x + beta·y.
+func gemvT(m, lo, hi int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
+	accp := getBuf(hi - lo)
+	defer putBuf(accp)
+	acc := *accp
+	clear(acc)
+	axpyRows(0, m, lo, hi, a, lda, x, acc)
+	for j := lo; j < hi; j++ {
+		if beta == 0 {
+			y[j] = alpha * acc[j-lo]
+		} else {
+			y[j] = alpha*acc[j-lo] + beta*y[j]
+		}
+	}
+}
+
+// axpyRows adds Σ_{i in rlo…rhi} x[i]·A[i, clo…chi] to acc (of length
+// chi-clo).
+func axpyRows(rlo, rhi, clo, chi int, a []float64, lda int, x []float64, acc []float64) {
+	w := chi - clo
+	w8 := w &^ 7
+	var s [4]float64
+	i := rlo
+	for ; i+4 <= rhi; i += 4 {
+		s = [4]float64{x[i], x[i+1], x[i+2], x[i+3]}
+		if w8 > 0 {
+			axpy4(w8, &a[i*lda+clo], lda, &s, &acc[0])
+		}
+		if w8 < w {
+			r0 := a[i*lda+clo : i*lda+chi]
+			r1 := a[(i+1)*lda+clo : (i+1)*lda+chi]
+			r2 := a[(i+2)*lda+clo : (i+2)*lda+chi]
+			r3 := a[(i+3)*lda+clo : (i+3)*lda+chi]
+			for j := w8; j < w; j++ {
+				acc[j] += s[0]*r0[j] + s[1]*r1[j] + s[2]*r2[j] + s[3]*r3[j]
+			}
+		}
+	}
+	for ; i < rhi; i++ {
+		xi := x[i]
+		row := a[i*lda+clo : i*lda+chi]
+		for j, v := range row {
+			acc[j] += xi * v
+		}
+	}
+}

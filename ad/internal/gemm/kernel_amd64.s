@@ -1,0 +1,251 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
+
+// func kern6x8(k int, a *float64, aks, ars int, b *float64, bks int, c *float64, ldc int, alpha, beta float64, load bool)
+//
+// Computes the 6×8 tile acc[i][j] = Σ_p A(i,p)·B(p,j), where A(i,p) is at
+// a[p*aks + i*ars] and B(p,j) at b[p*bks + j] (j = 0…7 contiguous), then
+// stores c[i*ldc+j] = alpha·acc + beta·c[i*ldc+j] when load, else alpha·acc
+// (c is then not read). Y4…Y15 hold the accumulators, two per row.
+TEXT ·kern6x8(SB), NOSPLIT, $0-81
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ aks+16(FP), R12
+	SHLQ $3, R12
+	MOVQ ars+24(FP), R10
+	SHLQ $3, R10
+	LEAQ (SI)(R10*2), R11
+	ADDQ R10, R11
+	MOVQ b+32(FP), DI
+	MOVQ bks+40(FP), R13
+	SHLQ $3, R13
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $3, R8
+
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	VXORPD Y12, Y12, Y12
+	VXORPD Y13, Y13, Y13
+	VXORPD Y14, Y14, Y14
+	VXORPD Y15, Y15, Y15
+
+	TESTQ CX, CX
+	JLE store
+
+loop:
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VBROADCASTSD (SI), Y2
+	VFMADD231PD Y0, Y2, Y4
+	VFMADD231PD Y1, Y2, Y5
+	VBROADCASTSD (SI)(R10*1), Y3
+	VFMADD231PD Y0, Y3, Y6
+	VFMADD231PD Y1, Y3, Y7
+	VBROADCASTSD (SI)(R10*2), Y2
+	VFMADD231PD Y0, Y2, Y8
+	VFMADD231PD Y1, Y2, Y9
+	VBROADCASTSD (R11), Y3
+	VFMADD231PD Y0, Y3, Y10
+	VFMADD231PD Y1, Y3, Y11
+	VBROADCASTSD (R11)(R10*1), Y2
+	VFMADD231PD Y0, Y2, Y12
+	VFMADD231PD Y1, Y2, Y13
+	VBROADCASTSD (R11)(R10*2), Y3
+	VFMADD231PD Y0, Y3, Y14
+	VFMADD231PD Y1, Y3, Y15
+	ADDQ R12, SI
+	ADDQ R12, R11
+	ADDQ R13, DI
+	DECQ CX
+	JNZ loop
+
+store:
+	VBROADCASTSD alpha+64(FP), Y0
+	VMULPD Y0, Y4, Y4
+	VMULPD Y0, Y5, Y5
+	VMULPD Y0, Y6, Y6
+	VMULPD Y0, Y7, Y7
+	VMULPD Y0, Y8, Y8
+	VMULPD Y0, Y9, Y9
+	VMULPD Y0, Y10, Y10
+	VMULPD Y0, Y11, Y11
+	VMULPD Y0, Y12, Y12
+	VMULPD Y0, Y13, Y13
+	VMULPD Y0, Y14, Y14
+	VMULPD Y0, Y15, Y15
+	MOVBLZX load+80(FP), AX
+	TESTL AX, AX
+	JZ noload
+
+	VBROADCASTSD beta+72(FP), Y1
+	VFMADD231PD (DX), Y1, Y4
+	VFMADD231PD 32(DX), Y1, Y5
+	VMOVUPD Y4, (DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ R8, DX
+	VFMADD231PD (DX), Y1, Y6
+	VFMADD231PD 32(DX), Y1, Y7
+	VMOVUPD Y6, (DX)
+	VMOVUPD Y7, 32(DX)
+	ADDQ R8, DX
+	VFMADD231PD (DX), Y1, Y8
+	VFMADD231PD 32(DX), Y1, Y9
+	VMOVUPD Y8, (DX)
+	VMOVUPD Y9, 32(DX)
+	ADDQ R8, DX
+	VFMADD231PD (DX), Y1, Y10
+	VFMADD231PD 32(DX), Y1, Y11
+	VMOVUPD Y10, (DX)
+	VMOVUPD Y11, 32(DX)
+	ADDQ R8, DX
+	VFMADD231PD (DX), Y1, Y12
+	VFMADD231PD 32(DX), Y1, Y13
+	VMOVUPD Y12, (DX)
+	VMOVUPD Y13, 32(DX)
+	ADDQ R8, DX
+	VFMADD231PD (DX), Y1, Y14
+	VFMADD231PD 32(DX), Y1, Y15
+	VMOVUPD Y14, (DX)
+	VMOVUPD Y15, 32(DX)
+	VZEROUPPER
+	RET
+
+noload:
+	VMOVUPD Y4, (DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y6, (DX)
+	VMOVUPD Y7, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y8, (DX)
+	VMOVUPD Y9, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y10, (DX)
+	VMOVUPD Y11, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y12, (DX)
+	VMOVUPD Y13, 32(DX)
+	ADDQ R8, DX
+	VMOVUPD Y14, (DX)
+	VMOVUPD Y15, 32(DX)
+	VZEROUPPER
+	RET
+
+// func dot4(n int, a *float64, lda int, x *float64, out *[4]float64)
+//
+// out[r] = Σ_{j<n} a[r*lda+j]·x[j] for r = 0…3; n is a multiple of 8.
+TEXT ·dot4(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	LEAQ (SI)(R10*2), R11
+	MOVQ x+24(FP), DI
+	MOVQ out+32(FP), DX
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+	SHRQ $3, CX
+	JZ dotsum
+dotloop:
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VFMADD231PD (SI), Y0, Y4
+	VFMADD231PD 32(SI), Y1, Y5
+	VFMADD231PD (SI)(R10*1), Y0, Y6
+	VFMADD231PD 32(SI)(R10*1), Y1, Y7
+	VFMADD231PD (R11), Y0, Y8
+	VFMADD231PD 32(R11), Y1, Y9
+	VFMADD231PD (R11)(R10*1), Y0, Y10
+	VFMADD231PD 32(R11)(R10*1), Y1, Y11
+	ADDQ $64, SI
+	ADDQ $64, R11
+	ADDQ $64, DI
+	DECQ CX
+	JNZ dotloop
+dotsum:
+	VADDPD Y5, Y4, Y4
+	VADDPD Y7, Y6, Y6
+	VADDPD Y9, Y8, Y8
+	VADDPD Y11, Y10, Y10
+	// Horizontal sums: Y4=[a0 a1 a2 a3], Y6=[b…], Y8=[c…], Y10=[d…].
+	VHADDPD Y6, Y4, Y4     // [a0+a1 b0+b1 a2+a3 b2+b3]
+	VHADDPD Y10, Y8, Y8    // [c0+c1 d0+d1 c2+c3 d2+d3]
+	VPERM2F128 $0x20, Y8, Y4, Y0 // [a01 b01 c01 d01]
+	VPERM2F128 $0x31, Y8, Y4, Y1 // [a23 b23 c23 d23]
+	VADDPD Y1, Y0, Y0
+	VMOVUPD Y0, (DX)
+	VZEROUPPER
+	RET
+
+// func axpy4(n int, a *float64, lda int, s *[4]float64, y *float64)
+//
+// y[j] += s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2lda+j] + s[3]·a[3lda+j] for
+// j < n; n is a multiple of 8.
+TEXT ·axpy4(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	LEAQ (SI)(R10*2), R11
+	MOVQ s+24(FP), AX
+	MOVQ y+32(FP), DI
+	VBROADCASTSD (AX), Y12
+	VBROADCASTSD 8(AX), Y13
+	VBROADCASTSD 16(AX), Y14
+	VBROADCASTSD 24(AX), Y15
+	SHRQ $3, CX
+	JZ axpydone
+axpyloop:
+	VMOVUPD (DI), Y0
+	VMOVUPD 32(DI), Y1
+	VFMADD231PD (SI), Y12, Y0
+	VFMADD231PD 32(SI), Y12, Y1
+	VFMADD231PD (SI)(R10*1), Y13, Y0
+	VFMADD231PD 32(SI)(R10*1), Y13, Y1
+	VFMADD231PD (R11), Y14, Y0
+	VFMADD231PD 32(R11), Y14, Y1
+	VFMADD231PD (R11)(R10*1), Y15, Y0
+	VFMADD231PD 32(R11)(R10*1), Y15, Y1
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	ADDQ $64, SI
+	ADDQ $64, R11
+	ADDQ $64, DI
+	DECQ CX
+	JNZ axpyloop
+axpydone:
+	VZEROUPPER
+	RET
