@@ -54,17 +54,22 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 			if len(nd.call.Args) > 1 {
 				b = nd.call.Args[1].data[0]
 			}
-			for _, e := range nd.parents {
-				slots[e.n.seq].addScalar(e.n, nd.prim.scalarVJP(e.arg, gv, a, b, y))
+			for i, pn := range nd.parents {
+				if pn != nil {
+					slots[pn.seq].addScalar(pn, nd.prim.scalarVJP(i, gv, a, b, y))
+				}
 			}
 			continue
 		}
 		gn := sl.tensor()
 		*sl = bwSlot{}
-		for _, e := range nd.parents {
-			ge := nd.prim.vjp(e.arg)(gn, &nd.call)
-			ge = unbroadcast(ge, nd.call.Args[e.arg].shape)
-			slots[e.n.seq].add(e.n, ge)
+		for i, pn := range nd.parents {
+			if pn == nil {
+				continue
+			}
+			ge := nd.prim.vjp(i)(gn, &nd.call)
+			ge = unbroadcast(ge, nd.call.Args[i].shape)
+			slots[pn.seq].add(pn, ge)
 		}
 	}
 	return leaves

@@ -207,27 +207,24 @@ type box struct {
 // produced a value and the nodes of its traced arguments. A start node (the
 // input of a differentiation) has prim == nil. Nodes of one trace are
 // numbered in creation order (seq), so a node's parents always have smaller
-// numbers: decreasing seq is a topological order. The buffers let one
-// allocation hold the call's arguments and the edges of up to three
-// arguments.
+// numbers: decreasing seq is a topological order. parents[i] is the node of
+// argument i when that argument is traced by the node's trace and has a VJP
+// rule, nil otherwise. The buffers let one allocation hold the arguments and
+// parents of primitives of up to three arguments; the node is allocated together
+// with the boxed result (tracedNode), so a traced operation costs one
+// allocation besides its value.
 type node struct {
 	prim    *Primitive
 	call    Call
-	parents []edge
+	parents []*node
 	seq     uint64
 	argBuf  [3]*Tensor
-	edgeBuf [3]edge
+	parBuf  [3]*node
 }
 
 // newNode returns a node of tr with the next sequence number.
 func (tr *trace) newNode() *node {
 	return &node{seq: tr.seq.Add(1)}
-}
-
-// edge links a node to the node of its argument number arg.
-type edge struct {
-	n   *node
-	arg int
 }
 
 // newBox returns a tensor boxing value at trace tr. The box shares the
@@ -356,30 +353,58 @@ func (p *Primitive) eval(c *Call) *Tensor {
 }
 
 // tracedNode allocates a reverse-mode node together with the boxed result
-// it belongs to.
+// it belongs to; tracedScalar also holds the value of a 0-d result computed
+// by the scalar fast path.
 type tracedNode struct {
 	n  node
 	bt boxedTensor
 }
 
+type tracedScalar struct {
+	tracedNode
+	val scalarBlock
+}
+
 func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor {
-	tn := &tracedNode{}
+	var tn *tracedNode
+	if v, ok := p.scalarAt(top, args); ok {
+		ts := &tracedScalar{}
+		ts.val.v[0] = v
+		ts.val.t.shape, ts.val.t.data = []int{}, ts.val.v[:]
+		tn = &ts.tracedNode
+		tn.n.call.Out = &ts.val.t
+	} else {
+		tn = &tracedNode{}
+	}
 	n := &tn.n
 	n.prim = p
 	inner := n.argBuf[:0]
+	if len(args) > len(n.argBuf) {
+		inner = make([]*Tensor, 0, len(args))
+	}
 	for _, a := range args {
 		inner = append(inner, unboxAt(a, top))
 	}
 	n.call.Args, n.call.Params = inner, params
-	out := p.eval(&n.call)
-	n.call.Out = out
-	n.parents = n.edgeBuf[:0]
+	if n.call.Out == nil {
+		n.call.Out = p.eval(&n.call)
+	}
+	out := n.call.Out
+	traced := false
 	for i, a := range args {
 		if traceOf(a) == top && p.hasVJP(i) {
-			n.parents = append(n.parents, edge{n: a.b.node, arg: i})
+			if !traced {
+				traced = true
+				if len(args) <= len(n.parBuf) {
+					n.parents = n.parBuf[:len(args):len(args)]
+				} else {
+					n.parents = make([]*node, len(args))
+				}
+			}
+			n.parents[i] = a.b.node
 		}
 	}
-	if len(n.parents) == 0 {
+	if !traced {
 		return out
 	}
 	n.seq = top.seq.Add(1)
@@ -387,6 +412,27 @@ func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor
 	bt.t = Tensor{shape: out.shape, data: out.data, b: &bt.b}
 	bt.b = box{value: out, tr: top, node: n}
 	return &bt.t
+}
+
+// scalarAt computes p through its scalar fast path when every argument,
+// unboxed at top, is a plain 0-d tensor.
+func (p *Primitive) scalarAt(top *trace, args []*Tensor) (float64, bool) {
+	switch len(args) {
+	case 1:
+		if p.scalar1 != nil {
+			if a := unboxAt(args[0], top); a.b == nil && len(a.shape) == 0 {
+				return p.scalar1(a.data[0]), true
+			}
+		}
+	case 2:
+		if p.scalar2 != nil {
+			a, b := unboxAt(args[0], top), unboxAt(args[1], top)
+			if a.b == nil && b.b == nil && len(a.shape) == 0 && len(b.shape) == 0 {
+				return p.scalar2(a.data[0], b.data[0]), true
+			}
+		}
+	}
+	return 0, false
 }
 
 func (p *Primitive) applyForward(top *trace, params any, args []*Tensor) *Tensor {

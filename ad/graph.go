@@ -54,8 +54,10 @@ func TraceGraph(f func(*Tensor) *Tensor, x *Tensor) *Graph {
 			gn.Op, gn.Shape = "input", x.Shape()
 		} else {
 			gn.Op, gn.Shape = n.prim.Name, n.call.Out.Shape()
-			for _, e := range n.parents {
-				gn.Inputs = append(gn.Inputs, ids[e.n])
+			for _, pn := range n.parents {
+				if pn != nil {
+					gn.Inputs = append(gn.Inputs, ids[pn])
+				}
 			}
 		}
 		g.Nodes = append(g.Nodes, gn)
@@ -72,11 +74,14 @@ func topoOrder(root *node) []*node {
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, e := range n.parents {
-			if _, seen := counts[e.n]; !seen {
-				stack = append(stack, e.n)
+		for _, pn := range n.parents {
+			if pn == nil {
+				continue
 			}
-			counts[e.n]++
+			if _, seen := counts[pn]; !seen {
+				stack = append(stack, pn)
+			}
+			counts[pn]++
 		}
 	}
 	order := make([]*node, 0, len(counts))
@@ -85,10 +90,13 @@ func topoOrder(root *node) []*node {
 		n := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
 		order = append(order, n)
-		for _, e := range n.parents {
-			counts[e.n]--
-			if counts[e.n] == 0 {
-				ready = append(ready, e.n)
+		for _, pn := range n.parents {
+			if pn == nil {
+				continue
+			}
+			counts[pn]--
+			if counts[pn] == 0 {
+				ready = append(ready, pn)
 			}
 		}
 	}
