@@ -1,0 +1,146 @@
+package vmath
+
+import "math"
+
+// useAVX2 selects the assembly kernels; it is set at init from the CPU's
+// features (amd64 only) and cleared by tests to exercise the fallback.
+var useAVX2 bool
+
+// Accelerated reports whether the AVX2+FMA kernels are in use.
+func Accelerated() bool { return useAVX2 }
+
+func check(op string, dst, x []float64) {
+	if len(dst) != len(x) {
+		panic("vmath." + op + ": dst and x differ in length")
+	}
+}
+
+// Exp sets dst[i] = eˣ for x = x[i].
+func Exp(dst, x []float64) {
+	check("Exp", dst, x)
+	if useAVX2 {
+		expAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = math.Exp(v)
+	}
+}
+
+// Log sets dst[i] = log(x[i]), the natural logarithm.
+func Log(dst, x []float64) {
+	check("Log", dst, x)
+	if useAVX2 {
+		logAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = math.Log(v)
+	}
+}
+
+// Log1p sets dst[i] = log(1 + x[i]), accurate for small x[i].
+func Log1p(dst, x []float64) {
+	check("Log1p", dst, x)
+	if useAVX2 {
+		log1pAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = math.Log1p(v)
+	}
+}
+
+// Tanh sets dst[i] = tanh(x[i]).
+func Tanh(dst, x []float64) {
+	check("Tanh", dst, x)
+	if useAVX2 {
+		tanhAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = math.Tanh(v)
+	}
+}
+
+// Sigmoid sets dst[i] = 1/(1 + e⁻ˣ) for x = x[i].
+func Sigmoid(dst, x []float64) {
+	check("Sigmoid", dst, x)
+	if useAVX2 {
+		sigmoidAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = SigmoidScalar(v)
+	}
+}
+
+// Softplus sets dst[i] = log(1 + eˣ) for x = x[i], without overflow.
+func Softplus(dst, x []float64) {
+	check("Softplus", dst, x)
+	if useAVX2 {
+		softplusAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = SoftplusScalar(v)
+	}
+}
+
+// LogAddExp sets dst[i] = log(e^a[i] + e^b[i]) without overflow.
+func LogAddExp(dst, a, b []float64) {
+	check("LogAddExp", dst, a)
+	check("LogAddExp", dst, b)
+	if useAVX2 {
+		logAddExpAsm(dst, a, b)
+		return
+	}
+	for i := range dst {
+		dst[i] = LogAddExpScalar(a[i], b[i])
+	}
+}
+
+// LogAddExp1 sets dst[i] = log(eᵃ + e^b[i]) for a scalar a, without
+// overflow.
+func LogAddExp1(dst []float64, a float64, b []float64) {
+	check("LogAddExp1", dst, b)
+	if useAVX2 {
+		logAddExpScalarAsm(dst, a, b)
+		return
+	}
+	for i, v := range b {
+		dst[i] = LogAddExpScalar(a, v)
+	}
+}
+
+// SigmoidScalar returns 1/(1 + e⁻ˣ), the reference of Sigmoid.
+func SigmoidScalar(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// SoftplusScalar returns log(1 + eˣ), the reference of Softplus.
+func SoftplusScalar(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(math.Exp(-x))
+	}
+	return math.Log1p(math.Exp(x))
+}
+
+// LogAddExpScalar returns log(eᵃ + eᵇ), the reference of LogAddExp.
+func LogAddExpScalar(a, b float64) float64 {
+	switch {
+	case a == b: // also equal infinities
+		return a + math.Ln2
+	case a != a || b != b:
+		return a + b
+	}
+	m := math.Max(a, b)
+	if math.IsInf(m, 0) {
+		return m
+	}
+	return m + math.Log1p(math.Exp(-math.Abs(a-b)))
+}

@@ -1,0 +1,70 @@
+package vmath
+
+// Kernels of vmath_amd64.s. Each takes any n ≥ 0; dst may equal x.
+
+//go:noescape
+func expAVX2(dst, x *float64, n int)
+
+//go:noescape
+func logAVX2(dst, x *float64, n int)
+
+//go:noescape
+func log1pAVX2(dst, x *float64, n int)
+
+//go:noescape
+func tanhAVX2(dst, x *float64, n int)
+
+//go:noescape
+func sigmoidAVX2(dst, x *float64, n int)
+
+//go:noescape
+func softplusAVX2(dst, x *float64, n int)
+
+//go:noescape
+func logAddExpAVX2(dst, a, b *float64, n, astep int)
+
+func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbv() (eax, edx uint32)
+
+// hasAVX2FMA reports whether the CPU and the OS support AVX2 and FMA.
+func hasAVX2FMA() bool {
+	maxID, _, _, _ := cpuid(0, 0)
+	if maxID < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state enabled
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0 // AVX2
+}
+
+func init() { useAVX2 = hasAVX2FMA() }
+
+func expAsm(dst, x []float64)      { expAVX2(ptr(dst), ptr(x), len(x)) }
+func logAsm(dst, x []float64)      { logAVX2(ptr(dst), ptr(x), len(x)) }
+func log1pAsm(dst, x []float64)    { log1pAVX2(ptr(dst), ptr(x), len(x)) }
+func tanhAsm(dst, x []float64)     { tanhAVX2(ptr(dst), ptr(x), len(x)) }
+func sigmoidAsm(dst, x []float64)  { sigmoidAVX2(ptr(dst), ptr(x), len(x)) }
+func softplusAsm(dst, x []float64) { softplusAVX2(ptr(dst), ptr(x), len(x)) }
+
+func logAddExpAsm(dst, a, b []float64) { logAddExpAVX2(ptr(dst), ptr(a), ptr(b), len(b), 32) }
+
+func logAddExpScalarAsm(dst []float64, a float64, b []float64) {
+	av := [4]float64{a, a, a, a}
+	logAddExpAVX2(ptr(dst), &av[0], ptr(b), len(b), 0)
+}
+
+// ptr returns the address of s's first element, or nil for an empty s.
+func ptr(s []float64) *float64 {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
+}

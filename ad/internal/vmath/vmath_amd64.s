@@ -1,0 +1,731 @@
+// AVX2+FMA kernels of the vmath package. Each processes four float64 lanes
+// per step; a final partial block is loaded and stored with VMASKMOVPD, so
+// every kernel takes any n and never touches memory outside [0, n).
+//
+// Go assembly operand order is reversed from Intel's: "VSUBPD A, B, C" is
+// C = B − A, "VFMADD213PD M, B, A" is A = B·A + M, "VFMADD231PD M, B, A" is
+// A = B·M + A, "VCMPPD $p, A, B, C" is C = (B p A), "VBLENDVPD K, A, B, C"
+// is C = K ? A : B, and "VMAXPD A, B, C" returns A when either is NaN.
+
+#include "textflag.h"
+
+// EXPM: Y0 = e^Y0. Clobbers Y1–Y6.
+// x is clamped to [−746, 710] (beyond which the result is 0 or +Inf anyway;
+// NaN passes through the clamp), then x = k·ln2 + r with |r| ≤ ln2/2 and
+// k = round(x·log2e) by the 1.5·2⁵² trick; e^r is the degree-13 Taylor
+// polynomial (truncation error < 5e-18), and 2^k is applied as two factors
+// 2^k1·2^k2 (k1 = round(k/2)) so that overflow and gradual underflow round
+// once.
+#define EXPM \
+	VMOVUPD      vmExpLo<>(SB), Y1; \
+	VMAXPD       Y0, Y1, Y0; \
+	VMOVUPD      vmExpHi<>(SB), Y1; \
+	VMINPD       Y0, Y1, Y0; \
+	VMOVUPD      vmMagic<>(SB), Y2; \
+	VMOVAPD      Y2, Y1; \
+	VFMADD231PD  vmLog2e<>(SB), Y0, Y1; \
+	VSUBPD       Y2, Y1, Y1; \
+	VMOVAPD      Y0, Y3; \
+	VFNMADD231PD vmLn2Hi<>(SB), Y1, Y3; \
+	VFNMADD231PD vmLn2Lo<>(SB), Y1, Y3; \
+	VMOVUPD      vmE13<>(SB), Y4; \
+	VFMADD213PD  vmE12<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE11<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE10<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE9<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE8<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE7<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE6<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE5<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE4<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE3<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE2<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE1<>(SB), Y3, Y4; \
+	VFMADD213PD  vmE0<>(SB), Y3, Y4; \
+	VMOVAPD      Y2, Y5; \
+	VFMADD231PD  vmHalf<>(SB), Y1, Y5; \
+	VSUBPD       Y2, Y5, Y6; \
+	VSUBPD       Y6, Y1, Y1; \
+	VADDPD       Y2, Y1, Y1; \
+	VPADDQ       vmBias<>(SB), Y5, Y5; \
+	VPADDQ       vmBias<>(SB), Y1, Y1; \
+	VPSLLQ       $52, Y5, Y5; \
+	VPSLLQ       $52, Y1, Y1; \
+	VMULPD       Y5, Y4, Y4; \
+	VMULPD       Y1, Y4, Y0
+
+// LOGM: Y0 = log(Y0) + Y8·ln2 + Y9 for Y0 positive, normal and finite
+// (other lanes give garbage, to be blended by the caller); Y8 is an exponent
+// adjustment (an integer as float64) and Y9 a small correction term. This is
+// fdlibm's __ieee754_log (as in Go's math.Log): Y0 = 2^k·m with
+// m ∈ [√2/2, √2), f = m − 1, s = f/(2+f), and
+// log = k·ln2hi − ((f²/2 − (s·(f²/2 + R(s²)) + k·ln2lo + Y9)) − f).
+// Clobbers Y1–Y7.
+#define LOGM \
+	VPSRLQ      $52, Y0, Y1; \
+	VPOR        vmK52<>(SB), Y1, Y1; \
+	VSUBPD      vmK52Bias<>(SB), Y1, Y1; \
+	VADDPD      Y8, Y1, Y1; \
+	VANDPD      vmMant<>(SB), Y0, Y2; \
+	VORPD       vmOne<>(SB), Y2, Y2; \
+	VCMPPD      $0x1E, vmSqrt2<>(SB), Y2, Y3; \
+	VMULPD      vmHalf<>(SB), Y2, Y4; \
+	VBLENDVPD   Y3, Y4, Y2, Y2; \
+	VANDPD      vmOne<>(SB), Y3, Y3; \
+	VADDPD      Y3, Y1, Y1; \
+	VSUBPD      vmOne<>(SB), Y2, Y2; \
+	VADDPD      vmTwo<>(SB), Y2, Y3; \
+	VDIVPD      Y3, Y2, Y3; \
+	VMULPD      Y3, Y3, Y4; \
+	VMULPD      Y4, Y4, Y5; \
+	VMOVUPD     vmL7<>(SB), Y6; \
+	VFMADD213PD vmL5<>(SB), Y5, Y6; \
+	VFMADD213PD vmL3<>(SB), Y5, Y6; \
+	VFMADD213PD vmL1<>(SB), Y5, Y6; \
+	VMULPD      Y4, Y6, Y6; \
+	VMOVUPD     vmL6<>(SB), Y7; \
+	VFMADD213PD vmL4<>(SB), Y5, Y7; \
+	VFMADD213PD vmL2<>(SB), Y5, Y7; \
+	VMULPD      Y5, Y7, Y7; \
+	VADDPD      Y7, Y6, Y6; \
+	VMULPD      Y2, Y2, Y7; \
+	VMULPD      vmHalf<>(SB), Y7, Y7; \
+	VADDPD      Y7, Y6, Y6; \
+	VMOVAPD     Y9, Y4; \
+	VFMADD231PD vmLn2Lo<>(SB), Y1, Y4; \
+	VFMADD231PD Y6, Y3, Y4; \
+	VSUBPD      Y4, Y7, Y7; \
+	VSUBPD      Y2, Y7, Y7; \
+	VMULPD      vmLn2Hi<>(SB), Y1, Y1; \
+	VSUBPD      Y7, Y1, Y0
+
+// LOG1PM: Y0 = log1p(Y0) for Y0 > −1 finite (and NaN → NaN): u = 1 + x,
+// log1p(x) = log(u) + (x − (u − 1))/u, the second term correcting the
+// rounding of u. Clobbers Y1–Y9.
+#define LOG1PM \
+	VADDPD  vmOne<>(SB), Y0, Y8; \
+	VSUBPD  vmOne<>(SB), Y8, Y9; \
+	VSUBPD  Y9, Y0, Y9; \
+	VDIVPD  Y8, Y9, Y9; \
+	VMOVAPD Y8, Y0; \
+	VXORPD  Y8, Y8, Y8; \
+	LOGM
+
+// TAILMASK sets AX to the address of a mask of the first CX (1..3) lanes
+// and loads it into Y15.
+#define TAILMASK \
+	LEAQ    vmTailMask<>+32(SB), AX; \
+	SHLQ    $3, CX; \
+	SUBQ    CX, AX; \
+	VMOVUPD (AX), Y15
+
+// LOGB: Y0 = log(Y0) with all special cases. Subnormal x are scaled by 2⁵²
+// first; x ∉ (0, +Inf) are blended at the end: 0 → −Inf, < 0 → NaN,
+// +Inf and NaN → x. Clobbers Y1–Y10.
+#define LOGB \
+	VMOVAPD   Y0, Y10; \
+	VCMPPD    $0x11, vmMinNorm<>(SB), Y0, Y1; \
+	VMULPD    vmTwo52<>(SB), Y0, Y2; \
+	VBLENDVPD Y1, Y2, Y0, Y0; \
+	VANDPD    vmM52<>(SB), Y1, Y8; \
+	VXORPD    Y9, Y9, Y9; \
+	LOGM; \
+	VXORPD    Y1, Y1, Y1; \
+	VCMPPD    $3, Y10, Y10, Y3; \
+	VCMPPD    $0, vmInf<>(SB), Y10, Y4; \
+	VORPD     Y4, Y3, Y3; \
+	VBLENDVPD Y3, Y10, Y0, Y0; \
+	VCMPPD    $0x11, Y1, Y10, Y3; \
+	VBLENDVPD Y3, vmNaN<>(SB), Y0, Y0; \
+	VCMPPD    $0, Y1, Y10, Y3; \
+	VBLENDVPD Y3, vmNegInf<>(SB), Y0, Y0
+
+// LOG1PB: Y0 = log1p(Y0) with all special cases: ±0, +Inf and NaN → x,
+// −1 → −Inf, < −1 → NaN. Clobbers Y1–Y10.
+#define LOG1PB \
+	VMOVAPD   Y0, Y10; \
+	LOG1PM; \
+	VXORPD    Y1, Y1, Y1; \
+	VCMPPD    $0, Y1, Y10, Y2; \
+	VCMPPD    $3, Y10, Y10, Y3; \
+	VCMPPD    $0, vmInf<>(SB), Y10, Y4; \
+	VORPD     Y4, Y3, Y3; \
+	VORPD     Y2, Y3, Y3; \
+	VBLENDVPD Y3, Y10, Y0, Y0; \
+	VCMPPD    $0x11, vmNegOne<>(SB), Y10, Y2; \
+	VBLENDVPD Y2, vmNaN<>(SB), Y0, Y0; \
+	VCMPPD    $0, vmNegOne<>(SB), Y10, Y2; \
+	VBLENDVPD Y2, vmNegInf<>(SB), Y0, Y0
+
+// TANHB: Y0 = tanh(Y0), computed on z = |x| and given x's sign. As in Go's
+// math.Tanh (Cephes): z ≥ 0.625 gives 1 − 2/(e^{2z} + 1), smaller z gives
+// z + z·z²·P(z²)/Q(z²); both are evaluated and blended, with one division.
+// NaN takes the second form and stays NaN. Clobbers Y1–Y15.
+#define TANHB \
+	VANDPD      vmAbs<>(SB), Y0, Y10; \
+	VANDPD      vmSign<>(SB), Y0, Y11; \
+	VADDPD      Y10, Y10, Y0; \
+	EXPM; \
+	VADDPD      vmOne<>(SB), Y0, Y0; \
+	VMULPD      Y10, Y10, Y12; \
+	VMOVUPD     vmTP0<>(SB), Y13; \
+	VFMADD213PD vmTP1<>(SB), Y12, Y13; \
+	VFMADD213PD vmTP2<>(SB), Y12, Y13; \
+	VADDPD      vmTQ0<>(SB), Y12, Y14; \
+	VFMADD213PD vmTQ1<>(SB), Y12, Y14; \
+	VFMADD213PD vmTQ2<>(SB), Y12, Y14; \
+	VMULPD      Y12, Y10, Y12; \
+	VMULPD      Y12, Y13, Y13; \
+	VCMPPD      $0x1D, vmT0625<>(SB), Y10, Y15; \
+	VBLENDVPD   Y15, vmTwo<>(SB), Y13, Y13; \
+	VBLENDVPD   Y15, Y0, Y14, Y14; \
+	VDIVPD      Y14, Y13, Y13; \
+	VADDPD      Y13, Y10, Y1; \
+	VMOVUPD     vmOne<>(SB), Y2; \
+	VSUBPD      Y13, Y2, Y2; \
+	VBLENDVPD   Y15, Y2, Y1, Y1; \
+	VORPD       Y11, Y1, Y0
+
+// SIGMOIDB: Y0 = 1/(1 + e^−x) as (x ≥ 0 ? 1 : e)/(1 + e) with e = e^−|x|.
+// Clobbers Y1–Y10.
+#define SIGMOIDB \
+	VMOVAPD   Y0, Y10; \
+	VORPD     vmSign<>(SB), Y0, Y0; \
+	EXPM; \
+	VADDPD    vmOne<>(SB), Y0, Y1; \
+	VXORPD    Y2, Y2, Y2; \
+	VCMPPD    $0x1D, Y2, Y10, Y3; \
+	VBLENDVPD Y3, vmOne<>(SB), Y0, Y0; \
+	VDIVPD    Y1, Y0, Y0
+
+// SOFTPLUSB: Y0 = log(1 + e^x) as max(x, 0) + log1p(e^−|x|). Clobbers Y1–Y10.
+#define SOFTPLUSB \
+	VMOVAPD Y0, Y10; \
+	VORPD   vmSign<>(SB), Y0, Y0; \
+	EXPM; \
+	LOG1PM; \
+	VXORPD  Y1, Y1, Y1; \
+	VMAXPD  Y10, Y1, Y1; \
+	VADDPD  Y1, Y0, Y0
+
+// LOGADDEXPB: Y0 = log(e^a + e^b) for a in Y11, b in Y12, as
+// max(a, b) + log1p(e^−|a−b|), and a + ln2 where a == b (so equal
+// infinities give that infinity). A NaN operand makes a − b NaN, which
+// propagates. Clobbers Y1–Y10.
+#define LOGADDEXPB \
+	VSUBPD    Y12, Y11, Y0; \
+	VORPD     vmSign<>(SB), Y0, Y0; \
+	EXPM; \
+	LOG1PM; \
+	VMAXPD    Y12, Y11, Y1; \
+	VADDPD    Y1, Y0, Y0; \
+	VCMPPD    $0, Y12, Y11, Y2; \
+	VADDPD    vmLn2<>(SB), Y11, Y3; \
+	VBLENDVPD Y2, Y3, Y0, Y0
+
+// func expAVX2(dst, x *float64, n int)
+TEXT ·expAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	EXPM
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	EXPM
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logAVX2(dst, x *float64, n int)
+TEXT ·logAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	LOGB
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	LOGB
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func log1pAVX2(dst, x *float64, n int)
+TEXT ·log1pAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	LOG1PB
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	LOG1PB
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func tanhAVX2(dst, x *float64, n int)
+TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	TANHB
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	TANHB
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func sigmoidAVX2(dst, x *float64, n int)
+TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	SIGMOIDB
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	SIGMOIDB
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func softplusAVX2(dst, x *float64, n int)
+TEXT ·softplusAVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	SOFTPLUSB
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	SOFTPLUSB
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logAddExpAVX2(dst, a, b *float64, n, astep int)
+// astep is 32 (a has n elements) or 0 (a points to four copies of a scalar).
+TEXT ·logAddExpAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ astep+32(FP), R8
+
+loop:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y11
+	VMOVUPD (DX), Y12
+	LOGADDEXPB
+	VMOVUPD Y0, (DI)
+	ADDQ    R8, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+	JMP     loop
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y11
+	VMASKMOVPD (DX), Y15, Y12
+	LOGADDEXPB
+	VMOVUPD    (AX), Y1
+	VMASKMOVPD Y0, Y1, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
+
+// Constants, each replicated in four lanes (generated; see the comments in vmath_amd64.s).
+
+DATA vmOne<>+0(SB)/8, $0x3ff0000000000000
+DATA vmOne<>+8(SB)/8, $0x3ff0000000000000
+DATA vmOne<>+16(SB)/8, $0x3ff0000000000000
+DATA vmOne<>+24(SB)/8, $0x3ff0000000000000
+GLOBL vmOne<>(SB), RODATA|NOPTR, $32
+DATA vmTwo<>+0(SB)/8, $0x4000000000000000
+DATA vmTwo<>+8(SB)/8, $0x4000000000000000
+DATA vmTwo<>+16(SB)/8, $0x4000000000000000
+DATA vmTwo<>+24(SB)/8, $0x4000000000000000
+GLOBL vmTwo<>(SB), RODATA|NOPTR, $32
+DATA vmHalf<>+0(SB)/8, $0x3fe0000000000000
+DATA vmHalf<>+8(SB)/8, $0x3fe0000000000000
+DATA vmHalf<>+16(SB)/8, $0x3fe0000000000000
+DATA vmHalf<>+24(SB)/8, $0x3fe0000000000000
+GLOBL vmHalf<>(SB), RODATA|NOPTR, $32
+DATA vmMagic<>+0(SB)/8, $0x4338000000000000
+DATA vmMagic<>+8(SB)/8, $0x4338000000000000
+DATA vmMagic<>+16(SB)/8, $0x4338000000000000
+DATA vmMagic<>+24(SB)/8, $0x4338000000000000
+GLOBL vmMagic<>(SB), RODATA|NOPTR, $32
+DATA vmBias<>+0(SB)/8, $0x00000000000003ff
+DATA vmBias<>+8(SB)/8, $0x00000000000003ff
+DATA vmBias<>+16(SB)/8, $0x00000000000003ff
+DATA vmBias<>+24(SB)/8, $0x00000000000003ff
+GLOBL vmBias<>(SB), RODATA|NOPTR, $32
+DATA vmExpLo<>+0(SB)/8, $0xc087500000000000
+DATA vmExpLo<>+8(SB)/8, $0xc087500000000000
+DATA vmExpLo<>+16(SB)/8, $0xc087500000000000
+DATA vmExpLo<>+24(SB)/8, $0xc087500000000000
+GLOBL vmExpLo<>(SB), RODATA|NOPTR, $32
+DATA vmExpHi<>+0(SB)/8, $0x4086300000000000
+DATA vmExpHi<>+8(SB)/8, $0x4086300000000000
+DATA vmExpHi<>+16(SB)/8, $0x4086300000000000
+DATA vmExpHi<>+24(SB)/8, $0x4086300000000000
+GLOBL vmExpHi<>(SB), RODATA|NOPTR, $32
+DATA vmLog2e<>+0(SB)/8, $0x3ff71547652b82fe
+DATA vmLog2e<>+8(SB)/8, $0x3ff71547652b82fe
+DATA vmLog2e<>+16(SB)/8, $0x3ff71547652b82fe
+DATA vmLog2e<>+24(SB)/8, $0x3ff71547652b82fe
+GLOBL vmLog2e<>(SB), RODATA|NOPTR, $32
+DATA vmLn2Hi<>+0(SB)/8, $0x3fe62e42fee00000
+DATA vmLn2Hi<>+8(SB)/8, $0x3fe62e42fee00000
+DATA vmLn2Hi<>+16(SB)/8, $0x3fe62e42fee00000
+DATA vmLn2Hi<>+24(SB)/8, $0x3fe62e42fee00000
+GLOBL vmLn2Hi<>(SB), RODATA|NOPTR, $32
+DATA vmLn2Lo<>+0(SB)/8, $0x3dea39ef35793c76
+DATA vmLn2Lo<>+8(SB)/8, $0x3dea39ef35793c76
+DATA vmLn2Lo<>+16(SB)/8, $0x3dea39ef35793c76
+DATA vmLn2Lo<>+24(SB)/8, $0x3dea39ef35793c76
+GLOBL vmLn2Lo<>(SB), RODATA|NOPTR, $32
+DATA vmE0<>+0(SB)/8, $0x3ff0000000000000
+DATA vmE0<>+8(SB)/8, $0x3ff0000000000000
+DATA vmE0<>+16(SB)/8, $0x3ff0000000000000
+DATA vmE0<>+24(SB)/8, $0x3ff0000000000000
+GLOBL vmE0<>(SB), RODATA|NOPTR, $32
+DATA vmE1<>+0(SB)/8, $0x3ff0000000000000
+DATA vmE1<>+8(SB)/8, $0x3ff0000000000000
+DATA vmE1<>+16(SB)/8, $0x3ff0000000000000
+DATA vmE1<>+24(SB)/8, $0x3ff0000000000000
+GLOBL vmE1<>(SB), RODATA|NOPTR, $32
+DATA vmE2<>+0(SB)/8, $0x3fe0000000000000
+DATA vmE2<>+8(SB)/8, $0x3fe0000000000000
+DATA vmE2<>+16(SB)/8, $0x3fe0000000000000
+DATA vmE2<>+24(SB)/8, $0x3fe0000000000000
+GLOBL vmE2<>(SB), RODATA|NOPTR, $32
+DATA vmE3<>+0(SB)/8, $0x3fc5555555555555
+DATA vmE3<>+8(SB)/8, $0x3fc5555555555555
+DATA vmE3<>+16(SB)/8, $0x3fc5555555555555
+DATA vmE3<>+24(SB)/8, $0x3fc5555555555555
+GLOBL vmE3<>(SB), RODATA|NOPTR, $32
+DATA vmE4<>+0(SB)/8, $0x3fa5555555555555
+DATA vmE4<>+8(SB)/8, $0x3fa5555555555555
+DATA vmE4<>+16(SB)/8, $0x3fa5555555555555
+DATA vmE4<>+24(SB)/8, $0x3fa5555555555555
+GLOBL vmE4<>(SB), RODATA|NOPTR, $32
+DATA vmE5<>+0(SB)/8, $0x3f81111111111111
+DATA vmE5<>+8(SB)/8, $0x3f81111111111111
+DATA vmE5<>+16(SB)/8, $0x3f81111111111111
+DATA vmE5<>+24(SB)/8, $0x3f81111111111111
+GLOBL vmE5<>(SB), RODATA|NOPTR, $32
+DATA vmE6<>+0(SB)/8, $0x3f56c16c16c16c17
+DATA vmE6<>+8(SB)/8, $0x3f56c16c16c16c17
+DATA vmE6<>+16(SB)/8, $0x3f56c16c16c16c17
+DATA vmE6<>+24(SB)/8, $0x3f56c16c16c16c17
+GLOBL vmE6<>(SB), RODATA|NOPTR, $32
+DATA vmE7<>+0(SB)/8, $0x3f2a01a01a01a01a
+DATA vmE7<>+8(SB)/8, $0x3f2a01a01a01a01a
+DATA vmE7<>+16(SB)/8, $0x3f2a01a01a01a01a
+DATA vmE7<>+24(SB)/8, $0x3f2a01a01a01a01a
+GLOBL vmE7<>(SB), RODATA|NOPTR, $32
+DATA vmE8<>+0(SB)/8, $0x3efa01a01a01a01a
+DATA vmE8<>+8(SB)/8, $0x3efa01a01a01a01a
+DATA vmE8<>+16(SB)/8, $0x3efa01a01a01a01a
+DATA vmE8<>+24(SB)/8, $0x3efa01a01a01a01a
+GLOBL vmE8<>(SB), RODATA|NOPTR, $32
+DATA vmE9<>+0(SB)/8, $0x3ec71de3a556c734
+DATA vmE9<>+8(SB)/8, $0x3ec71de3a556c734
+DATA vmE9<>+16(SB)/8, $0x3ec71de3a556c734
+DATA vmE9<>+24(SB)/8, $0x3ec71de3a556c734
+GLOBL vmE9<>(SB), RODATA|NOPTR, $32
+DATA vmE10<>+0(SB)/8, $0x3e927e4fb7789f5c
+DATA vmE10<>+8(SB)/8, $0x3e927e4fb7789f5c
+DATA vmE10<>+16(SB)/8, $0x3e927e4fb7789f5c
+DATA vmE10<>+24(SB)/8, $0x3e927e4fb7789f5c
+GLOBL vmE10<>(SB), RODATA|NOPTR, $32
+DATA vmE11<>+0(SB)/8, $0x3e5ae64567f544e4
+DATA vmE11<>+8(SB)/8, $0x3e5ae64567f544e4
+DATA vmE11<>+16(SB)/8, $0x3e5ae64567f544e4
+DATA vmE11<>+24(SB)/8, $0x3e5ae64567f544e4
+GLOBL vmE11<>(SB), RODATA|NOPTR, $32
+DATA vmE12<>+0(SB)/8, $0x3e21eed8eff8d898
+DATA vmE12<>+8(SB)/8, $0x3e21eed8eff8d898
+DATA vmE12<>+16(SB)/8, $0x3e21eed8eff8d898
+DATA vmE12<>+24(SB)/8, $0x3e21eed8eff8d898
+GLOBL vmE12<>(SB), RODATA|NOPTR, $32
+DATA vmE13<>+0(SB)/8, $0x3de6124613a86d09
+DATA vmE13<>+8(SB)/8, $0x3de6124613a86d09
+DATA vmE13<>+16(SB)/8, $0x3de6124613a86d09
+DATA vmE13<>+24(SB)/8, $0x3de6124613a86d09
+GLOBL vmE13<>(SB), RODATA|NOPTR, $32
+DATA vmAbs<>+0(SB)/8, $0x7fffffffffffffff
+DATA vmAbs<>+8(SB)/8, $0x7fffffffffffffff
+DATA vmAbs<>+16(SB)/8, $0x7fffffffffffffff
+DATA vmAbs<>+24(SB)/8, $0x7fffffffffffffff
+GLOBL vmAbs<>(SB), RODATA|NOPTR, $32
+DATA vmSign<>+0(SB)/8, $0x8000000000000000
+DATA vmSign<>+8(SB)/8, $0x8000000000000000
+DATA vmSign<>+16(SB)/8, $0x8000000000000000
+DATA vmSign<>+24(SB)/8, $0x8000000000000000
+GLOBL vmSign<>(SB), RODATA|NOPTR, $32
+DATA vmMant<>+0(SB)/8, $0x000fffffffffffff
+DATA vmMant<>+8(SB)/8, $0x000fffffffffffff
+DATA vmMant<>+16(SB)/8, $0x000fffffffffffff
+DATA vmMant<>+24(SB)/8, $0x000fffffffffffff
+GLOBL vmMant<>(SB), RODATA|NOPTR, $32
+DATA vmK52<>+0(SB)/8, $0x4330000000000000
+DATA vmK52<>+8(SB)/8, $0x4330000000000000
+DATA vmK52<>+16(SB)/8, $0x4330000000000000
+DATA vmK52<>+24(SB)/8, $0x4330000000000000
+GLOBL vmK52<>(SB), RODATA|NOPTR, $32
+DATA vmK52Bias<>+0(SB)/8, $0x43300000000003ff
+DATA vmK52Bias<>+8(SB)/8, $0x43300000000003ff
+DATA vmK52Bias<>+16(SB)/8, $0x43300000000003ff
+DATA vmK52Bias<>+24(SB)/8, $0x43300000000003ff
+GLOBL vmK52Bias<>(SB), RODATA|NOPTR, $32
+DATA vmSqrt2<>+0(SB)/8, $0x3ff6a09e667f3bcd
+DATA vmSqrt2<>+8(SB)/8, $0x3ff6a09e667f3bcd
+DATA vmSqrt2<>+16(SB)/8, $0x3ff6a09e667f3bcd
+DATA vmSqrt2<>+24(SB)/8, $0x3ff6a09e667f3bcd
+GLOBL vmSqrt2<>(SB), RODATA|NOPTR, $32
+DATA vmL1<>+0(SB)/8, $0x3fe5555555555593
+DATA vmL1<>+8(SB)/8, $0x3fe5555555555593
+DATA vmL1<>+16(SB)/8, $0x3fe5555555555593
+DATA vmL1<>+24(SB)/8, $0x3fe5555555555593
+GLOBL vmL1<>(SB), RODATA|NOPTR, $32
+DATA vmL2<>+0(SB)/8, $0x3fd999999997fa04
+DATA vmL2<>+8(SB)/8, $0x3fd999999997fa04
+DATA vmL2<>+16(SB)/8, $0x3fd999999997fa04
+DATA vmL2<>+24(SB)/8, $0x3fd999999997fa04
+GLOBL vmL2<>(SB), RODATA|NOPTR, $32
+DATA vmL3<>+0(SB)/8, $0x3fd2492494229359
+DATA vmL3<>+8(SB)/8, $0x3fd2492494229359
+DATA vmL3<>+16(SB)/8, $0x3fd2492494229359
+DATA vmL3<>+24(SB)/8, $0x3fd2492494229359
+GLOBL vmL3<>(SB), RODATA|NOPTR, $32
+DATA vmL4<>+0(SB)/8, $0x3fcc71c51d8e78af
+DATA vmL4<>+8(SB)/8, $0x3fcc71c51d8e78af
+DATA vmL4<>+16(SB)/8, $0x3fcc71c51d8e78af
+DATA vmL4<>+24(SB)/8, $0x3fcc71c51d8e78af
+GLOBL vmL4<>(SB), RODATA|NOPTR, $32
+DATA vmL5<>+0(SB)/8, $0x3fc7466496cb03de
+DATA vmL5<>+8(SB)/8, $0x3fc7466496cb03de
+DATA vmL5<>+16(SB)/8, $0x3fc7466496cb03de
+DATA vmL5<>+24(SB)/8, $0x3fc7466496cb03de
+GLOBL vmL5<>(SB), RODATA|NOPTR, $32
+DATA vmL6<>+0(SB)/8, $0x3fc39a09d078c69f
+DATA vmL6<>+8(SB)/8, $0x3fc39a09d078c69f
+DATA vmL6<>+16(SB)/8, $0x3fc39a09d078c69f
+DATA vmL6<>+24(SB)/8, $0x3fc39a09d078c69f
+GLOBL vmL6<>(SB), RODATA|NOPTR, $32
+DATA vmL7<>+0(SB)/8, $0x3fc2f112df3e5244
+DATA vmL7<>+8(SB)/8, $0x3fc2f112df3e5244
+DATA vmL7<>+16(SB)/8, $0x3fc2f112df3e5244
+DATA vmL7<>+24(SB)/8, $0x3fc2f112df3e5244
+GLOBL vmL7<>(SB), RODATA|NOPTR, $32
+DATA vmMinNorm<>+0(SB)/8, $0x0010000000000000
+DATA vmMinNorm<>+8(SB)/8, $0x0010000000000000
+DATA vmMinNorm<>+16(SB)/8, $0x0010000000000000
+DATA vmMinNorm<>+24(SB)/8, $0x0010000000000000
+GLOBL vmMinNorm<>(SB), RODATA|NOPTR, $32
+DATA vmTwo52<>+0(SB)/8, $0x4330000000000000
+DATA vmTwo52<>+8(SB)/8, $0x4330000000000000
+DATA vmTwo52<>+16(SB)/8, $0x4330000000000000
+DATA vmTwo52<>+24(SB)/8, $0x4330000000000000
+GLOBL vmTwo52<>(SB), RODATA|NOPTR, $32
+DATA vmM52<>+0(SB)/8, $0xc04a000000000000
+DATA vmM52<>+8(SB)/8, $0xc04a000000000000
+DATA vmM52<>+16(SB)/8, $0xc04a000000000000
+DATA vmM52<>+24(SB)/8, $0xc04a000000000000
+GLOBL vmM52<>(SB), RODATA|NOPTR, $32
+DATA vmInf<>+0(SB)/8, $0x7ff0000000000000
+DATA vmInf<>+8(SB)/8, $0x7ff0000000000000
+DATA vmInf<>+16(SB)/8, $0x7ff0000000000000
+DATA vmInf<>+24(SB)/8, $0x7ff0000000000000
+GLOBL vmInf<>(SB), RODATA|NOPTR, $32
+DATA vmNegInf<>+0(SB)/8, $0xfff0000000000000
+DATA vmNegInf<>+8(SB)/8, $0xfff0000000000000
+DATA vmNegInf<>+16(SB)/8, $0xfff0000000000000
+DATA vmNegInf<>+24(SB)/8, $0xfff0000000000000
+GLOBL vmNegInf<>(SB), RODATA|NOPTR, $32
+DATA vmNaN<>+0(SB)/8, $0x7ff8000000000000
+DATA vmNaN<>+8(SB)/8, $0x7ff8000000000000
+DATA vmNaN<>+16(SB)/8, $0x7ff8000000000000
+DATA vmNaN<>+24(SB)/8, $0x7ff8000000000000
+GLOBL vmNaN<>(SB), RODATA|NOPTR, $32
+DATA vmNegOne<>+0(SB)/8, $0xbff0000000000000
+DATA vmNegOne<>+8(SB)/8, $0xbff0000000000000
+DATA vmNegOne<>+16(SB)/8, $0xbff0000000000000
+DATA vmNegOne<>+24(SB)/8, $0xbff0000000000000
+GLOBL vmNegOne<>(SB), RODATA|NOPTR, $32
+DATA vmLn2<>+0(SB)/8, $0x3fe62e42fefa39ef
+DATA vmLn2<>+8(SB)/8, $0x3fe62e42fefa39ef
+DATA vmLn2<>+16(SB)/8, $0x3fe62e42fefa39ef
+DATA vmLn2<>+24(SB)/8, $0x3fe62e42fefa39ef
+GLOBL vmLn2<>(SB), RODATA|NOPTR, $32
+DATA vmTP0<>+0(SB)/8, $0xbfeedc5baafd6f4b
+DATA vmTP0<>+8(SB)/8, $0xbfeedc5baafd6f4b
+DATA vmTP0<>+16(SB)/8, $0xbfeedc5baafd6f4b
+DATA vmTP0<>+24(SB)/8, $0xbfeedc5baafd6f4b
+GLOBL vmTP0<>(SB), RODATA|NOPTR, $32
+DATA vmTP1<>+0(SB)/8, $0xc058d26a0e26682d
+DATA vmTP1<>+8(SB)/8, $0xc058d26a0e26682d
+DATA vmTP1<>+16(SB)/8, $0xc058d26a0e26682d
+DATA vmTP1<>+24(SB)/8, $0xc058d26a0e26682d
+GLOBL vmTP1<>(SB), RODATA|NOPTR, $32
+DATA vmTP2<>+0(SB)/8, $0xc0993ac030580563
+DATA vmTP2<>+8(SB)/8, $0xc0993ac030580563
+DATA vmTP2<>+16(SB)/8, $0xc0993ac030580563
+DATA vmTP2<>+24(SB)/8, $0xc0993ac030580563
+GLOBL vmTP2<>(SB), RODATA|NOPTR, $32
+DATA vmTQ0<>+0(SB)/8, $0x405c33f28a581b86
+DATA vmTQ0<>+8(SB)/8, $0x405c33f28a581b86
+DATA vmTQ0<>+16(SB)/8, $0x405c33f28a581b86
+DATA vmTQ0<>+24(SB)/8, $0x405c33f28a581b86
+GLOBL vmTQ0<>(SB), RODATA|NOPTR, $32
+DATA vmTQ1<>+0(SB)/8, $0x40a176fa0e5535fa
+DATA vmTQ1<>+8(SB)/8, $0x40a176fa0e5535fa
+DATA vmTQ1<>+16(SB)/8, $0x40a176fa0e5535fa
+DATA vmTQ1<>+24(SB)/8, $0x40a176fa0e5535fa
+GLOBL vmTQ1<>(SB), RODATA|NOPTR, $32
+DATA vmTQ2<>+0(SB)/8, $0x40b2ec102442040c
+DATA vmTQ2<>+8(SB)/8, $0x40b2ec102442040c
+DATA vmTQ2<>+16(SB)/8, $0x40b2ec102442040c
+DATA vmTQ2<>+24(SB)/8, $0x40b2ec102442040c
+GLOBL vmTQ2<>(SB), RODATA|NOPTR, $32
+DATA vmT0625<>+0(SB)/8, $0x3fe4000000000000
+DATA vmT0625<>+8(SB)/8, $0x3fe4000000000000
+DATA vmT0625<>+16(SB)/8, $0x3fe4000000000000
+DATA vmT0625<>+24(SB)/8, $0x3fe4000000000000
+GLOBL vmT0625<>(SB), RODATA|NOPTR, $32
+DATA vmTailMask<>+0(SB)/8, $0xffffffffffffffff
+DATA vmTailMask<>+8(SB)/8, $0xffffffffffffffff
+DATA vmTailMask<>+16(SB)/8, $0xffffffffffffffff
+DATA vmTailMask<>+24(SB)/8, $0xffffffffffffffff
+DATA vmTailMask<>+32(SB)/8, $0x0000000000000000
+DATA vmTailMask<>+40(SB)/8, $0x0000000000000000
+DATA vmTailMask<>+48(SB)/8, $0x0000000000000000
+DATA vmTailMask<>+56(SB)/8, $0x0000000000000000
+GLOBL vmTailMask<>(SB), RODATA|NOPTR, $64

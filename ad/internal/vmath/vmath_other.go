@@ -1,0 +1,12 @@
+//go:build !amd64
+
+package vmath
+
+func expAsm(dst, x []float64)                                  { panic("vmath: no assembly kernels") }
+func logAsm(dst, x []float64)                                  { panic("vmath: no assembly kernels") }
+func log1pAsm(dst, x []float64)                                { panic("vmath: no assembly kernels") }
+func tanhAsm(dst, x []float64)                                 { panic("vmath: no assembly kernels") }
+func sigmoidAsm(dst, x []float64)                              { panic("vmath: no assembly kernels") }
+func softplusAsm(dst, x []float64)                             { panic("vmath: no assembly kernels") }
+func logAddExpAsm(dst, a, b []float64)                         { panic("vmath: no assembly kernels") }
+func logAddExpScalarAsm(dst []float64, a float64, b []float64) { panic("vmath: no assembly kernels") }
