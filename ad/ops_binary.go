@@ -3,6 +3,8 @@ package ad
 import (
 	"math"
 	"sync/atomic"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
 // Binary elementwise primitives with numpy broadcasting. Operands are given
@@ -221,15 +223,19 @@ func divLoop(dst, a, b []float64, sa, sb int) {
 	}
 }
 
-func logAddExp(x, y float64) float64 {
-	if x == y { // also handles equal infinities
-		return x + math.Ln2
+// logAddExpLoop is LogAddExp's kernel: log(eˣ + eʸ) by vmath, whose
+// LogAddExpScalar also serves single elements.
+func logAddExpLoop(dst, a, b []float64, sa, sb int) {
+	switch {
+	case sa == 1 && sb == 1:
+		vmath.LogAddExp(dst, a[:len(dst)], b[:len(dst)])
+	case sa == 0 && sb == 1:
+		vmath.LogAddExp1(dst, a[0], b[:len(dst)])
+	case sa == 1 && sb == 0:
+		vmath.LogAddExp1(dst, b[0], a[:len(dst)])
+	default:
+		funcLoop(vmath.LogAddExpScalar)(dst, a, b, sa, sb)
 	}
-	m := math.Max(x, y)
-	if math.IsInf(m, 0) || math.IsNaN(m) {
-		return m
-	}
-	return m + math.Log1p(math.Exp(-math.Abs(x-y)))
 }
 
 func boolFloat(b bool) float64 {
@@ -411,7 +417,7 @@ func init() {
 	}
 	primLogAddExp = &Primitive{
 		Name:    "LogAddExp",
-		Forward: binaryKernel("LogAddExp", funcLoop(logAddExp)),
+		Forward: binaryKernel("LogAddExp", logAddExpLoop),
 		VJP: []VJPRule{
 			func(g *Tensor, c *Call) *Tensor { return Mul(g, Exp(Sub(c.Args[0], c.Out))) },
 			func(g *Tensor, c *Call) *Tensor { return Mul(g, Exp(Sub(c.Args[1], c.Out))) },

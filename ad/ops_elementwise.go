@@ -1,6 +1,10 @@
 package ad
 
-import "math"
+import (
+	"math"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
+)
 
 // Unary elementwise primitives. Most are declared by their kernel and their
 // derivative f'(x) written with ad's ops; the VJP is g·f'(x) and the JVP is
@@ -78,21 +82,6 @@ func Softplus(x *Tensor) *Tensor { return apply1(primSoftplus, x) }
 // Relu returns max(x, 0) elementwise; its derivative at 0 is taken as 0.
 func Relu(x *Tensor) *Tensor { return apply1(primRelu, x) }
 
-func sigmoid(v float64) float64 {
-	if v >= 0 {
-		return 1 / (1 + math.Exp(-v))
-	}
-	e := math.Exp(v)
-	return e / (1 + e)
-}
-
-func softplus(v float64) float64 {
-	if v > 0 {
-		return v + math.Log1p(math.Exp(-v))
-	}
-	return math.Log1p(math.Exp(v))
-}
-
 // sinGrad returns g·cos x, the cotangent of sin's input x.
 func sinGrad(g, x *Tensor) *Tensor { return primSinGrad.Apply(nil, g, x) }
 
@@ -149,30 +138,18 @@ func init() {
 		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Neg(g) }},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Neg(t) }},
 	}
-	primExp = smooth("Exp", func(dst, x []float64) {
-		for i, v := range x {
-			dst[i] = math.Exp(v)
-		}
-	}, func(c *Call) *Tensor { return c.Out })
+	primExp = smooth("Exp", vmath.Exp, func(c *Call) *Tensor { return c.Out })
 	primLog = &Primitive{
-		Name: "Log",
-		Forward: unaryKernel("Log", func(dst, x []float64) {
-			for i, v := range x {
-				dst[i] = math.Log(v)
-			}
-		}),
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[0]) }},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(t, c.Args[0]) }},
+		Name:    "Log",
+		Forward: unaryKernel("Log", vmath.Log),
+		VJP:     []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(g, c.Args[0]) }},
+		JVP:     []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(t, c.Args[0]) }},
 	}
 	primLog1p = &Primitive{
-		Name: "Log1p",
-		Forward: unaryKernel("Log1p", func(dst, x []float64) {
-			for i, v := range x {
-				dst[i] = math.Log1p(v)
-			}
-		}),
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(g, Add(c.Args[0], 1.0)) }},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(t, Add(c.Args[0], 1.0)) }},
+		Name:    "Log1p",
+		Forward: unaryKernel("Log1p", vmath.Log1p),
+		VJP:     []VJPRule{func(g *Tensor, c *Call) *Tensor { return Div(g, Add(c.Args[0], 1.0)) }},
+		JVP:     []JVPRule{func(t *Tensor, c *Call) *Tensor { return Div(t, Add(c.Args[0], 1.0)) }},
 	}
 	primExpm1 = smooth("Expm1", func(dst, x []float64) {
 		for i, v := range x {
@@ -299,23 +276,15 @@ func init() {
 		Name:      "Tanh",
 		scalar1:   math.Tanh,
 		scalarVJP: func(i int, g, x, _, y float64) float64 { return g * (1 - y*y) },
-		Forward: unaryKernel("Tanh", func(dst, x []float64) {
-			for i, v := range x {
-				dst[i] = math.Tanh(v)
-			}
-		}),
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return tanhGrad(g, c.Out) }},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return tanhGrad(t, c.Out) }},
+		Forward:   unaryKernel("Tanh", vmath.Tanh),
+		VJP:       []VJPRule{func(g *Tensor, c *Call) *Tensor { return tanhGrad(g, c.Out) }},
+		JVP:       []JVPRule{func(t *Tensor, c *Call) *Tensor { return tanhGrad(t, c.Out) }},
 	}
 	primSigmoid = &Primitive{
-		Name: "Sigmoid",
-		Forward: unaryKernel("Sigmoid", func(dst, x []float64) {
-			for i, v := range x {
-				dst[i] = sigmoid(v)
-			}
-		}),
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return sigmoidGrad(g, c.Out) }},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return sigmoidGrad(t, c.Out) }},
+		Name:    "Sigmoid",
+		Forward: unaryKernel("Sigmoid", vmath.Sigmoid),
+		VJP:     []VJPRule{func(g *Tensor, c *Call) *Tensor { return sigmoidGrad(g, c.Out) }},
+		JVP:     []JVPRule{func(t *Tensor, c *Call) *Tensor { return sigmoidGrad(t, c.Out) }},
 	}
 	// Fused derivative kernels: the first-order rules of Tanh and Sigmoid in
 	// one pass over the data instead of three. Their own rules (for higher
@@ -351,11 +320,7 @@ func init() {
 			func(t *Tensor, c *Call) *Tensor { return Mul(t, Mul(c.Args[0], Sub(1.0, Mul(c.Args[1], 2.0)))) },
 		},
 	}
-	primSoftplus = smooth("Softplus", func(dst, x []float64) {
-		for i, v := range x {
-			dst[i] = softplus(v)
-		}
-	}, func(c *Call) *Tensor { return Sigmoid(c.Args[0]) })
+	primSoftplus = smooth("Softplus", vmath.Softplus, func(c *Call) *Tensor { return Sigmoid(c.Args[0]) })
 	primRelu = smooth("Relu", func(dst, x []float64) {
 		for i, v := range x {
 			if v > 0 {
