@@ -12,9 +12,20 @@ package ad
 // with vendor-tuned kernels); the other BLAS routines stay gonum's. The
 // default build is pure Go and needs no C toolchain.
 //
-// OpenBLAS picks its CPU kernels when the process starts; on CPUs it does
-// not recognise (some virtual machines) it falls back to a slow generic core,
-// which OPENBLAS_CORETYPE=Haswell (or SkylakeX) in the environment overrides.
+// OpenBLAS picks its CPU kernels when the library is loaded, before any Go
+// code runs; on CPUs it does not recognise (some virtual machines) it falls
+// back to a slow generic core (Prescott), which OPENBLAS_CORETYPE=SkylakeX
+// (CPUs with AVX-512) or Haswell (AVX2) in the environment overrides. The
+// gograd executable does that itself (kernel/cmd/gograd/blas.go); for
+// `go test -tags openblas ./ad` benchmarks set the variable by hand, and
+// check the core with OPENBLAS_VERBOSE=2.
+//
+// Threads: OpenBLAS runs each large GEMM on its own pool (as many threads
+// as cores, OPENBLAS_NUM_THREADS to change), so blasThreaded turns off ad's
+// own goroutine splitting of products. A BLAS call cannot be interrupted,
+// but ad cuts large products into calls of at most gemmBlock multiply-adds
+// (a millisecond or two in OpenBLAS) and checks the flag between them, so
+// Interrupt stays prompt (TestOpenBLASInterruptLatency).
 
 /*
 #cgo LDFLAGS: -lopenblas
@@ -45,7 +56,10 @@ func cblasTrans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {
 
 // Dgemm computes C = alpha·op(A)·op(B) + beta·C (row-major) in OpenBLAS.
 // Degenerate sizes, and arguments gonum would reject, go to gonum, which
-// handles and reports them the same way as in the pure-Go build.
+// handles and reports them the same way as in the pure-Go build. With
+// alpha = 0 only C is scaled: the BLAS specifies that A and B are not read
+// then, but OpenBLAS 0.3.21 (and gonum 0.17) read them, so a NaN or Inf in
+// them would leak into C.
 func (o openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	rowsA, colsA := m, k
 	if tA != blas.NoTrans {
@@ -59,6 +73,21 @@ func (o openBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []f
 		lda < max(1, colsA) || ldb < max(1, colsB) || ldc < max(1, n) ||
 		len(a) < (rowsA-1)*lda+colsA || len(b) < (rowsB-1)*ldb+colsB || len(c) < (m-1)*ldc+n {
 		o.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	if alpha == 0 {
+		for i := range m {
+			row := c[i*ldc : i*ldc+n]
+			switch beta {
+			case 0:
+				clear(row)
+			case 1:
+			default:
+				for j := range row {
+					row[j] *= beta
+				}
+			}
+		}
 		return
 	}
 	C.cblas_dgemm(C.CblasRowMajor, cblasTrans(tA), cblasTrans(tB), C.blasint(m), C.blasint(n), C.blasint(k),

@@ -43,7 +43,7 @@ var commands = []command{
 	{"kernel", "--connection-file FILE [--debug]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
 	{"run", runUsage, "execute a notebook without Jupyter; write it with outputs, as HTML and figures", runRun},
 	{"install", kernelspec.Usage, "install the Jupyter kernelspec \"Go (gograd)\" using this executable", runInstall},
-	{"version", "", "print the gograd version", runVersion},
+	{"version", "", "print the gograd version and the BLAS it uses", runVersion},
 }
 
 // The help entry is appended in init because runHelp reads the table.
@@ -61,6 +61,9 @@ var errUsage = errors.New("usage error")
 var errReported = errors.New("error already reported")
 
 func main() {
+	// First of all: in the OpenBLAS build this may re-execute the program
+	// with a faster OpenBLAS core (blas.go).
+	selectBLASCore()
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -125,12 +128,12 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'gograd help COMMAND' for a command's arguments.")
 }
 
-// runVersion prints the version.
+// runVersion prints the version and the BLAS the matrix products use.
 func runVersion(args []string, stdout, _ io.Writer) error {
 	if len(args) != 0 {
 		return fmt.Errorf("%w: version takes no arguments", errUsage)
 	}
-	fmt.Fprintf(stdout, "gograd %s\n", version)
+	fmt.Fprintf(stdout, "gograd %s\nblas: %s\n", version, blasDescription())
 	return nil
 }
 
