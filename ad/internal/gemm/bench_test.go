@@ -51,10 +51,11 @@ func BenchmarkDgemm(b *testing.B) {
 					ldb = s.k
 				}
 				a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)
+				cpu0 := cpuSeconds()
 				for b.Loop() {
 					Dgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
 				}
-				b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				reportFlops(b, 2*float64(s.m*s.n*s.k), cpuSeconds()-cpu0)
 			})
 		}
 	}
@@ -78,11 +79,22 @@ func BenchmarkDgemv(b *testing.B) {
 				r := rand.New(rand.NewPCG(1, 1))
 				a := randSlice(r, m*n)
 				x, y := randSlice(r, max(m, n)), make([]float64, max(m, n))
+				cpu0 := cpuSeconds()
 				for b.Loop() {
 					Dgemv(tA, m, n, 1, a, n, x, 1, 0, y, 1)
 				}
-				b.ReportMetric(2*float64(m*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				reportFlops(b, 2*float64(m*n), cpuSeconds()-cpu0)
 			})
 		}
+	}
+}
+
+// reportFlops reports GFLOP/s of wall time and, as cpu-GFLOP/s, per second
+// of CPU time of the process (all cores: equal to GFLOP/s per core on one).
+func reportFlops(b *testing.B, flops, cpu float64) {
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if cpu > 0 {
+		b.ReportMetric(flops*float64(b.N)/cpu/1e9, "cpu-GFLOP/s")
+		b.ReportMetric(cpu*1e9/float64(b.N), "cpu-ns/op")
 	}
 }

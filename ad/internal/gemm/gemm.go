@@ -117,31 +117,40 @@ func getBuf(n int) *[]float64 {
 func putBuf(p *[]float64) { bufPool.Put(p) }
 
 // packA1 packs rows i0…i0+h (h ≤ mr) and columns p0…p0+kcb of op(A) into
-// dst[p*mr+ii], padding rows h…mr with zeros.
+// dst[p*mr+ii], padding rows h…mr with zeros. The full-height cases copy
+// whole 6-element groups (no call to memmove per group).
 func packA1(dst []float64, A mat, i0, h, p0, kcb int) {
 	dst = dst[:mr*kcb]
-	if A.t {
+	switch {
+	case A.t && h == mr:
 		for p := 0; p < kcb; p++ {
-			src := A.d[(p0+p)*A.ld+i0:]
-			d := dst[p*mr : p*mr+mr]
-			if h == mr {
-				copy(d, src[:mr])
-			} else {
-				copy(d[:h], src[:h])
-				clear(d[h:])
+			o := (p0+p)*A.ld + i0
+			r := A.d[o : o+mr : o+mr]
+			d := (*[mr]float64)(dst[p*mr:])
+			d[0], d[1], d[2], d[3], d[4], d[5] = r[0], r[1], r[2], r[3], r[4], r[5]
+		}
+	case h == mr:
+		o := i0*A.ld + p0
+		r0 := A.d[o : o+kcb]
+		r1 := A.d[o+A.ld : o+A.ld+kcb]
+		r2 := A.d[o+2*A.ld : o+2*A.ld+kcb]
+		r3 := A.d[o+3*A.ld : o+3*A.ld+kcb]
+		r4 := A.d[o+4*A.ld : o+4*A.ld+kcb]
+		r5 := A.d[o+5*A.ld : o+5*A.ld+kcb]
+		for p := range r0 {
+			d := (*[mr]float64)(dst[p*mr:])
+			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+		}
+	default:
+		clear(dst)
+		for ii := 0; ii < h; ii++ {
+			for p := 0; p < kcb; p++ {
+				if A.t {
+					dst[p*mr+ii] = A.d[(p0+p)*A.ld+i0+ii]
+				} else {
+					dst[p*mr+ii] = A.d[(i0+ii)*A.ld+p0+p]
+				}
 			}
-		}
-		return
-	}
-	for ii := 0; ii < h; ii++ {
-		o := (i0+ii)*A.ld + p0
-		for p, v := range A.d[o : o+kcb] {
-			dst[p*mr+ii] = v
-		}
-	}
-	for ii := h; ii < mr; ii++ {
-		for p := 0; p < kcb; p++ {
-			dst[p*mr+ii] = 0
 		}
 	}
 }
@@ -150,28 +159,40 @@ func packA1(dst []float64, A mat, i0, h, p0, kcb int) {
 // dst[p*nr+jj], padding columns w…nr with zeros.
 func packB1(dst []float64, B mat, p0, kcb, j0, w int) {
 	dst = dst[:nr*kcb]
-	if !B.t {
+	switch {
+	case !B.t && w == nr:
 		for p := 0; p < kcb; p++ {
-			src := B.d[(p0+p)*B.ld+j0:]
-			d := dst[p*nr : p*nr+nr]
-			if w == nr {
-				copy(d, src[:nr])
-			} else {
-				copy(d[:w], src[:w])
-				clear(d[w:])
+			o := (p0+p)*B.ld + j0
+			r := B.d[o : o+nr : o+nr]
+			d := (*[nr]float64)(dst[p*nr:])
+			d[0], d[1], d[2], d[3] = r[0], r[1], r[2], r[3]
+			d[4], d[5], d[6], d[7] = r[4], r[5], r[6], r[7]
+		}
+	case w == nr:
+		o := j0*B.ld + p0
+		r0 := B.d[o : o+kcb]
+		r1 := B.d[o+B.ld : o+B.ld+kcb]
+		r2 := B.d[o+2*B.ld : o+2*B.ld+kcb]
+		r3 := B.d[o+3*B.ld : o+3*B.ld+kcb]
+		r4 := B.d[o+4*B.ld : o+4*B.ld+kcb]
+		r5 := B.d[o+5*B.ld : o+5*B.ld+kcb]
+		r6 := B.d[o+6*B.ld : o+6*B.ld+kcb]
+		r7 := B.d[o+7*B.ld : o+7*B.ld+kcb]
+		for p := range r0 {
+			d := (*[nr]float64)(dst[p*nr:])
+			d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+			d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
+		}
+	default:
+		clear(dst)
+		for jj := 0; jj < w; jj++ {
+			for p := 0; p < kcb; p++ {
+				if B.t {
+					dst[p*nr+jj] = B.d[(j0+jj)*B.ld+p0+p]
+				} else {
+					dst[p*nr+jj] = B.d[(p0+p)*B.ld+j0+jj]
+				}
 			}
-		}
-		return
-	}
-	for jj := 0; jj < w; jj++ {
-		o := (j0+jj)*B.ld + p0
-		for p, v := range B.d[o : o+kcb] {
-			dst[p*nr+jj] = v
-		}
-	}
-	for jj := w; jj < nr; jj++ {
-		for p := 0; p < kcb; p++ {
-			dst[p*nr+jj] = 0
 		}
 	}
 }
