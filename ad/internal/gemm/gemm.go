@@ -328,11 +328,15 @@ func part(n, parts, w, unit int) (lo, hi int) {
 // and run the micro-kernel over them.
 func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) bool {
 	byRows := m >= 2*mr*workers
+	// Panels of near-equal depth (k = 784 gives 4×196, not 3×256 + 16: a
+	// thin last panel would cost a pass over C for little work).
+	kcn := (k + kc - 1) / kc
+	kstep := (k + kcn - 1) / kcn
 	for jc := 0; jc < n; jc += nc {
 		ncb := min(nc, n-jc)
 		ns := (ncb + nr - 1) / nr
-		for pc := 0; pc < k; pc += kc {
-			kcb := min(kc, k-pc)
+		for pc := 0; pc < k; pc += kstep {
+			kcb := min(kstep, k-pc)
 			bet, load := beta, beta != 0
 			if pc > 0 {
 				bet, load = 1, true
@@ -358,11 +362,14 @@ func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []f
 				app := getBuf(mc * kcb)
 				defer putBuf(app)
 				ap := *app
-				for ic := rlo; ic < rhi; ic += mc {
+				// Blocks of near-equal height, in whole micro-tiles.
+				mcn := (rhi - rlo + mc - 1) / mc
+				mstep := ((rhi-rlo+mcn-1)/mcn + mr - 1) / mr * mr
+				for ic := rlo; ic < rhi; ic += mstep {
 					if stop != nil && stop.Load() {
 						return
 					}
-					mcb := min(mc, rhi-ic)
+					mcb := min(mstep, rhi-ic)
 					for r := 0; r < mcb; r += mr {
 						packA1(ap[r*kcb:], A, ic+r, min(mr, mcb-r), pc, kcb)
 					}
