@@ -9,13 +9,14 @@
 
 #include "textflag.h"
 
-// EXPM: Y0 = e^Y0. Clobbers Y1–Y6.
+// EXPM: Y0 = e^Y0. Clobbers Y1–Y8.
 // x is clamped to [−746, 710] (beyond which the result is 0 or +Inf anyway;
 // NaN passes through the clamp), then x = k·ln2 + r with |r| ≤ ln2/2 and
 // k = round(x·log2e) by the 1.5·2⁵² trick; e^r is the degree-13 Taylor
-// polynomial (truncation error < 5e-18), and 2^k is applied as two factors
-// 2^k1·2^k2 (k1 = round(k/2)) so that overflow and gradual underflow round
-// once.
+// polynomial (truncation error < 5e-18), evaluated as
+// 1 + r(1 + r(1/2 + r·Q(r))) with Q, of degree 10, by Estrin's scheme to
+// shorten the dependency chain. 2^k is applied as two factors 2^k1·2^k2
+// (k1 = round(k/2)) so that overflow and gradual underflow round once.
 #define EXPM \
 	VMOVUPD      vmExpLo<>(SB), Y1; \
 	VMAXPD       Y0, Y1, Y0; \
@@ -28,31 +29,38 @@
 	VMOVAPD      Y0, Y3; \
 	VFNMADD231PD vmLn2Hi<>(SB), Y1, Y3; \
 	VFNMADD231PD vmLn2Lo<>(SB), Y1, Y3; \
-	VMOVUPD      vmE13<>(SB), Y4; \
-	VFMADD213PD  vmE12<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE11<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE10<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE9<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE8<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE7<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE6<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE5<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE4<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE3<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE2<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE1<>(SB), Y3, Y4; \
-	VFMADD213PD  vmE0<>(SB), Y3, Y4; \
-	VMOVAPD      Y2, Y5; \
-	VFMADD231PD  vmHalf<>(SB), Y1, Y5; \
-	VSUBPD       Y2, Y5, Y6; \
-	VSUBPD       Y6, Y1, Y1; \
+	VMULPD       Y3, Y3, Y4; \
+	VMOVUPD      vmE4<>(SB), Y5; \
+	VFMADD213PD  vmE3<>(SB), Y3, Y5; \
+	VMOVUPD      vmE6<>(SB), Y6; \
+	VFMADD213PD  vmE5<>(SB), Y3, Y6; \
+	VFMADD231PD  Y6, Y4, Y5; \
+	VMOVUPD      vmE8<>(SB), Y6; \
+	VFMADD213PD  vmE7<>(SB), Y3, Y6; \
+	VMOVUPD      vmE10<>(SB), Y7; \
+	VFMADD213PD  vmE9<>(SB), Y3, Y7; \
+	VFMADD231PD  Y7, Y4, Y6; \
+	VMOVUPD      vmE12<>(SB), Y7; \
+	VFMADD213PD  vmE11<>(SB), Y3, Y7; \
+	VFMADD231PD  vmE13<>(SB), Y4, Y7; \
+	VMULPD       Y4, Y4, Y8; \
+	VFMADD231PD  Y6, Y8, Y5; \
+	VMULPD       Y8, Y8, Y8; \
+	VFMADD231PD  Y7, Y8, Y5; \
+	VFMADD213PD  vmE2<>(SB), Y3, Y5; \
+	VFMADD213PD  vmE1<>(SB), Y3, Y5; \
+	VFMADD213PD  vmE0<>(SB), Y3, Y5; \
+	VMOVAPD      Y2, Y6; \
+	VFMADD231PD  vmHalf<>(SB), Y1, Y6; \
+	VSUBPD       Y2, Y6, Y7; \
+	VSUBPD       Y7, Y1, Y1; \
 	VADDPD       Y2, Y1, Y1; \
-	VPADDQ       vmBias<>(SB), Y5, Y5; \
+	VPADDQ       vmBias<>(SB), Y6, Y6; \
 	VPADDQ       vmBias<>(SB), Y1, Y1; \
-	VPSLLQ       $52, Y5, Y5; \
+	VPSLLQ       $52, Y6, Y6; \
 	VPSLLQ       $52, Y1, Y1; \
-	VMULPD       Y5, Y4, Y4; \
-	VMULPD       Y1, Y4, Y0
+	VMULPD       Y6, Y5, Y5; \
+	VMULPD       Y1, Y5, Y0
 
 // LOGM: Y0 = log(Y0) + Y8·ln2 + Y9 for Y0 positive, normal and finite
 // (other lanes give garbage, to be blended by the caller); Y8 is an exponent
@@ -74,6 +82,12 @@
 	VANDPD      vmOne<>(SB), Y3, Y3; \
 	VADDPD      Y3, Y1, Y1; \
 	VSUBPD      vmOne<>(SB), Y2, Y2; \
+	LOGCORE
+
+// LOGCORE: Y0 = k·ln2 + log(1 + f) + Y9 for k in Y1 (an integer as
+// float64), f in Y2 (in [√2/2 − 1, √2 − 1]) and a small correction Y9; the
+// second half of LOGM. Clobbers Y1–Y7.
+#define LOGCORE \
 	VADDPD      vmTwo<>(SB), Y2, Y3; \
 	VDIVPD      Y3, Y2, Y3; \
 	VMULPD      Y3, Y3, Y4; \
@@ -110,6 +124,25 @@
 	VMOVAPD Y8, Y0; \
 	VXORPD  Y8, Y8, Y8; \
 	LOGM
+
+// LOG1P01: Y0 = log1p(Y0) for Y0 in [0, 1] or NaN (the e^−|x| of Softplus
+// and LogAddExp), without forming 1 + x: below √2 − 1, f = x exactly and
+// k = 0; above, 1 + x = 2(1 + f) with f = (x − 1)/2, where x − 1 is split
+// exactly into s + t (Fast2Sum) and the low part t/2 enters as the
+// correction (t/2)/(1 + f) ≈ (t/2)(1 − f) (relative error f² ≤ 0.09 of a
+// term below 2⁻⁵⁵). Then LOGCORE; one division in all. Clobbers Y1–Y9.
+#define LOG1P01 \
+	VCMPPD       $0x1D, vmSqrt2m1<>(SB), Y0, Y3; \
+	VSUBPD       vmOne<>(SB), Y0, Y4; \
+	VADDPD       vmOne<>(SB), Y4, Y5; \
+	VSUBPD       Y5, Y0, Y5; \
+	VMULPD       vmHalf<>(SB), Y4, Y4; \
+	VMULPD       vmHalf<>(SB), Y5, Y5; \
+	VBLENDVPD    Y3, Y4, Y0, Y2; \
+	VFNMADD231PD Y2, Y5, Y5; \
+	VANDPD       Y3, Y5, Y9; \
+	VANDPD       vmOne<>(SB), Y3, Y1; \
+	LOGCORE
 
 // TAILMASK sets AX to the address of a mask of the first CX (1..3) lanes
 // and loads it into Y15.
@@ -203,7 +236,7 @@
 	VMOVAPD Y0, Y10; \
 	VORPD   vmSign<>(SB), Y0, Y0; \
 	EXPM; \
-	LOG1PM; \
+	LOG1P01; \
 	VXORPD  Y1, Y1, Y1; \
 	VMAXPD  Y10, Y1, Y1; \
 	VADDPD  Y1, Y0, Y0
@@ -216,7 +249,7 @@
 	VSUBPD    Y12, Y11, Y0; \
 	VORPD     vmSign<>(SB), Y0, Y0; \
 	EXPM; \
-	LOG1PM; \
+	LOG1P01; \
 	VMAXPD    Y12, Y11, Y1; \
 	VADDPD    Y1, Y0, Y0; \
 	VCMPPD    $0, Y12, Y11, Y2; \
@@ -610,6 +643,11 @@ DATA vmSqrt2<>+8(SB)/8, $0x3ff6a09e667f3bcd
 DATA vmSqrt2<>+16(SB)/8, $0x3ff6a09e667f3bcd
 DATA vmSqrt2<>+24(SB)/8, $0x3ff6a09e667f3bcd
 GLOBL vmSqrt2<>(SB), RODATA|NOPTR, $32
+DATA vmSqrt2m1<>+0(SB)/8, $0x3fda827999fcef34
+DATA vmSqrt2m1<>+8(SB)/8, $0x3fda827999fcef34
+DATA vmSqrt2m1<>+16(SB)/8, $0x3fda827999fcef34
+DATA vmSqrt2m1<>+24(SB)/8, $0x3fda827999fcef34
+GLOBL vmSqrt2m1<>(SB), RODATA|NOPTR, $32
 DATA vmL1<>+0(SB)/8, $0x3fe5555555555593
 DATA vmL1<>+8(SB)/8, $0x3fe5555555555593
 DATA vmL1<>+16(SB)/8, $0x3fe5555555555593
