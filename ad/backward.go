@@ -1,5 +1,10 @@
 package ad
 
+import (
+	"sync"
+	"unsafe"
+)
+
 // backward runs the reverse pass of one trace from root, whose cotangent is
 // g, and returns the cotangents accumulated at the start nodes (nodes with no
 // primitive) reachable from root.
@@ -61,15 +66,33 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 			}
 			continue
 		}
-		gn := sl.tensor()
+		gn, owned := sl.tensor(), sl.st == stOwned
 		*sl = bwSlot{}
+		// Recycling is only safe when no rule application is traced (a
+		// traced one would keep its arguments in an outer graph) and the
+		// primitive's rules are known to return only new tensors or views
+		// of g, the arguments and the result (recyclablePrim).
+		reuse := gn.b == nil && plainCall(&nd.call) && recyclablePrim(nd.prim)
+		gnKept := false
 		for i, pn := range nd.parents {
 			if pn == nil {
 				continue
 			}
-			ge := nd.prim.vjp(i)(gn, &nd.call)
-			ge = unbroadcast(ge, nd.call.Args[i].shape)
-			slots[pn.seq].add(pn, ge)
+			ge0 := nd.prim.vjp(i)(gn, &nd.call)
+			ge := unbroadcast(ge0, nd.call.Args[i].shape)
+			fresh := reuse && ge.b == nil && len(ge.data) >= recycleMin && !aliases(ge.data, gn, &nd.call)
+			if reuse && ge0 != ge && ge0.b == nil && !aliases(ge0.data, gn, &nd.call) {
+				recycle(ge0.data) // summed into ge by unbroadcast and dropped
+			}
+			if !fresh && overlaps(ge.data, gn.data) {
+				gnKept = true
+			}
+			if slots[pn.seq].add(pn, ge, fresh) && fresh {
+				recycle(ge.data)
+			}
+		}
+		if reuse && owned && !gnKept {
+			recycle(gn.data)
 		}
 	}
 	return leaves
@@ -109,16 +132,22 @@ func (sl *bwSlot) tensor() *Tensor {
 	return sl.g
 }
 
-// add accumulates the cotangent ge of node nd.
-func (sl *bwSlot) add(nd *node, ge *Tensor) {
+// add accumulates the cotangent ge of node nd; fresh says that this pass
+// holds the only reference to ge, so that it may be added into. It reports
+// whether ge was added into the slot's own buffer (and is no longer used).
+func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool) bool {
 	switch {
 	case sl.st == stNone:
 		sl.n = nd
 		sl.set(ge)
+		if fresh && sl.st == stTensor {
+			sl.st = stOwned
+		}
 	case sl.st == stScalar && ge.b == nil && len(ge.shape) == 0:
 		sl.v += ge.data[0]
 	case sl.st == stOwned && ge.b == nil && sameShape(sl.g.shape, ge.shape):
 		addInto(sl.g.data, ge.data)
+		return true
 	default:
 		sum := Add(sl.tensor(), ge)
 		sl.g, sl.st = sum, stTensor
@@ -126,6 +155,7 @@ func (sl *bwSlot) add(nd *node, ge *Tensor) {
 			sl.st = stOwned
 		}
 	}
+	return false
 }
 
 // addScalar accumulates the plain 0-d cotangent v of node nd.
@@ -136,7 +166,7 @@ func (sl *bwSlot) addScalar(nd *node, v float64) {
 	case stScalar:
 		sl.v += v
 	default:
-		sl.add(nd, Scalar(v))
+		sl.add(nd, Scalar(v), false)
 	}
 }
 
@@ -150,6 +180,65 @@ func scalarArgs(c *Call) bool {
 	}
 	return c.Out.b == nil && len(c.Out.shape) == 0
 }
+
+// plainCall reports whether c's arguments and result are all plain.
+func plainCall(c *Call) bool {
+	for _, a := range c.Args {
+		if a.b != nil {
+			return false
+		}
+	}
+	return c.Out.b == nil
+}
+
+// aliases reports whether d shares memory with g, an argument or the
+// result of c.
+func aliases(d []float64, g *Tensor, c *Call) bool {
+	if overlaps(d, g.data) || overlaps(d, c.Out.data) {
+		return true
+	}
+	for _, a := range c.Args {
+		if overlaps(d, a.data) {
+			return true
+		}
+	}
+	return false
+}
+
+// overlaps reports whether the backing memory of a and b (up to their
+// capacities) overlaps.
+func overlaps(a, b []float64) bool {
+	if cap(a) == 0 || cap(b) == 0 {
+		return false
+	}
+	a0, b0 := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return a0 < b0+uintptr(cap(b))*8 && b0 < a0+uintptr(cap(a))*8
+}
+
+// recyclablePrim reports whether p is one of the primitives whose VJP rules
+// have been checked to return, on plain arguments, only newly allocated
+// tensors or views of g, c.Args and c.Out, and to keep no reference to g:
+// the backward pass may then recycle the buffers of their cotangents.
+// User-defined primitives are never recycled through.
+func recyclablePrim(p *Primitive) bool {
+	recyclableOnce.Do(func() {
+		for _, q := range []*Primitive{
+			primAdd, primSub, primMul, primDiv, primDivGradB, primNeg, primExp,
+			primLog, primSquare, primSqrt, primSin, primCos, primSinGrad,
+			primCosGrad, primTanh, primTanhGrad, primSigmoid, primSigmoidGrad,
+			primMatMul, primSum, primSumTo, primBroadcastTo, primReshape,
+			primLogSumExp,
+		} {
+			recyclablePrims[q] = true
+		}
+	})
+	return recyclablePrims[p]
+}
+
+var (
+	recyclableOnce  sync.Once
+	recyclablePrims = map[*Primitive]bool{}
+)
 
 // addInto adds src to dst elementwise (equal lengths), in parallel for long
 // slices.

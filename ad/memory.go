@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Allocation guard. Every result buffer of ad is obtained through alloc,
@@ -112,10 +113,45 @@ func checkAlloc(op string, n int) {
 }
 
 // alloc returns a zeroed buffer of n float64 values for a result of op,
-// after checkAlloc.
+// after checkAlloc. Buffers recycled by the backward pass (see recycle) are
+// reused when one of length n is available.
 func alloc(op string, n int) []float64 {
+	if n >= recycleMin {
+		if p, ok := recycled.Load(n); ok {
+			if e, _ := p.(*sync.Pool).Get().(*float64); e != nil {
+				d := unsafe.Slice(e, n)
+				clear(d)
+				return d
+			}
+		}
+	}
 	checkAlloc(op, n)
 	return make([]float64, n)
+}
+
+// Recycled buffers. The backward pass produces many temporary cotangents
+// (a weight's gradient contribution from each step of a loop, say) that die
+// as soon as they have been added into an accumulator. When it can prove
+// that nothing else refers to such a buffer (see backward), it hands the
+// buffer to recycle, and alloc gives it out again instead of allocating:
+// fewer bytes allocated means fewer garbage collections. Only whole buffers
+// of at least recycleMin values are kept, in one sync.Pool per length (so
+// idle buffers are dropped by the garbage collector as usual).
+const recycleMin = 128
+
+var recycled sync.Map // int → *sync.Pool of *float64 (first element of a buffer of that length)
+
+// recycle makes d, a buffer no tensor refers to any more, available to alloc.
+func recycle(d []float64) {
+	n := len(d)
+	if n < recycleMin || cap(d) != n {
+		return
+	}
+	p, ok := recycled.Load(n)
+	if !ok {
+		p, _ = recycled.LoadOrStore(n, new(sync.Pool))
+	}
+	p.(*sync.Pool).Put(&d[0])
 }
 
 // fmtBytes formats a byte count with a binary unit.
