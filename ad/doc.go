@@ -274,8 +274,12 @@
 // Kernels loop over []float64 without per-element interfaces or
 // allocation; same-shape and scalar operands of binary operations take fast
 // paths. A traced operation costs one allocation for its graph node and
-// boxed result besides its data. Matrix products go through gonum's BLAS,
-// pure Go by default; batches of small products are spread over the cores.
+// boxed result besides its data. Matrix products go through gonum's BLAS
+// interface (blas64); the default build installs a pure-Go GEMM and GEMV
+// with AVX2/FMA kernels in Go assembly (packed, cache-blocked, sharing large
+// products among the cores) on CPUs that have them, and gonum's own
+// elsewhere (or with GOGRAD_GEMM=purego); batches of small products are
+// spread over the cores.
 //
 // Building with -tags openblas (cgo and OpenBLAS's development files, for
 // example Debian's libopenblas-dev) sends every GEMM and GEMV of ad and of

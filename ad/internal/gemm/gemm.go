@@ -102,19 +102,47 @@ func gemmArgsOK(tA, tB blas.Transpose, m, n, k int, a []float64, lda int, b []fl
 		len(a) >= (rowsA-1)*lda+colsA && len(b) >= (rowsB-1)*ldb+colsB && len(c) >= (m-1)*ldc+n
 }
 
-// Pooled packing buffers.
-var bufPool sync.Pool
+// Packing buffers are kept between calls in a short free list (a
+// sync.Pool would drop them at every garbage collection, and the traced
+// computations that call products collect often): at most maxCached
+// buffers, the largest a kc×nc panel (8 MiB).
+const maxCached = 8
+
+var bufs struct {
+	sync.Mutex
+	free []*[]float64
+}
 
 func getBuf(n int) *[]float64 {
-	if p, ok := bufPool.Get().(*[]float64); ok && cap(*p) >= n {
-		*p = (*p)[:n]
-		return p
+	bufs.Lock()
+	for i := len(bufs.free) - 1; i >= 0; i-- {
+		if p := bufs.free[i]; cap(*p) >= n {
+			bufs.free = append(bufs.free[:i], bufs.free[i+1:]...)
+			bufs.Unlock()
+			*p = (*p)[:n]
+			return p
+		}
 	}
+	bufs.Unlock()
 	s := make([]float64, n, max(n, 1<<12))
 	return &s
 }
 
-func putBuf(p *[]float64) { bufPool.Put(p) }
+func putBuf(p *[]float64) {
+	bufs.Lock()
+	defer bufs.Unlock()
+	if len(bufs.free) < maxCached {
+		bufs.free = append(bufs.free, p)
+		return
+	}
+	// Full: keep the larger buffers.
+	for i, q := range bufs.free {
+		if cap(*q) < cap(*p) {
+			bufs.free[i] = p
+			return
+		}
+	}
+}
 
 // packA1 packs rows i0…i0+h (h ≤ mr) and columns p0…p0+kcb of op(A) into
 // dst[p*mr+ii], padding rows h…mr with zeros. The full-height cases copy
