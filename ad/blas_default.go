@@ -50,3 +50,8 @@ func (goBLAS) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float
 func (goBLAS) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
 	gogemm.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
+
+// String describes the kernels for `gograd version`.
+func (goBLAS) String() string {
+	return "gograd's AVX2/FMA kernels (ad/internal/gemm), gonum for the rest"
+}

@@ -20,12 +20,14 @@ package ad
 // `go test -tags openblas ./ad` benchmarks set the variable by hand, and
 // check the core with OPENBLAS_VERBOSE=2.
 //
-// Threads: OpenBLAS runs each large GEMM on its own pool (as many threads
-// as cores, OPENBLAS_NUM_THREADS to change), so blasThreaded turns off ad's
-// own goroutine splitting of products. A BLAS call cannot be interrupted,
-// but ad cuts large products into calls of at most gemmBlock multiply-adds
-// (a millisecond or two in OpenBLAS) and checks the flag between them, so
-// Interrupt stays prompt (TestOpenBLASInterruptLatency).
+// Threads: OpenBLAS runs each GEMM of more than 2^18 multiply-adds on its
+// own pool (as many threads as cores; OPENBLAS_NUM_THREADS changes it), so
+// blasThreaded and blasParallelMin leave those to it and spread only
+// batches of smaller products (which OpenBLAS runs single-threaded) over
+// goroutines: the cores are never oversubscribed. A BLAS call cannot be
+// interrupted, so gemmStop cuts a product into calls of at most
+// openBLASBlock multiply-adds and checks the flag between them
+// (TestOpenBLASInterruptLatency).
 
 /*
 #cgo LDFLAGS: -lopenblas
@@ -34,6 +36,9 @@ package ad
 import "C"
 
 import (
+	"fmt"
+	"strings"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -45,6 +50,63 @@ type openBLAS struct{ gonum.Implementation }
 func init() {
 	blas64.Use(openBLAS{})
 	blasThreaded = true
+	blasParallelMin = openBLASParallelMin
+	gemmStop = openBLASGemmStop
+}
+
+// openBLASParallelMin is the number of multiply-adds from which OpenBLAS
+// 0.3.21 runs a GEMM on several threads (more than SMP_THRESHOLD_MIN ×
+// GEMM_MULTITHREAD_THRESHOLD = 65536 × 4 in interface/gemm.c).
+const openBLASParallelMin = 1<<18 + 1
+
+// openBLASBlock is the largest number of multiply-adds of one OpenBLAS call
+// in openBLASGemmStop: about 1.5 ms on two Zen 4 cores at 90 GFLOP/s, 3 ms on
+// one, 10 ms at 27 GFLOP/s. Smaller blocks cost more: every call repacks B
+// (measured on 1000×1000: 85 GFLOP/s in calls of 64 rows, i.e. 2^26, 94 in
+// calls of 128, 101 in one call).
+const openBLASBlock = 1 << 27
+
+// openBLASGemmStop computes c = op(a)·op(b) (row-major, c with stride ldc)
+// in OpenBLAS calls of at most openBLASBlock multiply-adds (whole rows of c,
+// at least one), checking the interruption flag before each; it reports
+// whether the product completed. The calls go through blas64 (normally
+// openBLAS) so that tests can count them.
+func openBLASGemmStop(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) bool {
+	tA, tB := blas.NoTrans, blas.NoTrans
+	if ta {
+		tA = blas.Trans
+	}
+	if tb {
+		tB = blas.Trans
+	}
+	rows := max(1, openBLASBlock/max(1, k*n))
+	for r := 0; r < m; r += rows {
+		if interrupted.Load() {
+			return false
+		}
+		h := min(rows, m-r)
+		aOff := r * lda // rows r…r+h of op(a) are rows of a, or columns when ta
+		if ta {
+			aOff = r
+		}
+		blas64.Implementation().Dgemm(tA, tB, h, n, k, 1, a[aOff:], lda, b, ldb, 0, c[r*ldc:], ldc)
+	}
+	return true
+}
+
+// String describes the library for `gograd version`, for example
+// "OpenBLAS 0.3.21 (core SkylakeX, 2 threads)".
+func (openBLAS) String() string {
+	version := "OpenBLAS"
+	if f := strings.Fields(C.GoString(C.openblas_get_config())); len(f) >= 2 && f[0] == "OpenBLAS" {
+		version += " " + f[1]
+	}
+	threads := int(C.openblas_get_num_threads())
+	unit := "threads"
+	if threads == 1 {
+		unit = "thread"
+	}
+	return fmt.Sprintf("%s (core %s, %d %s)", version, strings.TrimSpace(C.GoString(C.openblas_get_corename())), threads, unit)
 }
 
 func cblasTrans(t blas.Transpose) C.enum_CBLAS_TRANSPOSE {

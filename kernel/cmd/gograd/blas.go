@@ -1,6 +1,13 @@
 package main
 
-import "strings"
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+)
 
 // Which BLAS the matrix products of this executable use, and, in the
 // OpenBLAS build (-tags openblas), the choice of OpenBLAS's CPU kernels.
@@ -59,4 +66,26 @@ func chooseCore(detected string, cpu cpuFeatures, getenv func(string) string) st
 		return "SkylakeX"
 	}
 	return "Haswell"
+}
+
+// blasDescription says which BLAS the matrix products use, for gograd
+// version: ad installs its BLAS in blas64 when the package is initialised,
+// and the implementations it installs describe themselves (String), such as
+// "OpenBLAS 0.3.21 (core SkylakeX, 2 threads)". A core that selectBLASCore
+// chose is marked as such.
+func blasDescription() string {
+	impl := blas64.Implementation()
+	var d string
+	switch impl := impl.(type) {
+	case fmt.Stringer:
+		d = impl.String()
+	case gonum.Implementation:
+		d = "gonum (pure Go)"
+	default:
+		d = fmt.Sprintf("%T", impl)
+	}
+	if detected := os.Getenv(reexecMarkerEnv); detected != "" && os.Getenv(coreTypeEnv) != "" {
+		d += fmt.Sprintf("; %s=%s set by gograd (OpenBLAS detected %s)", coreTypeEnv, os.Getenv(coreTypeEnv), detected)
+	}
+	return d
 }

@@ -17,7 +17,6 @@ static int gograd_cpu_avx512(void) {
 import "C"
 
 import (
-	"fmt"
 	"os"
 	"strings"
 	"syscall"
@@ -49,25 +48,4 @@ func reexecWithCore(detected string) {
 	// /proc/self/exe is this very executable even if it was started through
 	// a relative path or has since been replaced on disk.
 	_ = syscall.Exec("/proc/self/exe", os.Args, env)
-}
-
-// blasDescription says which BLAS this build uses, for gograd version.
-func blasDescription() string {
-	version := "OpenBLAS"
-	if f := strings.Fields(C.GoString(C.openblas_get_config())); len(f) >= 2 && f[0] == "OpenBLAS" {
-		version += " " + f[1]
-	}
-	threads := int(C.openblas_get_num_threads())
-	desc := fmt.Sprintf("%s (core %s, %d thread%s", version, openBLASCore(), threads, plural(threads))
-	if forced := os.Getenv(reexecMarkerEnv); forced != "" {
-		desc += ", chosen by gograd over the detected " + forced
-	}
-	return desc + ")"
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -13,7 +13,7 @@ import (
 // TestBLASDescriptionOpenBLAS checks the version line of the OpenBLAS build.
 func TestBLASDescriptionOpenBLAS(t *testing.T) {
 	d := blasDescription()
-	if !strings.HasPrefix(d, "OpenBLAS 0.") || !strings.Contains(d, "(core "+openBLASCore()+", ") || !strings.Contains(d, " thread") {
+	if !strings.HasPrefix(d, "OpenBLAS 0.") || !strings.Contains(d, " (core "+openBLASCore()+", ") || !strings.Contains(d, " thread") {
 		t.Errorf("blasDescription() = %q, want OpenBLAS VERSION (core %s, N threads)", d, openBLASCore())
 	}
 }
