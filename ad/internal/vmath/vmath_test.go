@@ -197,7 +197,10 @@ func randomUniform(r *rand.Rand, n int, lo, hi float64) []float64 {
 // sweepsFor returns the dense sweeps and random inputs each function is
 // checked on (about 3 million points each).
 func sweepsFor(name string, r *rand.Rand) map[string][]float64 {
-	const n = 1 << 20
+	n := 1 << 20
+	if raceEnabled {
+		n = 1 << 16
+	}
 	s := map[string][]float64{}
 	switch name {
 	case "Exp":
@@ -260,11 +263,15 @@ func TestLogAddExp(t *testing.T) {
 			}
 		}
 		scale := []float64{1, 10, 100, 1000}
-		for i := 0; i < 1<<20; i++ {
+		pairs := 1 << 20
+		if raceEnabled {
+			pairs = 1 << 16
+		}
+		for i := 0; i < pairs; i++ {
 			s := scale[i%len(scale)]
 			a, b = append(a, s*r.NormFloat64()), append(b, s*r.NormFloat64())
 		}
-		for i := 0; i < 1<<18; i++ {
+		for i := 0; i < pairs/4; i++ {
 			x := r.NormFloat64() * 100
 			a, b = append(a, x), append(b, x+r.NormFloat64()*1e-10)
 		}
