@@ -78,7 +78,66 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 	if size >= ParallelMin {
 		workers = max(1, min(runtime.GOMAXPROCS(0), size/(ParallelMin/2)))
 	}
+	if workers > 1 && size < splitMax {
+		return split(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
+	}
 	return packed(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
+}
+
+// splitMax is the number of multiply-adds below which a parallel product
+// runs as independent sub-products (split: one goroutine per worker, no
+// barrier, but each packs its own copy of the smaller operand) rather than
+// with shared B panels (packed: two barriers per panel). Measured on W3's
+// 128×784×256 product: 1.18 ms of CPU split vs 1.35–1.39 ms shared; on
+// 1000×1000×1000 shared was ~10% cheaper (48 vs 44 ms of CPU).
+const splitMax = 1 << 25
+
+// rowsFrom returns op(M) without its first lo rows; colsFrom without its
+// first lo columns.
+func (x mat) rowsFrom(lo int) mat {
+	if x.t {
+		return mat{x.d[lo:], x.ld, true}
+	}
+	return mat{x.d[lo*x.ld:], x.ld, false}
+}
+
+func (x mat) colsFrom(lo int) mat {
+	if x.t {
+		return mat{x.d[lo*x.ld:], x.ld, true}
+	}
+	return mat{x.d[lo:], x.ld, false}
+}
+
+// split shares a product among workers as independent sub-products, one
+// goroutine each and no barrier in between: bands of rows of C when op(B)
+// is the smaller operand (each worker packs all of it), bands of columns
+// otherwise (each worker packs all of op(A)).
+func split(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) bool {
+	byRows := n <= m
+	if byRows && m < 2*mr*workers || !byRows && n < 2*nr*workers {
+		byRows = !byRows
+	}
+	var stopped atomic.Bool
+	parallel(workers, func(w int) {
+		var done bool
+		if byRows {
+			lo, hi := part(m, workers, w, mr)
+			if lo >= hi {
+				return
+			}
+			done = packed(stop, A.rowsFrom(lo), B, hi-lo, n, k, alpha, beta, c[lo*ldc:], ldc, 1)
+		} else {
+			lo, hi := part(n, workers, w, nr)
+			if lo >= hi {
+				return
+			}
+			done = packed(stop, A, B.colsFrom(lo), m, hi-lo, k, alpha, beta, c[lo:], ldc, 1)
+		}
+		if !done {
+			stopped.Store(true)
+		}
+	})
+	return !stopped.Load()
 }
 
 // gemmArgsOK reports whether the arguments are valid and describe a

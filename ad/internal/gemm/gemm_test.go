@@ -236,14 +236,17 @@ func TestDgemmStop(t *testing.T) {
 	}
 	var stop atomic.Bool
 	stop.Store(true)
-	const n = 600
-	a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
-	if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) {
-		t.Error("DgemmStop completed a large product with stop raised")
+	for _, n := range []int{200, 600} { // split (below splitMax) and shared panels
+		a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+		if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) {
+			t.Errorf("DgemmStop completed a %d³ product with stop raised", n)
+		}
 	}
 	stop.Store(false)
+	const n = 600
+	c := make([]float64, n*n)
 	r := rand.New(rand.NewPCG(9, 9))
-	a, b = randSlice(r, n*n), randSlice(r, n*n)
+	a, b := randSlice(r, n*n), randSlice(r, n*n)
 	if !DgemmStop(&stop, blas.NoTrans, blas.Trans, n, n, n, 1, a, n, b, n, 0, c, n) {
 		t.Error("DgemmStop did not complete with stop lowered")
 	}
@@ -354,5 +357,26 @@ func FuzzDgemm(f *testing.F) {
 		withAsm(t, func(t *testing.T) {
 			checkGemm(t, r, gemmCase{tA, tB, int(m), int(n), int(k), int(pad % 5), alpha, beta}, false, nil)
 		})
+	})
+}
+
+// TestDgemmLarge covers the products above splitMax (shared, packed B
+// panels with barriers), with edges in every dimension.
+func TestDgemmLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large naive products")
+	}
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(13, 14))
+		const m, n, k = 301, 401, 299
+		if m*n*k < splitMax {
+			t.Fatalf("%d×%d×%d is below splitMax", m, n, k)
+		}
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				checkGemm(t, r, gemmCase{tA, tB, m, n, k, 3, -2.5, 0.5}, false, nil)
+			}
+		}
+		checkGemm(t, r, gemmCase{blas.NoTrans, blas.NoTrans, m, n, k, 1, 1, 0}, true, nil)
 	})
 }
