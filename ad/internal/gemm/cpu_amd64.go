@@ -34,3 +34,6 @@ func hasAVX2FMA() bool {
 }
 
 func asmSupported() bool { return hasAVX2FMA() }
+
+//go:noescape
+func kern4x8(k int, a *float64, aks, ars int, b *float64, bks int, c *float64, ldc int, alpha, beta float64, load bool)

@@ -308,7 +308,18 @@ func merge(tmp *[mr * nr]float64, h, w int, c []float64, ldc int, alpha, beta fl
 // packed.
 func direct(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) {
 	load := beta != 0
-	mfull, nfull := m-m%mr, n-n%nr
+	nfull := n - n%nr
+	// Rows up to mdirect are read in place, in n6 tiles of 6 rows and then
+	// n4 of 4 (one when 4 or 5 rows remain, two instead of 6+2); the last
+	// 1–3 rows are packed.
+	n6, n4 := m/mr, 0
+	switch r := m % mr; {
+	case r >= 4:
+		n4 = 1
+	case r == 2 && n6 > 0:
+		n6, n4 = n6-1, 2
+	}
+	mdirect := mr*n6 + 4*n4
 	var tmp [mr * nr]float64
 	var bp, ap *[]float64
 	if B.t || nfull < n {
@@ -320,10 +331,10 @@ func direct(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) {
 			}
 		}
 	}
-	if mfull < m {
+	if mdirect < m {
 		ap = getBuf(mr * k)
 		defer putBuf(ap)
-		packA1(*ap, A, mfull, m-mfull, 0, k)
+		packA1(*ap, A, mdirect, m-mdirect, 0, k)
 	}
 	aks, ars := 1, A.ld
 	if A.t {
@@ -338,24 +349,29 @@ func direct(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) {
 		} else {
 			bptr, bks = &B.d[j], B.ld
 		}
-		for i := 0; i < m; i += mr {
-			h := min(mr, m-i)
-			if h == mr {
-				var ai *float64
-				if A.t {
-					ai = &A.d[i]
-				} else {
-					ai = &A.d[i*A.ld]
-				}
-				if w == nr {
-					kern6x8(k, ai, aks, ars, bptr, bks, &c[i*ldc+j], ldc, alpha, beta, load)
-					continue
-				}
-				kern6x8(k, ai, aks, ars, bptr, bks, &tmp[0], nr, 1, 0, false)
-			} else {
+		for i := 0; i < m; {
+			if i >= mdirect {
 				kern6x8(k, &(*ap)[0], mr, 1, bptr, bks, &tmp[0], nr, 1, 0, false)
+				merge(&tmp, m-i, w, c[i*ldc+j:], ldc, alpha, beta, load)
+				break
 			}
-			merge(&tmp, h, w, c[i*ldc+j:], ldc, alpha, beta, load)
+			var ai *float64
+			if A.t {
+				ai = &A.d[i]
+			} else {
+				ai = &A.d[i*A.ld]
+			}
+			h, kern := mr, kern6x8
+			if i >= mr*n6 {
+				h, kern = 4, kern4x8
+			}
+			if w == nr {
+				kern(k, ai, aks, ars, bptr, bks, &c[i*ldc+j], ldc, alpha, beta, load)
+			} else {
+				kern(k, ai, aks, ars, bptr, bks, &tmp[0], nr, 1, 0, false)
+				merge(&tmp, h, w, c[i*ldc+j:], ldc, alpha, beta, load)
+			}
+			i += h
 		}
 	}
 }
@@ -373,6 +389,10 @@ func macro(ap, bp []float64, mcb, ncb, kcb, s0, s1 int, c []float64, ldc int, al
 			a := &ap[r*kcb]
 			if h == mr && w == nr {
 				kern6x8(kcb, a, mr, 1, b, nr, &c[r*ldc+j], ldc, alpha, beta, load)
+				continue
+			}
+			if h == 4 && w == nr {
+				kern4x8(kcb, a, mr, 1, b, nr, &c[r*ldc+j], ldc, alpha, beta, load)
 				continue
 			}
 			kern6x8(kcb, a, mr, 1, b, nr, &tmp[0], nr, 1, 0, false)
