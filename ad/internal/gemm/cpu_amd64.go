@@ -37,3 +37,9 @@ func asmSupported() bool { return hasAVX2FMA() }
 
 //go:noescape
 func kern4x8(k int, a *float64, aks, ars int, b *float64, bks int, c *float64, ldc int, alpha, beta float64, load bool)
+
+//go:noescape
+func packT8(k int, src *float64, ld int, dst *float64)
+
+//go:noescape
+func packT6(k int, src *float64, ld int, dst *float64)

@@ -217,16 +217,19 @@ func packA1(dst []float64, A mat, i0, h, p0, kcb int) {
 			d[0], d[1], d[2], d[3], d[4], d[5] = r[0], r[1], r[2], r[3], r[4], r[5]
 		}
 	case h == mr:
+		// Six rows of A: 4×4 transposes in assembly, then the last k mod 4
+		// columns here.
 		o := i0*A.ld + p0
-		r0 := A.d[o : o+kcb]
-		r1 := A.d[o+A.ld : o+A.ld+kcb]
-		r2 := A.d[o+2*A.ld : o+2*A.ld+kcb]
-		r3 := A.d[o+3*A.ld : o+3*A.ld+kcb]
-		r4 := A.d[o+4*A.ld : o+4*A.ld+kcb]
-		r5 := A.d[o+5*A.ld : o+5*A.ld+kcb]
-		for p := range r0 {
+		_ = A.d[o+(mr-1)*A.ld+kcb-1]
+		k4 := kcb &^ 3
+		if k4 > 0 {
+			packT6(k4, &A.d[o], A.ld, &dst[0])
+		}
+		for p := k4; p < kcb; p++ {
 			d := (*[mr]float64)(dst[p*mr:])
-			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			for ii := range d {
+				d[ii] = A.d[o+ii*A.ld+p]
+			}
 		}
 	default:
 		clear(dst)
@@ -256,19 +259,18 @@ func packB1(dst []float64, B mat, p0, kcb, j0, w int) {
 			d[4], d[5], d[6], d[7] = r[4], r[5], r[6], r[7]
 		}
 	case w == nr:
+		// Eight rows of a transposed B, as for A in packA1.
 		o := j0*B.ld + p0
-		r0 := B.d[o : o+kcb]
-		r1 := B.d[o+B.ld : o+B.ld+kcb]
-		r2 := B.d[o+2*B.ld : o+2*B.ld+kcb]
-		r3 := B.d[o+3*B.ld : o+3*B.ld+kcb]
-		r4 := B.d[o+4*B.ld : o+4*B.ld+kcb]
-		r5 := B.d[o+5*B.ld : o+5*B.ld+kcb]
-		r6 := B.d[o+6*B.ld : o+6*B.ld+kcb]
-		r7 := B.d[o+7*B.ld : o+7*B.ld+kcb]
-		for p := range r0 {
+		_ = B.d[o+(nr-1)*B.ld+kcb-1]
+		k4 := kcb &^ 3
+		if k4 > 0 {
+			packT8(k4, &B.d[o], B.ld, &dst[0])
+		}
+		for p := k4; p < kcb; p++ {
 			d := (*[nr]float64)(dst[p*nr:])
-			d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
-			d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
+			for jj := range d {
+				d[jj] = B.d[o+jj*B.ld+p]
+			}
 		}
 	default:
 		clear(dst)

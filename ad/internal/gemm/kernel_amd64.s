@@ -353,3 +353,98 @@ axpyloop:
 axpydone:
 	VZEROUPPER
 	RET
+
+// TRANSPOSE4 transposes the 4×4 block in Y0…Y3 (rows) into Y0…Y3
+// (columns), using Y8…Y11.
+#define TRANSPOSE4 \
+	VUNPCKLPD Y1, Y0, Y8; \
+	VUNPCKHPD Y1, Y0, Y9; \
+	VUNPCKLPD Y3, Y2, Y10; \
+	VUNPCKHPD Y3, Y2, Y11; \
+	VPERM2F128 $0x20, Y10, Y8, Y0; \
+	VPERM2F128 $0x20, Y11, Y9, Y1; \
+	VPERM2F128 $0x31, Y10, Y8, Y2; \
+	VPERM2F128 $0x31, Y11, Y9, Y3
+
+// func packT8(k int, src *float64, ld int, dst *float64)
+//
+// dst[p*8+j] = src[j*ld+p] for p < k and j < 8; k is a multiple of 4.
+// Packs eight rows of a transposed B.
+TEXT ·packT8(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R10
+	SHLQ $3, R10
+	MOVQ dst+24(FP), DI
+	LEAQ (SI)(R10*4), R11
+	LEAQ (R10)(R10*2), R12
+	SHRQ $2, CX
+	JZ t8done
+t8loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R10*1), Y1
+	VMOVUPD (SI)(R10*2), Y2
+	VMOVUPD (SI)(R12*1), Y3
+	TRANSPOSE4
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 64(DI)
+	VMOVUPD Y2, 128(DI)
+	VMOVUPD Y3, 192(DI)
+	VMOVUPD (R11), Y0
+	VMOVUPD (R11)(R10*1), Y1
+	VMOVUPD (R11)(R10*2), Y2
+	VMOVUPD (R11)(R12*1), Y3
+	TRANSPOSE4
+	VMOVUPD Y0, 32(DI)
+	VMOVUPD Y1, 96(DI)
+	VMOVUPD Y2, 160(DI)
+	VMOVUPD Y3, 224(DI)
+	ADDQ $32, SI
+	ADDQ $32, R11
+	ADDQ $256, DI
+	DECQ CX
+	JNZ t8loop
+t8done:
+	VZEROUPPER
+	RET
+
+// func packT6(k int, src *float64, ld int, dst *float64)
+//
+// dst[p*6+i] = src[i*ld+p] for p < k and i < 6; k is a multiple of 4.
+// Packs six rows of A.
+TEXT ·packT6(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R10
+	SHLQ $3, R10
+	MOVQ dst+24(FP), DI
+	LEAQ (SI)(R10*4), R11
+	LEAQ (R10)(R10*2), R12
+	SHRQ $2, CX
+	JZ t6done
+t6loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R10*1), Y1
+	VMOVUPD (SI)(R10*2), Y2
+	VMOVUPD (SI)(R12*1), Y3
+	TRANSPOSE4
+	VMOVUPD (R11), Y4
+	VMOVUPD (R11)(R10*1), Y5
+	VUNPCKLPD Y5, Y4, Y12
+	VUNPCKHPD Y5, Y4, Y13
+	VMOVUPD Y0, (DI)
+	VMOVUPD X12, 32(DI)
+	VMOVUPD Y1, 48(DI)
+	VMOVUPD X13, 80(DI)
+	VMOVUPD Y2, 96(DI)
+	VEXTRACTF128 $1, Y12, 128(DI)
+	VMOVUPD Y3, 144(DI)
+	VEXTRACTF128 $1, Y13, 176(DI)
+	ADDQ $32, SI
+	ADDQ $32, R11
+	ADDQ $192, DI
+	DECQ CX
+	JNZ t6loop
+t6done:
+	VZEROUPPER
+	RET
