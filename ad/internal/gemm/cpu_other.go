@@ -23,6 +23,10 @@ func kern4x8(k int, a *float64, aks, ars int, b *float64, bks int, c *float64, l
 	panic("gemm: no assembly kernel on this platform")
 }
 
-func packT8(k int, src *float64, ld int, dst *float64) { panic("gemm: no assembly kernel on this platform") }
+func packT8(k int, src *float64, ld int, dst *float64) {
+	panic("gemm: no assembly kernel on this platform")
+}
 
-func packT6(k int, src *float64, ld int, dst *float64) { panic("gemm: no assembly kernel on this platform") }
+func packT6(k int, src *float64, ld int, dst *float64) {
+	panic("gemm: no assembly kernel on this platform")
+}
