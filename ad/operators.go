@@ -8,6 +8,14 @@ package ad
 // to the cotangent of x. When the output does not depend on x the pullback
 // returns zeros shaped like x (see the package documentation).
 func makeVJP(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tensor) *Tensor) {
+	out, pullback, _, _ := makeVJPGraph(op, f, x)
+	return out, pullback
+}
+
+// makeVJPGraph is makeVJP that also returns the root of the traced graph
+// (nil when the output does not depend on x) and x's start node, for
+// callers that inspect the graph.
+func makeVJPGraph(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tensor) *Tensor, *node, *node) {
 	if f == nil {
 		panic(errorf(ErrNil, op, "nil function"))
 	}
@@ -26,7 +34,7 @@ func makeVJP(op string, f func(*Tensor) *Tensor, x *Tensor) (*Tensor, func(*Tens
 		}
 		return Zeros(x.shape...)
 	}
-	return out, pullback
+	return out, pullback, root, start
 }
 
 // callTraced runs f and then marks tr finished, also when f panics, so that
