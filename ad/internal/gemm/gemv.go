@@ -69,7 +69,7 @@ func Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x [
 
 // gemvN computes rows lo…hi of y = alpha·A·x + beta·y.
 func gemvN(lo, hi, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
-	n8 := n &^ 7
+	n8 := n &^ 3 // the kernel's part
 	var out [4]float64
 	i := lo
 	for ; i+4 <= hi; i += 4 {
@@ -136,7 +136,7 @@ func gemvT(m, lo, hi int, alpha float64, a []float64, lda int, x []float64, beta
 // chi-clo).
 func axpyRows(rlo, rhi, clo, chi int, a []float64, lda int, x []float64, acc []float64) {
 	w := chi - clo
-	w8 := w &^ 7
+	w8 := w &^ 3 // the kernel's part
 	var s [4]float64
 	i := rlo
 	for ; i+4 <= rhi; i += 4 {

@@ -264,7 +264,7 @@ noload4:
 
 // func dot4(n int, a *float64, lda int, x *float64, out *[4]float64)
 //
-// out[r] = Σ_{j<n} a[r*lda+j]·x[j] for r = 0…3; n is a multiple of 8.
+// out[r] = Σ_{j<n} a[r*lda+j]·x[j] for r = 0…3; n is a multiple of 4.
 TEXT ·dot4(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -281,8 +281,9 @@ TEXT ·dot4(SB), NOSPLIT, $0-40
 	VXORPD Y9, Y9, Y9
 	VXORPD Y10, Y10, Y10
 	VXORPD Y11, Y11, Y11
+	MOVQ CX, BX
 	SHRQ $3, CX
-	JZ dotsum
+	JZ dottail
 dotloop:
 	VMOVUPD (DI), Y0
 	VMOVUPD 32(DI), Y1
@@ -299,6 +300,14 @@ dotloop:
 	ADDQ $64, DI
 	DECQ CX
 	JNZ dotloop
+dottail:
+	TESTQ $4, BX
+	JZ dotsum
+	VMOVUPD (DI), Y0
+	VFMADD231PD (SI), Y0, Y4
+	VFMADD231PD (SI)(R10*1), Y0, Y6
+	VFMADD231PD (R11), Y0, Y8
+	VFMADD231PD (R11)(R10*1), Y0, Y10
 dotsum:
 	VADDPD Y5, Y4, Y4
 	VADDPD Y7, Y6, Y6
@@ -317,7 +326,7 @@ dotsum:
 // func axpy4(n int, a *float64, lda int, s *[4]float64, y *float64)
 //
 // y[j] += s[0]·a[j] + s[1]·a[lda+j] + s[2]·a[2lda+j] + s[3]·a[3lda+j] for
-// j < n; n is a multiple of 8.
+// j < n; n is a multiple of 4.
 TEXT ·axpy4(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -330,8 +339,9 @@ TEXT ·axpy4(SB), NOSPLIT, $0-40
 	VBROADCASTSD 8(AX), Y13
 	VBROADCASTSD 16(AX), Y14
 	VBROADCASTSD 24(AX), Y15
+	MOVQ CX, BX
 	SHRQ $3, CX
-	JZ axpydone
+	JZ axpytail
 axpyloop:
 	VMOVUPD (DI), Y0
 	VMOVUPD 32(DI), Y1
@@ -350,6 +360,15 @@ axpyloop:
 	ADDQ $64, DI
 	DECQ CX
 	JNZ axpyloop
+axpytail:
+	TESTQ $4, BX
+	JZ axpydone
+	VMOVUPD (DI), Y0
+	VFMADD231PD (SI), Y12, Y0
+	VFMADD231PD (SI)(R10*1), Y13, Y0
+	VFMADD231PD (R11), Y14, Y0
+	VFMADD231PD (R11)(R10*1), Y15, Y0
+	VMOVUPD Y0, (DI)
 axpydone:
 	VZEROUPPER
 	RET
