@@ -419,12 +419,29 @@ func init() {
 		Name:    "LogAddExp",
 		Forward: binaryKernel("LogAddExp", logAddExpLoop),
 		VJP: []VJPRule{
-			func(g *Tensor, c *Call) *Tensor { return Mul(g, Exp(Sub(c.Args[0], c.Out))) },
-			func(g *Tensor, c *Call) *Tensor { return Mul(g, Exp(Sub(c.Args[1], c.Out))) },
+			func(g *Tensor, c *Call) *Tensor { return logAddExpGrad(g, c.Args[0], c.Out) },
+			func(g *Tensor, c *Call) *Tensor { return logAddExpGrad(g, c.Args[1], c.Out) },
 		},
 		JVP: []JVPRule{
-			func(t *Tensor, c *Call) *Tensor { return Mul(t, Exp(Sub(c.Args[0], c.Out))) },
-			func(t *Tensor, c *Call) *Tensor { return Mul(t, Exp(Sub(c.Args[1], c.Out))) },
+			func(t *Tensor, c *Call) *Tensor { return logAddExpGrad(t, c.Args[0], c.Out) },
+			func(t *Tensor, c *Call) *Tensor { return logAddExpGrad(t, c.Args[1], c.Out) },
+		},
+	}
+	// LogAddExpGrad(g, x, y) = g·e^(x−y) is the rule of LogAddExp (y its
+	// output) fused into one pass. It is linear in g, and its derivative in
+	// x is itself (in y, minus itself), so its own rules are short.
+	primLogAddExpGrad = &Primitive{
+		Name:    "LogAddExpGrad",
+		Forward: logAddExpGradForward,
+		VJP: []VJPRule{
+			func(h *Tensor, c *Call) *Tensor { return logAddExpGrad(h, c.Args[1], c.Args[2]) },
+			func(h *Tensor, c *Call) *Tensor { return Mul(h, c.Out) },
+			func(h *Tensor, c *Call) *Tensor { return Neg(Mul(h, c.Out)) },
+		},
+		JVP: []JVPRule{
+			func(t *Tensor, c *Call) *Tensor { return logAddExpGrad(t, c.Args[1], c.Args[2]) },
+			func(t *Tensor, c *Call) *Tensor { return Mul(t, c.Out) },
+			func(t *Tensor, c *Call) *Tensor { return Neg(Mul(t, c.Out)) },
 		},
 	}
 	primWhere = &Primitive{
@@ -454,6 +471,47 @@ func init() {
 		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, clipMask(c)) }},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Mul(t, clipMask(c)) }},
 	}
+}
+
+// logAddExpGrad returns g·e^(x−y) elementwise, broadcasting: the cotangent
+// (or tangent) of LogAddExp's argument x for output y and cotangent g.
+func logAddExpGrad(g, x, y *Tensor) *Tensor { return primLogAddExpGrad.Apply(nil, g, x, y) }
+
+var primLogAddExpGrad *Primitive // assigned in init with the others
+
+func logAddExpGradForward(c *Call) *Tensor {
+	const op = "LogAddExpGrad"
+	g, x, y := c.Args[0], c.Args[1], c.Args[2]
+	if sameShape(g.shape, x.shape) && sameShape(x.shape, y.shape) {
+		out := newResult(op, g.shape, len(g.data))
+		k := func(lo, hi int) {
+			dst, gd, xd, yd := out.data[lo:hi], g.data[lo:hi], x.data[lo:hi], y.data[lo:hi]
+			for i := range dst {
+				dst[i] = xd[i] - yd[i]
+			}
+			vmath.Exp(dst, dst)
+			for i := range dst {
+				dst[i] *= gd[i]
+			}
+		}
+		if len(out.data) <= interruptStride {
+			checkInterrupt(op)
+			k(0, len(out.data))
+		} else {
+			parallelFor(op, len(out.data), k)
+		}
+		return out
+	}
+	out := broadcastShapes(op, g.shape, x.shape, y.shape)
+	dst := alloc(op, shapeSize(op, out))
+	sg, sx, sy := broadcastStrides(g.shape, out), broadcastStrides(x.shape, out), broadcastStrides(y.shape, out)
+	lg, lx, ly := lastStride(sg), lastStride(sx), lastStride(sy)
+	forEachRow(op, out, [][]int{sg, sx, sy}, func(o int, offs []int, n int) {
+		for i := 0; i < n; i++ {
+			dst[o+i] = g.data[offs[0]+i*lg] * math.Exp(x.data[offs[1]+i*lx]-y.data[offs[2]+i*ly])
+		}
+	})
+	return newRaw(out, dst)
 }
 
 // divGradB returns −g·q/b elementwise, broadcasting.
