@@ -360,9 +360,16 @@ func batchedRules(p *Primitive) bool {
 }
 
 // batchable reports whether the graph below root (whose values are all
-// plain) can be pulled back in batches, and returns its number of nodes
-// and the largest number of elements of a value in it.
-func batchable(root *node) (ok bool, nodes, largest int) {
+// plain) can be pulled back in batches, and returns its number of nodes,
+// the largest number of elements of a value in it and the first elements
+// of the values' buffers.
+func batchable(root *node) (ok bool, nodes, largest int, values map[*float64]bool) {
+	values = map[*float64]bool{}
+	note := func(t *Tensor) {
+		if len(t.data) > 0 {
+			values[&t.data[0]] = true
+		}
+	}
 	seen := make([]bool, root.seq+1)
 	stack := []*node{root}
 	seen[root.seq] = true
@@ -376,12 +383,16 @@ func batchable(root *node) (ok bool, nodes, largest int) {
 		case batchedRules(p), p == primReshape, p == primTranspose, p == primBroadcastTo, p == primSumTo:
 		case p == primMatMul:
 			if len(nd.call.Args[0].shape) != 2 || len(nd.call.Args[1].shape) != 2 {
-				return false, 0, 0
+				return false, 0, 0, nil
 			}
 		default:
-			return false, 0, 0
+			return false, 0, 0, nil
 		}
 		nodes++
+		note(nd.call.Out)
+		for _, a := range nd.call.Args {
+			note(a)
+		}
 		largest = max(largest, len(nd.call.Out.data))
 		for i, pn := range nd.parents {
 			if pn == nil {
@@ -394,7 +405,7 @@ func batchable(root *node) (ok bool, nodes, largest int) {
 			}
 		}
 	}
-	return true, nodes, largest
+	return true, nodes, largest, values
 }
 
 // jacobianBatched returns the Jacobian of the traced function with output
@@ -406,7 +417,7 @@ func jacobianBatched(op string, out *Tensor, root, start *node, x *Tensor) *Tens
 	if !jacobianBatch || root == nil || m < 2 || !plainGraph(root) {
 		return nil
 	}
-	ok, nodes, largest := batchable(root)
+	ok, nodes, largest, values := batchable(root)
 	if !ok {
 		return nil
 	}
@@ -426,7 +437,7 @@ func jacobianBatched(op string, out *Tensor, root, start *node, x *Tensor) *Tens
 		for r := range b {
 			g.data[r*m+lo+r] = 1
 		}
-		gx, ok := backwardBatch(root, start, g, b, x.shape)
+		gx, ok := backwardBatch(root, start, g, b, x.shape, values)
 		switch {
 		case !ok || gx.b != nil || len(gx.data) != b*n:
 			failed.Store(true)
@@ -445,11 +456,13 @@ func jacobianBatched(op string, out *Tensor, root, start *node, x *Tensor) *Tens
 // start, shape (b, xShape…) (zeros when root does not depend on it). It
 // reports false when a
 // rule returned an unexpected shape.
-func backwardBatch(root, start *node, g *Tensor, b int, xShape []int) (*Tensor, bool) {
+func backwardBatch(root, start *node, g *Tensor, b int, xShape []int, values map[*float64]bool) (*Tensor, bool) {
 	n := root.seq + 1
 	grads := make([]*Tensor, n)
 	nodes := make([]*node, n)
 	grads[root.seq], nodes[root.seq] = g, root
+	bufs := cotangentBufs{values: values, refs: map[*float64]int{}}
+	bufs.hold(g)
 	for s := root.seq; s > 0; s-- {
 		gn := grads[s]
 		if gn == nil {
@@ -473,14 +486,51 @@ func backwardBatch(root, start *node, g *Tensor, b int, xShape []int) (*Tensor, 
 				return nil, false
 			}
 			ps := pn.seq
+			bufs.hold(ge)
 			if acc := grads[ps]; acc == nil {
 				grads[ps], nodes[ps] = ge, pn
 			} else {
-				grads[ps] = Add(acc, ge)
+				sum := Add(acc, ge)
+				bufs.hold(sum)
+				grads[ps] = sum
+				bufs.release(acc)
+				bufs.release(ge)
 			}
 		}
+		bufs.release(gn)
 	}
 	return Zeros(batchShape(b, xShape)...), true
+}
+
+// cotangentBufs counts the live batched cotangents of one backwardBatch
+// pass by data buffer, so that a buffer can be recycled (see recycle) once
+// no cotangent refers to it. The batched rules return new tensors or
+// tensors sharing all of their cotangent's buffer (Reshape, or g itself),
+// so the first element identifies a buffer. Buffers of the graph's own
+// values are never recycled.
+type cotangentBufs struct {
+	values map[*float64]bool // first elements of the graph's values
+	refs   map[*float64]int
+}
+
+func (c *cotangentBufs) hold(t *Tensor) {
+	if len(t.data) > 0 {
+		c.refs[&t.data[0]]++
+	}
+}
+
+func (c *cotangentBufs) release(t *Tensor) {
+	if len(t.data) == 0 {
+		return
+	}
+	k := &t.data[0]
+	if c.refs[k]--; c.refs[k] > 0 {
+		return
+	}
+	delete(c.refs, k)
+	if !c.values[k] {
+		recycle(t.data)
+	}
 }
 
 // batchShape returns (b, shape…).
