@@ -95,6 +95,32 @@ func tanhGrad(g, y *Tensor) *Tensor { return primTanhGrad.Apply(nil, g, y) }
 // output y.
 func sigmoidGrad(g, y *Tensor) *Tensor { return primSigmoidGrad.Apply(nil, g, y) }
 
+// tanhGradLoop is TanhGrad's kernel, g·(1 − y²), with the common
+// equal-length case written out (a function value per element is several
+// times slower).
+func tanhGradLoop(dst, g, y []float64, sg, sy int) {
+	if sg == 1 && sy == 1 {
+		g, y = g[:len(dst)], y[:len(dst)]
+		for i := range dst {
+			dst[i] = g[i] * (1 - y[i]*y[i])
+		}
+		return
+	}
+	funcLoop(func(g, y float64) float64 { return g * (1 - y*y) })(dst, g, y, sg, sy)
+}
+
+// sigmoidGradLoop is SigmoidGrad's kernel, g·y·(1 − y).
+func sigmoidGradLoop(dst, g, y []float64, sg, sy int) {
+	if sg == 1 && sy == 1 {
+		g, y = g[:len(dst)], y[:len(dst)]
+		for i := range dst {
+			dst[i] = g[i] * y[i] * (1 - y[i])
+		}
+		return
+	}
+	funcLoop(func(g, y float64) float64 { return g * y * (1 - y) })(dst, g, y, sg, sy)
+}
+
 // oneMinusSquare returns 1 − y².
 func oneMinusSquare(y *Tensor) *Tensor { return Sub(1.0, Square(y)) }
 
@@ -291,7 +317,7 @@ func init() {
 	// orders) are ordinary compositions.
 	primTanhGrad = &Primitive{
 		Name:    "TanhGrad",
-		Forward: binaryKernel("TanhGrad", funcLoop(func(g, y float64) float64 { return g * (1 - y*y) })),
+		Forward: binaryKernel("TanhGrad", tanhGradLoop),
 		scalar2: func(g, y float64) float64 { return g * (1 - y*y) },
 		scalarVJP: func(i int, h, g, y, _ float64) float64 {
 			if i == 0 {
@@ -310,7 +336,7 @@ func init() {
 	}
 	primSigmoidGrad = &Primitive{
 		Name:    "SigmoidGrad",
-		Forward: binaryKernel("SigmoidGrad", funcLoop(func(g, y float64) float64 { return g * y * (1 - y) })),
+		Forward: binaryKernel("SigmoidGrad", sigmoidGradLoop),
 		VJP: []VJPRule{
 			func(h *Tensor, c *Call) *Tensor { return sigmoidGrad(h, c.Args[1]) },
 			func(h *Tensor, c *Call) *Tensor { return Mul(h, Mul(c.Args[0], Sub(1.0, Mul(c.Args[1], 2.0)))) },
