@@ -83,3 +83,48 @@ func TestScalarBackwardConsumers(t *testing.T) {
 		t.Errorf("got %v, %v; want %v, %v", gs[0].Item(), gs[1].Item(), wantA, wantB)
 	}
 }
+
+// TestScalarTraceConcurrent applies scalar operations to values of one
+// trace from several goroutines at once, so that they share the trace's
+// node slabs (run it with -race).
+func TestScalarTraceConcurrent(t *testing.T) {
+	t.Parallel()
+	const workers, steps = 4, 300
+	chain := func(x *Tensor, k int) *Tensor {
+		for i := 0; i < steps; i++ {
+			x = Add(Mul(Sin(x), 0.9), Mul(0.01*float64(k+1), Cos(x)))
+		}
+		return x
+	}
+	f := func(x *Tensor) *Tensor {
+		outs := make([]*Tensor, workers)
+		done := make(chan struct{})
+		for k := range outs {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				outs[k] = chain(x, k)
+			}()
+		}
+		for range outs {
+			<-done
+		}
+		sum := outs[0]
+		for _, o := range outs[1:] {
+			sum = Add(sum, o)
+		}
+		return sum
+	}
+	seq := func(x *Tensor) *Tensor {
+		sum := chain(x, 0)
+		for k := 1; k < workers; k++ {
+			sum = Add(sum, chain(x, k))
+		}
+		return sum
+	}
+	for _, v := range []float64{0.5, -1.5, 2} {
+		got, want := Grad(f)(Scalar(v)).Item(), Grad(seq)(Scalar(v)).Item()
+		if math.Abs(got-want) > 1e-12*(1+math.Abs(want)) {
+			t.Errorf("at %g: concurrent trace gives %v, sequential %v", v, got, want)
+		}
+	}
+}

@@ -210,9 +210,8 @@ type box struct {
 // numbers: decreasing seq is a topological order. parents[i] is the node of
 // argument i when that argument is traced by the node's trace and has a VJP
 // rule, nil otherwise. The buffers let one allocation hold the arguments and
-// parents of primitives of up to three arguments; the node is allocated together
-// with the boxed result (tracedNode), so a traced operation costs one
-// allocation besides its value.
+// parents of primitives of up to three arguments; the node is allocated
+// together with the boxed result (tracedNode).
 type node struct {
 	prim    *Primitive
 	call    Call
@@ -353,29 +352,16 @@ func (p *Primitive) eval(c *Call) *Tensor {
 }
 
 // tracedNode allocates a reverse-mode node together with the boxed result
-// it belongs to; tracedScalar also holds the value of a 0-d result computed
-// by the scalar fast path.
+// it belongs to. The value itself is a separate allocation: a value handed
+// out of the trace (the result of ValueAndGrad, say) must not keep the node
+// alive, which would keep its arguments' nodes and so the whole graph.
 type tracedNode struct {
 	n  node
 	bt boxedTensor
 }
 
-type tracedScalar struct {
-	tracedNode
-	val scalarBlock
-}
-
 func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor {
-	var tn *tracedNode
-	if v, ok := p.scalarAt(top, args); ok {
-		ts := &tracedScalar{}
-		ts.val.v[0] = v
-		ts.val.t.shape, ts.val.t.data = []int{}, ts.val.v[:]
-		tn = &ts.tracedNode
-		tn.n.call.Out = &ts.val.t
-	} else {
-		tn = &tracedNode{}
-	}
+	tn := &tracedNode{}
 	n := &tn.n
 	n.prim = p
 	inner := n.argBuf[:0]
@@ -386,10 +372,8 @@ func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor
 		inner = append(inner, unboxAt(a, top))
 	}
 	n.call.Args, n.call.Params = inner, params
-	if n.call.Out == nil {
-		n.call.Out = p.eval(&n.call)
-	}
-	out := n.call.Out
+	out := p.eval(&n.call)
+	n.call.Out = out
 	traced := false
 	for i, a := range args {
 		if traceOf(a) == top && p.hasVJP(i) {
@@ -412,27 +396,6 @@ func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor
 	bt.t = Tensor{shape: out.shape, data: out.data, b: &bt.b}
 	bt.b = box{value: out, tr: top, node: n}
 	return &bt.t
-}
-
-// scalarAt computes p through its scalar fast path when every argument,
-// unboxed at top, is a plain 0-d tensor.
-func (p *Primitive) scalarAt(top *trace, args []*Tensor) (float64, bool) {
-	switch len(args) {
-	case 1:
-		if p.scalar1 != nil {
-			if a := unboxAt(args[0], top); a.b == nil && len(a.shape) == 0 {
-				return p.scalar1(a.data[0]), true
-			}
-		}
-	case 2:
-		if p.scalar2 != nil {
-			a, b := unboxAt(args[0], top), unboxAt(args[1], top)
-			if a.b == nil && b.b == nil && len(a.shape) == 0 && len(b.shape) == 0 {
-				return p.scalar2(a.data[0], b.data[0]), true
-			}
-		}
-	}
-	return 0, false
 }
 
 func (p *Primitive) applyForward(top *trace, params any, args []*Tensor) *Tensor {
