@@ -65,10 +65,21 @@ func jacobianRev(op string, f func(*Tensor) *Tensor, x *Tensor) *Tensor {
 // JacobianFwd is Jacobian computed by forward mode, one tangent per input
 // element: cheaper than Jacobian when the input has fewer elements than the
 // output. The result has the same shape S+X.
+//
+// When x has at least two elements and is not being differentiated by an
+// enclosing operator, f is first traced once, and when every operation on
+// the path from x to the output is one that Jacobian batches, blocks of up
+// to 32 tangents are pushed through that trace at once (on up to
+// GOMAXPROCS goroutines), agreeing with the tangent-by-tangent result up to
+// rounding. Otherwise f is evaluated once more per element of x, one tangent
+// at a time.
 func JacobianFwd(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 	return func(x *Tensor) *Tensor {
 		mustTensor("JacobianFwd", x)
 		n := len(x.data)
+		if j := jacobianFwdBatched("JacobianFwd", f, x); j != nil {
+			return j
+		}
 		cols := make([]*Tensor, n)
 		var outShape []int
 		for j := range cols {
@@ -615,4 +626,196 @@ func batchSumTo(ge *Tensor, b int, shape []int) *Tensor {
 	}
 	copy(target[len(target)-len(shape):], shape)
 	return Reshape(sumTo(ge, target), want...)
+}
+
+// jacobianFwdBatched returns the Jacobian of f at x, shape (f(x)'s shape,
+// x's shape), by batched tangents pushed through a reverse-mode trace of f
+// (one evaluation of f), or nil when that trace does not allow it (see
+// jacobianBatched); f has then been called once.
+func jacobianFwdBatched(op string, f func(*Tensor) *Tensor, x *Tensor) *Tensor {
+	n := len(x.data)
+	if !jacobianBatch || n < 2 || x.b != nil {
+		return nil
+	}
+	out, _, root, start := makeVJPGraph(op, f, x)
+	if root == nil || !plainGraph(root) {
+		return nil
+	}
+	ok, count, largest, _ := batchable(root)
+	if !ok {
+		return nil
+	}
+	order := graphOrder(root)
+	m := len(out.data)
+	rows := max(1, min(batchRowsMax, batchElemsMax/max(largest, 1)))
+	nb := (n + rows - 1) / rows
+	rows = (n + nb - 1) / nb
+	nb = (n + rows - 1) / rows
+	res := newRaw(append(append([]int{}, out.shape...), x.shape...), alloc(op, m*n))
+	var failed atomic.Bool
+	work := time.Duration(n) * time.Duration(count) * time.Duration(largest)
+	eachBlock(op, nb, work, func(k int) {
+		lo, hi := k*rows, min((k+1)*rows, n)
+		b := hi - lo
+		t := newRaw(batchShape(b, x.shape), alloc(op, b*n))
+		for r := range b {
+			t.data[r*n+lo+r] = 1
+		}
+		ty := forwardBatch(order, start, t, b)
+		if ty == nil || ty.b != nil || len(ty.data) != b*m {
+			failed.Store(true)
+			return
+		}
+		// ty[r, i] = ∂y_i/∂x_(lo+r): column lo+r of the result.
+		for r := range b {
+			for i := range m {
+				res.data[i*n+lo+r] = ty.data[r*m+i]
+			}
+		}
+	})
+	if failed.Load() {
+		return nil
+	}
+	return res
+}
+
+// graphOrder returns the nodes of the graph below root in creation order,
+// start nodes included.
+func graphOrder(root *node) []*node {
+	byseq := make([]*node, root.seq+1)
+	stack := []*node{root}
+	byseq[root.seq] = root
+	for len(stack) > 0 {
+		nd := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, pn := range nd.parents {
+			if pn != nil && byseq[pn.seq] == nil {
+				byseq[pn.seq] = pn
+				stack = append(stack, pn)
+			}
+		}
+	}
+	order := byseq[:0]
+	for _, nd := range byseq {
+		if nd != nil {
+			order = append(order, nd)
+		}
+	}
+	return order
+}
+
+// forwardBatch pushes the batched tangent t of start, shape (b, start's
+// value shape…), through the nodes of a batchable graph in creation order
+// (the last one the root) with their JVP rules, and returns the root's
+// batched tangent, or nil when a rule's result has an unexpected shape.
+func forwardBatch(order []*node, start *node, t *Tensor, b int) *Tensor {
+	tans := make(map[*node]*Tensor, len(order))
+	tans[start] = t
+	var last *Tensor
+	for _, nd := range order {
+		if nd.prim == nil {
+			continue
+		}
+		checkInterrupt("forward pass")
+		var tn *Tensor
+		for i, pn := range nd.parents {
+			if pn == nil || tans[pn] == nil {
+				continue
+			}
+			ti := batchJVP(nd, i, tans[pn], b)
+			if ti == nil {
+				return nil
+			}
+			if tn == nil {
+				tn = ti
+			} else {
+				tn = Add(tn, ti)
+			}
+		}
+		if tn == nil {
+			continue
+		}
+		if tn = batchBroadcastTo(tn, b, nd.call.Out.shape); tn == nil {
+			return nil
+		}
+		tans[nd], last = tn, tn
+	}
+	return last
+}
+
+// batchJVP returns the batched tangent of nd's output due to the batched
+// tangent t, shape (b, argument i's shape…), of argument i: any shape that
+// broadcasts to (b, output shape…) with the batch axis first, or nil.
+func batchJVP(nd *node, i int, t *Tensor, b int) *Tensor {
+	c := &nd.call
+	out := c.Out.shape
+	switch nd.prim {
+	case primReshape:
+		return Reshape(t, batchShape(b, out)...)
+	case primTranspose:
+		perm := c.Params.([]int)
+		p := make([]int, len(perm)+1)
+		for k, q := range perm {
+			p[k+1] = q + 1
+		}
+		return Transpose(t, p...)
+	case primSumTo:
+		return batchSumTo(t, b, out)
+	case primBroadcastTo:
+		return batchBroadcastTo(t, b, out)
+	case primMatMul:
+		p := c.Params.(matmulParams)
+		a, x := c.Args[0], c.Args[1]
+		if i == 1 && !p.tb && x.shape[1] == 1 {
+			// Row r of the result is (op(A)·t_r)ᵀ = t_rᵀ·op(A)ᵀ.
+			tm := Reshape(t, b, x.shape[0])
+			return Reshape(matmulT(tm, a, false, !p.ta), b, out[0], 1)
+		}
+	}
+	rule := nd.prim.jvp(i)
+	if rule == nil {
+		return nil
+	}
+	// Give the tangent the output's rank, so that broadcasting against the
+	// call's values keeps the batch axis first.
+	t = batchPad(t, b, len(out))
+	if t == nil {
+		return nil
+	}
+	return rule(t, c)
+}
+
+// batchPad reshapes t, shape (b, s…), to (b, 1…, s…) of rank 1+rank.
+func batchPad(t *Tensor, b, rank int) *Tensor {
+	if len(t.shape) == 0 || t.shape[0] != b || len(t.shape) > rank+1 {
+		return nil
+	}
+	if len(t.shape) == rank+1 {
+		return t
+	}
+	shape := make([]int, rank+1)
+	shape[0] = b
+	for k := 1; k < len(shape); k++ {
+		shape[k] = 1
+	}
+	copy(shape[len(shape)-(len(t.shape)-1):], t.shape[1:])
+	return Reshape(t, shape...)
+}
+
+// batchBroadcastTo broadcasts t, shape (b, s…) with s broadcasting to shape,
+// to (b, shape…), or returns nil when it cannot.
+func batchBroadcastTo(t *Tensor, b int, shape []int) *Tensor {
+	want := batchShape(b, shape)
+	if sameShape(t.shape, want) {
+		return t
+	}
+	if t = batchPad(t, b, len(shape)); t == nil {
+		return nil
+	}
+	for k, d := range t.shape[1:] {
+		if d != 1 && d != shape[k] {
+			return nil
+		}
+	}
+	return broadcastTo(t, want)
 }
