@@ -411,3 +411,23 @@ func Example() {
 	fmt.Printf("%.6f\n", y)
 	// Output: [-0.761594 0.000000 0.761594]
 }
+
+// TestNoAllocs checks doc.go's claim that the functions allocate nothing
+// (the scalar operand of LogAddExp1 included).
+func TestNoAllocs(t *testing.T) {
+	x := []float64{0.5, -1, 2, 3, 0.25, 7, -3}
+	dst := make([]float64, len(x))
+	withFallback(t, func(t *testing.T) {
+		for _, u := range unaries() {
+			if n := testing.AllocsPerRun(10, func() { u.vec(dst, x) }); n != 0 {
+				t.Errorf("%s: %v allocations", u.name, n)
+			}
+		}
+		if n := testing.AllocsPerRun(10, func() { LogAddExp(dst, x, x) }); n != 0 {
+			t.Errorf("LogAddExp: %v allocations", n)
+		}
+		if n := testing.AllocsPerRun(10, func() { LogAddExp1(dst, 0.5, x) }); n != 0 {
+			t.Errorf("LogAddExp1: %v allocations", n)
+		}
+	})
+}
