@@ -20,11 +20,11 @@
 // FMA peak (57 GFLOP/s on one core of the Zen 4 this was tuned on;
 // BenchmarkKernel).
 //
-//   - Small products (m·n·k < ParallelMin and A plus B within 256 KiB) run
-//     straight from the caller's memory on the calling goroutine: only a
-//     transposed B, the last 1–3 rows of A and the last n mod 8 columns of
-//     B are packed. Rows go in tiles of 6, then 4 (m = 16 is 6+6+4, m = 32
-//     is 6·4+4+4).
+//   - Small products (A plus B within 256 KiB, under 2²² multiply-adds; on
+//     one goroutine below ParallelMin, or each goroutine's band of a split
+//     product) run straight from the caller's memory: only a transposed B,
+//     the last 1–3 rows of A and the last n mod 8 columns of B are packed.
+//     Rows go in tiles of 6, then 4 (m = 16 is 6+6+4, m = 32 is 6·4+4+4).
 //   - Larger products are cache-blocked as in BLIS/GotoBLAS: kc×nc panels
 //     of op(B) (kc ≤ 256, in panels of near-equal depth; nc = 4080) are
 //     packed into 8-column slivers that stay in L1 while mc×kc blocks of
