@@ -6,6 +6,9 @@ package main
 #cgo LDFLAGS: -lopenblas
 #include <cblas.h>
 
+// x86 feature tests (GCC and Clang builtins); other architectures report
+// none, so gograd never overrides OpenBLAS's choice there.
+#if defined(__x86_64__) || defined(__i386__)
 static int gograd_cpu_avx2(void) { __builtin_cpu_init(); return __builtin_cpu_supports("avx2"); }
 static int gograd_cpu_fma(void) { __builtin_cpu_init(); return __builtin_cpu_supports("fma"); }
 static int gograd_cpu_avx512(void) {
@@ -13,6 +16,11 @@ static int gograd_cpu_avx512(void) {
 	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
 		__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
 }
+#else
+static int gograd_cpu_avx2(void) { return 0; }
+static int gograd_cpu_fma(void) { return 0; }
+static int gograd_cpu_avx512(void) { return 0; }
+#endif
 */
 import "C"
 
