@@ -101,7 +101,7 @@ func checkAlloc(op string, n int) {
 		panic(errorf(ErrShape, op, "negative size %d", n))
 	}
 	need := int64(n) * 8
-	if n > 1<<59 {
+	if int64(n) > 1<<59 { // int64: the constant overflows a 32-bit int
 		need = 1 << 62
 	}
 	if need < guardThreshold {
