@@ -268,13 +268,13 @@
 // at the same time, and a VJP pullback may be called concurrently. Large
 // elementwise operations split their work across GOMAXPROCS goroutines.
 // Jacobian and Hessian run their pullbacks (one per output element, or
-// one per block of rows when they can be batched) on up to GOMAXPROCS
-// goroutines when there is enough work and the function is not itself
-// being differentiated by an enclosing operator; the result is
-// bit-identical to the serial order, errors and interruption surface on
-// the calling goroutine, and derivative rules (custom ones included) may
-// then run concurrently. GOMAXPROCS=1 keeps those pullbacks on the
-// calling goroutine. The interrupt flag is the only process-wide state.
+// one per block of rows when they can be batched), and JacobianFwd its
+// batched tangents, on up to GOMAXPROCS goroutines when there is enough
+// work and the function is not itself being differentiated by an
+// enclosing operator; the result is bit-identical to the serial order,
+// errors and interruption surface on the calling goroutine, and derivative
+// rules (custom ones included) may then run concurrently. GOMAXPROCS=1
+// keeps that work on the calling goroutine. The interrupt flag is the only process-wide state.
 //
 // # Performance
 //
