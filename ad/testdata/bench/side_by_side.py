@@ -41,12 +41,15 @@ gc_env = dict(os.environ, GOGC="400", GOMEMLIMIT=str(avail() // 2))
 # Optional: BENCH_PEERS=torch,gograd,... limits the peers; GOGRAD_OPENBLAS_TEST=/path/ad-openblas.test
 # adds "gograd-openblas" (a `go test -c -tags openblas` binary, default GC; OPENBLAS_CORETYPE from
 # the environment, e.g. the core `gograd version` reports for the openblas build).
-WANT = set((os.environ.get("BENCH_PEERS") or "torch,autograd,gograd,gograd-gogc400,gograd-openblas").split(","))
+WANT = set((os.environ.get("BENCH_PEERS") or "torch,torch-2threads,autograd,gograd,gograd-gogc400,gograd-openblas").split(","))
 OPENBLAS_TEST = os.environ.get("GOGRAD_OPENBLAS_TEST")
 tick = os.sysconf("SC_CLK_TCK")
 for rnd in range(ROUNDS):
     for w in WS:
-        runs = [("torch", [PY, "bench_torch.py"], dict(os.environ, BENCH_ONLY=w))]
+        # torch as the harness runs it (its default intra-op threads: 1 on this Debian build) and
+        # with both cores (BENCH_TORCH_THREADS=2), since gograd uses both.
+        runs = [("torch", [PY, "bench_torch.py"], dict(os.environ, BENCH_ONLY=w)),
+                ("torch-2threads", [PY, "bench_torch.py"], dict(os.environ, BENCH_ONLY=w, BENCH_TORCH_THREADS="2"))]
         if w != "EW":
             runs.append(("autograd", [PY, "bench_autograd.py"], dict(os.environ, BENCH_ONLY=w, PYTHONPATH=os.path.join(PEERS_DIR, "py"))))
         runs.append(("gograd", None, dict(os.environ)))
@@ -60,6 +63,8 @@ for rnd in range(ROUNDS):
             if cmd:
                 p = subprocess.run(cmd, cwd=PEERS_DIR, env=env, capture_output=True, text=True)
                 recs = [json.loads(l) for l in p.stdout.splitlines() if l.startswith("{")]
+                for r in recs:
+                    r["peer"] = peer
                 recs = [r for r in recs if r.get("workload") != "meta" or (rnd == 0)]
             else:
                 recs = []
