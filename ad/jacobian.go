@@ -22,7 +22,7 @@ import (
 // (which must see its operations in order), the pullbacks are sped up in
 // two ways. When every operation on the path from x to the output is an
 // elementwise arithmetic or smooth function, Reshape, Transpose,
-// BroadcastTo or a product of two matrices, blocks of up to 32 rows are
+// BroadcastTo, Sum or a product of two matrices, blocks of up to 32 rows are
 // pulled back at once as one cotangent with a leading batch axis (the
 // matrix-vector products of the rows become one matrix product); the
 // numbers are the row-by-row ones up to rounding. Otherwise rows are pulled
@@ -391,7 +391,7 @@ func batchable(root *node) (ok bool, nodes, largest int, values map[*float64]boo
 			continue
 		}
 		switch p := nd.prim; {
-		case batchedRules(p), p == primReshape, p == primTranspose, p == primBroadcastTo, p == primSumTo:
+		case batchedRules(p), p == primReshape, p == primTranspose, p == primBroadcastTo, p == primSumTo, p == primSum:
 		case p == primMatMul:
 			if len(nd.call.Args[0].shape) != 2 || len(nd.call.Args[1].shape) != 2 {
 				return false, 0, 0, nil
@@ -565,6 +565,8 @@ func batchVJP(nd *node, i int, g *Tensor, b int) *Tensor {
 		return Transpose(g, inv...)
 	case primBroadcastTo:
 		return batchSumTo(g, b, arg)
+	case primSum: // keep-dims: the cotangent broadcasts back
+		return batchBroadcastTo(g, b, arg)
 	case primSumTo:
 		// Pad the summed shape with ones back to the argument's rank.
 		pad := make([]int, 1+len(arg))
@@ -763,6 +765,9 @@ func batchJVP(nd *node, i int, t *Tensor, b int) *Tensor {
 		return batchSumTo(t, b, out)
 	case primBroadcastTo:
 		return batchBroadcastTo(t, b, out)
+	case primSum: // keep-dims, over the axes in the mask
+		mask := c.Params.([]bool)
+		return primSum.Apply(append([]bool{false}, mask...), t)
 	case primMatMul:
 		p := c.Params.(matmulParams)
 		a, x := c.Args[0], c.Args[1]

@@ -435,6 +435,10 @@ func batchCases() []struct {
 			return Sum(Mul(Sqrt(Add(Square(x), 1.0)), Log1p(Square(Tanh(x)))))
 		}, r.Normal(2, 3), true},
 		{"Div", func(x *Tensor) *Tensor { return Sum(Div(Sin(x), Add(Square(x), 2.0))) }, r.Normal(5), true},
+		{"Sum over an axis", func(x *Tensor) *Tensor { return Exp(Sum(Mul(x, Reshape(b, 4, 2)), 1)) }, r.Normal(4, 2), false},
+		{"Sum Hessian", func(x *Tensor) *Tensor {
+			return Add(Sum(Square(Sum(Mul(x, Reshape(b, 4, 2)), 1))), Square(Sum(Sin(x))))
+		}, r.Normal(4, 2), true},
 		{"sizes above one block", func(x *Tensor) *Tensor { return Tanh(Mul(x, 3.0)) }, r.Normal(batchRowsMax*2 + 3), false},
 		{"output size 2", func(x *Tensor) *Tensor { return Mul(x, New([]float64{2, 3})) }, Scalar(1.5), false},
 	}
@@ -474,7 +478,7 @@ func TestJacobianBatched(t *testing.T) {
 	x := New([]float64{0.5, -1.5, 2})
 	for name, f := range map[string]func(*Tensor) *Tensor{
 		"Index":     func(x *Tensor) *Tensor { return Stack([]*Tensor{Index(x, 0), Sin(Index(x, 2))}, 0) },
-		"Sum(axis)": func(x *Tensor) *Tensor { return Sum(Mul(Reshape(x, 3, 1), Ones(1, 2)), 0) },
+		"Max(axis)": func(x *Tensor) *Tensor { return Max(Mul(Reshape(x, 3, 1), Ones(1, 2)), 0) },
 		"Pow":       func(x *Tensor) *Tensor { return Pow(x, 3.0) },
 	} {
 		out, _, root, start := makeVJPGraph("test", f, x)
