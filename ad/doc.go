@@ -292,5 +292,7 @@
 // example Debian's libopenblas-dev) sends every GEMM and GEMV of ad and of
 // gonum's LAPACK to OpenBLAS, multi-threaded; the other BLAS routines stay
 // gonum's, and results agree to rounding. Without cgo the tag is ignored.
-// On a CPU OpenBLAS does not recognise, set OPENBLAS_CORETYPE=Haswell.
+// OpenBLAS picks its CPU kernels when it loads; where it falls back to a
+// generic core, set OPENBLAS_CORETYPE=SkylakeX (AVX-512) or Haswell (AVX2).
+// The gograd executable does this itself (see `gograd version`).
 package ad

@@ -135,7 +135,8 @@ var blasThreaded = false
 // batches of smaller products are still spread over the cores here.
 var blasParallelMin = 0
 
-// gemmStop, when set (the default build on AVX2 CPUs), computes
+// gemmStop, when set (the default build on AVX2 CPUs and the OpenBLAS
+// build), computes
 // c = op(a)·op(b) for row-major operands in one interruptible call: it
 // checks the interruption flag every few milliseconds and reports whether
 // the product completed. Without it products are cut into blocks of rows.
