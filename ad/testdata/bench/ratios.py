@@ -9,7 +9,7 @@ import make_table as mt
 tag, recs, infos, metas = mt.load(sys.argv[1])
 by = {mt.key(r): r for r in recs}
 peers = {r.get("peer") for r in recs}
-ws = mt.ORDER + ["EW tanh-1e6"]
+ws = mt.ORDER + ["W7 matmul-limit", "EW tanh-1e6"]
 torches = [p for p in ("torch", "torch-2threads") if p in peers]
 ours = [p for p in ("gograd", "gograd-gogc400", "gograd-openblas") if p in peers]
 

@@ -18,6 +18,7 @@ GO = {  # workload id -> [(bench, workload name, variant)]
     "W4": [("W4LogReg", "W4 logreg", ""), ("W4LogRegForward", "W4 logreg", "forward")],
     "W5": [("W5Hessian", "W5 hessian", "")],
     "W6": [("W6RNN", "W6 rnn", ""), ("W6RNNForward", "W6 rnn", "forward")],
+    "W7": [("W7MatMul1000", "W7 matmul-limit", "")],
     "EW": [("EWTanh1e6", "EW tanh-1e6", "")],
 }
 
@@ -50,7 +51,7 @@ for rnd in range(ROUNDS):
         # with both cores (BENCH_TORCH_THREADS=2), since gograd uses both.
         runs = [("torch", [PY, "bench_torch.py"], dict(os.environ, BENCH_ONLY=w)),
                 ("torch-2threads", [PY, "bench_torch.py"], dict(os.environ, BENCH_ONLY=w, BENCH_TORCH_THREADS="2"))]
-        if w != "EW":
+        if w not in ("EW", "W7"):
             runs.append(("autograd", [PY, "bench_autograd.py"], dict(os.environ, BENCH_ONLY=w, PYTHONPATH=os.path.join(PEERS_DIR, "py"))))
         runs.append(("gograd", None, dict(os.environ)))
         runs.append(("gograd-gogc400", None, gc_env))
@@ -73,8 +74,10 @@ for rnd in range(ROUNDS):
                                         "-test.benchtime", "1s", "-test.count", str(COUNT)],
                                        cwd="/work/main/ad", env=env, capture_output=True, text=True)
                     ts, cpus = [], []
-                    for m in re.finditer(r"^Benchmark\S+\s+\d+\s+([\d.]+) ns/op\s+(?:[\d.]+ MB/s\s+)?([\d.]+) cpu-ns/op", p.stdout, re.M):
-                        ts.append(float(m.group(1)) * 1e-9); cpus.append(float(m.group(2)) * 1e-9)
+                    for m in re.finditer(r"^Benchmark\S+\s+\d+\s+([\d.]+) ns/op(.*)$", p.stdout, re.M):
+                        ts.append(float(m.group(1)) * 1e-9)
+                        c = re.search(r"([\d.]+) cpu-ns/op", m.group(2))
+                        cpus.append(float(c.group(1)) * 1e-9 if c else float("nan"))
                     if not ts:
                         recs.append({"peer": peer, "workload": wname, "variant": variant, "error": p.stdout[-300:] + p.stderr[-300:]})
                         continue
