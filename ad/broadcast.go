@@ -212,16 +212,17 @@ type scalarBlock struct {
 	v [1]float64
 }
 
-// newResult returns a zeroed plain tensor of n elements with the given shape
-// (shared, not copied) for a result of op, after the allocation guard. A
-// one-element tensor takes a single allocation.
+// newResult returns a plain tensor of n elements with the given shape
+// (shared, not copied) for a result of op, after the allocation guard. Its
+// contents are arbitrary (a recycled buffer is not cleared): the caller
+// must write every element. A one-element tensor takes a single allocation.
 func newResult(op string, shape []int, n int) *Tensor {
 	if n == 1 {
 		sb := &scalarBlock{}
 		sb.t.shape, sb.t.data = shape, sb.v[:]
 		return &sb.t
 	}
-	return newRaw(shape, alloc(op, n))
+	return newRaw(shape, allocFull(op, n))
 }
 
 // binaryLoop computes dst[i] = f(a[i*sa], b[i*sb]) for strides sa, sb in
@@ -244,6 +245,10 @@ func binaryKernel(op string, k binaryLoop) func(c *Call) *Tensor {
 			out, sa, sb = newResult(op, b.shape, len(b.data)), 0, 1
 		case len(b.data) == 1 && len(b.shape) <= len(a.shape):
 			out, sa, sb = newResult(op, a.shape, len(a.data)), 1, 0
+		case isRowOf(b.shape, a.shape):
+			return binaryRows(op, k, a, b, false)
+		case isRowOf(a.shape, b.shape):
+			return binaryRows(op, k, b, a, true)
 		default:
 			return binaryBroadcast(op, k, a, b)
 		}
@@ -258,6 +263,57 @@ func binaryKernel(op string, k binaryLoop) func(c *Call) *Tensor {
 		})
 		return out
 	}
+}
+
+// isRowOf reports whether a tensor of shape row broadcasts against one of
+// shape full by repeating a row: row is (n), (1, n), (1, 1, n)… with n > 1
+// the last dimension of full, and has no more dimensions than full. The
+// result then has full's shape.
+func isRowOf(row, full []int) bool {
+	nr, nf := len(row), len(full)
+	if !rowPaths || nr == 0 || nr > nf || row[nr-1] != full[nf-1] || row[nr-1] <= 1 {
+		return false
+	}
+	for _, d := range row[:nr-1] {
+		if d != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// rowPaths enables the row fast paths (binaryRows, SumTo's); tests turn it
+// off to compare them with the general paths.
+var rowPaths = true
+
+// binaryRows is binaryKernel for a full operand and a row operand that
+// repeats along its leading dimensions (isRowOf): one call of k per row, as
+// binaryBroadcast makes, without its odometer. swapped says that the row
+// is the first operand. Rows longer than interruptStride take the general
+// path, which cuts them into chunks.
+func binaryRows(op string, k binaryLoop, full, row *Tensor, swapped bool) *Tensor {
+	n := len(row.data)
+	if n > interruptStride {
+		if swapped {
+			return binaryBroadcast(op, k, row, full)
+		}
+		return binaryBroadcast(op, k, full, row)
+	}
+	out := newResult(op, full.shape, len(full.data))
+	dst, fd, rd := out.data, full.data, row.data
+	done := 0
+	for o := 0; o < len(dst); o += n {
+		if swapped {
+			k(dst[o:o+n], rd, fd[o:o+n], 1, 1)
+		} else {
+			k(dst[o:o+n], fd[o:o+n], rd, 1, 1)
+		}
+		if done += n; done >= interruptStride {
+			checkInterrupt(op)
+			done = 0
+		}
+	}
+	return out
 }
 
 // binaryBroadcast is the general broadcasting path of binaryKernel, row by
@@ -368,6 +424,22 @@ func init() {
 				panic(errorf(ErrShape, "SumTo", "cannot sum shape %s to %s", fmtShape(x.shape), fmtShape(shape)))
 			}
 			dst := alloc("SumTo", shapeSize("SumTo", shape))
+			if isRowOf(shape, x.shape) && len(dst) <= interruptStride {
+				// Sum of the rows of x: the additions of the general path
+				// below, in its order, without its odometer.
+				n, done := len(dst), 0
+				for o := 0; o < len(x.data); o += n {
+					src := x.data[o : o+n]
+					for i, v := range src {
+						dst[i] += v
+					}
+					if done += n; done >= interruptStride {
+						checkInterrupt("SumTo")
+						done = 0
+					}
+				}
+				return newRaw(shape, dst)
+			}
 			st := broadcastStrides(shape, x.shape)
 			ls := lastStride(st)
 			// Walk x row by row; st maps x's positions into dst.

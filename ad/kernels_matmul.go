@@ -35,10 +35,12 @@ func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float6
 		n = bShape[nb-2]
 	}
 	batch := sizeOf(outBatch)
-	out := alloc(op, batch*m*n)
 	if m == 0 || n == 0 || k == 0 || batch == 0 {
-		return out
+		return alloc(op, batch*m*n)
 	}
+	// Every product below overwrites its block of out without reading it
+	// (beta = 0), so a recycled buffer need not be cleared.
+	out := allocFull(op, batch*m*n)
 	aBatch, bBatch := aShape[:na-2], bShape[:nb-2]
 	if !ta && sizeOf(bBatch) == 1 && sameShape(padShape(aBatch, len(outBatch)), outBatch) {
 		// b is one matrix shared by every batch: fold the batch into the rows.
@@ -51,6 +53,9 @@ func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float6
 		// Independent products, each small enough for one uninterrupted
 		// GEMM: spread the batch over the cores. Workers poll the flag (a
 		// panic in them would kill the process) and this goroutine reports it.
+		// (out is cleared: products skipped by an interruption whose flag
+		// was reset before the check below leave zeros, not old contents.)
+		clear(out)
 		parallelImages(batch, func(_, lo, hi int) {
 			for i := lo; i < hi && !Interrupted(); i++ {
 				gemm(m, k, n, a[aOffs[i]:aOffs[i]+m*k], b[bOffs[i]:bOffs[i]+k*n], out[i*m*n:(i+1)*m*n], ta, tb)

@@ -116,17 +116,37 @@ func checkAlloc(op string, n int) {
 // after checkAlloc. Buffers recycled by the backward pass (see recycle) are
 // reused when one of length n is available.
 func alloc(op string, n int) []float64 {
-	if n >= recycleMin {
-		if p, ok := recycled.Load(n); ok {
-			if e, _ := p.(*sync.Pool).Get().(*float64); e != nil {
-				d := unsafe.Slice(e, n)
-				clear(d)
-				return d
-			}
-		}
+	if d := reuseBuf(n); d != nil {
+		clear(d)
+		return d
 	}
 	checkAlloc(op, n)
 	return make([]float64, n)
+}
+
+// allocFull is alloc for a caller that writes every element of the buffer
+// before anyone reads it: a recycled buffer is handed out with its old
+// contents instead of being cleared first. (A fresh buffer is zeroed by the
+// runtime anyway.)
+func allocFull(op string, n int) []float64 {
+	if d := reuseBuf(n); d != nil {
+		return d
+	}
+	checkAlloc(op, n)
+	return make([]float64, n)
+}
+
+// reuseBuf returns a recycled buffer of length n with arbitrary contents,
+// or nil.
+func reuseBuf(n int) []float64 {
+	if n >= recycleMin {
+		if p, ok := recycled.Load(n); ok {
+			if e, _ := p.(*sync.Pool).Get().(*float64); e != nil {
+				return unsafe.Slice(e, n)
+			}
+		}
+	}
+	return nil
 }
 
 // Recycled buffers. The backward pass produces many temporary cotangents
