@@ -43,3 +43,9 @@ func packT8(k int, src *float64, ld int, dst *float64)
 
 //go:noescape
 func packT6(k int, src *float64, ld int, dst *float64)
+
+//go:noescape
+func packN8(k int, src *float64, ld int, dst *float64)
+
+//go:noescape
+func packN6(k int, src *float64, ld int, dst *float64)

@@ -30,3 +30,11 @@ func packT8(k int, src *float64, ld int, dst *float64) {
 func packT6(k int, src *float64, ld int, dst *float64) {
 	panic("gemm: no assembly kernel on this platform")
 }
+
+func packN8(k int, src *float64, ld int, dst *float64) {
+	panic("gemm: no assembly kernel on this platform")
+}
+
+func packN6(k int, src *float64, ld int, dst *float64) {
+	panic("gemm: no assembly kernel on this platform")
+}

@@ -228,12 +228,10 @@ func packA1(dst []float64, A mat, i0, h, p0, kcb int) {
 	dst = dst[:mr*kcb]
 	switch {
 	case A.t && h == mr:
-		for p := 0; p < kcb; p++ {
-			o := (p0+p)*A.ld + i0
-			r := A.d[o : o+mr : o+mr]
-			d := (*[mr]float64)(dst[p*mr:])
-			d[0], d[1], d[2], d[3], d[4], d[5] = r[0], r[1], r[2], r[3], r[4], r[5]
-		}
+		// Six columns of each row of the stored A: vector copies.
+		o := p0*A.ld + i0
+		_ = A.d[o+(kcb-1)*A.ld+mr-1]
+		packN6(kcb, &A.d[o], A.ld, &dst[0])
 	case h == mr:
 		// Six rows of A: 4×4 transposes in assembly, then the last k mod 4
 		// columns here.
@@ -269,13 +267,10 @@ func packB1(dst []float64, B mat, p0, kcb, j0, w int) {
 	dst = dst[:nr*kcb]
 	switch {
 	case !B.t && w == nr:
-		for p := 0; p < kcb; p++ {
-			o := (p0+p)*B.ld + j0
-			r := B.d[o : o+nr : o+nr]
-			d := (*[nr]float64)(dst[p*nr:])
-			d[0], d[1], d[2], d[3] = r[0], r[1], r[2], r[3]
-			d[4], d[5], d[6], d[7] = r[4], r[5], r[6], r[7]
-		}
+		// Eight columns of each row of B: vector copies.
+		o := p0*B.ld + j0
+		_ = B.d[o+(kcb-1)*B.ld+nr-1]
+		packN8(kcb, &B.d[o], B.ld, &dst[0])
 	case w == nr:
 		// Eight rows of a transposed B, as for A in packA1.
 		o := j0*B.ld + p0

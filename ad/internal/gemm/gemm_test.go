@@ -380,3 +380,24 @@ func TestDgemmLarge(t *testing.T) {
 		checkGemm(t, r, gemmCase{blas.NoTrans, blas.NoTrans, m, n, k, 1, 1, 0}, true, nil)
 	})
 }
+
+// TestDgemmPackedMedium covers the cache-blocked path below splitMax (each
+// worker's band packed on its own) with odd panel depths (the vector
+// packing copies rows in pairs) and edges in every dimension.
+func TestDgemmPackedMedium(t *testing.T) {
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(21, 22))
+		shapes := [][3]int{{130, 131, 197}, {128, 256, 157}, {37, 200, 513}, {200, 13, 301}, {6, 300, 255}}
+		for _, s := range shapes {
+			if s[0]*s[2]+s[2]*s[1] <= smallMax {
+				t.Fatalf("%v runs in place, not packed", s)
+			}
+			for _, tA := range transposes {
+				for _, tB := range transposes {
+					checkGemm(t, r, gemmCase{tA, tB, s[0], s[1], s[2], 1, 1, 0}, false, nil)
+					checkGemm(t, r, gemmCase{tA, tB, s[0], s[1], s[2], 0, -0.5, 2}, false, nil)
+				}
+			}
+		}
+	})
+}

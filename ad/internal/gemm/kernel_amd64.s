@@ -467,3 +467,77 @@ t6loop:
 t6done:
 	VZEROUPPER
 	RET
+
+// func packN8(k int, src *float64, ld int, dst *float64)
+//
+// dst[p*8+j] = src[p*ld+j] for p < k and j < 8: copies eight columns of a
+// row-major B (or of a transposed A) into a packed sliver.
+TEXT ·packN8(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R10
+	SHLQ $3, R10
+	MOVQ dst+24(FP), DI
+	MOVQ CX, BX
+	SHRQ $1, CX
+	JZ pn8tail
+pn8loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD (SI)(R10*1), Y2
+	VMOVUPD 32(SI)(R10*1), Y3
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VMOVUPD Y3, 96(DI)
+	LEAQ (SI)(R10*2), SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ pn8loop
+pn8tail:
+	TESTQ $1, BX
+	JZ pn8done
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), Y1
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+pn8done:
+	VZEROUPPER
+	RET
+
+// func packN6(k int, src *float64, ld int, dst *float64)
+//
+// dst[p*6+i] = src[p*ld+i] for p < k and i < 6: packs six rows of a
+// transposed A.
+TEXT ·packN6(SB), NOSPLIT, $0-32
+	MOVQ k+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R10
+	SHLQ $3, R10
+	MOVQ dst+24(FP), DI
+	MOVQ CX, BX
+	SHRQ $1, CX
+	JZ pn6tail
+pn6loop:
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), X1
+	VMOVUPD (SI)(R10*1), Y2
+	VMOVUPD 32(SI)(R10*1), X3
+	VMOVUPD Y0, (DI)
+	VMOVUPD X1, 32(DI)
+	VMOVUPD Y2, 48(DI)
+	VMOVUPD X3, 80(DI)
+	LEAQ (SI)(R10*2), SI
+	ADDQ $96, DI
+	DECQ CX
+	JNZ pn6loop
+pn6tail:
+	TESTQ $1, BX
+	JZ pn6done
+	VMOVUPD (SI), Y0
+	VMOVUPD 32(SI), X1
+	VMOVUPD Y0, (DI)
+	VMOVUPD X1, 32(DI)
+pn6done:
+	VZEROUPPER
+	RET
