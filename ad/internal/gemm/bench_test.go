@@ -64,27 +64,32 @@ func BenchmarkDgemm(b *testing.B) {
 func BenchmarkDgemv(b *testing.B) {
 	saved := useAsm
 	defer func() { useAsm = saved }()
-	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-		for _, on := range []bool{true, false} {
-			if on && !asmSupported() {
-				continue
-			}
-			name := fmt.Sprintf("W4_10000x100_%c", tA)
-			if !on {
-				name += "/gonum"
-			}
-			b.Run(name, func(b *testing.B) {
-				useAsm = on
-				const m, n = 10000, 100
-				r := rand.New(rand.NewPCG(1, 1))
-				a := randSlice(r, m*n)
-				x, y := randSlice(r, max(m, n)), make([]float64, max(m, n))
-				cpu0 := cpuSeconds()
-				for b.Loop() {
-					Dgemv(tA, m, n, 1, a, n, x, 1, 0, y, 1)
+	for _, sh := range [][2]int{{10000, 100}, {1000, 100}, {4000, 2000}} {
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, on := range []bool{true, false} {
+				if on && !asmSupported() {
+					continue
 				}
-				reportFlops(b, 2*float64(m*n), cpuSeconds()-cpu0)
-			})
+				name := fmt.Sprintf("%dx%d_%c", sh[0], sh[1], tA)
+				if sh == [2]int{10000, 100} {
+					name = "W4_" + name
+				}
+				if !on {
+					name += "/gonum"
+				}
+				m, n := sh[0], sh[1]
+				b.Run(name, func(b *testing.B) {
+					useAsm = on
+					r := rand.New(rand.NewPCG(1, 1))
+					a := randSlice(r, m*n)
+					x, y := randSlice(r, max(m, n)), make([]float64, max(m, n))
+					cpu0 := cpuSeconds()
+					for b.Loop() {
+						Dgemv(tA, m, n, 1, a, n, x, 1, 0, y, 1)
+					}
+					reportFlops(b, 2*float64(m*n), cpuSeconds()-cpu0)
+				})
+			}
 		}
 	}
 }

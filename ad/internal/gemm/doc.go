@@ -46,10 +46,11 @@
 // the largest 8 MiB).
 //
 // Dgemv with unit strides uses two AVX2 kernels: four row dot products at
-// once for y = A·x, and y += Σ xᵢ·Aᵢ over four rows at once for y = Aᵀ·x,
-// on several goroutines from 2¹⁵ matrix elements on (by rows, with one
-// partial sum per goroutine, when y is short). Both are bound by memory
-// bandwidth on W4's 10000×100 matrix.
+// once for y = A·x, and y += Σ xᵢ·Aᵢ over four rows at once for y = Aᵀ·x.
+// Both are bound by the bandwidth of the cache or memory holding A, and a
+// second core adds bandwidth only from memory: they run on one goroutine
+// up to 2²¹ matrix elements (16 MiB, W4's 10000×100 included), on several
+// above (by rows, with one partial sum per goroutine, when y is short).
 //
 // # Fallback
 //

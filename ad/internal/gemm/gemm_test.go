@@ -401,3 +401,40 @@ func TestDgemmPackedMedium(t *testing.T) {
 		}
 	})
 }
+
+// TestDgemvParallel covers the matrices from gemvParallelMin elements on,
+// split among goroutines: by rows for A·x, by columns for Aᵀ·x with a long
+// y, by rows with partial sums for Aᵀ·x with a short y.
+func TestDgemvParallel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large naive products")
+	}
+	withAsm(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(31, 32))
+		for _, s := range [][2]int{{30001, 71}, {1101, 2003}} {
+			m, n := s[0], s[1]
+			if m*n < gemvParallelMin {
+				t.Fatalf("%d×%d is below gemvParallelMin", m, n)
+			}
+			lda := n + 1
+			a := randSlice(r, (m-1)*lda+n)
+			for _, tA := range transposes {
+				for _, beta := range []float64{0, 0.5} {
+					lx, ly := n, m
+					if tA != blas.NoTrans {
+						lx, ly = m, n
+					}
+					x, y := randSlice(r, lx), randSlice(r, ly)
+					want := append([]float64(nil), y...)
+					refGemv(tA, m, n, -1.5, a, lda, x, beta, want)
+					Dgemv(tA, m, n, -1.5, a, lda, x, 1, beta, y, 1)
+					for i := range y {
+						if !closeTo(y[i], want[i], 1e-12*float64(lx+1)) {
+							t.Fatalf("%v %dx%d beta %v: y[%d] = %v, want %v", tA, m, n, beta, i, y[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	})
+}
