@@ -47,6 +47,11 @@ func matmulKernel(op string, aShape []int, a []float64, bShape []int, b []float6
 		gemmRows(op, batch*m, k, n, a, b, out, false, tb)
 		return out
 	}
+	if batch == 1 {
+		// One product (every batch dimension is 1): no offsets to compute.
+		gemmRows(op, m, k, n, a, b, out, ta, tb)
+		return out
+	}
 	aOffs := batchOffsets(aBatch, outBatch, m*k)
 	bOffs := batchOffsets(bBatch, outBatch, k*n)
 	if size := m * k * n; batch > 1 && m > 1 && n > 1 && size >= batchParallelMin && size <= gemmBlock && (!blasThreaded || size < blasParallelMin) {

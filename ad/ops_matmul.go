@@ -79,8 +79,28 @@ type matmulParams struct {
 // set. The derivative rules use the flags instead of materialised
 // transposes.
 func matmulT(a, b *Tensor, ta, tb bool) *Tensor {
+	if len(a.shape) == 2 && len(b.shape) == 2 {
+		return primMatMul.Apply(matmulParams2D[boolIndex(ta)*2+boolIndex(tb)], a, b)
+	}
 	batch := matmulBatch("MatMul", a.shape, b.shape, a.shape[:len(a.shape)-2], b.shape[:len(b.shape)-2])
 	return primMatMul.Apply(matmulParams{batch: batch, ta: ta, tb: tb}, a, b)
+}
+
+// matmulParams2D are the parameters of products of two matrices, boxed
+// once (converting a matmulParams to the Params interface allocates):
+// index 2·ta + tb. Their batch shape is empty, as matmulBatch gives.
+var matmulParams2D = [4]any{
+	matmulParams{batch: []int{}},
+	matmulParams{batch: []int{}, tb: true},
+	matmulParams{batch: []int{}, ta: true},
+	matmulParams{batch: []int{}, ta: true, tb: true},
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 var primMatMul = &Primitive{
@@ -95,7 +115,7 @@ var primMatMul = &Primitive{
 		if p.tb {
 			n = b.shape[len(b.shape)-2]
 		}
-		shape := append(append([]int{}, p.batch...), m, n)
+		shape := append(append(make([]int, 0, len(p.batch)+2), p.batch...), m, n)
 		shapeSize("MatMul", shape)
 		return newRaw(shape, matmulKernel("MatMul", a.shape, a.data, b.shape, b.data, p.batch, p.ta, p.tb))
 	},
