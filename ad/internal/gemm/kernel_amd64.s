@@ -265,6 +265,9 @@ noload4:
 // func dot4(n int, a *float64, lda int, x *float64, out *[4]float64)
 //
 // out[r] = Σ_{j<n} a[r*lda+j]·x[j] for r = 0…3; n is a multiple of 4.
+// Each step prefetches the same columns of rows 4…7 (the next call's rows
+// when Dgemv walks A; a prefetch never faults past the end): measured 2–5%
+// faster on W4's 10000×100 (in L3), here and in axpy4.
 TEXT ·dot4(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), SI
@@ -273,6 +276,8 @@ TEXT ·dot4(SB), NOSPLIT, $0-40
 	LEAQ (SI)(R10*2), R11
 	MOVQ x+24(FP), DI
 	MOVQ out+32(FP), DX
+	LEAQ (SI)(R10*4), R12 // the next four rows, prefetched as we go
+	LEAQ (R11)(R10*4), R13
 	VXORPD Y4, Y4, Y4
 	VXORPD Y5, Y5, Y5
 	VXORPD Y6, Y6, Y6
@@ -285,6 +290,12 @@ TEXT ·dot4(SB), NOSPLIT, $0-40
 	SHRQ $3, CX
 	JZ dottail
 dotloop:
+	PREFETCHT0 (R12)
+	PREFETCHT0 (R12)(R10*1)
+	PREFETCHT0 (R13)
+	PREFETCHT0 (R13)(R10*1)
+	ADDQ $64, R12
+	ADDQ $64, R13
 	VMOVUPD (DI), Y0
 	VMOVUPD 32(DI), Y1
 	VFMADD231PD (SI), Y0, Y4
@@ -339,10 +350,18 @@ TEXT ·axpy4(SB), NOSPLIT, $0-40
 	VBROADCASTSD 8(AX), Y13
 	VBROADCASTSD 16(AX), Y14
 	VBROADCASTSD 24(AX), Y15
+	LEAQ (SI)(R10*4), R12 // the next four rows, prefetched as we go
+	LEAQ (R11)(R10*4), R13
 	MOVQ CX, BX
 	SHRQ $3, CX
 	JZ axpytail
 axpyloop:
+	PREFETCHT0 (R12)
+	PREFETCHT0 (R12)(R10*1)
+	PREFETCHT0 (R13)
+	PREFETCHT0 (R13)(R10*1)
+	ADDQ $64, R12
+	ADDQ $64, R13
 	VMOVUPD (DI), Y0
 	VMOVUPD 32(DI), Y1
 	VFMADD231PD (SI), Y12, Y0
