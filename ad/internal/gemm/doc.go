@@ -20,7 +20,7 @@
 // FMA peak (57 GFLOP/s on one core of the Zen 4 this was tuned on;
 // BenchmarkKernel).
 //
-//   - Small products (A plus B within 256 KiB, under 2²² multiply-adds; on
+//   - Small products (A plus B within 512 KiB, under 2²² multiply-adds; on
 //     one goroutine below ParallelMin, or each goroutine's band of a split
 //     product) run straight from the caller's memory: only a transposed B,
 //     the last 1–3 rows of A and the last n mod 8 columns of B are packed.

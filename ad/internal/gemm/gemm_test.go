@@ -236,7 +236,7 @@ func TestDgemmStop(t *testing.T) {
 	}
 	var stop atomic.Bool
 	stop.Store(true)
-	for _, n := range []int{200, 600} { // split (below splitMax) and shared panels
+	for _, n := range []int{300, 600} { // split (below splitMax) and shared panels
 		a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
 		if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) {
 			t.Errorf("DgemmStop completed a %d³ product with stop raised", n)
@@ -383,14 +383,18 @@ func TestDgemmLarge(t *testing.T) {
 
 // TestDgemmPackedMedium covers the cache-blocked path below splitMax (each
 // worker's band packed on its own) with odd panel depths (the vector
-// packing copies rows in pairs) and edges in every dimension.
+// packing copies rows in pairs) and edges in every dimension, and the
+// in-place path for operands just under smallMax.
 func TestDgemmPackedMedium(t *testing.T) {
 	withAsm(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(21, 22))
-		shapes := [][3]int{{130, 131, 197}, {128, 256, 157}, {37, 200, 513}, {200, 13, 301}, {6, 300, 255}}
-		for _, s := range shapes {
-			if s[0]*s[2]+s[2]*s[1] <= smallMax {
-				t.Fatalf("%v runs in place, not packed", s)
+		// The first three run in place (direct, operands up to smallMax),
+		// the others packed.
+		shapes := [][3]int{{130, 131, 197}, {128, 256, 157}, {200, 13, 301},
+			{130, 131, 397}, {128, 256, 257}, {37, 200, 513}, {200, 13, 331}, {6, 300, 255}}
+		for i, s := range shapes {
+			if packed := s[0]*s[2]+s[2]*s[1] > smallMax; packed != (i >= 3) {
+				t.Fatalf("%v: packed = %v", s, packed)
 			}
 			for _, tA := range transposes {
 				for _, tB := range transposes {
