@@ -29,10 +29,13 @@ const (
 
 // ParallelMin is the number of multiply-adds (m·n·k) from which Dgemm
 // splits a product across GOMAXPROCS goroutines; below it a product runs
-// on the calling goroutine only. Splitting costs CPU (64×64×64: 10.5 µs
-// of CPU on one goroutine, 15–17 µs on two), so it pays only when the
-// halves are worth a goroutine hand-off: from about 20 µs of work.
-const ParallelMin = 1 << 19
+// on the calling goroutine only. Splitting costs a goroutine hand-off and
+// the scheduler's spinning (about 20 µs of CPU) and, when the other core is
+// busy, waiting for it. Measured GOMAXPROCS 2 vs 1 (wall, CPU), the
+// machine half busy with other work: 100³ +26%, +55%; 150³ +19%, +42%;
+// 170³ +13%, +33%; 200³ -16%, +12%; 250³ -24%, +18%. Hence about 6·10⁶
+// (was 2¹⁹, when 100³ and 150³ were split).
+const ParallelMin = 6 << 20
 
 // smallMax bounds the operands (elements of A plus B) of products that run
 // unpacked, straight from the caller's memory (they fit in L2: 512 KiB of
