@@ -386,14 +386,24 @@ func direct(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) {
 			} else {
 				ai = &A.d[i*A.ld]
 			}
-			h, kern := mr, kern6x8
+			// Direct calls, not through a func value: an indirect call
+			// would lose the kernels' noescape and move tmp to the heap.
+			h := mr
 			if i >= mr*n6 {
-				h, kern = 4, kern4x8
+				h = 4
 			}
 			if w == nr {
-				kern(k, ai, aks, ars, bptr, bks, &c[i*ldc+j], ldc, alpha, beta, load)
+				if h == mr {
+					kern6x8(k, ai, aks, ars, bptr, bks, &c[i*ldc+j], ldc, alpha, beta, load)
+				} else {
+					kern4x8(k, ai, aks, ars, bptr, bks, &c[i*ldc+j], ldc, alpha, beta, load)
+				}
 			} else {
-				kern(k, ai, aks, ars, bptr, bks, &tmp[0], nr, 1, 0, false)
+				if h == mr {
+					kern6x8(k, ai, aks, ars, bptr, bks, &tmp[0], nr, 1, 0, false)
+				} else {
+					kern4x8(k, ai, aks, ars, bptr, bks, &tmp[0], nr, 1, 0, false)
+				}
 				merge(&tmp, h, w, c[i*ldc+j:], ldc, alpha, beta, load)
 			}
 			i += h
