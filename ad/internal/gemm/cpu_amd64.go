@@ -35,6 +35,24 @@ func hasAVX2FMA() bool {
 
 func asmSupported() bool { return hasAVX2FMA() }
 
+// hasAVX512 reports whether the CPU supports AVX-512F and the operating
+// system saves its state (XCR0 bits 1–2 and 5–7: XMM/YMM, opmask, ZMM).
+func hasAVX512() bool {
+	if !hasAVX2FMA() {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 {
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<16) != 0
+}
+
+func avx512Supported() bool { return hasAVX512() }
+
+//go:noescape
+func dot8z(n int, a *float64, lda int, x *float64, out *[8]float64)
+
 //go:noescape
 func kern4x8(k int, a *float64, aks, ars int, b *float64, bks int, c *float64, ldc int, alpha, beta float64, load bool)
 

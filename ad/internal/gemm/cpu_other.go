@@ -19,6 +19,12 @@ func axpy4(n int, a *float64, lda int, s *[4]float64, y *float64) {
 
 func asmSupported() bool { return false }
 
+func avx512Supported() bool { return false }
+
+func dot8z(n int, a *float64, lda int, x *float64, out *[8]float64) {
+	panic("gemm: no assembly kernels")
+}
+
 func kern4x8(k int, a *float64, aks, ars int, b *float64, bks int, c *float64, ldc int, alpha, beta float64, load bool) {
 	panic("gemm: no assembly kernel on this platform")
 }

@@ -14,6 +14,11 @@ import (
 // GOGRAD_GEMM=purego in the environment forces the fallback.
 var useAsm = asmSupported() && os.Getenv("GOGRAD_GEMM") != "purego"
 
+// useAVX512 selects the AVX-512 kernel for y = A·x (dot8z: eight rows per
+// call) when useAsm is set; dot4 (AVX2) runs otherwise. Aᵀ·x stays on axpy4:
+// an AVX-512 eight-row axpy8z measured no faster at 10000×100.
+var useAVX512 = useAsm && avx512Supported()
+
 // Accelerated reports whether Dgemm and Dgemv use this package's kernels
 // (rather than passing every call to gonum).
 func Accelerated() bool { return useAsm }

@@ -109,6 +109,29 @@ func withAsm(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
+// withGemvPaths runs f on every Dgemv path this CPU has: gonum, the AVX2
+// kernels and (where supported) the AVX-512 kernels.
+func withGemvPaths(t *testing.T, f func(t *testing.T)) {
+	savedAsm, saved512 := useAsm, useAVX512
+	defer func() { useAsm, useAVX512 = savedAsm, saved512 }()
+	type mode struct{ asm, avx512 bool }
+	modes := []mode{{false, false}}
+	if asmSupported() {
+		modes = append(modes, mode{true, false})
+	} else {
+		t.Log("no AVX2/FMA: testing the fallback only")
+	}
+	if avx512Supported() {
+		modes = append(modes, mode{true, true})
+	} else {
+		t.Log("no AVX-512: the AVX-512 kernels are not tested")
+	}
+	for _, md := range modes {
+		useAsm, useAVX512 = md.asm, md.avx512
+		t.Run(fmt.Sprintf("asm=%v,avx512=%v", md.asm, md.avx512), f)
+	}
+}
+
 var transposes = []blas.Transpose{blas.NoTrans, blas.Trans}
 
 type gemmCase struct {
@@ -283,7 +306,7 @@ func TestDgemmInvalidPanics(t *testing.T) {
 }
 
 func TestDgemv(t *testing.T) {
-	withAsm(t, func(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(11, 12))
 		shapes := [][2]int{{0, 3}, {3, 0}, {1, 1}, {1, 17}, {17, 1}, {3, 5}, {4, 8}, {5, 9}, {7, 16}, {9, 23}, {33, 31}, {64, 100}, {100, 64}, {1000, 100}, {100, 1000}, {10000, 13}, {5, 5000}}
 		for _, tA := range transposes {
@@ -413,7 +436,7 @@ func TestDgemvParallel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large naive products")
 	}
-	withAsm(t, func(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(31, 32))
 		for _, s := range [][2]int{{30001, 71}, {1101, 2003}} {
 			m, n := s[0], s[1]
@@ -440,5 +463,84 @@ func TestDgemvParallel(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestDgemvWidths covers every row length 0…40 (all kernel remainders, the
+// masked AVX-512 tails included) with odd and even row counts (8-, 4- and
+// 1-row blocks), lda > n, alpha/beta and NaN/Inf, on every path. The
+// padding of A holds NaN, which must never reach y.
+func TestDgemvWidths(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(41, 42))
+		for _, tA := range transposes {
+			for n := 0; n <= 40; n++ {
+				for _, m := range []int{1, 3, 7, 8, 9, 13, 16, 17, 23, 31} {
+					for _, pad := range []int{0, 1, 5} {
+						for _, ab := range [][2]float64{{1, 0}, {-2.5, 0.5}, {0.75, 1}} {
+							alpha, beta := ab[0], ab[1]
+							lda := max(1, n+pad)
+							a := randSlice(r, max(0, (m-1)*lda+n))
+							for i := 0; i+1 < m; i++ {
+								for j := n; j < lda; j++ {
+									a[i*lda+j] = math.NaN()
+								}
+							}
+							lx, ly := n, m
+							if tA != blas.NoTrans {
+								lx, ly = m, n
+							}
+							x := randSlice(r, lx)
+							y := randSlice(r, ly)
+							if pad == 1 && lx > 0 {
+								x[lx-1] = math.Inf(-1)
+							}
+							want := append([]float64(nil), y...)
+							refGemv(tA, m, n, alpha, a, lda, x, beta, want)
+							Dgemv(tA, m, n, alpha, a, lda, x, 1, beta, y, 1)
+							for i := range y {
+								if !closeTo(y[i], want[i], 1e-12*float64(lx+1)) {
+									t.Fatalf("%v %dx%d lda %d alpha %v beta %v: y[%d] = %v, want %v", tA, m, n, lda, alpha, beta, i, y[i], want[i])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func FuzzDgemv(f *testing.F) {
+	f.Add(uint8(9), uint8(13), uint8(2), uint8(1), false, 1.0, 0.0)
+	f.Add(uint8(17), uint8(100), uint8(0), uint8(2), true, -2.5, 0.5)
+	f.Fuzz(func(t *testing.T, m, n, pad, seed uint8, trans bool, alpha, beta float64) {
+		if math.IsNaN(alpha) || math.IsInf(alpha, 0) || math.IsNaN(beta) || math.IsInf(beta, 0) ||
+			math.Abs(alpha) > 1e6 || math.Abs(beta) > 1e6 {
+			t.Skip()
+		}
+		tA := blas.NoTrans
+		if trans {
+			tA = blas.Trans
+		}
+		withGemvPaths(t, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(seed), 7))
+			mm, nn := int(m), int(n)
+			lda := max(1, nn+int(pad%8))
+			a := randSlice(r, max(0, (mm-1)*lda+nn))
+			lx, ly := nn, mm
+			if trans {
+				lx, ly = mm, nn
+			}
+			x, y := randSlice(r, lx), randSlice(r, ly)
+			want := append([]float64(nil), y...)
+			refGemv(tA, mm, nn, alpha, a, lda, x, beta, want)
+			Dgemv(tA, mm, nn, alpha, a, lda, x, 1, beta, y, 1)
+			for i := range y {
+				if !closeTo(y[i], want[i], 1e-9*float64(lx+1)*(1+math.Abs(alpha)+math.Abs(beta))) {
+					t.Fatalf("%v %dx%d lda %d: y[%d] = %v, want %v", tA, mm, nn, lda, i, y[i], want[i])
+				}
+			}
+		})
 	})
 }

@@ -9,8 +9,9 @@ import (
 // Dgemv computes y = alpha·op(A)·x + beta·y for a row-major m×n matrix A
 // with the semantics of gonum's blas.Float64Level2 Dgemv; when beta is 0, y
 // is overwritten without being read. Invalid arguments panic with gonum's
-// messages. Unit strides run in the AVX2 kernels (on several goroutines for
-// large matrices); other strides go to gonum.
+// messages. Unit strides run in the AVX2 kernels (A·x in an AVX-512 one where
+// the CPU and OS support it; on several goroutines for large matrices);
+// other strides go to gonum.
 func Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
 	trans := tA == blas.Trans || tA == blas.ConjTrans
 	lenX, lenY := n, m
@@ -72,6 +73,19 @@ func gemvN(lo, hi, n int, alpha float64, a []float64, lda int, x []float64, beta
 	n8 := n &^ 3 // the kernel's part
 	var out [4]float64
 	i := lo
+	if useAVX512 {
+		var out8 [8]float64
+		for ; i+8 <= hi; i += 8 {
+			dot8z(n, &a[i*lda], lda, &x[0], &out8)
+			for r, s := range out8 {
+				if beta == 0 {
+					y[i+r] = alpha * s
+				} else {
+					y[i+r] = alpha*s + beta*y[i+r]
+				}
+			}
+		}
+	}
 	for ; i+4 <= hi; i += 4 {
 		if n8 > 0 {
 			dot4(n8, &a[i*lda], lda, &x[0], &out)

@@ -560,3 +560,110 @@ pn6tail:
 pn6done:
 	VZEROUPPER
 	RET
+
+// func dot8z(n int, a *float64, lda int, x *float64, out *[8]float64)
+//
+// out[r] = Σ_{j<n} a[r*lda+j]·x[j] for r = 0…7, any n ≥ 0 (AVX-512F): one
+// 8-wide step per row and iteration, the last n mod 8 columns under a k-mask
+// (masked-out lanes are neither loaded nor able to fault). Each step
+// prefetches the same columns of rows 8…15, as dot4 does for its next rows.
+// At W4's 10000×100 (in L3) measured 8–15% faster than dot4; the gain is from
+// the eight rows and the prefetch (a variant with 256-bit loads in
+// Y16…Y31 ran the same).
+TEXT ·dot8z(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R10
+	SHLQ $3, R10
+	LEAQ (R10)(R10*2), R12 // 3·lda bytes
+	LEAQ (SI)(R10*4), R11  // row 4
+	LEAQ (R11)(R10*4), R13 // the next eight rows, prefetched as we go
+	LEAQ (R13)(R10*4), R14
+	MOVQ x+24(FP), DI
+	MOVQ out+32(FP), DX
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	MOVQ CX, BX
+	SHRQ $3, CX
+	JZ d8tail
+d8loop:
+	PREFETCHT0 (R13)
+	PREFETCHT0 (R13)(R10*1)
+	PREFETCHT0 (R13)(R10*2)
+	PREFETCHT0 (R13)(R12*1)
+	PREFETCHT0 (R14)
+	PREFETCHT0 (R14)(R10*1)
+	PREFETCHT0 (R14)(R10*2)
+	PREFETCHT0 (R14)(R12*1)
+	ADDQ $64, R13
+	ADDQ $64, R14
+	VMOVUPD (DI), Z0
+	VFMADD231PD (SI), Z0, Z4
+	VFMADD231PD (SI)(R10*1), Z0, Z5
+	VFMADD231PD (SI)(R10*2), Z0, Z6
+	VFMADD231PD (SI)(R12*1), Z0, Z7
+	VFMADD231PD (R11), Z0, Z8
+	VFMADD231PD (R11)(R10*1), Z0, Z9
+	VFMADD231PD (R11)(R10*2), Z0, Z10
+	VFMADD231PD (R11)(R12*1), Z0, Z11
+	ADDQ $64, SI
+	ADDQ $64, R11
+	ADDQ $64, DI
+	DECQ CX
+	JNZ d8loop
+d8tail:
+	ANDQ $7, BX
+	JZ d8sum
+	MOVQ BX, CX
+	MOVL $1, AX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPD.Z (DI), K1, Z0
+	VFMADD231PD (SI), Z0, K1, Z4
+	VFMADD231PD (SI)(R10*1), Z0, K1, Z5
+	VFMADD231PD (SI)(R10*2), Z0, K1, Z6
+	VFMADD231PD (SI)(R12*1), Z0, K1, Z7
+	VFMADD231PD (R11), Z0, K1, Z8
+	VFMADD231PD (R11)(R10*1), Z0, K1, Z9
+	VFMADD231PD (R11)(R10*2), Z0, K1, Z10
+	VFMADD231PD (R11)(R12*1), Z0, K1, Z11
+d8sum:
+	VEXTRACTF64X4 $1, Z4, Y0
+	VADDPD Y0, Y4, Y4
+	VEXTRACTF64X4 $1, Z5, Y0
+	VADDPD Y0, Y5, Y5
+	VEXTRACTF64X4 $1, Z6, Y0
+	VADDPD Y0, Y6, Y6
+	VEXTRACTF64X4 $1, Z7, Y0
+	VADDPD Y0, Y7, Y7
+	VEXTRACTF64X4 $1, Z8, Y0
+	VADDPD Y0, Y8, Y8
+	VEXTRACTF64X4 $1, Z9, Y0
+	VADDPD Y0, Y9, Y9
+	VEXTRACTF64X4 $1, Z10, Y0
+	VADDPD Y0, Y10, Y10
+	VEXTRACTF64X4 $1, Z11, Y0
+	VADDPD Y0, Y11, Y11
+	// Horizontal sums of four rows at a time, as in dot4.
+	VHADDPD Y5, Y4, Y4
+	VHADDPD Y7, Y6, Y6
+	VPERM2F128 $0x20, Y6, Y4, Y0
+	VPERM2F128 $0x31, Y6, Y4, Y1
+	VADDPD Y1, Y0, Y0
+	VMOVUPD Y0, (DX)
+	VHADDPD Y9, Y8, Y8
+	VHADDPD Y11, Y10, Y10
+	VPERM2F128 $0x20, Y10, Y8, Y0
+	VPERM2F128 $0x31, Y10, Y8, Y1
+	VADDPD Y1, Y0, Y0
+	VMOVUPD Y0, 32(DX)
+	VZEROUPPER
+	RET
+
