@@ -1,5 +1,7 @@
 package vmath
 
+import "golang.org/x/sys/cpu"
+
 // Kernels of vmath_amd64.s. Each takes any n ≥ 0; dst may equal x.
 
 //go:noescape
@@ -23,29 +25,9 @@ func softplusAVX2(dst, x *float64, n int)
 //go:noescape
 func logAddExpAVX2(dst, a, b *float64, n, astep int)
 
-func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
-
-func xgetbv() (eax, edx uint32)
-
-// hasAVX2FMA reports whether the CPU and the OS support AVX2 and FMA.
-func hasAVX2FMA() bool {
-	maxID, _, _, _ := cpuid(0, 0)
-	if maxID < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state enabled
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<5) != 0 // AVX2
-}
-
-func init() { useAVX2 = hasAVX2FMA() }
+// The kernels need AVX2 and FMA3, and the OS saving the YMM registers
+// (x/sys/cpu checks both).
+func init() { useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 
 func expAsm(dst, x []float64)      { expAVX2(ptr(dst), ptr(x), len(x)) }
 func logAsm(dst, x []float64)      { logAVX2(ptr(dst), ptr(x), len(x)) }
