@@ -35,16 +35,9 @@ Documentation: https://pkg.go.dev/github.com/gograd/gograd/ad
 // stay those of the cell.
 func (s *Session) specials(code string, io IO) (string, *CellError) {
 	lines := strings.Split(code, "\n")
-	for k, l := range lines {
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "//") {
-			continue
-		}
-		if !strings.HasPrefix(t, "%") {
-			break
-		}
+	for _, k := range specialLines(lines) {
+		f := strings.Fields(lines[k])
 		lines[k] = ""
-		f := strings.Fields(t)
 		switch f[0] {
 		case "%help":
 			io.Stream("stdout", strings.ReplaceAll(helpText, "{limit}", strconv.Itoa(DefaultRecursionLimit)))
@@ -82,6 +75,17 @@ func specialError(line int, format string, args ...any) *CellError {
 // blankSpecials blanks the special command lines at the top of a cell.
 func blankSpecials(code string) string {
 	lines := strings.Split(code, "\n")
+	for _, k := range specialLines(lines) {
+		lines[k] = ""
+	}
+	return strings.Join(lines, "\n")
+}
+
+// specialLines returns the indices of the special command lines at the top
+// of a cell: the %-lines before its first line of Go, among which blank
+// lines and comments may stand.
+func specialLines(lines []string) []int {
+	var ks []int
 	for k, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "//") {
@@ -90,7 +94,7 @@ func blankSpecials(code string) string {
 		if !strings.HasPrefix(t, "%") {
 			break
 		}
-		lines[k] = ""
+		ks = append(ks, k)
 	}
-	return strings.Join(lines, "\n")
+	return ks
 }
