@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -194,12 +195,16 @@ func TestTraceGraph(t *testing.T) {
 	}
 }
 
+// halfIntBits is 2^(bits in int/2 − 1): three such dimensions overflow int
+// on 32- and 64-bit machines alike.
+const halfIntBits = 1 << (strconv.IntSize/2 - 1)
+
 func TestMemoryGuard(t *testing.T) {
 	t.Parallel()
 	for _, f := range []func(){
 		func() { Zeros(200000, 200000) },
-		func() { Ones(1 << 40) },
-		func() { Full(1, 1<<31, 1<<31, 1<<31) },
+		func() { Ones(math.MaxInt / 2) },
+		func() { Full(1, halfIntBits, halfIntBits, halfIntBits) }, // the size overflows int
 		func() { Add(Zeros(1<<15, 1), Zeros(1, 1<<20)) },
 	} {
 		err := Catch(f)

@@ -121,7 +121,7 @@ func TestE2EHugeAllocations(t *testing.T) {
 // maxPeakMemory is the most the kernel process may use during the tests
 // above: far below any machine the tests run on, and far above what a
 // kernel needs (about 100 MiB).
-const maxPeakMemory = 2 << 30
+const maxPeakMemory int64 = 2 << 30
 
 // reportPeakMemory logs the kernel process's peak resident memory
 // (VmHWM) and fails if it is not far below the machine's memory.
