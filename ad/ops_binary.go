@@ -201,23 +201,15 @@ func mulLoop(dst, a, b []float64, sa, sb int) {
 	}
 }
 
+// divLoop divides by vmath (VDIVPD, bit for bit Go's /).
 func divLoop(dst, a, b []float64, sa, sb int) {
 	switch {
 	case sa == 1 && sb == 1:
-		a, b = a[:len(dst)], b[:len(dst)]
-		for i := range dst {
-			dst[i] = a[i] / b[i]
-		}
+		vmath.Div(dst, a[:len(dst)], b[:len(dst)])
 	case sa == 0 && sb == 1:
-		x, b := a[0], b[:len(dst)]
-		for i := range dst {
-			dst[i] = x / b[i]
-		}
+		vmath.DivScalarA(dst, a[0], b[:len(dst)])
 	case sa == 1 && sb == 0:
-		y, a := b[0], a[:len(dst)]
-		for i := range dst {
-			dst[i] = a[i] / y
-		}
+		vmath.DivScalarB(dst, a[:len(dst)], b[0])
 	default:
 		funcLoop(func(x, y float64) float64 { return x / y })(dst, a, b, sa, sb)
 	}
@@ -522,10 +514,7 @@ func divGradBForward(c *Call) *Tensor {
 	if sameShape(g.shape, q.shape) && sameShape(q.shape, b.shape) {
 		out := newResult("DivGradB", g.shape, len(g.data))
 		k := func(lo, hi int) {
-			dst, gd, qd, bd := out.data[lo:hi], g.data[lo:hi], q.data[lo:hi], b.data[lo:hi]
-			for i := range dst {
-				dst[i] = -gd[i] * qd[i] / bd[i]
-			}
+			vmath.NegMulDiv(out.data[lo:hi], g.data[lo:hi], q.data[lo:hi], b.data[lo:hi])
 		}
 		if len(out.data) <= interruptStride {
 			checkInterrupt("DivGradB")

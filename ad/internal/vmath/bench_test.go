@@ -55,3 +55,23 @@ func BenchmarkLogAddExp1(b *testing.B) {
 func BenchmarkLogAddExp1Ref(b *testing.B) {
 	benchRef(b, func(v float64) float64 { return LogAddExpScalar(0, v) }, benchData(-10, 10))
 }
+
+func BenchmarkDiv(b *testing.B) {
+	y := benchData(1, 2)
+	benchVec(b, func(dst, x []float64) { Div(dst, x, y) }, benchData(-10, 10))
+}
+
+func BenchmarkDivRef(b *testing.B) {
+	x, y, dst := benchData(-10, 10), benchData(1, 2), make([]float64, benchN)
+	b.SetBytes(8 * benchN)
+	for b.Loop() {
+		for i := range dst {
+			dst[i] = x[i] / y[i]
+		}
+	}
+}
+
+func BenchmarkNegMulDiv(b *testing.B) {
+	q, y := benchData(-1, 1), benchData(1, 2)
+	benchVec(b, func(dst, x []float64) { NegMulDiv(dst, x, q, y) }, benchData(-10, 10))
+}

@@ -1,6 +1,8 @@
 // Package vmath computes elementwise transcendental functions over
 // []float64: Exp, Log, Log1p, Tanh, Sigmoid, Softplus and LogAddExp, for
-// ad's elementwise kernels.
+// ad's elementwise kernels, and elementwise division (Div, DivScalarA,
+// DivScalarB, NegMulDiv), whose results are bit for bit those of Go's /
+// (VDIVPD is IEEE division) but four to a step.
 //
 // # Contract
 //

@@ -113,6 +113,61 @@ func LogAddExp1(dst []float64, a float64, b []float64) {
 	}
 }
 
+// Div sets dst[i] = a[i] / b[i]. The quotients are IEEE divisions, bit
+// for bit those of Go's / operator.
+func Div(dst, a, b []float64) {
+	check("Div", dst, a)
+	check("Div", dst, b)
+	if useAVX2 {
+		divAsm(dst, a, b)
+		return
+	}
+	for i := range dst {
+		dst[i] = a[i] / b[i]
+	}
+}
+
+// DivScalarA sets dst[i] = a / b[i] for a scalar a, bit for bit as Go's /.
+func DivScalarA(dst []float64, a float64, b []float64) {
+	check("DivScalarA", dst, b)
+	if useAVX2 {
+		divScalarAAsm(dst, a, b)
+		return
+	}
+	for i, v := range b {
+		dst[i] = a / v
+	}
+}
+
+// DivScalarB sets dst[i] = a[i] / b for a scalar b, bit for bit as Go's /
+// (a true division, not a multiplication by 1/b).
+func DivScalarB(dst, a []float64, b float64) {
+	check("DivScalarB", dst, a)
+	if useAVX2 {
+		divScalarBAsm(dst, a, b)
+		return
+	}
+	for i, v := range a {
+		dst[i] = v / b
+	}
+}
+
+// NegMulDiv sets dst[i] = −g[i]·q[i]/b[i], evaluated as Go evaluates
+// -g[i] * q[i] / b[i] (a rounded product, then a rounded quotient), so bit
+// for bit equal to it. It is the kernel of ad's DivGradB.
+func NegMulDiv(dst, g, q, b []float64) {
+	check("NegMulDiv", dst, g)
+	check("NegMulDiv", dst, q)
+	check("NegMulDiv", dst, b)
+	if useAVX2 {
+		negMulDivAsm(dst, g, q, b)
+		return
+	}
+	for i := range dst {
+		dst[i] = -g[i] * q[i] / b[i]
+	}
+}
+
 // SigmoidScalar returns 1/(1 + e⁻ˣ), the reference of Sigmoid.
 func SigmoidScalar(x float64) float64 {
 	if x >= 0 {

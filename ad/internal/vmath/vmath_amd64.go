@@ -25,6 +25,12 @@ func softplusAVX2(dst, x *float64, n int)
 //go:noescape
 func logAddExpAVX2(dst, a, b *float64, n, astep int)
 
+//go:noescape
+func divAVX2(dst, a, b *float64, n, astep, bstep int)
+
+//go:noescape
+func negMulDivAVX2(dst, gp, q, b *float64, n int)
+
 // The kernels need AVX2 and FMA3, and the OS saving the YMM registers
 // (x/sys/cpu checks both).
 func init() { useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA }
@@ -42,6 +48,20 @@ func logAddExpScalarAsm(dst []float64, a float64, b []float64) {
 	av := [4]float64{a, a, a, a}
 	logAddExpAVX2(ptr(dst), &av[0], ptr(b), len(b), 0)
 }
+
+func divAsm(dst, a, b []float64) { divAVX2(ptr(dst), ptr(a), ptr(b), len(dst), 32, 32) }
+
+func divScalarAAsm(dst []float64, a float64, b []float64) {
+	av := [4]float64{a, a, a, a}
+	divAVX2(ptr(dst), &av[0], ptr(b), len(dst), 0, 32)
+}
+
+func divScalarBAsm(dst, a []float64, b float64) {
+	bv := [4]float64{b, b, b, b}
+	divAVX2(ptr(dst), ptr(a), &bv[0], len(dst), 32, 0)
+}
+
+func negMulDivAsm(dst, g, q, b []float64) { negMulDivAVX2(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst)) }
 
 // ptr returns the address of s's first element, or nil for an empty s.
 func ptr(s []float64) *float64 {

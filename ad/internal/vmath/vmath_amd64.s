@@ -472,6 +472,119 @@ done:
 	VZEROUPPER
 	RET
 
+// func divAVX2(dst, a, b *float64, n, astep, bstep int)
+// dst = a/b; astep and bstep are 32 (the operand has n elements) or 0 (it
+// points to four copies of a scalar). The lanes past a partial final block
+// divide 0 by 0 (exceptions are masked) and are not stored.
+TEXT ·divAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ astep+32(FP), R8
+	MOVQ bstep+40(FP), R9
+
+loop8:
+	CMPQ    CX, $8
+	JL      loop4
+	VMOVUPD (SI), Y0
+	VMOVUPD (DX), Y1
+	ADDQ    R8, SI
+	ADDQ    R9, DX
+	VMOVUPD (SI), Y2
+	VMOVUPD (DX), Y3
+	ADDQ    R8, SI
+	ADDQ    R9, DX
+	VDIVPD  Y1, Y0, Y0
+	VDIVPD  Y3, Y2, Y2
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y2, 32(DI)
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     loop8
+
+loop4:
+	CMPQ    CX, $4
+	JL      tail
+	VMOVUPD (SI), Y0
+	VMOVUPD (DX), Y1
+	VDIVPD  Y1, Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    R8, SI
+	ADDQ    R9, DX
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	VMASKMOVPD (DX), Y15, Y1
+	VDIVPD     Y1, Y0, Y0
+	VMASKMOVPD Y0, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func negMulDivAVX2(dst, gp, q, b *float64, n int)
+// dst = ((−g)·q)/b, each operation rounded as Go's -g*q/b.
+TEXT ·negMulDivAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ gp+8(FP), SI
+	MOVQ q+16(FP), DX
+	MOVQ b+24(FP), BX
+	MOVQ n+32(FP), CX
+	VMOVUPD vmSign<>(SB), Y14
+
+loop8:
+	CMPQ    CX, $8
+	JL      loop4
+	VXORPD  (SI), Y14, Y0
+	VXORPD  32(SI), Y14, Y2
+	VMULPD  (DX), Y0, Y0
+	VMULPD  32(DX), Y2, Y2
+	VDIVPD  (BX), Y0, Y0
+	VDIVPD  32(BX), Y2, Y2
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y2, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, BX
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     loop8
+
+loop4:
+	CMPQ    CX, $4
+	JL      tail
+	VXORPD  (SI), Y14, Y0
+	VMULPD  (DX), Y0, Y0
+	VDIVPD  (BX), Y0, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+
+tail:
+	TESTQ      CX, CX
+	JZ         done
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	VMASKMOVPD (DX), Y15, Y1
+	VMASKMOVPD (BX), Y15, Y2
+	VXORPD     Y14, Y0, Y0
+	VMULPD     Y1, Y0, Y0
+	VDIVPD     Y2, Y0, Y0
+	VMASKMOVPD Y0, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
 // Constants, each replicated in four lanes (generated; see the comments in vmath_amd64.s).
 
 DATA vmOne<>+0(SB)/8, $0x3ff0000000000000

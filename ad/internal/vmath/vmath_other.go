@@ -10,3 +10,7 @@ func sigmoidAsm(dst, x []float64)                              { panic("vmath: n
 func softplusAsm(dst, x []float64)                             { panic("vmath: no assembly kernels") }
 func logAddExpAsm(dst, a, b []float64)                         { panic("vmath: no assembly kernels") }
 func logAddExpScalarAsm(dst []float64, a float64, b []float64) { panic("vmath: no assembly kernels") }
+func divAsm(dst, a, b []float64)                               { panic("vmath: no assembly kernels") }
+func divScalarAAsm(dst []float64, a float64, b []float64)      { panic("vmath: no assembly kernels") }
+func divScalarBAsm(dst, a []float64, b float64)                { panic("vmath: no assembly kernels") }
+func negMulDivAsm(dst, g, q, b []float64)                      { panic("vmath: no assembly kernels") }
