@@ -19,12 +19,17 @@ import (
 // the parent. Cotangents are dropped as soon as they have been propagated.
 // The cancellation flag is checked once per node.
 //
-// A parent reached by many edges (a weight used at every step of a loop)
-// accumulates in place: the sum created by the first accumulation belongs to
-// this pass alone (no one else holds it until the parent is visited, after
-// all its children), so later plain, same-shaped contributions are added
-// into it without a new allocation. Boxed cotangents (higher-order
-// derivatives) always go through Add so that they stay traced.
+// Cotangent buffers the pass allocates (rule results of built-in
+// primitives on plain values, and sums) are counted per buffer (bwBufs):
+// a rule that passes its cotangent on unchanged or reshaped (Add, Sub's
+// first argument, Reshape) shares the buffer with the parent's slot. A
+// parent reached by many edges (a weight used at every step of a loop)
+// accumulates in place when its buffer is held by its slot alone; when it
+// is shared, a fresh contribution is added into instead. A buffer no slot
+// holds any more is recycled (see recycle) unless it escaped: returned as
+// a gradient, passed to a rule that may keep it, or partly viewed. Boxed
+// cotangents (higher-order derivatives) always go through Add so that they
+// stay traced.
 //
 // Scalar graphs take a shortcut: a plain 0-d cotangent is kept as a bare
 // float64, and a node whose primitive has a scalar rule (scalarVJP) and
@@ -38,6 +43,7 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 	slots := make([]bwSlot, n)
 	slots[root.seq] = bwSlot{n: root}
 	slots[root.seq].set(g)
+	var bufs bwBufs
 	leaves := map[*node]*Tensor{}
 	for s := root.seq; s > 0; s-- {
 		sl := &slots[s]
@@ -47,6 +53,7 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 		nd := sl.n
 		if nd.prim == nil {
 			leaves[nd] = sl.tensor()
+			bufs.keep(sl.own) // handed to the caller
 			*sl = bwSlot{}
 			continue
 		}
@@ -61,39 +68,48 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 			}
 			for i, pn := range nd.parents {
 				if pn != nil {
-					slots[pn.seq].addScalar(pn, nd.prim.scalarVJP(i, gv, a, b, y))
+					slots[pn.seq].addScalar(pn, nd.prim.scalarVJP(i, gv, a, b, y), &bufs)
 				}
 			}
 			continue
 		}
-		gn, owned := sl.tensor(), sl.st == stOwned
+		gn, own := sl.tensor(), sl.own
 		*sl = bwSlot{}
 		// Recycling is only safe when no rule application is traced (a
 		// traced one would keep its arguments in an outer graph) and the
 		// primitive's rules are known to return only new tensors or views
 		// of g, the arguments and the result (recyclablePrim).
 		reuse := gn.b == nil && plainCall(&nd.call) && recyclablePrim(nd.prim)
-		gnKept := false
+		if !reuse {
+			bufs.keep(own) // a rule may keep g
+		}
 		for i, pn := range nd.parents {
 			if pn == nil {
 				continue
 			}
 			ge0 := nd.prim.vjp(i)(gn, &nd.call)
 			ge := unbroadcast(ge0, nd.call.Args[i].shape)
-			fresh := reuse && ge.b == nil && len(ge.data) >= recycleMin && !aliases(ge.data, gn, &nd.call)
 			if reuse && ge0 != ge && ge0.b == nil && !aliases(ge0.data, gn, &nd.call) {
 				recycle(ge0.data) // summed into ge by unbroadcast and dropped
 			}
-			if !fresh && overlaps(ge.data, gn.data) {
-				gnKept = true
+			// ge is fresh (this pass holds the only reference), or all of
+			// g's own buffer (g itself or a reshaped view: shared), or
+			// something else, which is only read.
+			var fresh bool
+			var share int32
+			if reuse && ge.b == nil {
+				if own != 0 && bufs.whole(own, ge.data) {
+					share = own
+				} else {
+					fresh = len(ge.data) >= recycleMin && !aliases(ge.data, gn, &nd.call)
+				}
 			}
-			if slots[pn.seq].add(pn, ge, fresh) && fresh {
-				recycle(ge.data)
+			if share == 0 && own != 0 && overlaps(ge.data, gn.data) {
+				bufs.keep(own) // part of g lives on in a view
 			}
+			slots[pn.seq].add(pn, ge, fresh, share, &bufs)
 		}
-		if reuse && owned && !gnKept {
-			recycle(gn.data)
-		}
+		bufs.release(own, reuse)
 	}
 	return leaves
 }
@@ -101,18 +117,75 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 // Cotangent states of a backward slot.
 const (
 	stNone   = iota // no cotangent yet
-	stTensor        // g, shared with others (a rule's result)
-	stOwned         // g, allocated by this pass: may be added into
+	stTensor        // g (with own, the buffer it shares, when allocated by this pass)
 	stScalar        // v, a plain 0-d cotangent
 )
 
 // bwSlot is the cotangent accumulated so far at one node of a backward
 // pass.
 type bwSlot struct {
-	g  *Tensor
-	n  *node
-	v  float64
-	st uint8
+	g   *Tensor
+	n   *node
+	v   float64
+	own int32 // 1 + index in bwBufs of g's buffer when this pass allocated it, 0 otherwise
+	st  uint8
+}
+
+// bwBufs counts, for each cotangent buffer the backward pass allocated, the
+// slots that hold it (all of it: the tensor itself or a reshaped view).
+// A buffer held by one slot only may be added into; a buffer no slot holds
+// any more is recycled, unless it was kept: handed to the caller as a
+// gradient, given to a rule that may keep it (user primitives, traced
+// applications), or partly viewed by a rule's result.
+type bwBufs struct {
+	b []bwBuf
+}
+
+type bwBuf struct {
+	data []float64
+	refs int32
+	kept bool
+}
+
+// adopt registers d, a fresh buffer held by one slot, and returns its
+// handle.
+func (bs *bwBufs) adopt(d []float64) int32 {
+	bs.b = append(bs.b, bwBuf{data: d, refs: 1})
+	return int32(len(bs.b))
+}
+
+// whole reports whether d is all of buffer h.
+func (bs *bwBufs) whole(h int32, d []float64) bool {
+	b := bs.b[h-1].data
+	return len(d) == len(b) && len(d) > 0 && &d[0] == &b[0]
+}
+
+// exclusive reports whether buffer h (non-zero) is held by one slot only
+// and may be written.
+func (bs *bwBufs) exclusive(h int32) bool {
+	b := &bs.b[h-1]
+	return b.refs == 1 && !b.kept
+}
+
+func (bs *bwBufs) keep(h int32) {
+	if h != 0 {
+		bs.b[h-1].kept = true
+	}
+}
+
+func (bs *bwBufs) hold(h int32) { bs.b[h-1].refs++ }
+
+// release drops one slot's hold on buffer h (0: none) and recycles the
+// buffer when it was the last and recycling is allowed.
+func (bs *bwBufs) release(h int32, allow bool) {
+	if h == 0 {
+		return
+	}
+	b := &bs.b[h-1]
+	if b.refs--; b.refs == 0 && !b.kept && allow {
+		recycle(b.data)
+		b.data = nil
+	}
 }
 
 // set stores the first cotangent g.
@@ -132,41 +205,62 @@ func (sl *bwSlot) tensor() *Tensor {
 	return sl.g
 }
 
-// add accumulates the cotangent ge of node nd; fresh says that this pass
-// holds the only reference to ge, so that it may be added into. It reports
-// whether ge was added into the slot's own buffer (and is no longer used).
-func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool) bool {
+// add accumulates the cotangent ge of node nd. fresh says that this pass
+// holds the only reference to ge, so that it may be added into or
+// recycled; share (non-zero) that ge is all of buffer share, which the
+// slot then holds too.
+func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool, share int32, bs *bwBufs) {
 	switch {
 	case sl.st == stNone:
 		sl.n = nd
 		sl.set(ge)
-		if fresh && sl.st == stTensor {
-			sl.st = stOwned
+		if sl.st == stTensor {
+			switch {
+			case fresh:
+				sl.own = bs.adopt(ge.data)
+			case share != 0:
+				bs.hold(share)
+				sl.own = share
+			}
 		}
 	case sl.st == stScalar && ge.b == nil && len(ge.shape) == 0:
 		sl.v += ge.data[0]
-	case sl.st == stOwned && ge.b == nil && sameShape(sl.g.shape, ge.shape):
+	case sl.own != 0 && bs.exclusive(sl.own) && ge.b == nil && sameShape(sl.g.shape, ge.shape):
 		addInto(sl.g.data, ge.data)
-		return true
+		if fresh {
+			recycle(ge.data)
+		}
+	case fresh && sl.st == stTensor && sl.g.b == nil && sameShape(sl.g.shape, ge.shape):
+		// The slot's buffer is shared (or not ours): add it into ge,
+		// which becomes the slot's. (Addition commutes exactly.)
+		addInto(ge.data, sl.g.data)
+		bs.release(sl.own, true)
+		sl.g, sl.own = ge, bs.adopt(ge.data)
 	default:
 		sum := Add(sl.tensor(), ge)
-		sl.g, sl.st = sum, stTensor
 		if sum.b == nil {
-			sl.st = stOwned
+			bs.release(sl.own, true)
+			if fresh {
+				recycle(ge.data)
+			}
+			sl.g, sl.st, sl.own = sum, stTensor, bs.adopt(sum.data)
+		} else {
+			// A traced sum keeps its arguments in the outer graph.
+			bs.keep(sl.own)
+			sl.g, sl.st, sl.own = sum, stTensor, 0
 		}
 	}
-	return false
 }
 
 // addScalar accumulates the plain 0-d cotangent v of node nd.
-func (sl *bwSlot) addScalar(nd *node, v float64) {
+func (sl *bwSlot) addScalar(nd *node, v float64, bs *bwBufs) {
 	switch sl.st {
 	case stNone:
 		sl.n, sl.v, sl.st = nd, v, stScalar
 	case stScalar:
 		sl.v += v
 	default:
-		sl.add(nd, Scalar(v), false)
+		sl.add(nd, Scalar(v), false, 0, bs)
 	}
 }
 

@@ -99,6 +99,29 @@ func recycleCases() []struct {
 			g := Grad(inner)(w[0])
 			return Sum(Mul(g, g))
 		}, []*Tensor{r.Normal(200)}},
+		// Add hands one cotangent buffer to two leaves: both gradients
+		// share it and it must never be recycled.
+		{"shared-leaves", func(w []*Tensor) *Tensor {
+			return Sum(Square(Tanh(Add(w[0], w[1]))))
+		}, []*Tensor{r.Normal(20, 15), r.Normal(20, 15)}},
+		// u's slot first shares t's buffer with w's slot, then gets a
+		// fresh contribution from Exp: it must add into the fresh one,
+		// not into the buffer w still reads.
+		{"shared-then-fresh", func(w []*Tensor) *Tensor {
+			x := w[0]
+			u, v := Sin(x), Cos(x)
+			e := Exp(u)
+			t := Add(u, v)
+			return Sum(Mul(t, e))
+		}, []*Tensor{r.Normal(300)}},
+		// One node used twice by Add (both edges share the buffer) and a
+		// fan-out through Sub and Reshape views.
+		{"fan-out-views", func(w []*Tensor) *Tensor {
+			h := Tanh(w[0])
+			d := Add(h, h)
+			s := Sub(Reshape(d, 30, 10), Reshape(Mul(h, h), 30, 10))
+			return Add(Sum(Square(s)), Sum(Mul(Reshape(s, 300), h)))
+		}, []*Tensor{r.Normal(300)}},
 		{"sin-cos-sigmoid-log", func(w []*Tensor) *Tensor {
 			x := w[0]
 			return Sum(Mul(Sigmoid(Sin(x)), Log(Add(Sqrt(Square(Cos(x))), 1.0))))
@@ -305,5 +328,39 @@ func TestRecycleUserPrimitive(t *testing.T) {
 				t.Fatalf("round %d: the tensor returned by the user's rule was modified at %d: %v", round, i, v)
 			}
 		}
+	}
+}
+
+// TestRecycleKeepsUserIntermediates checks that values the differentiated
+// function keeps (forward results, read after the trace ended) are never
+// recycled by the backward pass or later passes.
+func TestRecycleKeepsUserIntermediates(t *testing.T) {
+	t.Parallel()
+	r := NewRNG(13)
+	x := r.Normal(40, 20)
+	w := r.Normal(20, 30)
+	var kept []*Tensor
+	f := func(w *Tensor) *Tensor {
+		a := MatMul(x, w)
+		h := Tanh(a)
+		s := Sub(h, Mul(a, 0.5))
+		kept = append(kept[:0], a, h, s)
+		return Mean(Add(LogAddExp(0.0, s), Neg(s)))
+	}
+	want := []*Tensor{MatMul(x, w), Tanh(MatMul(x, w))}
+	want = append(want, Sub(want[1], Mul(want[0], 0.5)))
+	g := Grad(f)
+	g0 := g(w)
+	held := append([]*Tensor{}, kept...)
+	for round := 0; round < 4; round++ {
+		g(w) // recycles buffers of its own pass
+		for i, k := range held {
+			if !bitsEqual(plain(k), want[i]) {
+				t.Fatalf("round %d: intermediate %d changed after later backward passes", round, i)
+			}
+		}
+	}
+	if again := g(w); !bitsEqual(again, g0) {
+		t.Fatalf("gradient changed between calls")
 	}
 }
