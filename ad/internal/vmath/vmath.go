@@ -6,6 +6,10 @@ import "math"
 // features (amd64 only) and cleared by tests to exercise the fallback.
 var useAVX2 bool
 
+// useAVX512 selects the AVX-512 forms of the kernels that have one (it
+// implies useAVX2); set at init and cleared by tests like useAVX2.
+var useAVX512 bool
+
 // Accelerated reports whether the AVX2+FMA kernels are in use.
 func Accelerated() bool { return useAVX2 }
 

@@ -26,6 +26,21 @@ func softplusAVX2(dst, x *float64, n int)
 func logAddExpAVX2(dst, a, b *float64, n, astep int)
 
 //go:noescape
+func expAVX512(dst, x *float64, n int)
+
+//go:noescape
+func tanhAVX512(dst, x *float64, n int)
+
+//go:noescape
+func sigmoidAVX512(dst, x *float64, n int)
+
+//go:noescape
+func softplusAVX512(dst, x *float64, n int)
+
+//go:noescape
+func logAddExpAVX512(dst, a, b *float64, n, astep int)
+
+//go:noescape
 func divAVX2(dst, a, b *float64, n, astep, bstep int)
 
 //go:noescape
@@ -33,19 +48,56 @@ func negMulDivAVX2(dst, gp, q, b *float64, n int)
 
 // The kernels need AVX2 and FMA3, and the OS saving the YMM registers
 // (x/sys/cpu checks both).
-func init() { useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+func init() {
+	useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	useAVX512 = useAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
+}
 
-func expAsm(dst, x []float64)      { expAVX2(ptr(dst), ptr(x), len(x)) }
-func logAsm(dst, x []float64)      { logAVX2(ptr(dst), ptr(x), len(x)) }
-func log1pAsm(dst, x []float64)    { log1pAVX2(ptr(dst), ptr(x), len(x)) }
-func tanhAsm(dst, x []float64)     { tanhAVX2(ptr(dst), ptr(x), len(x)) }
-func sigmoidAsm(dst, x []float64)  { sigmoidAVX2(ptr(dst), ptr(x), len(x)) }
-func softplusAsm(dst, x []float64) { softplusAVX2(ptr(dst), ptr(x), len(x)) }
+func expAsm(dst, x []float64) {
+	if useAVX512 {
+		expAVX512(ptr(dst), ptr(x), len(x))
+		return
+	}
+	expAVX2(ptr(dst), ptr(x), len(x))
+}
+func logAsm(dst, x []float64)   { logAVX2(ptr(dst), ptr(x), len(x)) }
+func log1pAsm(dst, x []float64) { log1pAVX2(ptr(dst), ptr(x), len(x)) }
+func tanhAsm(dst, x []float64) {
+	if useAVX512 {
+		tanhAVX512(ptr(dst), ptr(x), len(x))
+		return
+	}
+	tanhAVX2(ptr(dst), ptr(x), len(x))
+}
+func sigmoidAsm(dst, x []float64) {
+	if useAVX512 {
+		sigmoidAVX512(ptr(dst), ptr(x), len(x))
+		return
+	}
+	sigmoidAVX2(ptr(dst), ptr(x), len(x))
+}
+func softplusAsm(dst, x []float64) {
+	if useAVX512 {
+		softplusAVX512(ptr(dst), ptr(x), len(x))
+		return
+	}
+	softplusAVX2(ptr(dst), ptr(x), len(x))
+}
 
-func logAddExpAsm(dst, a, b []float64) { logAddExpAVX2(ptr(dst), ptr(a), ptr(b), len(b), 32) }
+func logAddExpAsm(dst, a, b []float64) {
+	if useAVX512 {
+		logAddExpAVX512(ptr(dst), ptr(a), ptr(b), len(b), 64)
+		return
+	}
+	logAddExpAVX2(ptr(dst), ptr(a), ptr(b), len(b), 32)
+}
 
 func logAddExpScalarAsm(dst []float64, a float64, b []float64) {
-	av := [4]float64{a, a, a, a}
+	av := [8]float64{a, a, a, a, a, a, a, a}
+	if useAVX512 {
+		logAddExpAVX512(ptr(dst), &av[0], ptr(b), len(b), 0)
+		return
+	}
 	logAddExpAVX2(ptr(dst), &av[0], ptr(b), len(b), 0)
 }
 

@@ -82,17 +82,24 @@ func lseULPs(got, want, a, b float64) float64 {
 	return min(d, math.Abs(got-want)/ulp)
 }
 
-// withFallback runs f with the assembly kernels (when available) and with
-// the pure-Go fallback.
+// withFallback runs f with each path the CPU supports: the AVX-512 forms
+// of the kernels that have one, the AVX2 kernels alone, and the pure-Go
+// fallback.
 func withFallback(t *testing.T, f func(t *testing.T)) {
-	saved := useAVX2
-	defer func() { useAVX2 = saved }()
+	saved, saved512 := useAVX2, useAVX512
+	defer func() { useAVX2, useAVX512 = saved, saved512 }()
+	if saved512 {
+		t.Run("avx512", f)
+	} else {
+		t.Log("AVX-512 not available: its kernels are not tested")
+	}
 	if saved {
+		useAVX512 = false
 		t.Run("avx2", f)
 	} else {
 		t.Log("AVX2+FMA not available: only the fallback is tested")
 	}
-	useAVX2 = false
+	useAVX2, useAVX512 = false, false
 	t.Run("fallback", f)
 }
 
