@@ -73,36 +73,59 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 			}
 			continue
 		}
-		gn, own := sl.tensor(), sl.own
+		gn, own, lazy := sl.g, sl.own, sl.bshape
+		if sl.st == stScalar {
+			gn = Scalar(sl.v)
+		}
 		*sl = bwSlot{}
 		// Recycling is only safe when no rule application is traced (a
 		// traced one would keep its arguments in an outer graph) and the
 		// primitive's rules are known to return only new tensors or views
 		// of g, the arguments and the result (recyclablePrim).
 		reuse := gn.b == nil && plainCall(&nd.call) && recyclablePrim(nd.prim)
+		if lazy != nil && !(reuse && lazyRule(nd.prim, gn)) {
+			full := broadcastTo(gn, lazy)
+			bufs.release(own, reuse)
+			gn, own, lazy = full, 0, nil
+			if reuse {
+				own = bufs.adopt(full.data)
+			}
+		}
 		if !reuse {
 			bufs.keep(own) // a rule may keep g
+		}
+		if nd.prim == primSum && reuse && lazy == nil && nd.parents[0] != nil && len(gn.data) < len(nd.call.Args[0].data) {
+			// Sum's rule broadcasts g back to the argument's shape: pass
+			// g on as it is, broadcast lazily (see lazyRule).
+			pn := nd.parents[0]
+			slots[pn.seq].addLazy(pn, gn, nd.call.Args[0].shape, false, own, &bufs)
+			bufs.release(own, reuse)
+			continue
 		}
 		for i, pn := range nd.parents {
 			if pn == nil {
 				continue
 			}
 			ge0 := nd.prim.vjp(i)(gn, &nd.call)
-			ge := unbroadcast(ge0, nd.call.Args[i].shape)
+			arg := nd.call.Args[i].shape
+			if lazy != nil && !sameShape(ge0.shape, arg) {
+				// gn stands for its broadcast to lazy (the output's
+				// shape), and so does ge0 for the argument's cotangent.
+				if ge0.b == nil && sameShape(arg, lazy) && broadcastsTo(ge0.shape, arg) {
+					fresh, share := classify(ge0, gn, own, &nd.call, &bufs, 1)
+					slots[pn.seq].addLazy(pn, ge0, arg, fresh, share, &bufs)
+					continue
+				}
+				ge0 = broadcastTo(ge0, lazy)
+			}
+			ge := unbroadcast(ge0, arg)
 			if reuse && ge0 != ge && ge0.b == nil && !aliases(ge0.data, gn, &nd.call) {
 				recycle(ge0.data) // summed into ge by unbroadcast and dropped
 			}
-			// ge is fresh (this pass holds the only reference), or all of
-			// g's own buffer (g itself or a reshaped view: shared), or
-			// something else, which is only read.
 			var fresh bool
 			var share int32
-			if reuse && ge.b == nil {
-				if own != 0 && bufs.whole(own, ge.data) {
-					share = own
-				} else {
-					fresh = len(ge.data) >= recycleMin && !aliases(ge.data, gn, &nd.call)
-				}
+			if reuse {
+				fresh, share = classify(ge, gn, own, &nd.call, &bufs, recycleMin)
 			}
 			if share == 0 && own != 0 && overlaps(ge.data, gn.data) {
 				bufs.keep(own) // part of g lives on in a view
@@ -112,6 +135,53 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 		bufs.release(own, reuse)
 	}
 	return leaves
+}
+
+// classify tells whether the plain rule result ge of a node whose
+// cotangent is gn (buffer own) is fresh (this pass holds the only
+// reference: at least minLen elements, not sharing memory with gn, the
+// call's arguments or result), or all of gn's own buffer (g itself or a
+// reshaped view: share is own), or neither (only read).
+func classify(ge, gn *Tensor, own int32, c *Call, bs *bwBufs, minLen int) (fresh bool, share int32) {
+	if ge.b != nil {
+		return false, 0
+	}
+	if own != 0 && bs.whole(own, ge.data) {
+		return false, own
+	}
+	return len(ge.data) >= minLen && !aliases(ge.data, gn, c), 0
+}
+
+// lazyRule reports whether the VJP rules of p may be given, instead of a
+// cotangent g broadcast to the output's shape, g itself (Sum's rule
+// broadcasts its cotangent, and the elementwise rules below keep the
+// broadcast): each of these rules computes every element of its result
+// from the matching elements of its operands with the same arithmetic
+// whatever the operands' shapes, so its result on g broadcasts to its
+// result on the broadcast g, bit for bit. LogAddExp's fused rule has that
+// property for a one-element g only.
+func lazyRule(p *Primitive, g *Tensor) bool {
+	switch p {
+	case primAdd, primSub, primMul, primNeg, primTanh, primSigmoid, primExp, primSquare:
+		return true
+	case primLogAddExp:
+		return len(g.data) == 1
+	}
+	return false
+}
+
+// broadcastsTo reports whether shape s broadcasts to shape t (t unchanged).
+func broadcastsTo(s, t []int) bool {
+	if len(s) > len(t) {
+		return false
+	}
+	off := len(t) - len(s)
+	for i, d := range s {
+		if d != 1 && d != t[off+i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Cotangent states of a backward slot.
@@ -124,11 +194,12 @@ const (
 // bwSlot is the cotangent accumulated so far at one node of a backward
 // pass.
 type bwSlot struct {
-	g   *Tensor
-	n   *node
-	v   float64
-	own int32 // 1 + index in bwBufs of g's buffer when this pass allocated it, 0 otherwise
-	st  uint8
+	g      *Tensor
+	n      *node
+	bshape []int // when set, the cotangent is g broadcast to this shape
+	v      float64
+	own    int32 // 1 + index in bwBufs of g's buffer when this pass allocated it, 0 otherwise
+	st     uint8
 }
 
 // bwBufs counts, for each cotangent buffer the backward pass allocated, the
@@ -202,7 +273,28 @@ func (sl *bwSlot) tensor() *Tensor {
 	if sl.st == stScalar {
 		return Scalar(sl.v)
 	}
+	if sl.bshape != nil {
+		return broadcastTo(sl.g, sl.bshape)
+	}
 	return sl.g
+}
+
+// addLazy accumulates the cotangent g broadcast to shape, with fresh and
+// share as for add.
+func (sl *bwSlot) addLazy(nd *node, g *Tensor, shape []int, fresh bool, share int32, bs *bwBufs) {
+	if sl.st == stNone {
+		sl.n, sl.g, sl.st, sl.bshape = nd, g, stTensor, shape
+		switch {
+		case fresh:
+			sl.own = bs.adopt(g.data)
+		case share != 0:
+			bs.hold(share)
+			sl.own = share
+		}
+		return
+	}
+	full := broadcastTo(g, shape)
+	sl.add(nd, full, len(full.data) >= recycleMin, 0, bs)
 }
 
 // add accumulates the cotangent ge of node nd. fresh says that this pass
@@ -210,6 +302,12 @@ func (sl *bwSlot) tensor() *Tensor {
 // recycled; share (non-zero) that ge is all of buffer share, which the
 // slot then holds too.
 func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool, share int32, bs *bwBufs) {
+	if sl.bshape != nil {
+		// Materialize a lazily broadcast cotangent first.
+		full := broadcastTo(sl.g, sl.bshape)
+		bs.release(sl.own, true)
+		sl.g, sl.bshape, sl.own = full, nil, bs.adopt(full.data)
+	}
 	switch {
 	case sl.st == stNone:
 		sl.n = nd
@@ -321,7 +419,7 @@ func recyclablePrim(p *Primitive) bool {
 			primLog, primSquare, primSqrt, primSin, primCos, primSinGrad,
 			primCosGrad, primTanh, primTanhGrad, primSigmoid, primSigmoidGrad,
 			primMatMul, primSum, primSumTo, primBroadcastTo, primReshape,
-			primLogSumExp,
+			primLogSumExp, primLogAddExp, primLogAddExpGrad,
 		} {
 			recyclablePrims[q] = true
 		}

@@ -62,6 +62,8 @@ func recycleCases() []struct {
 	}
 	b := Mul(r.Normal(hidden), 0.1)
 	big := r.Normal(40, 50)
+	tall := r.Normal(400, 30)
+	labels := Greater(r.Normal(400), 0.0)
 	return []struct {
 		name string
 		f    func([]*Tensor) *Tensor
@@ -121,6 +123,30 @@ func recycleCases() []struct {
 			d := Add(h, h)
 			s := Sub(Reshape(d, 30, 10), Reshape(Mul(h, h), 30, 10))
 			return Add(Sum(Square(s)), Sum(Mul(Reshape(s, 300), h)))
+		}, []*Tensor{r.Normal(300)}},
+		// Sum's and Mean's cotangents are passed on unbroadcast (lazily)
+		// through elementwise rules; every way out of that state is
+		// exercised: an elementwise rule (LogAddExp, Sub's Neg, Mul),
+		// accumulation, a leaf, MatMul, an argument broadcast in the
+		// forward pass, and a LogAddExp whose g has many elements.
+		{"mean-logaddexp", func(w []*Tensor) *Tensor {
+			z := MatMul(tall, w[0])
+			return Mean(Sub(LogAddExp(0.0, z), Mul(labels, z)))
+		}, []*Tensor{Mul(r.Normal(30), 0.3)}},
+		{"lazy-sum-paths", func(w []*Tensor) *Tensor {
+			x, row := w[0], w[1]
+			a := Add(Mul(x, row), Tanh(x))               // row broadcast in the forward pass
+			s1 := Sum(Sigmoid(a), 0)                     // g (1, 20) lazy to (30, 20)
+			s2 := Mean(Sub(Exp(Mul(x, 0.1)), Square(a))) // one-element g
+			s3 := Sum(x)                                 // straight to the leaf, then accumulated
+			s4 := Sum(MatMul(x, Transpose(x)))           // MatMul materializes
+			s5 := Sum(LogAddExp(x, Mul(x, 0.5)), 1)      // LogAddExp with a (30, 1) g
+			s6 := Sum(Add(x, row), 0)                    // lazy g meets a broadcast argument
+			s7 := Add(Mean(Mul(Tanh(x), row)), Mean(Add(x, Reshape(row, 1, 20))))
+			return Add(Add(Add(Sum(Mul(s1, s1)), s2), Add(s3, Mul(s4, 0.001))), Add(Add(Sum(s5), Sum(Square(s6))), s7))
+		}, []*Tensor{r.Normal(30, 20), r.Normal(20)}},
+		{"lazy-to-leaf", func(w []*Tensor) *Tensor {
+			return Mean(w[0])
 		}, []*Tensor{r.Normal(300)}},
 		{"sin-cos-sigmoid-log", func(w []*Tensor) *Tensor {
 			x := w[0]

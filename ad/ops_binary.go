@@ -474,14 +474,25 @@ var primLogAddExpGrad *Primitive // assigned in init with the others
 func logAddExpGradForward(c *Call) *Tensor {
 	const op = "LogAddExpGrad"
 	g, x, y := c.Args[0], c.Args[1], c.Args[2]
-	if sameShape(g.shape, x.shape) && sameShape(x.shape, y.shape) {
-		out := newResult(op, g.shape, len(g.data))
+	// Same shapes, or a one-element g (the backward pass gives Mean's
+	// cotangent unbroadcast): the same arithmetic per element.
+	scalarG := len(g.data) == 1 && len(g.shape) <= len(x.shape)
+	if (scalarG || sameShape(g.shape, x.shape)) && sameShape(x.shape, y.shape) {
+		out := newResult(op, x.shape, len(x.data))
 		k := func(lo, hi int) {
-			dst, gd, xd, yd := out.data[lo:hi], g.data[lo:hi], x.data[lo:hi], y.data[lo:hi]
+			dst, xd, yd := out.data[lo:hi], x.data[lo:hi], y.data[lo:hi]
 			for i := range dst {
 				dst[i] = xd[i] - yd[i]
 			}
 			vmath.Exp(dst, dst)
+			if scalarG {
+				gv := g.data[0]
+				for i := range dst {
+					dst[i] *= gv
+				}
+				return
+			}
+			gd := g.data[lo:hi]
 			for i := range dst {
 				dst[i] *= gd[i]
 			}
