@@ -15,10 +15,11 @@
 // On amd64 CPUs with AVX2 and FMA (detected at init; see Accelerated) the
 // functions run assembly kernels that process four elements per step, with
 // masked loads and stores for a final partial block. Where the CPU also has
-// AVX-512 (F and DQ), Exp, Tanh, Sigmoid, Softplus and LogAddExp run
-// AVX-512 forms of the same algorithms, eight elements per step: their
-// dependency chains are long (a division follows the exponential), and with
-// half the instructions per element twice as many elements are in flight.
+// AVX-512 (F and DQ), the transcendental functions run AVX-512 forms of the
+// same algorithms, eight elements per step (with masked final blocks): their
+// dependency chains are long (a division after the exponential, or inside
+// the logarithm), and with half the instructions per element twice as many
+// elements are in flight.
 // The AVX-512 exponential applies 2^k by VSCALEFPD, which rounds once as
 // the two-factor scaling of the AVX2 form does. Elsewhere they call
 // the math package element by element (SigmoidScalar, SoftplusScalar and

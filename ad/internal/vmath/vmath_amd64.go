@@ -26,6 +26,12 @@ func softplusAVX2(dst, x *float64, n int)
 func logAddExpAVX2(dst, a, b *float64, n, astep int)
 
 //go:noescape
+func logAVX512(dst, x *float64, n int)
+
+//go:noescape
+func log1pAVX512(dst, x *float64, n int)
+
+//go:noescape
 func expAVX512(dst, x *float64, n int)
 
 //go:noescape
@@ -46,8 +52,9 @@ func divAVX2(dst, a, b *float64, n, astep, bstep int)
 //go:noescape
 func negMulDivAVX2(dst, gp, q, b *float64, n int)
 
-// The kernels need AVX2 and FMA3, and the OS saving the YMM registers
-// (x/sys/cpu checks both).
+// The kernels need AVX2 and FMA3, and the OS saving the YMM registers; the
+// AVX-512 forms need AVX-512 F and DQ and the OS saving the ZMM and mask
+// registers (x/sys/cpu checks the OS support with each feature).
 func init() {
 	useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 	useAVX512 = useAVX2 && cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ
@@ -60,8 +67,20 @@ func expAsm(dst, x []float64) {
 	}
 	expAVX2(ptr(dst), ptr(x), len(x))
 }
-func logAsm(dst, x []float64)   { logAVX2(ptr(dst), ptr(x), len(x)) }
-func log1pAsm(dst, x []float64) { log1pAVX2(ptr(dst), ptr(x), len(x)) }
+func logAsm(dst, x []float64) {
+	if useAVX512 {
+		logAVX512(ptr(dst), ptr(x), len(x))
+		return
+	}
+	logAVX2(ptr(dst), ptr(x), len(x))
+}
+func log1pAsm(dst, x []float64) {
+	if useAVX512 {
+		log1pAVX512(ptr(dst), ptr(x), len(x))
+		return
+	}
+	log1pAVX2(ptr(dst), ptr(x), len(x))
+}
 func tanhAsm(dst, x []float64) {
 	if useAVX512 {
 		tanhAVX512(ptr(dst), ptr(x), len(x))

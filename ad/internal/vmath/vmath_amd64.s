@@ -62,208 +62,6 @@
 	VMULPD       Y6, Y5, Y5; \
 	VMULPD       Y1, Y5, Y0
 
-// EXPR(x, k, r, r2, p, q, t): x = e^x, as EXPM with its registers as
-// arguments (seven, so that two evaluations fit in the sixteen YMM
-// registers and run interleaved).
-#define EXPR(x, k, r, r2, p, q, t) \
-	VMOVUPD      vmExpLo<>(SB), t; \
-	VMAXPD       x, t, x; \
-	VMOVUPD      vmExpHi<>(SB), t; \
-	VMINPD       x, t, x; \
-	VMOVUPD      vmMagic<>(SB), k; \
-	VFMADD231PD  vmLog2e<>(SB), x, k; \
-	VSUBPD       vmMagic<>(SB), k, k; \
-	VMOVAPD      x, r; \
-	VFNMADD231PD vmLn2Hi<>(SB), k, r; \
-	VFNMADD231PD vmLn2Lo<>(SB), k, r; \
-	VMULPD       r, r, r2; \
-	VMOVUPD      vmE4<>(SB), p; \
-	VFMADD213PD  vmE3<>(SB), r, p; \
-	VMOVUPD      vmE6<>(SB), t; \
-	VFMADD213PD  vmE5<>(SB), r, t; \
-	VFMADD231PD  t, r2, p; \
-	VMOVUPD      vmE8<>(SB), q; \
-	VFMADD213PD  vmE7<>(SB), r, q; \
-	VMOVUPD      vmE10<>(SB), t; \
-	VFMADD213PD  vmE9<>(SB), r, t; \
-	VFMADD231PD  t, r2, q; \
-	VMOVUPD      vmE12<>(SB), t; \
-	VFMADD213PD  vmE11<>(SB), r, t; \
-	VFMADD231PD  vmE13<>(SB), r2, t; \
-	VMULPD       r2, r2, r2; \
-	VFMADD231PD  q, r2, p; \
-	VMULPD       r2, r2, r2; \
-	VFMADD231PD  t, r2, p; \
-	VFMADD213PD  vmE2<>(SB), r, p; \
-	VFMADD213PD  vmE1<>(SB), r, p; \
-	VFMADD213PD  vmE0<>(SB), r, p; \
-	VMOVUPD      vmMagic<>(SB), q; \
-	VFMADD231PD  vmHalf<>(SB), k, q; \
-	VSUBPD       vmMagic<>(SB), q, t; \
-	VSUBPD       t, k, k; \
-	VADDPD       vmMagic<>(SB), k, k; \
-	VPADDQ       vmBias<>(SB), q, q; \
-	VPADDQ       vmBias<>(SB), k, k; \
-	VPSLLQ       $52, q, q; \
-	VPSLLQ       $52, k, k; \
-	VMULPD       q, p, p; \
-	VMULPD       k, p, x
-
-// AVX-512 forms (eight lanes in ZMM registers) of the macros above, for
-// the kernels whose dependency chains are long: with half the instructions
-// per element, twice the elements fit in the out-of-order window. Constants
-// are broadcast from the first lane of the four-lane tables.
-
-// EXPZ(x, k, r, r2, p, q, t): x = e^x as EXPR, with 2^k applied by
-// VSCALEFPD (one rounding, gradual underflow and overflow to +Inf).
-#define EXPZ(x, k, r, r2, p, q, t) \
-	VBROADCASTSD      vmExpLo<>(SB), t; \
-	VMAXPD            x, t, x; \
-	VBROADCASTSD      vmExpHi<>(SB), t; \
-	VMINPD            x, t, x; \
-	VBROADCASTSD      vmMagic<>(SB), k; \
-	VFMADD231PD.BCST  vmLog2e<>(SB), x, k; \
-	VSUBPD.BCST       vmMagic<>(SB), k, k; \
-	VMOVAPD           x, r; \
-	VFNMADD231PD.BCST vmLn2Hi<>(SB), k, r; \
-	VFNMADD231PD.BCST vmLn2Lo<>(SB), k, r; \
-	VMULPD            r, r, r2; \
-	VBROADCASTSD      vmE4<>(SB), p; \
-	VFMADD213PD.BCST  vmE3<>(SB), r, p; \
-	VBROADCASTSD      vmE6<>(SB), t; \
-	VFMADD213PD.BCST  vmE5<>(SB), r, t; \
-	VFMADD231PD       t, r2, p; \
-	VBROADCASTSD      vmE8<>(SB), q; \
-	VFMADD213PD.BCST  vmE7<>(SB), r, q; \
-	VBROADCASTSD      vmE10<>(SB), t; \
-	VFMADD213PD.BCST  vmE9<>(SB), r, t; \
-	VFMADD231PD       t, r2, q; \
-	VBROADCASTSD      vmE12<>(SB), t; \
-	VFMADD213PD.BCST  vmE11<>(SB), r, t; \
-	VFMADD231PD.BCST  vmE13<>(SB), r2, t; \
-	VMULPD            r2, r2, r2; \
-	VFMADD231PD       q, r2, p; \
-	VMULPD            r2, r2, r2; \
-	VFMADD231PD       t, r2, p; \
-	VFMADD213PD.BCST  vmE2<>(SB), r, p; \
-	VFMADD213PD.BCST  vmE1<>(SB), r, p; \
-	VFMADD213PD.BCST  vmE0<>(SB), r, p; \
-	VSCALEFPD         k, p, x
-
-// LOGCOREZ: LOGCORE on Z registers (k in Z1, f in Z2, correction in Z9;
-// result in Z0). Clobbers Z1–Z7.
-#define LOGCOREZ \
-	VADDPD.BCST      vmTwo<>(SB), Z2, Z3; \
-	VDIVPD           Z3, Z2, Z3; \
-	VMULPD           Z3, Z3, Z4; \
-	VMULPD           Z4, Z4, Z5; \
-	VBROADCASTSD     vmL7<>(SB), Z6; \
-	VFMADD213PD.BCST vmL5<>(SB), Z5, Z6; \
-	VFMADD213PD.BCST vmL3<>(SB), Z5, Z6; \
-	VFMADD213PD.BCST vmL1<>(SB), Z5, Z6; \
-	VMULPD           Z4, Z6, Z6; \
-	VBROADCASTSD     vmL6<>(SB), Z7; \
-	VFMADD213PD.BCST vmL4<>(SB), Z5, Z7; \
-	VFMADD213PD.BCST vmL2<>(SB), Z5, Z7; \
-	VMULPD           Z5, Z7, Z7; \
-	VADDPD           Z7, Z6, Z6; \
-	VMULPD           Z2, Z2, Z7; \
-	VMULPD.BCST      vmHalf<>(SB), Z7, Z7; \
-	VADDPD           Z7, Z6, Z6; \
-	VMOVAPD          Z9, Z4; \
-	VFMADD231PD.BCST vmLn2Lo<>(SB), Z1, Z4; \
-	VFMADD231PD      Z6, Z3, Z4; \
-	VSUBPD           Z4, Z7, Z7; \
-	VSUBPD           Z2, Z7, Z7; \
-	VMULPD.BCST      vmLn2Hi<>(SB), Z1, Z1; \
-	VSUBPD           Z7, Z1, Z0
-
-// LOG1P01Z: LOG1P01 on Z0. Clobbers Z1–Z9 and K1.
-#define LOG1P01Z \
-	VCMPPD.BCST      $0x1D, vmSqrt2m1<>(SB), Z0, K1; \
-	VSUBPD.BCST      vmOne<>(SB), Z0, Z4; \
-	VADDPD.BCST      vmOne<>(SB), Z4, Z5; \
-	VSUBPD           Z5, Z0, Z5; \
-	VMULPD.BCST      vmHalf<>(SB), Z4, Z4; \
-	VMULPD.BCST      vmHalf<>(SB), Z5, Z5; \
-	VBLENDMPD        Z4, Z0, K1, Z2; \
-	VFNMADD231PD     Z2, Z5, Z5; \
-	VMOVAPD.Z        Z5, K1, Z9; \
-	VBROADCASTSD     vmOne<>(SB), Z1; \
-	VMOVAPD.Z        Z1, K1, Z1; \
-	LOGCOREZ
-
-// LOGADDEXPZ: LOGADDEXPB on Z registers (a in Z11, b in Z12, result in
-// Z0). Clobbers Z1–Z10, K1 and K2.
-#define LOGADDEXPZ \
-	VSUBPD      Z12, Z11, Z0; \
-	VPORQ.BCST  vmSign<>(SB), Z0, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
-	LOG1P01Z; \
-	VMAXPD      Z12, Z11, Z1; \
-	VADDPD      Z1, Z0, Z0; \
-	VCMPPD      $0, Z12, Z11, K2; \
-	VADDPD.BCST vmLn2<>(SB), Z11, Z3; \
-	VBLENDMPD   Z3, Z0, K2, Z0
-
-// TANHZ: TANHB on Z0. Clobbers Z1–Z14 and K1.
-#define TANHZ \
-	VPANDQ.BCST      vmAbs<>(SB), Z0, Z10; \
-	VPANDQ.BCST      vmSign<>(SB), Z0, Z11; \
-	VADDPD           Z10, Z10, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
-	VADDPD.BCST      vmOne<>(SB), Z0, Z0; \
-	VMULPD           Z10, Z10, Z12; \
-	VBROADCASTSD     vmTP0<>(SB), Z13; \
-	VFMADD213PD.BCST vmTP1<>(SB), Z12, Z13; \
-	VFMADD213PD.BCST vmTP2<>(SB), Z12, Z13; \
-	VADDPD.BCST      vmTQ0<>(SB), Z12, Z14; \
-	VFMADD213PD.BCST vmTQ1<>(SB), Z12, Z14; \
-	VFMADD213PD.BCST vmTQ2<>(SB), Z12, Z14; \
-	VMULPD           Z12, Z10, Z12; \
-	VMULPD           Z12, Z13, Z13; \
-	VCMPPD.BCST      $0x1D, vmT0625<>(SB), Z10, K1; \
-	VBLENDMPD.BCST   vmTwo<>(SB), Z13, K1, Z13; \
-	VBLENDMPD        Z0, Z14, K1, Z14; \
-	VDIVPD           Z14, Z13, Z13; \
-	VADDPD           Z13, Z10, Z1; \
-	VBROADCASTSD     vmOne<>(SB), Z2; \
-	VSUBPD           Z13, Z2, Z2; \
-	VBLENDMPD        Z2, Z1, K1, Z1; \
-	VPORQ            Z11, Z1, Z0
-
-// SIGMOIDZ: SIGMOIDB on Z0. Clobbers Z1–Z10 and K1.
-#define SIGMOIDZ \
-	VMOVAPD      Z0, Z10; \
-	VPORQ.BCST   vmSign<>(SB), Z0, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
-	VADDPD.BCST  vmOne<>(SB), Z0, Z1; \
-	VPXORQ       Z2, Z2, Z2; \
-	VCMPPD       $0x1D, Z2, Z10, K1; \
-	VBROADCASTSD vmOne<>(SB), Z3; \
-	VBLENDMPD    Z3, Z0, K1, Z0; \
-	VDIVPD       Z1, Z0, Z0
-
-// SOFTPLUSZ: SOFTPLUSB on Z0. Clobbers Z1–Z10 and K1.
-#define SOFTPLUSZ \
-	VMOVAPD    Z0, Z10; \
-	VPORQ.BCST vmSign<>(SB), Z0, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
-	LOG1P01Z; \
-	VPXORQ     Z1, Z1, Z1; \
-	VMAXPD     Z10, Z1, Z1; \
-	VADDPD     Z1, Z0, Z0
-
-// EXPZ0: Y0 = e^Z0 (EXPZ with fixed registers). Clobbers Z1–Z6.
-#define EXPZ0 EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6)
-
-// TAILMASKZ sets K7 to the first CX (1..7) lanes. Clobbers AX.
-#define TAILMASKZ \
-	MOVQ  $1, AX; \
-	SHLQ  CX, AX; \
-	SUBQ  $1, AX; \
-	KMOVW AX, K7
-
 // LOGM: Y0 = log(Y0) + Y8·ln2 + Y9 for Y0 positive, normal and finite
 // (other lanes give garbage, to be blended by the caller); Y8 is an exponent
 // adjustment (an integer as float64) and Y9 a small correction term. This is
@@ -458,25 +256,224 @@
 	VADDPD    vmLn2<>(SB), Y11, Y3; \
 	VBLENDVPD Y2, Y3, Y0, Y0
 
+// AVX-512 forms (eight lanes in ZMM registers) of the macros above, for
+// the kernels whose dependency chains are long: with half the instructions
+// per element, twice the elements fit in the out-of-order window. Constants
+// are broadcast from the first lane of the four-lane tables.
+
+// EXPZ(x, k, r, r2, p, q, t): x = e^x by EXPM's algorithm, with its
+// registers as arguments and 2^k applied by VSCALEFPD (one rounding,
+// gradual underflow and overflow to +Inf).
+#define EXPZ(x, k, r, r2, p, q, t) \
+	VBROADCASTSD      vmExpLo<>(SB), t; \
+	VMAXPD            x, t, x; \
+	VBROADCASTSD      vmExpHi<>(SB), t; \
+	VMINPD            x, t, x; \
+	VBROADCASTSD      vmMagic<>(SB), k; \
+	VFMADD231PD.BCST  vmLog2e<>(SB), x, k; \
+	VSUBPD.BCST       vmMagic<>(SB), k, k; \
+	VMOVAPD           x, r; \
+	VFNMADD231PD.BCST vmLn2Hi<>(SB), k, r; \
+	VFNMADD231PD.BCST vmLn2Lo<>(SB), k, r; \
+	VMULPD            r, r, r2; \
+	VBROADCASTSD      vmE4<>(SB), p; \
+	VFMADD213PD.BCST  vmE3<>(SB), r, p; \
+	VBROADCASTSD      vmE6<>(SB), t; \
+	VFMADD213PD.BCST  vmE5<>(SB), r, t; \
+	VFMADD231PD       t, r2, p; \
+	VBROADCASTSD      vmE8<>(SB), q; \
+	VFMADD213PD.BCST  vmE7<>(SB), r, q; \
+	VBROADCASTSD      vmE10<>(SB), t; \
+	VFMADD213PD.BCST  vmE9<>(SB), r, t; \
+	VFMADD231PD       t, r2, q; \
+	VBROADCASTSD      vmE12<>(SB), t; \
+	VFMADD213PD.BCST  vmE11<>(SB), r, t; \
+	VFMADD231PD.BCST  vmE13<>(SB), r2, t; \
+	VMULPD            r2, r2, r2; \
+	VFMADD231PD       q, r2, p; \
+	VMULPD            r2, r2, r2; \
+	VFMADD231PD       t, r2, p; \
+	VFMADD213PD.BCST  vmE2<>(SB), r, p; \
+	VFMADD213PD.BCST  vmE1<>(SB), r, p; \
+	VFMADD213PD.BCST  vmE0<>(SB), r, p; \
+	VSCALEFPD         k, p, x
+
+// LOGCOREZ: LOGCORE on Z registers (k in Z1, f in Z2, correction in Z9;
+// result in Z0). Clobbers Z1–Z7.
+#define LOGCOREZ \
+	VADDPD.BCST      vmTwo<>(SB), Z2, Z3; \
+	VDIVPD           Z3, Z2, Z3; \
+	VMULPD           Z3, Z3, Z4; \
+	VMULPD           Z4, Z4, Z5; \
+	VBROADCASTSD     vmL7<>(SB), Z6; \
+	VFMADD213PD.BCST vmL5<>(SB), Z5, Z6; \
+	VFMADD213PD.BCST vmL3<>(SB), Z5, Z6; \
+	VFMADD213PD.BCST vmL1<>(SB), Z5, Z6; \
+	VMULPD           Z4, Z6, Z6; \
+	VBROADCASTSD     vmL6<>(SB), Z7; \
+	VFMADD213PD.BCST vmL4<>(SB), Z5, Z7; \
+	VFMADD213PD.BCST vmL2<>(SB), Z5, Z7; \
+	VMULPD           Z5, Z7, Z7; \
+	VADDPD           Z7, Z6, Z6; \
+	VMULPD           Z2, Z2, Z7; \
+	VMULPD.BCST      vmHalf<>(SB), Z7, Z7; \
+	VADDPD           Z7, Z6, Z6; \
+	VMOVAPD          Z9, Z4; \
+	VFMADD231PD.BCST vmLn2Lo<>(SB), Z1, Z4; \
+	VFMADD231PD      Z6, Z3, Z4; \
+	VSUBPD           Z4, Z7, Z7; \
+	VSUBPD           Z2, Z7, Z7; \
+	VMULPD.BCST      vmLn2Hi<>(SB), Z1, Z1; \
+	VSUBPD           Z7, Z1, Z0
+
+// LOGMZ: LOGM on Z registers (x in Z0, exponent adjustment Z8, correction
+// Z9). Clobbers Z1–Z7 and K1.
+#define LOGMZ \
+	VPSRLQ      $52, Z0, Z1; \
+	VPORQ.BCST  vmK52<>(SB), Z1, Z1; \
+	VSUBPD.BCST vmK52Bias<>(SB), Z1, Z1; \
+	VADDPD      Z8, Z1, Z1; \
+	VPANDQ.BCST vmMant<>(SB), Z0, Z2; \
+	VPORQ.BCST  vmOne<>(SB), Z2, Z2; \
+	VCMPPD.BCST $0x1E, vmSqrt2<>(SB), Z2, K1; \
+	VMULPD.BCST vmHalf<>(SB), Z2, K1, Z2; \
+	VADDPD.BCST vmOne<>(SB), Z1, K1, Z1; \
+	VSUBPD.BCST vmOne<>(SB), Z2, Z2; \
+	LOGCOREZ
+
+// LOGBZ: LOGB on Z0. Clobbers Z1–Z10 and K1–K3.
+#define LOGBZ \
+	VMOVAPD      Z0, Z10; \
+	VCMPPD.BCST  $0x11, vmMinNorm<>(SB), Z0, K1; \
+	VMULPD.BCST  vmTwo52<>(SB), Z0, K1, Z0; \
+	VBROADCASTSD vmM52<>(SB), Z8; \
+	VMOVAPD.Z    Z8, K1, Z8; \
+	VPXORQ       Z9, Z9, Z9; \
+	LOGMZ; \
+	VPXORQ       Z1, Z1, Z1; \
+	VCMPPD       $3, Z10, Z10, K2; \
+	VCMPPD.BCST  $0, vmInf<>(SB), Z10, K3; \
+	KORW         K3, K2, K2; \
+	VMOVAPD      Z10, K2, Z0; \
+	VCMPPD       $0x11, Z1, Z10, K2; \
+	VBROADCASTSD vmNaN<>(SB), K2, Z0; \
+	VCMPPD       $0, Z1, Z10, K2; \
+	VBROADCASTSD vmNegInf<>(SB), K2, Z0
+
+// LOG1PBZ: LOG1PB on Z0 (LOG1PM's u = 1 + x with the correction
+// (x − (u − 1))/u, then LOGMZ). Clobbers Z1–Z10 and K1–K3.
+#define LOG1PBZ \
+	VMOVAPD      Z0, Z10; \
+	VADDPD.BCST  vmOne<>(SB), Z0, Z8; \
+	VSUBPD.BCST  vmOne<>(SB), Z8, Z9; \
+	VSUBPD       Z9, Z0, Z9; \
+	VDIVPD       Z8, Z9, Z9; \
+	VMOVAPD      Z8, Z0; \
+	VPXORQ       Z8, Z8, Z8; \
+	LOGMZ; \
+	VPXORQ       Z1, Z1, Z1; \
+	VCMPPD       $0, Z1, Z10, K2; \
+	VCMPPD       $3, Z10, Z10, K3; \
+	KORW         K3, K2, K2; \
+	VCMPPD.BCST  $0, vmInf<>(SB), Z10, K3; \
+	KORW         K3, K2, K2; \
+	VMOVAPD      Z10, K2, Z0; \
+	VCMPPD.BCST  $0x11, vmNegOne<>(SB), Z10, K2; \
+	VBROADCASTSD vmNaN<>(SB), K2, Z0; \
+	VCMPPD.BCST  $0, vmNegOne<>(SB), Z10, K2; \
+	VBROADCASTSD vmNegInf<>(SB), K2, Z0
+
+// LOG1P01Z: LOG1P01 on Z0. Clobbers Z1–Z9 and K1.
+#define LOG1P01Z \
+	VCMPPD.BCST      $0x1D, vmSqrt2m1<>(SB), Z0, K1; \
+	VSUBPD.BCST      vmOne<>(SB), Z0, Z4; \
+	VADDPD.BCST      vmOne<>(SB), Z4, Z5; \
+	VSUBPD           Z5, Z0, Z5; \
+	VMULPD.BCST      vmHalf<>(SB), Z4, Z4; \
+	VMULPD.BCST      vmHalf<>(SB), Z5, Z5; \
+	VBLENDMPD        Z4, Z0, K1, Z2; \
+	VFNMADD231PD     Z2, Z5, Z5; \
+	VMOVAPD.Z        Z5, K1, Z9; \
+	VBROADCASTSD     vmOne<>(SB), Z1; \
+	VMOVAPD.Z        Z1, K1, Z1; \
+	LOGCOREZ
+
+// LOGADDEXPZ: LOGADDEXPB on Z registers (a in Z11, b in Z12, result in
+// Z0). Clobbers Z1–Z10, K1 and K2.
+#define LOGADDEXPZ \
+	VSUBPD      Z12, Z11, Z0; \
+	VPORQ.BCST  vmSign<>(SB), Z0, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	LOG1P01Z; \
+	VMAXPD      Z12, Z11, Z1; \
+	VADDPD      Z1, Z0, Z0; \
+	VCMPPD      $0, Z12, Z11, K2; \
+	VADDPD.BCST vmLn2<>(SB), Z11, Z3; \
+	VBLENDMPD   Z3, Z0, K2, Z0
+
+// TANHZ: TANHB on Z0. Clobbers Z1–Z14 and K1.
+#define TANHZ \
+	VPANDQ.BCST      vmAbs<>(SB), Z0, Z10; \
+	VPANDQ.BCST      vmSign<>(SB), Z0, Z11; \
+	VADDPD           Z10, Z10, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	VADDPD.BCST      vmOne<>(SB), Z0, Z0; \
+	VMULPD           Z10, Z10, Z12; \
+	VBROADCASTSD     vmTP0<>(SB), Z13; \
+	VFMADD213PD.BCST vmTP1<>(SB), Z12, Z13; \
+	VFMADD213PD.BCST vmTP2<>(SB), Z12, Z13; \
+	VADDPD.BCST      vmTQ0<>(SB), Z12, Z14; \
+	VFMADD213PD.BCST vmTQ1<>(SB), Z12, Z14; \
+	VFMADD213PD.BCST vmTQ2<>(SB), Z12, Z14; \
+	VMULPD           Z12, Z10, Z12; \
+	VMULPD           Z12, Z13, Z13; \
+	VCMPPD.BCST      $0x1D, vmT0625<>(SB), Z10, K1; \
+	VBLENDMPD.BCST   vmTwo<>(SB), Z13, K1, Z13; \
+	VBLENDMPD        Z0, Z14, K1, Z14; \
+	VDIVPD           Z14, Z13, Z13; \
+	VADDPD           Z13, Z10, Z1; \
+	VBROADCASTSD     vmOne<>(SB), Z2; \
+	VSUBPD           Z13, Z2, Z2; \
+	VBLENDMPD        Z2, Z1, K1, Z1; \
+	VPORQ            Z11, Z1, Z0
+
+// SIGMOIDZ: SIGMOIDB on Z0. Clobbers Z1–Z10 and K1.
+#define SIGMOIDZ \
+	VMOVAPD      Z0, Z10; \
+	VPORQ.BCST   vmSign<>(SB), Z0, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	VADDPD.BCST  vmOne<>(SB), Z0, Z1; \
+	VPXORQ       Z2, Z2, Z2; \
+	VCMPPD       $0x1D, Z2, Z10, K1; \
+	VBROADCASTSD vmOne<>(SB), Z3; \
+	VBLENDMPD    Z3, Z0, K1, Z0; \
+	VDIVPD       Z1, Z0, Z0
+
+// SOFTPLUSZ: SOFTPLUSB on Z0. Clobbers Z1–Z10 and K1.
+#define SOFTPLUSZ \
+	VMOVAPD    Z0, Z10; \
+	VPORQ.BCST vmSign<>(SB), Z0, Z0; \
+	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	LOG1P01Z; \
+	VPXORQ     Z1, Z1, Z1; \
+	VMAXPD     Z10, Z1, Z1; \
+	VADDPD     Z1, Z0, Z0
+
+// EXPZ0: Y0 = e^Z0 (EXPZ with fixed registers). Clobbers Z1–Z6.
+#define EXPZ0 EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6)
+
+// TAILMASKZ sets K7 to the first CX (1..7) lanes. Clobbers AX.
+#define TAILMASKZ \
+	MOVQ  $1, AX; \
+	SHLQ  CX, AX; \
+	SUBQ  $1, AX; \
+	KMOVW AX, K7
+
 // func expAVX2(dst, x *float64, n int)
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
-
-loop8:
-	CMPQ    CX, $8
-	JL      loop
-	VMOVUPD (SI), Y0
-	VMOVUPD 32(SI), Y7
-	EXPR(Y0, Y1, Y2, Y3, Y4, Y5, Y6)
-	EXPR(Y7, Y8, Y9, Y10, Y11, Y12, Y13)
-	VMOVUPD Y0, (DI)
-	VMOVUPD Y7, 32(DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop8
 
 loop:
 	CMPQ    CX, $4
@@ -796,6 +793,64 @@ tail:
 	VMULPD     Y1, Y0, Y0
 	VDIVPD     Y2, Y0, Y0
 	VMASKMOVPD Y0, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func logAVX512(dst, x *float64, n int)
+TEXT ·logAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $8
+	JL      tail
+	VMOVUPD (SI), Z0
+	LOGBZ
+	VMOVUPD Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     loop
+
+tail:
+	TESTQ     CX, CX
+	JZ        done
+	TAILMASKZ
+	VMOVUPD.Z (SI), K7, Z0
+	LOGBZ
+	VMOVUPD   Z0, K7, (DI)
+
+done:
+	VZEROUPPER
+	RET
+
+// func log1pAVX512(dst, x *float64, n int)
+TEXT ·log1pAVX512(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+loop:
+	CMPQ    CX, $8
+	JL      tail
+	VMOVUPD (SI), Z0
+	LOG1PBZ
+	VMOVUPD Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     loop
+
+tail:
+	TESTQ     CX, CX
+	JZ        done
+	TAILMASKZ
+	VMOVUPD.Z (SI), K7, Z0
+	LOG1PBZ
+	VMOVUPD   Z0, K7, (DI)
 
 done:
 	VZEROUPPER
