@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -120,8 +122,7 @@ func alloc(op string, n int) []float64 {
 		clear(d)
 		return d
 	}
-	checkAlloc(op, n)
-	return make([]float64, n)
+	return makeBuf(op, n)
 }
 
 // allocFull is alloc for a caller that writes every element of the buffer
@@ -132,8 +133,57 @@ func allocFull(op string, n int) []float64 {
 	if d := reuseBuf(n); d != nil {
 		return d
 	}
+	return makeBuf(op, n)
+}
+
+// makeBuf allocates a new zeroed buffer of n values for a result of op,
+// after checkAlloc. A buffer of gcReturnMin to gcReturnMax values comes
+// back through the garbage collector (see gcReturn).
+func makeBuf(op string, n int) []float64 {
 	checkAlloc(op, n)
-	return make([]float64, n)
+	d := make([]float64, n)
+	if n >= gcReturnMin && n <= gcReturnMax {
+		gcReturn(&d[0], n, gcReturnLives)
+	}
+	return d
+}
+
+// Buffers returned by the garbage collector. The results of ad's
+// operations cannot be recycled when they are dropped (nothing tells when
+// the caller is done with a tensor), but the garbage collector knows: a
+// buffer made by makeBuf carries a finalizer, which runs only once no
+// pointer to any part of the buffer is left anywhere (tensors, views,
+// slices, pools), and which hands the buffer to recycle instead of letting
+// it be freed. alloc then gives it out again, so loops that make and drop
+// results of the same sizes (every training step, every gradient) stop
+// growing the heap, and collections become rare.
+//
+// Memory is not held for good: a buffer comes back at most
+// 1 + gcReturnLives times, and more than once only when buffers of its
+// length have been taken from the pools before (a finalizer sets itself
+// again only then); after that it is freed like any other. Buffers idle in the pools are dropped by the
+// collector as usual (sync.Pool), which runs their finalizer again while
+// they have lives left. Very large buffers are not returned (their
+// allocation costs little next to the work that fills them, and holding
+// them would delay returning memory). The finalizer is only ever set on a
+// buffer makeBuf has just made, or again by the buffer's own finalizer,
+// never on a slice of unknown origin (SetFinalizer needs the start of an
+// allocation).
+const (
+	gcReturnMin   = 1024    // values (8 KiB)
+	gcReturnMax   = 1 << 21 // values (16 MiB)
+	gcReturnLives = 4
+)
+
+// gcReturn sets the finalizer that recycles the n-value buffer starting
+// at p, with lives more returns after this one.
+func gcReturn(p *float64, n, lives int) {
+	runtime.SetFinalizer(p, func(p *float64) {
+		if lives > 0 && poolOf(n).hits.Load() > 0 {
+			gcReturn(p, n, lives-1)
+		}
+		recycle(unsafe.Slice(p, n))
+	})
 }
 
 // reuseBuf returns a recycled buffer of length n with arbitrary contents,
@@ -141,7 +191,11 @@ func allocFull(op string, n int) []float64 {
 func reuseBuf(n int) []float64 {
 	if n >= recycleMin {
 		if p, ok := recycled.Load(n); ok {
-			if e, _ := p.(*sync.Pool).Get().(*float64); e != nil {
+			bp := p.(*bufPool)
+			if e, _ := bp.Get().(*float64); e != nil {
+				if bp.hits.Load() == 0 {
+					bp.hits.Store(1)
+				}
 				return unsafe.Slice(e, n)
 			}
 		}
@@ -154,12 +208,29 @@ func reuseBuf(n int) []float64 {
 // as soon as they have been added into an accumulator. When it can prove
 // that nothing else refers to such a buffer (see backward), it hands the
 // buffer to recycle, and alloc gives it out again instead of allocating:
-// fewer bytes allocated means fewer garbage collections. Only whole buffers
-// of at least recycleMin values are kept, in one sync.Pool per length (so
-// idle buffers are dropped by the garbage collector as usual).
+// fewer bytes allocated means fewer garbage collections. The garbage
+// collector returns dropped results the same way (see gcReturn). Only whole
+// buffers of at least recycleMin values are kept, in one sync.Pool per
+// length (so idle buffers are dropped by the garbage collector as usual).
 const recycleMin = 128
 
-var recycled sync.Map // int → *sync.Pool of *float64 (first element of a buffer of that length)
+var recycled sync.Map // int → *bufPool
+
+// bufPool holds recycled buffers of one length as pointers to their first
+// element; hits becomes 1 once a buffer has been taken from it.
+type bufPool struct {
+	sync.Pool
+	hits atomic.Int32
+}
+
+// poolOf returns the pool of buffers of length n.
+func poolOf(n int) *bufPool {
+	p, ok := recycled.Load(n)
+	if !ok {
+		p, _ = recycled.LoadOrStore(n, new(bufPool))
+	}
+	return p.(*bufPool)
+}
 
 // recycle makes d, a buffer no tensor refers to any more, available to alloc.
 func recycle(d []float64) {
@@ -167,11 +238,7 @@ func recycle(d []float64) {
 	if n < recycleMin || cap(d) != n {
 		return
 	}
-	p, ok := recycled.Load(n)
-	if !ok {
-		p, _ = recycled.LoadOrStore(n, new(sync.Pool))
-	}
-	p.(*sync.Pool).Put(&d[0])
+	poolOf(n).Put(&d[0])
 }
 
 // fmtBytes formats a byte count with a binary unit.
