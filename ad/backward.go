@@ -52,7 +52,7 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 		}
 		nd := sl.n
 		if nd.prim == nil {
-			leaves[nd] = sl.tensor()
+			leaves[nd] = sl.tensor(&bufs)
 			bufs.keep(sl.own) // handed to the caller
 			*sl = bwSlot{}
 			continue
@@ -73,7 +73,11 @@ func backward(root *node, g *Tensor) map[*node]*Tensor {
 			}
 			continue
 		}
-		gn, own, lazy := sl.g, sl.own, sl.bshape
+		gn, own := sl.g, sl.own
+		var lazy []int
+		if sl.lazy != 0 {
+			lazy = bufs.shapes[sl.lazy-1]
+		}
 		if sl.st == stScalar {
 			gn = Scalar(sl.v)
 		}
@@ -194,12 +198,12 @@ const (
 // bwSlot is the cotangent accumulated so far at one node of a backward
 // pass.
 type bwSlot struct {
-	g      *Tensor
-	n      *node
-	bshape []int // when set, the cotangent is g broadcast to this shape
-	v      float64
-	own    int32 // 1 + index in bwBufs of g's buffer when this pass allocated it, 0 otherwise
-	st     uint8
+	g    *Tensor
+	n    *node
+	v    float64
+	own  int32 // 1 + index in bwBufs.b of g's buffer when this pass allocated it, 0 otherwise
+	lazy int32 // when non-zero, the cotangent is g broadcast to bwBufs.shapes[lazy-1]
+	st   uint8
 }
 
 // bwBufs counts, for each cotangent buffer the backward pass allocated, the
@@ -209,7 +213,8 @@ type bwSlot struct {
 // gradient, given to a rule that may keep it (user primitives, traced
 // applications), or partly viewed by a rule's result.
 type bwBufs struct {
-	b []bwBuf
+	b      []bwBuf
+	shapes [][]int // shapes of lazily broadcast cotangents (bwSlot.lazy)
 }
 
 type bwBuf struct {
@@ -269,12 +274,12 @@ func (sl *bwSlot) set(g *Tensor) {
 }
 
 // tensor returns the cotangent as a tensor.
-func (sl *bwSlot) tensor() *Tensor {
+func (sl *bwSlot) tensor(bs *bwBufs) *Tensor {
 	if sl.st == stScalar {
 		return Scalar(sl.v)
 	}
-	if sl.bshape != nil {
-		return broadcastTo(sl.g, sl.bshape)
+	if sl.lazy != 0 {
+		return broadcastTo(sl.g, bs.shapes[sl.lazy-1])
 	}
 	return sl.g
 }
@@ -283,7 +288,8 @@ func (sl *bwSlot) tensor() *Tensor {
 // share as for add.
 func (sl *bwSlot) addLazy(nd *node, g *Tensor, shape []int, fresh bool, share int32, bs *bwBufs) {
 	if sl.st == stNone {
-		sl.n, sl.g, sl.st, sl.bshape = nd, g, stTensor, shape
+		bs.shapes = append(bs.shapes, shape)
+		sl.n, sl.g, sl.st, sl.lazy = nd, g, stTensor, int32(len(bs.shapes))
 		switch {
 		case fresh:
 			sl.own = bs.adopt(g.data)
@@ -302,11 +308,11 @@ func (sl *bwSlot) addLazy(nd *node, g *Tensor, shape []int, fresh bool, share in
 // recycled; share (non-zero) that ge is all of buffer share, which the
 // slot then holds too.
 func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool, share int32, bs *bwBufs) {
-	if sl.bshape != nil {
+	if sl.lazy != 0 {
 		// Materialize a lazily broadcast cotangent first.
-		full := broadcastTo(sl.g, sl.bshape)
+		full := sl.tensor(bs)
 		bs.release(sl.own, true)
-		sl.g, sl.bshape, sl.own = full, nil, bs.adopt(full.data)
+		sl.g, sl.lazy, sl.own = full, 0, bs.adopt(full.data)
 	}
 	switch {
 	case sl.st == stNone:
@@ -335,7 +341,7 @@ func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool, share int32, bs *bwBufs)
 		bs.release(sl.own, true)
 		sl.g, sl.own = ge, bs.adopt(ge.data)
 	default:
-		sum := Add(sl.tensor(), ge)
+		sum := Add(sl.tensor(bs), ge)
 		if sum.b == nil {
 			bs.release(sl.own, true)
 			if fresh {

@@ -288,6 +288,16 @@
 // elsewhere (or with GOGRAD_GEMM=purego); batches of small products are
 // spread over the cores.
 //
+// Buffers are reused rather than left to the garbage collector where that
+// is provably safe. The backward pass counts the cotangents holding each
+// buffer it allocated: it adds into a buffer only it holds, passes Sum's
+// cotangent on unbroadcast through elementwise rules, and recycles a
+// buffer once its last reader is done. A result buffer of 8 KiB to 4 MiB
+// carries a finalizer, so when the garbage collector finds that nothing
+// refers to it any more it is recycled too (at most five times, then
+// freed): a loop that makes and drops results of the same sizes, such as
+// training steps, stops growing the heap.
+//
 // Building with -tags openblas (cgo and OpenBLAS's development files, for
 // example Debian's libopenblas-dev) sends every GEMM and GEMV of ad and of
 // gonum's LAPACK to OpenBLAS, multi-threaded; the other BLAS routines stay

@@ -171,7 +171,7 @@ func makeBuf(op string, n int) []float64 {
 // allocation).
 const (
 	gcReturnMin   = 1024    // values (8 KiB)
-	gcReturnMax   = 1 << 21 // values (16 MiB)
+	gcReturnMax   = 1 << 19 // values (4 MiB)
 	gcReturnLives = 4
 )
 
