@@ -289,8 +289,22 @@
 // applied by VSCALEFPD (one rounding, gradual underflow and overflow to
 // +Inf).
 #define EXPZ(x, k, r, r2, p, q, t) \
-	VMAXPD           x, Z16, x; \
-	VMINPD           x, Z17, x; \
+	VMAXPD x, Z16, x; \
+	VMINPD x, Z17, x; \
+	EXPZCORE(x, k, r, r2, p, q, t)
+
+// EXPZNEG and EXPZPOS are EXPZ for x ≤ 0 and for x ≥ 0 (or NaN): one
+// clamp suffices.
+#define EXPZNEG(x, k, r, r2, p, q, t) \
+	VMAXPD x, Z16, x; \
+	EXPZCORE(x, k, r, r2, p, q, t)
+
+#define EXPZPOS(x, k, r, r2, p, q, t) \
+	VMINPD x, Z17, x; \
+	EXPZCORE(x, k, r, r2, p, q, t)
+
+// EXPZCORE is EXPZ after the clamp.
+#define EXPZCORE(x, k, r, r2, p, q, t) \
 	VMOVAPD          Z18, k; \
 	VFMADD231PD      Z19, x, k; \
 	VSUBPD           Z18, k, k; \
@@ -318,7 +332,7 @@
 	VSCALEFPD        k, p, x
 
 // LOGCOREZ: LOGCORE on Z registers (k in Z1, f in Z2, correction in Z9;
-// result in Z0). Clobbers Z1–Z7.
+// result in Z0). Clobbers Z1–Z7 and Z9.
 #define LOGCOREZ \
 	VADDPD.BCST      vmTwo<>(SB), Z2, Z3; \
 	VDIVPD           Z3, Z2, Z3; \
@@ -337,16 +351,15 @@
 	VMULPD           Z2, Z2, Z7; \
 	VMULPD.BCST      vmHalf<>(SB), Z7, Z7; \
 	VADDPD           Z7, Z6, Z6; \
-	VMOVAPD          Z9, Z4; \
-	VFMADD231PD.BCST vmLn2Lo<>(SB), Z1, Z4; \
-	VFMADD231PD      Z6, Z3, Z4; \
-	VSUBPD           Z4, Z7, Z7; \
+	VFMADD231PD.BCST vmLn2Lo<>(SB), Z1, Z9; \
+	VFMADD231PD      Z6, Z3, Z9; \
+	VSUBPD           Z9, Z7, Z7; \
 	VSUBPD           Z2, Z7, Z7; \
 	VMULPD.BCST      vmLn2Hi<>(SB), Z1, Z1; \
 	VSUBPD           Z7, Z1, Z0
 
 // LOGMZ: LOGM on Z registers (x in Z0, exponent adjustment Z8, correction
-// Z9). Clobbers Z1–Z7 and K1.
+// Z9). Clobbers Z1–Z7, Z9 and K1.
 #define LOGMZ \
 	VPSRLQ      $52, Z0, Z1; \
 	VPORQ.BCST  vmK52<>(SB), Z1, Z1; \
@@ -402,19 +415,19 @@
 	VCMPPD.BCST  $0, vmNegOne<>(SB), Z10, K2; \
 	VBROADCASTSD vmNegInf<>(SB), K2, Z0
 
-// LOG1P01Z: LOG1P01 on Z0. Clobbers Z1–Z9 and K1.
+// LOG1P01Z: LOG1P01 on Z0, with masked operations in place of LOG1P01's
+// blend and masks (the same arithmetic, two instructions fewer). Clobbers
+// Z1–Z9 and K1.
 #define LOG1P01Z \
 	VCMPPD.BCST      $0x1D, vmSqrt2m1<>(SB), Z0, K1; \
 	VSUBPD.BCST      vmOne<>(SB), Z0, Z4; \
 	VADDPD.BCST      vmOne<>(SB), Z4, Z5; \
 	VSUBPD           Z5, Z0, Z5; \
-	VMULPD.BCST      vmHalf<>(SB), Z4, Z4; \
-	VMULPD.BCST      vmHalf<>(SB), Z5, Z5; \
-	VBLENDMPD        Z4, Z0, K1, Z2; \
-	VFNMADD231PD     Z2, Z5, Z5; \
-	VMOVAPD.Z        Z5, K1, Z9; \
-	VBROADCASTSD     vmOne<>(SB), Z1; \
-	VMOVAPD.Z        Z1, K1, Z1; \
+	VMOVAPD          Z0, Z2; \
+	VMULPD.BCST      vmHalf<>(SB), Z4, K1, Z2; \
+	VMULPD.BCST      vmHalf<>(SB), Z5, Z9; \
+	VFNMADD213PD.Z   Z9, Z2, K1, Z9; \
+	VBROADCASTSD.Z   vmOne<>(SB), K1, Z1; \
 	LOGCOREZ
 
 // LOGADDEXPZ: LOGADDEXPB on Z registers (a in Z11, b in Z12, result in
@@ -422,7 +435,7 @@
 #define LOGADDEXPZ \
 	VSUBPD      Z12, Z11, Z0; \
 	VPORQ.BCST  vmSign<>(SB), Z0, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	EXPZNEG(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
 	LOG1P01Z; \
 	VMAXPD      Z12, Z11, Z1; \
 	VADDPD      Z1, Z0, Z0; \
@@ -435,7 +448,7 @@
 	VPANDQ.BCST      vmAbs<>(SB), Z0, Z10; \
 	VPANDQ.BCST      vmSign<>(SB), Z0, Z11; \
 	VADDPD           Z10, Z10, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	EXPZPOS(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
 	VADDPD.BCST      vmOne<>(SB), Z0, Z0; \
 	VMULPD           Z10, Z10, Z12; \
 	VBROADCASTSD     vmTP0<>(SB), Z13; \
@@ -460,7 +473,7 @@
 #define SIGMOIDZ \
 	VMOVAPD      Z0, Z10; \
 	VPORQ.BCST   vmSign<>(SB), Z0, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	EXPZNEG(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
 	VADDPD.BCST  vmOne<>(SB), Z0, Z1; \
 	VPXORQ       Z2, Z2, Z2; \
 	VCMPPD       $0x1D, Z2, Z10, K1; \
@@ -472,13 +485,13 @@
 #define SOFTPLUSZ \
 	VMOVAPD    Z0, Z10; \
 	VPORQ.BCST vmSign<>(SB), Z0, Z0; \
-	EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	EXPZNEG(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
 	LOG1P01Z; \
 	VPXORQ     Z1, Z1, Z1; \
 	VMAXPD     Z10, Z1, Z1; \
 	VADDPD     Z1, Z0, Z0
 
-// EXPZ0: Y0 = e^Z0 (EXPZ with fixed registers). Clobbers Z1–Z6.
+// EXPZ0: Z0 = e^Z0 (EXPZ with fixed registers). Clobbers Z1–Z6.
 #define EXPZ0 EXPZ(Z0, Z1, Z2, Z3, Z4, Z5, Z6)
 
 // TAILMASKZ sets K7 to the first CX (1..7) lanes. Clobbers AX.
