@@ -1,11 +1,17 @@
-// AVX2+FMA kernels of the vmath package. Each processes four float64 lanes
-// per step; a final partial block is loaded and stored with VMASKMOVPD, so
-// every kernel takes any n and never touches memory outside [0, n).
+// AVX2+FMA kernels of the vmath package, and AVX-512 forms of the
+// transcendental ones. An AVX2 kernel processes four float64 lanes per
+// step, with a final partial block loaded and stored with VMASKMOVPD; an
+// AVX-512 kernel eight, with the final block under the mask K7. So every
+// kernel takes any n and never touches memory outside [0, n).
 //
 // Go assembly operand order is reversed from Intel's: "VSUBPD A, B, C" is
 // C = B − A, "VFMADD213PD M, B, A" is A = B·A + M, "VFMADD231PD M, B, A" is
 // A = B·M + A, "VCMPPD $p, A, B, C" is C = (B p A), "VBLENDVPD K, A, B, C"
-// is C = K ? A : B, and "VMAXPD A, B, C" returns A when either is NaN.
+// and "VBLENDMPD A, B, K, C" are C = K ? A : B, and "VMAXPD A, B, C"
+// returns A when either is NaN. In AVX-512 forms a mask register before the
+// destination writes only its lanes ("VMULPD A, B, K1, C"), keeping the
+// others, or zeroing them with the .Z suffix; .BCST broadcasts a memory
+// operand's first float64.
 
 #include "textflag.h"
 
@@ -258,14 +264,19 @@
 	VADDPD    vmLn2<>(SB), Y11, Y3; \
 	VBLENDVPD Y2, Y3, Y0, Y0
 
-// AVX-512 forms (eight lanes in ZMM registers) of the macros above, for
-// the kernels whose dependency chains are long: with half the instructions
-// per element, twice the elements fit in the out-of-order window. Constants
-// are broadcast from the first lane of the four-lane tables.
+// AVX-512 forms (eight lanes in ZMM registers) of the macros above: the
+// same arithmetic, so the results are bit for bit those of the AVX2 forms
+// (TestAVX512MatchesAVX2). With the long dependency chains of the AVX2
+// kernels (an exponential, then a division or a log1p) the out-of-order
+// window bounded them; with half the instructions per element the AVX-512
+// ones are bound by the FP pipes instead (on Zen 4 a ZMM instruction takes
+// two of the four 256-bit pipe slots), so their instruction count is what
+// matters. Constants are broadcast from the first lane of the four-lane
+// tables.
 
 // EXPZCONST loads EXPZ's sixteen constants into Z16–Z31, where they stay
 // for the whole loop: with them as memory operands the exponential was
-// measured 17% slower (the broadcast loads, not the arithmetic, bound it).
+// measured 17% slower.
 #define EXPZCONST \
 	VBROADCASTSD vmExpLo<>(SB), Z16; \
 	VBROADCASTSD vmExpHi<>(SB), Z17; \
