@@ -292,7 +292,7 @@
 // is provably safe. The backward pass counts the cotangents holding each
 // buffer it allocated: it adds into a buffer only it holds, passes Sum's
 // cotangent on unbroadcast through elementwise rules, and recycles a
-// buffer once its last reader is done. A result buffer of 8 KiB to 4 MiB
+// buffer once its last reader is done. A result buffer of 1 KiB to 4 MiB
 // carries a finalizer, so when the garbage collector finds that nothing
 // refers to it any more it is recycled too (at most five times, then
 // freed): a loop that makes and drops results of the same sizes, such as
