@@ -138,3 +138,37 @@ func TestGCReturnKeepsLiveValues(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestGCReturnReleasesMemory checks that buffers of a reused length, once
+// dropped for good, are freed after a bounded number of collections.
+func TestGCReturnReleasesMemory(t *testing.T) {
+	const n = 50000 + 17 // 400 KB, a length no other test uses
+	const count = 160    // 64 MB
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	poolOf(n).hits.Store(1)
+	bufs := make([][]float64, count)
+	for i := range bufs {
+		bufs[i] = makeBuf("test", n)
+	}
+	bufs = nil
+	runtime.GC()
+	time.Sleep(5 * time.Millisecond)
+	runtime.ReadMemStats(&ms)
+	held := ms.HeapAlloc
+	// Each life takes two collections (the pool keeps a buffer through
+	// one as a victim); then the buffer is freed.
+	for i := 0; i < 2*(gcReturnLives+2)+4; i++ {
+		runtime.GC()
+		time.Sleep(2 * time.Millisecond)
+	}
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > base+16<<20 {
+		t.Fatalf("heap %d MB after the buffers were dropped (%d MB before they were made, %d MB after the first collection)", ms.HeapAlloc>>20, base>>20, held>>20)
+	}
+	if !raceEnabled && held < base+32<<20 {
+		t.Fatalf("heap %d MB after the first collection, want the returned buffers held (%d MB before)", held>>20, base>>20)
+	}
+}
