@@ -20,9 +20,8 @@
 // FMA peak (57 GFLOP/s on one core of the Zen 4 this was tuned on;
 // BenchmarkKernel).
 //
-//   - Small products (A plus B within 512 KiB, under 2²² multiply-adds; on
-//     one goroutine below ParallelMin, or each goroutine's band of a split
-//     product) run straight from the caller's memory: only a transposed B,
+//   - Small products (A plus B within 512 KiB, under 2²² multiply-adds,
+//     below ParallelMin) run straight from the caller's memory: only a transposed B,
 //     the last 1–3 rows of A and the last n mod 8 columns of B are packed.
 //     Rows go in tiles of 6, then 4 (m = 16 is 6+6+4, m = 32 is 6·4+4+4).
 //   - Larger products are cache-blocked as in BLIS/GotoBLAS: kc×nc panels
@@ -31,16 +30,22 @@
 //     op(A) (mc ≤ 120), packed into 6-row slivers, stay in L2. Row-major A
 //     and transposed B are packed with 4×4 in-register transposes
 //     (packT6, packT8).
-//   - From ParallelMin multiply-adds on, the work is shared among up to
-//     GOMAXPROCS goroutines. Below splitMax each goroutine computes its own
-//     band of rows (or columns) of C as an independent product, packing its
-//     own copy of the smaller operand, with a single join; above it they
-//     pack each B panel together and take disjoint rows of C (two barriers
-//     per panel, one shared copy of B in cache).
+//   - From ParallelMin multiply-adds on, the calling goroutine and up to
+//     GOMAXPROCS-1 long-lived helper goroutines share the product (par.go,
+//     pool.go): its panels are cut into work items (pack a block of op(A),
+//     pack a group of B slivers, multiply a row block by a group of
+//     slivers) that each goroutine claims in a fixed order from an atomic
+//     counter. Packed panels are shared (nothing is packed twice, except
+//     A blocks when a block meets all of B anyway) and the next panel is
+//     packed while this one is multiplied; the caller never waits for a
+//     helper to start (on this VM a parked goroutine takes ~90 µs to wake)
+//     and does every item itself if none comes. The result is bit-identical
+//     to the serial packed product, whoever ran what.
 //   - Partial tiles at the edges are computed into a 6×8 scratch tile and
 //     merged into C.
 //   - DgemmStop checks its flag before every mc×kc block of A (at most
-//     about 1.3·10⁸ multiply-adds, a few milliseconds, apart).
+//     about 1.3·10⁸ multiply-adds, a few milliseconds, apart; in parallel
+//     products before every multiply item, which is at most as large).
 //
 // Packing buffers are reused through a short free list (at most 8 buffers,
 // the largest 8 MiB).

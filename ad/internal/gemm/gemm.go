@@ -97,13 +97,10 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 	if size >= ParallelMin {
 		workers = max(1, min(runtime.GOMAXPROCS(0), size/(ParallelMin/2)))
 	}
-	switch {
-	case workers == 1:
+	if workers == 1 {
 		return serial(stop, A, B, m, n, k, alpha, beta, c, ldc)
-	case size < splitMax:
-		return split(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
 	}
-	return packed(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
+	return shared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
 }
 
 // serial computes a product on the calling goroutine: in place (direct)
@@ -114,63 +111,7 @@ func serial(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []f
 		direct(A, B, m, n, k, alpha, beta, c, ldc)
 		return true
 	}
-	return packed(stop, A, B, m, n, k, alpha, beta, c, ldc, 1)
-}
-
-// splitMax is the number of multiply-adds below which a parallel product
-// runs as independent sub-products (split: one goroutine per worker, no
-// barrier, but each packs its own copy of the smaller operand) rather than
-// with shared B panels (packed: two barriers per panel). Measured on W3's
-// 128×784×256 product: 1.18 ms of CPU split vs 1.35–1.39 ms shared; on
-// 1000×1000×1000 shared was ~10% cheaper (48 vs 44 ms of CPU).
-const splitMax = 1 << 25
-
-// rowsFrom returns op(M) without its first lo rows; colsFrom without its
-// first lo columns.
-func (x mat) rowsFrom(lo int) mat {
-	if x.t {
-		return mat{x.d[lo:], x.ld, true}
-	}
-	return mat{x.d[lo*x.ld:], x.ld, false}
-}
-
-func (x mat) colsFrom(lo int) mat {
-	if x.t {
-		return mat{x.d[lo*x.ld:], x.ld, true}
-	}
-	return mat{x.d[lo:], x.ld, false}
-}
-
-// split shares a product among workers as independent sub-products, one
-// goroutine each and no barrier in between: bands of rows of C when op(B)
-// is the smaller operand (each worker packs all of it), bands of columns
-// otherwise (each worker packs all of op(A)).
-func split(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) bool {
-	byRows := n <= m
-	if byRows && m < 2*mr*workers || !byRows && n < 2*nr*workers {
-		byRows = !byRows
-	}
-	var stopped atomic.Bool
-	parallel(workers, func(w int) {
-		var done bool
-		if byRows {
-			lo, hi := part(m, workers, w, mr)
-			if lo >= hi {
-				return
-			}
-			done = serial(stop, A.rowsFrom(lo), B, hi-lo, n, k, alpha, beta, c[lo*ldc:], ldc)
-		} else {
-			lo, hi := part(n, workers, w, nr)
-			if lo >= hi {
-				return
-			}
-			done = serial(stop, A, B.colsFrom(lo), m, hi-lo, k, alpha, beta, c[lo:], ldc)
-		}
-		if !done {
-			stopped.Store(true)
-		}
-	})
-	return !stopped.Load()
+	return packed(stop, A, B, m, n, k, alpha, beta, c, ldc)
 }
 
 // gemmArgsOK reports whether the arguments are valid and describe a
@@ -469,16 +410,22 @@ func part(n, parts, w, unit int) (lo, hi int) {
 	return lo, hi
 }
 
-// packed is the cache-blocked product: for each kc×nc panel of B (packed
-// by all workers together), the workers take disjoint rows of C (or
-// disjoint slivers of the panel when C has few rows), pack mc×kc blocks of A
-// and run the micro-kernel over them.
-func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) bool {
-	byRows := m >= 2*mr*workers
+// packed is the cache-blocked product on the calling goroutine: for each
+// kc×nc panel of op(B), packed into 8-column slivers, mc×kc blocks of op(A)
+// are packed into 6-row slivers and multiplied by the whole panel.
+// shared (par.go) computes exactly the same kernel calls on several
+// goroutines.
+func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) bool {
 	// Panels of near-equal depth (k = 784 gives 4×196, not 3×256 + 16: a
 	// thin last panel would cost a pass over C for little work).
 	kcn := (k + kc - 1) / kc
 	kstep := (k + kcn - 1) / kcn
+	// Blocks of near-equal height, in whole micro-tiles.
+	mcn := (m + mc - 1) / mc
+	mstep := ((m+mcn-1)/mcn + mr - 1) / mr * mr
+	app := getBuf(mstep * kstep)
+	defer putBuf(app)
+	ap := *app
 	for jc := 0; jc < n; jc += nc {
 		ncb := min(nc, n-jc)
 		ns := (ncb + nr - 1) / nr
@@ -490,43 +437,21 @@ func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []f
 			}
 			bpp := getBuf(ns * nr * kcb)
 			bp := *bpp
-			parallel(min(workers, ns), func(w int) {
-				lo, hi := part(ns, min(workers, ns), w, 1)
-				for s := lo; s < hi; s++ {
-					packB1(bp[s*nr*kcb:], B, pc, kcb, jc+s*nr, min(nr, ncb-s*nr))
-				}
-			})
-			parallel(workers, func(w int) {
-				rlo, rhi, slo, shi := 0, m, 0, ns
-				if byRows {
-					rlo, rhi = part(m, workers, w, mr)
-				} else {
-					slo, shi = part(ns, workers, w, 1)
-				}
-				if rlo >= rhi || slo >= shi {
-					return
-				}
-				app := getBuf(mc * kcb)
-				defer putBuf(app)
-				ap := *app
-				// Blocks of near-equal height, in whole micro-tiles.
-				mcn := (rhi - rlo + mc - 1) / mc
-				mstep := ((rhi-rlo+mcn-1)/mcn + mr - 1) / mr * mr
-				for ic := rlo; ic < rhi; ic += mstep {
-					if stop != nil && stop.Load() {
-						return
-					}
-					mcb := min(mstep, rhi-ic)
-					for r := 0; r < mcb; r += mr {
-						packA1(ap[r*kcb:], A, ic+r, min(mr, mcb-r), pc, kcb)
-					}
-					macro(ap, bp, mcb, ncb, kcb, slo, shi, c[ic*ldc+jc:], ldc, alpha, bet, load)
-				}
-			})
-			putBuf(bpp)
-			if stop != nil && stop.Load() {
-				return false
+			for s := 0; s < ns; s++ {
+				packB1(bp[s*nr*kcb:], B, pc, kcb, jc+s*nr, min(nr, ncb-s*nr))
 			}
+			for ic := 0; ic < m; ic += mstep {
+				if stop != nil && stop.Load() {
+					putBuf(bpp)
+					return false
+				}
+				mcb := min(mstep, m-ic)
+				for r := 0; r < mcb; r += mr {
+					packA1(ap[r*kcb:], A, ic+r, min(mr, mcb-r), pc, kcb)
+				}
+				macro(ap, bp, mcb, ncb, kcb, 0, ns, c[ic*ldc+jc:], ldc, alpha, bet, load)
+			}
+			putBuf(bpp)
 		}
 	}
 	return true

@@ -259,10 +259,12 @@ func TestDgemmStop(t *testing.T) {
 	}
 	var stop atomic.Bool
 	stop.Store(true)
-	for _, n := range []int{300, 600} { // split (below splitMax) and shared panels
-		a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
-		if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n) {
-			t.Errorf("DgemmStop completed a %d³ product with stop raised", n)
+	// Serial packed, parallel with one and with three k panels.
+	for _, s := range [][3]int{{30, 30, 2000}, {300, 300, 300}, {600, 600, 600}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
+		if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) {
+			t.Errorf("DgemmStop completed a %v product with stop raised", s)
 		}
 	}
 	stop.Store(false)
@@ -383,17 +385,17 @@ func FuzzDgemm(f *testing.F) {
 	})
 }
 
-// TestDgemmLarge covers the products above splitMax (shared, packed B
-// panels with barriers), with edges in every dimension.
+// TestDgemmLarge covers a parallel product with several k panels (more
+// than shared's panel buffers), with edges in every dimension.
 func TestDgemmLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large naive products")
 	}
 	withAsm(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(13, 14))
-		const m, n, k = 301, 401, 299
-		if m*n*k < splitMax {
-			t.Fatalf("%d×%d×%d is below splitMax", m, n, k)
+		const m, n, k = 301, 401, 499
+		if m*n*k < ParallelMin || k <= nslots*kc/2 {
+			t.Fatalf("%d×%d×%d: not parallel or too few k panels", m, n, k)
 		}
 		for _, tA := range transposes {
 			for _, tB := range transposes {
@@ -404,8 +406,7 @@ func TestDgemmLarge(t *testing.T) {
 	})
 }
 
-// TestDgemmPackedMedium covers the cache-blocked path below splitMax (each
-// worker's band packed on its own) with odd panel depths (the vector
+// TestDgemmPackedMedium covers the cache-blocked path with odd panel depths (the vector
 // packing copies rows in pairs) and edges in every dimension, and the
 // in-place path for operands just under smallMax.
 func TestDgemmPackedMedium(t *testing.T) {
@@ -543,4 +544,86 @@ func FuzzDgemv(f *testing.F) {
 			}
 		})
 	})
+}
+
+// TestSharedBitIdentical checks that the parallel product (shared: pool
+// helpers, items claimed dynamically) gives exactly the bits of the serial
+// cache-blocked product for any number of workers, over shapes with several
+// chunks of rows, several nc panels of columns and more k panels than panel
+// buffers, every transpose, edges, alpha and beta.
+func TestSharedBitIdentical(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	shapes := [][3]int{{1230, 4093, 37}, {200, 300, 1100}, {128, 256, 784}, {13, 900, 300}, {700, 9, 260}, {7, 7, 7}}
+	if testing.Short() {
+		shapes = shapes[1:]
+	}
+	r := rand.New(rand.NewPCG(41, 42))
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				A := mat{randSlice(r, m*k), k, tA != blas.NoTrans}
+				if A.t {
+					A.ld = m
+				}
+				B := mat{randSlice(r, k*n), n, tB != blas.NoTrans}
+				if B.t {
+					B.ld = k
+				}
+				c0 := randSlice(r, m*n)
+				want := append([]float64(nil), c0...)
+				packed(nil, A, B, m, n, k, -1.5, 0.5, want, n)
+				for _, w := range []int{2, 3, 5} {
+					got := append([]float64(nil), c0...)
+					if !shared(nil, A, B, m, n, k, -1.5, 0.5, got, n, w) {
+						t.Fatalf("%v: shared stopped", s)
+					}
+					for i := range got {
+						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+							t.Fatalf("%v tA=%c tB=%c workers=%d: c[%d] = %v, serial %v", s, tA, tB, w, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDgemmConcurrent runs parallel products from many goroutines at once
+// (as ad's parallel Jacobian does): each must get its own exact result.
+func TestDgemmConcurrent(t *testing.T) {
+	const m, n, k = 150, 170, 260
+	r := rand.New(rand.NewPCG(43, 44))
+	type op struct{ a, b, want []float64 }
+	ops := make([]op, 8)
+	for i := range ops {
+		a, b := randSlice(r, m*k), randSlice(r, k*n)
+		want := make([]float64, m*n)
+		Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, want, n)
+		ops[i] = op{a, b, want}
+	}
+	done := make(chan error)
+	for i := range ops {
+		go func() {
+			o := ops[i]
+			c := make([]float64, m*n)
+			for range 5 {
+				Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, o.a, k, o.b, n, 0, c, n)
+				for j := range c {
+					if c[j] != o.want[j] {
+						done <- fmt.Errorf("op %d: c[%d] = %v, want %v", i, j, c[j], o.want[j])
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range ops {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
 }

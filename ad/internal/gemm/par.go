@@ -1,0 +1,261 @@
+package gemm
+
+import (
+	"sync/atomic"
+)
+
+// shared computes a product on the calling goroutine and up to workers-1
+// pool helpers (see pool.go). The product is cut into panels as in packed
+// (chunks of at most chunkBlocks row blocks, nc columns, k panels of
+// near-equal depth), and each panel into work items:
+//
+//   - pack items: one per row block of op(A) and one per group of B slivers,
+//     into one of nslots shared panel buffers (so packing of the next panel
+//     overlaps the products of this one, and nothing is packed twice);
+//   - compute items: one per (row block, sliver group) tile of C, which waits
+//     for its panel to be packed and for the previous panel's item on the
+//     same tile (C accumulates over the k panels).
+//
+// The sequence is P(0), P(1), C(0), P(2), C(1), …, C(last), where P(q)
+// waits for C(q-nslots) to free its slot. Every C element is computed by
+// one kernel call per k panel, with the same panels, row tiles and slivers
+// as packed(…, 1): the result does not depend on the number of workers or
+// on which goroutine ran what.
+func shared(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) bool {
+	j := newParJob(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
+	j.js.r = j
+	j.js.run(workers - 1)
+	for _, s := range j.slots {
+		if s.a != nil {
+			putBuf(s.a)
+		}
+		if s.b != nil {
+			putBuf(s.b)
+		}
+	}
+	return !j.stopped.Load()
+}
+
+const (
+	nslots      = 3  // panel buffers
+	chunkBlocks = 10 // row blocks per chunk of rows (A panel ≤ 10·120 rows)
+	itemsPerCPU = 4  // compute items per panel per worker, at least
+)
+
+type parPanel struct {
+	ic0, ic1 int  // rows of C
+	jc, ncb  int  // columns
+	pc, kcb  int  // depth
+	pi       int  // index of the k panel within its (rows, columns) group
+	tile0    int  // index of the group's first tile in parJob.tileDone
+	nb, nsg  int  // row blocks, sliver groups
+	ns, sgw  int  // slivers, slivers per group
+	privA    bool // one sliver group: each compute item packs its own block of A
+	nbg, bgw int  // groups of slivers packed by one item, slivers per group
+}
+
+type parItem struct {
+	kind    uint8 // 0 pack A block, 1 pack B group, 2 compute
+	q       int32 // panel
+	b, g    int32 // row block, sliver group
+	padding uint8
+}
+
+type panelSlot struct{ a, b *[]float64 }
+
+type parJob struct {
+	js      jobState
+	stop    *atomic.Bool
+	stopped atomic.Bool
+	next    atomic.Int64
+
+	A, B        mat
+	alpha, beta float64
+	c           []float64
+	ldc         int
+	rowBlock    int
+	kstep       int
+
+	panels   []parPanel
+	items    []parItem
+	slots    [nslots]panelSlot
+	packDone []atomic.Int32 // per panel: pack items finished
+	compDone []atomic.Int32 // per panel: compute items finished
+	tileDone []atomic.Int32 // per tile of a (rows, columns) group: k panels done
+}
+
+func newParJob(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) *parJob {
+	j := &parJob{stop: stop, A: A, B: B, alpha: alpha, beta: beta, c: c, ldc: ldc}
+	// Row blocks as in packed: near-equal, ≤ mc, whole micro-tiles.
+	mcn := (m + mc - 1) / mc
+	j.rowBlock = ((m+mcn-1)/mcn + mr - 1) / mr * mr
+	kcn := (k + kc - 1) / kc
+	kstep := (k + kcn - 1) / kcn
+	j.kstep = kstep
+	chunk := chunkBlocks * j.rowBlock
+	tiles := 0
+	maxRows, maxCols := 0, 0
+	sharedA := false // some panel packs A in pack items
+	for ic0 := 0; ic0 < m; ic0 += chunk {
+		ic1 := min(m, ic0+chunk)
+		nb := (ic1 - ic0 + j.rowBlock - 1) / j.rowBlock
+		for jc := 0; jc < n; jc += nc {
+			ncb := min(nc, n-jc)
+			ns := (ncb + nr - 1) / nr
+			nsg := min(ns, max(1, (itemsPerCPU*workers+nb-1)/nb))
+			sgw := (ns + nsg - 1) / nsg
+			nsg = (ns + sgw - 1) / sgw
+			bgw := max(4, (ns+itemsPerCPU*workers-1)/(itemsPerCPU*workers))
+			nbg := (ns + bgw - 1) / bgw
+			if nsg > 1 {
+				sharedA = true
+				maxRows = max(maxRows, (ic1-ic0+mr-1)/mr*mr)
+			}
+			maxCols = max(maxCols, ns*nr)
+			pi := 0
+			for pc := 0; pc < k; pc += kstep {
+				j.panels = append(j.panels, parPanel{ic0, ic1, jc, ncb, pc, min(kstep, k-pc), pi, tiles, nb, nsg, ns, sgw, nsg == 1, nbg, bgw})
+				pi++
+			}
+			tiles += nb * nsg
+		}
+	}
+	np := len(j.panels)
+	j.packDone = make([]atomic.Int32, np)
+	j.compDone = make([]atomic.Int32, np)
+	j.tileDone = make([]atomic.Int32, tiles)
+	for s := range j.slots {
+		if s < np {
+			j.slots[s].b = getBuf(maxCols * kstep)
+			if sharedA {
+				j.slots[s].a = getBuf(maxRows * kstep)
+			}
+		}
+	}
+	for t := 0; t <= np; t++ {
+		if t < np {
+			p := &j.panels[t]
+			for b := 0; b < p.nb && !p.privA; b++ {
+				j.items = append(j.items, parItem{kind: 0, q: int32(t), b: int32(b)})
+			}
+			for g := 0; g < p.nbg; g++ {
+				j.items = append(j.items, parItem{kind: 1, q: int32(t), g: int32(g)})
+			}
+		}
+		if t > 0 {
+			p := &j.panels[t-1]
+			for b := 0; b < p.nb; b++ {
+				for g := 0; g < p.nsg; g++ {
+					j.items = append(j.items, parItem{kind: 2, q: int32(t - 1), b: int32(b), g: int32(g)})
+				}
+			}
+		}
+	}
+	return j
+}
+
+// participate claims items in sequence until none are left or the product
+// was stopped.
+func (j *parJob) participate() {
+	var scratch *[]float64 // a private block of A (privA panels)
+	defer func() {
+		if scratch != nil {
+			putBuf(scratch)
+		}
+	}()
+	for {
+		i := int(j.next.Add(1) - 1)
+		if i >= len(j.items) || j.stopped.Load() {
+			return
+		}
+		if !j.do(j.items[i], &scratch) {
+			j.stopped.Store(true)
+			return
+		}
+	}
+}
+
+// wait spins until *v reaches want; false if the job stopped meanwhile.
+func (j *parJob) wait(v *atomic.Int32, want int32) bool {
+	var w waiter
+	for v.Load() < want {
+		if j.stopped.Load() {
+			return false
+		}
+		w.pause()
+	}
+	return true
+}
+
+func (j *parJob) do(it parItem, scratch **[]float64) bool {
+	q := int(it.q)
+	p := &j.panels[q]
+	slot := j.slots[q%nslots]
+	bp := *slot.b
+	var ap []float64
+	if !p.privA {
+		ap = *slot.a
+	}
+	switch it.kind {
+	case 0, 1:
+		if q >= nslots {
+			prev := &j.panels[q-nslots]
+			if !j.wait(&j.compDone[q-nslots], int32(prev.nb*prev.nsg)) {
+				return false
+			}
+		}
+		if it.kind == 0 {
+			r0 := p.ic0 + int(it.b)*j.rowBlock
+			r1 := min(p.ic1, r0+j.rowBlock)
+			for r := r0; r < r1; r += mr {
+				packA1(ap[(r-p.ic0)*p.kcb:], j.A, r, min(mr, r1-r), p.pc, p.kcb)
+			}
+		} else {
+			s0 := int(it.g) * p.bgw
+			s1 := min(p.ns, s0+p.bgw)
+			for s := s0; s < s1; s++ {
+				packB1(bp[s*nr*p.kcb:], j.B, p.pc, p.kcb, p.jc+s*nr, min(nr, p.ncb-s*nr))
+			}
+		}
+		j.packDone[q].Add(1)
+		return true
+	}
+	if j.stop != nil && j.stop.Load() {
+		return false
+	}
+	packs := p.nb + p.nbg
+	if p.privA {
+		packs = p.nbg
+	}
+	if !j.wait(&j.packDone[q], int32(packs)) {
+		return false
+	}
+	tile := &j.tileDone[p.tile0+int(it.b)*p.nsg+int(it.g)]
+	if !j.wait(tile, int32(p.pi)) {
+		return false
+	}
+	bet, load := j.beta, j.beta != 0
+	if p.pi > 0 {
+		bet, load = 1, true
+	}
+	r0 := int(it.b) * j.rowBlock
+	mcb := min(j.rowBlock, p.ic1-p.ic0-r0)
+	s0 := int(it.g) * p.sgw
+	s1 := min(p.ns, s0+p.sgw)
+	var ab []float64
+	if !p.privA {
+		ab = ap[r0*p.kcb:]
+	} else {
+		if *scratch == nil {
+			*scratch = getBuf(j.rowBlock * j.kstep)
+		}
+		ab = **scratch
+		for r := 0; r < mcb; r += mr {
+			packA1(ab[r*p.kcb:], j.A, p.ic0+r0+r, min(mr, mcb-r), p.pc, p.kcb)
+		}
+	}
+	macro(ab, bp, mcb, p.ncb, p.kcb, s0, s1, j.c[(p.ic0+r0)*j.ldc+p.jc:], j.ldc, j.alpha, bet, load)
+	tile.Store(int32(p.pi + 1))
+	j.compDone[q].Add(1)
+	return true
+}

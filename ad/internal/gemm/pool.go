@@ -1,0 +1,146 @@
+package gemm
+
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// A parallel product is a job: a fixed sequence of work items that the
+// calling goroutine and any helpers that join claim in order from an atomic
+// counter. The caller never waits for a helper to start: if none joins (the
+// other cores are busy, or with other callers' jobs), the caller does every
+// item itself. Items may wait for earlier items in the sequence (a packed
+// panel, the previous panel's update of the same block of C); since every
+// dependency of a claimed item has been claimed before it, the earliest
+// unfinished item can always run.
+//
+// Helpers are long-lived goroutines (at most GOMAXPROCS-1) parked on a
+// queue of jobs, so a product does not pay for starting goroutines; one
+// that has had nothing to do for helperIdle exits (a test that counts its
+// goroutines sees them go).
+
+// runner is the part of a job the pool sees.
+type runner interface {
+	// participate claims and runs items until none are left (or the job
+	// stopped).
+	participate()
+}
+
+// helperIdle is how long an idle helper stays parked before it exits.
+const helperIdle = 500 * time.Millisecond
+
+// helperSpin is how long a helper that finished a job polls the queue
+// before parking: a product's next phase or the next product often follows
+// within it, and a parked goroutine takes a futex wake-up to start.
+const helperSpin = 0
+
+var pool struct {
+	queue chan *jobState
+	live  atomic.Int32 // helpers running or parked
+}
+
+func init() { pool.queue = make(chan *jobState, 64) }
+
+// jobState is what the caller and the helpers share to enter and leave a
+// job safely: a helper registers as active before looking at closed, and
+// the caller closes the job and waits for active to reach zero before it
+// returns (and recycles the buffers the items use).
+type jobState struct {
+	r      runner
+	active atomic.Int32
+	closed atomic.Bool
+}
+
+// post offers the job to up to helpers helpers, starting helpers when fewer
+// are alive. It never blocks.
+func post(js *jobState, helpers int) {
+	for range helpers {
+		select {
+		case pool.queue <- js:
+		default:
+		}
+	}
+	for {
+		n := pool.live.Load()
+		if int(n) >= helpers {
+			return
+		}
+		if pool.live.CompareAndSwap(n, n+1) {
+			go helper()
+		}
+	}
+}
+
+func helper() {
+	t := time.NewTimer(helperIdle)
+	defer t.Stop()
+	for {
+		if helperSpin > 0 {
+			deadline := time.Now().Add(helperSpin)
+			for len(pool.queue) == 0 && time.Now().Before(deadline) {
+				runtime.Gosched()
+			}
+		}
+		select {
+		case js := <-pool.queue:
+			js.join()
+			t.Reset(helperIdle)
+		case <-t.C:
+			pool.live.Add(-1)
+			return
+		}
+	}
+}
+
+// join runs a helper's share of the job.
+func (js *jobState) join() {
+	js.active.Add(1)
+	defer js.active.Add(-1)
+	if js.closed.Load() {
+		return
+	}
+	js.r.participate()
+}
+
+// run executes a job with up to helpers helpers and returns when no helper
+// is inside it any more.
+func (js *jobState) run(helpers int) {
+	post(js, helpers)
+	js.r.participate()
+	js.closed.Store(true)
+	var w waiter
+	for js.active.Load() != 0 {
+		w.pause()
+	}
+}
+
+// spinFor is how long a goroutine waiting for another inside a job yields
+// in a loop before it sleeps between checks: long enough for the other to
+// finish an item on a quiet machine, short enough not to burn a core when
+// the other lost its core to another process.
+const spinFor = 50 * time.Microsecond
+
+// waiter paces one wait for another goroutine.
+type waiter struct {
+	n     int
+	start time.Time
+}
+
+// pause is one step of the wait: yield the processor, and once spinFor
+// has passed sleep briefly instead.
+func (w *waiter) pause() {
+	w.n++
+	if w.n < 16 {
+		runtime.Gosched()
+		return
+	}
+	if w.start.IsZero() {
+		w.start = time.Now()
+	}
+	if time.Since(w.start) < spinFor {
+		runtime.Gosched()
+		return
+	}
+	time.Sleep(spinFor)
+}
