@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 )
@@ -625,5 +627,27 @@ func TestDgemmConcurrent(t *testing.T) {
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestHelpersExit checks that the pool's helpers do not outlive their use:
+// after a parallel product they exit once idle, so a program (or a test
+// counting its goroutines) is left with none.
+func TestHelpersExit(t *testing.T) {
+	if !useAsm {
+		t.Skip("the pool serves the assembly path only")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	base := runtime.NumGoroutine()
+	const n = 300
+	a, b, c := make([]float64, n*n), make([]float64, n*n), make([]float64, n*n)
+	Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
+	const wait = 5 * time.Second // 10·helperIdle
+	deadline := time.Now().Add(wait)
+	for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := runtime.NumGoroutine(); got > base {
+		t.Errorf("%d goroutines %v after the product, %d before", got, wait, base)
 	}
 }
