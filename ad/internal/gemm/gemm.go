@@ -42,6 +42,11 @@ const (
 // (was 2¹⁹, when 100³ and 150³ were split).
 const ParallelMin = 6 << 20
 
+// warmMin is the number of multiply-adds from which a serial product wakes
+// a parked pool helper (warm in pool.go): W3's 128×256×10 products are
+// above, W6's (16×64×64 and smaller) below.
+const warmMin = 1 << 18
+
 // smallMax bounds the operands (elements of A plus B) of products that run
 // unpacked, straight from the caller's memory (they fit in L2: 512 KiB of
 // the 1 MiB), and directMax their multiply-adds (about 0.1 ms: direct does
@@ -98,6 +103,9 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 		workers = max(1, min(runtime.GOMAXPROCS(0), size/(ParallelMin/2)))
 	}
 	if workers == 1 {
+		if size >= warmMin && runtime.GOMAXPROCS(0) > 1 && pool.live.Load() > 0 {
+			warm()
+		}
 		return serial(stop, A, B, m, n, k, alpha, beta, c, ldc)
 	}
 	return shared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)

@@ -30,10 +30,11 @@ type runner interface {
 // helperIdle is how long an idle helper stays parked before it exits.
 const helperIdle = 500 * time.Millisecond
 
-// helperSpin is how long a helper that finished a job polls the queue
-// before parking: a product's next phase or the next product often follows
-// within it, and a parked goroutine takes a futex wake-up to start.
-const helperSpin = 0
+// helperSpin is how long a helper that finished a job (or was warmed)
+// polls the queue before parking: a parked goroutine takes ~90 µs to start
+// on this VM (measured from post to first claim, median of 200 products),
+// a sixth of one of W3's 0.5 ms products.
+const helperSpin = 200 * time.Microsecond
 
 var pool struct {
 	queue chan *jobState
@@ -71,6 +72,23 @@ func post(js *jobState, helpers int) {
 		}
 	}
 }
+
+// warm wakes a parked helper so that it spins for helperSpin, ready for a
+// parallel product that may follow: Dgemm calls it for serial products
+// from warmMin multiply-adds on (in W3's backward pass, the small products
+// come just before the large Xᵀ·G). Measured on W3's gradient (quiet
+// machine, interleaved, n=20): 2.32 → 2.01 ms wall, CPU +5%.
+func warm() {
+	select {
+	case pool.queue <- &idleJob:
+	default:
+	}
+}
+
+// idleJob is a job with nothing to do, for warm.
+var idleJob jobState
+
+func init() { idleJob.closed.Store(true) }
 
 func helper() {
 	t := time.NewTimer(helperIdle)
