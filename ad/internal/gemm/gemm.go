@@ -59,14 +59,14 @@ const (
 	directMax = 1 << 22
 )
 
-// gemvParallelMin is the number of matrix elements from which Dgemv splits
-// the work across goroutines. A matrix product-vector is bound by the
-// bandwidth of wherever the matrix is; a second core adds bandwidth only
-// from memory, not from the shared L3. Measured (2-core Zen 4 VM,
-// GOMAXPROCS 1 vs 2): 1000×100 in L2 11 vs 15 µs, W4's 10000×100 (8 MB,
-// in L3) 112–146 vs 141–182 µs, 4000×2000 (64 MB) 2.8 vs 1.8 ms with the
-// second core idle. Hence 2²¹ elements (16 MB, half the L3).
-const gemvParallelMin = 1 << 21
+// gemvChunkMin is the number of matrix elements from which Dgemv splits
+// the matrix into gemvChunks blocks of rows shared with the pool's helpers
+// (gemvChunked). A matrix-vector product is bound by the bandwidth of
+// wherever the matrix is, and each core adds its own.
+const (
+	gemvChunkMin = 1 << 18
+	gemvChunks   = 16
+)
 
 var impl gonum.Implementation
 
@@ -388,25 +388,6 @@ func macro(ap, bp []float64, mcb, ncb, kcb, s0, s1 int, c []float64, ldc int, al
 			merge(&tmp, h, w, c[r*ldc+j:], ldc, alpha, beta, load)
 		}
 	}
-}
-
-// parallel runs fn(0…workers-1), all but the first on new goroutines, and
-// waits for them.
-func parallel(workers int, fn func(w int)) {
-	if workers <= 1 {
-		fn(0)
-		return
-	}
-	var wg sync.WaitGroup
-	wg.Add(workers - 1)
-	for w := 1; w < workers; w++ {
-		go func() {
-			defer wg.Done()
-			fn(w)
-		}()
-	}
-	fn(0)
-	wg.Wait()
 }
 
 // part returns the w-th of parts near-equal ranges of [0, n), with

@@ -432,19 +432,20 @@ func TestDgemmPackedMedium(t *testing.T) {
 	})
 }
 
-// TestDgemvParallel covers the matrices from gemvParallelMin elements on,
-// split among goroutines: by rows for A·x, by columns for Aᵀ·x with a long
-// y, by rows with partial sums for Aᵀ·x with a short y.
+// TestDgemvParallel covers the matrices from gemvChunkMin elements on,
+// split into blocks of rows shared with the pool's helpers (partial sums
+// for Aᵀ·x), with short and long y, and checks that the result is bit for
+// bit the same whether helpers join or not (GOMAXPROCS 1 and 2).
 func TestDgemvParallel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large naive products")
 	}
 	withGemvPaths(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(31, 32))
-		for _, s := range [][2]int{{30001, 71}, {1101, 2003}} {
+		for _, s := range [][2]int{{30001, 71}, {1101, 2003}, {6, 60001}, {10000, 100}} {
 			m, n := s[0], s[1]
-			if m*n < gemvParallelMin {
-				t.Fatalf("%d×%d is below gemvParallelMin", m, n)
+			if m*n < gemvChunkMin {
+				t.Fatalf("%d×%d is below gemvChunkMin", m, n)
 			}
 			lda := n + 1
 			a := randSlice(r, (m-1)*lda+n)
@@ -457,10 +458,22 @@ func TestDgemvParallel(t *testing.T) {
 					x, y := randSlice(r, lx), randSlice(r, ly)
 					want := append([]float64(nil), y...)
 					refGemv(tA, m, n, -1.5, a, lda, x, beta, want)
+					y0 := append([]float64(nil), y...)
 					Dgemv(tA, m, n, -1.5, a, lda, x, 1, beta, y, 1)
 					for i := range y {
 						if !closeTo(y[i], want[i], 1e-12*float64(lx+1)) {
 							t.Fatalf("%v %dx%d beta %v: y[%d] = %v, want %v", tA, m, n, beta, i, y[i], want[i])
+						}
+					}
+					for _, procs := range []int{1, 2, 1, 2} {
+						prev := runtime.GOMAXPROCS(procs)
+						y1 := append([]float64(nil), y0...)
+						Dgemv(tA, m, n, -1.5, a, lda, x, 1, beta, y1, 1)
+						runtime.GOMAXPROCS(prev)
+						for i := range y {
+							if math.Float64bits(y1[i]) != math.Float64bits(y[i]) {
+								t.Fatalf("%v %dx%d beta %v GOMAXPROCS %d: y[%d] = %v, want %v as before", tA, m, n, beta, procs, i, y1[i], y[i])
+							}
 						}
 					}
 				}

@@ -2,6 +2,7 @@ package gemm
 
 import (
 	"runtime"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas"
 )
@@ -23,48 +24,78 @@ func Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x [
 		impl.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 		return
 	}
-	workers := 1
-	if m*n >= gemvParallelMin {
-		workers = max(1, min(runtime.GOMAXPROCS(0), m*n/(gemvParallelMin/2)))
+	if m*n >= gemvChunkMin {
+		gemvChunked(trans, m, n, alpha, a, lda, x, beta, y)
+		return
 	}
 	if !trans {
-		parallel(workers, func(w int) {
-			lo, hi := part(m, workers, w, 4)
-			gemvN(lo, hi, n, alpha, a, lda, x, beta, y)
-		})
+		gemvN(0, m, n, alpha, a, lda, x, beta, y)
 		return
 	}
-	if n >= 64*workers || workers == 1 {
-		// Disjoint column ranges of y: no reduction.
-		parallel(workers, func(w int) {
-			lo, hi := part(n, workers, w, 8)
-			if lo < hi {
-				gemvT(m, lo, hi, alpha, a, lda, x, beta, y)
-			}
-		})
-		return
+	gemvT(m, 0, n, alpha, a, lda, x, beta, y)
+}
+
+// gemvChunked computes a large Dgemv as gemvChunks blocks of rows of A,
+// claimed from a counter by the caller and any pool helper that joins (see
+// pool.go): y = A·x writes disjoint parts of y; y = Aᵀ·x sums each block
+// into its own vector and adds the vectors in block order, so the result
+// depends only on the shape, not on how many goroutines ran or which ran
+// what (with GOMAXPROCS 1 the caller runs every block).
+func gemvChunked(trans bool, m, n int, alpha float64, a []float64, lda int, x []float64, beta float64, y []float64) {
+	chunks := min(gemvChunks, (m+3)/4)
+	var accs *[]float64
+	var acc []float64
+	if trans {
+		accs = getBuf(chunks * n)
+		defer putBuf(accs)
+		acc = *accs
+		clear(acc)
 	}
-	// Few columns: split the rows, each worker summing into its own vector.
-	accs := getBuf(workers * n)
-	defer putBuf(accs)
-	acc := *accs
-	clear(acc)
-	parallel(workers, func(w int) {
-		lo, hi := part(m, workers, w, 4)
-		if lo < hi {
-			axpyRows(lo, hi, 0, n, a, lda, x, acc[w*n:(w+1)*n])
+	j := &gemvJob{chunks: chunks}
+	j.do = func(c int) {
+		lo, hi := part(m, chunks, c, 4)
+		if lo >= hi {
+			return
 		}
-	})
-	for j := 0; j < n; j++ {
-		s := acc[j]
-		for w := 1; w < workers; w++ {
-			s += acc[w*n+j]
+		if trans {
+			axpyRows(lo, hi, 0, n, a, lda, x, acc[c*n:(c+1)*n])
+		} else {
+			gemvN(lo, hi, n, alpha, a, lda, x, beta, y)
+		}
+	}
+	j.js.r = j
+	j.js.run(max(0, runtime.GOMAXPROCS(0)-1))
+	if !trans {
+		return
+	}
+	for jj := 0; jj < n; jj++ {
+		s := acc[jj]
+		for c := 1; c < chunks; c++ {
+			s += acc[c*n+jj]
 		}
 		if beta == 0 {
-			y[j] = alpha * s
+			y[jj] = alpha * s
 		} else {
-			y[j] = alpha*s + beta*y[j]
+			y[jj] = alpha*s + beta*y[jj]
 		}
+	}
+}
+
+// gemvJob is a chunked Dgemv as a pool job.
+type gemvJob struct {
+	js     jobState
+	next   atomic.Int64
+	chunks int
+	do     func(c int)
+}
+
+func (j *gemvJob) participate() {
+	for {
+		c := int(j.next.Add(1) - 1)
+		if c >= j.chunks {
+			return
+		}
+		j.do(c)
 	}
 }
 
