@@ -290,17 +290,24 @@ func (sl *bwSlot) addLazy(nd *node, g *Tensor, shape []int, fresh bool, share in
 	if sl.st == stNone {
 		bs.shapes = append(bs.shapes, shape)
 		sl.n, sl.g, sl.st, sl.lazy = nd, g, stTensor, int32(len(bs.shapes))
-		switch {
-		case fresh:
-			sl.own = bs.adopt(g.data)
-		case share != 0:
-			bs.hold(share)
-			sl.own = share
-		}
+		sl.take(g.data, fresh, share, bs)
 		return
 	}
 	full := broadcastTo(g, shape)
 	sl.add(nd, full, len(full.data) >= recycleMin, 0, bs)
+}
+
+// take records the slot's hold on the buffer data of its new cotangent:
+// a fresh buffer becomes the pass's to recycle, a shared one (share
+// non-zero) gains this slot as a holder.
+func (sl *bwSlot) take(data []float64, fresh bool, share int32, bs *bwBufs) {
+	switch {
+	case fresh:
+		sl.own = bs.adopt(data)
+	case share != 0:
+		bs.hold(share)
+		sl.own = share
+	}
 }
 
 // add accumulates the cotangent ge of node nd. fresh says that this pass
@@ -319,13 +326,7 @@ func (sl *bwSlot) add(nd *node, ge *Tensor, fresh bool, share int32, bs *bwBufs)
 		sl.n = nd
 		sl.set(ge)
 		if sl.st == stTensor {
-			switch {
-			case fresh:
-				sl.own = bs.adopt(ge.data)
-			case share != 0:
-				bs.hold(share)
-				sl.own = share
-			}
+			sl.take(ge.data, fresh, share, bs)
 		}
 	case sl.st == stScalar && ge.b == nil && len(ge.shape) == 0:
 		sl.v += ge.data[0]

@@ -163,9 +163,11 @@ func makeBuf(op string, n int) []float64 {
 // length have been taken from the pools before (a finalizer sets itself
 // again only then); after that it is freed like any other. Buffers idle in
 // the pools are dropped by the collector as usual (sync.Pool), which runs
-// their finalizer again while they have lives left. Very large buffers are not returned (their
-// allocation costs little next to the work that fills them, and holding
-// them would delay returning memory). The finalizer is only ever set on a
+// their finalizer again while they have lives left. Very large buffers are
+// not returned (their allocation costs little next to the work that fills
+// them, and holding them would delay returning memory). Code in ad must
+// never keep a buffer only through a uintptr or an unsafe.Pointer held
+// across a call: the finalizer would hand the buffer out again. The finalizer is only ever set on a
 // buffer makeBuf has just made, or again by the buffer's own finalizer,
 // never on a slice of unknown origin (SetFinalizer needs the start of an
 // allocation).
