@@ -512,185 +512,86 @@
 	SUBQ  $1, AX; \
 	KMOVW AX, K7
 
+// UNARYY(BODY) is the whole body of an AVX2 function
+// func f(dst, x *float64, n int): dst[i] = BODY(x[i]), four lanes at a
+// time, the last 1–3 through TAILMASK. BODY maps Y0 to Y0, may clobber
+// Y1–Y15, and must keep AX (the tail's mask address).
+#define UNARYY(BODY) \
+	MOVQ dst+0(FP), DI; \
+	MOVQ x+8(FP), SI; \
+	MOVQ n+16(FP), CX; \
+loop: \
+	CMPQ    CX, $4; \
+	JL      tail; \
+	VMOVUPD (SI), Y0; \
+	BODY; \
+	VMOVUPD Y0, (DI); \
+	ADDQ    $32, SI; \
+	ADDQ    $32, DI; \
+	SUBQ    $4, CX; \
+	JMP     loop; \
+tail: \
+	TESTQ      CX, CX; \
+	JZ         done; \
+	TAILMASK; \
+	VMASKMOVPD (SI), Y15, Y0; \
+	BODY; \
+	VMOVUPD    (AX), Y1; \
+	VMASKMOVPD Y0, Y1, (DI); \
+done: \
+	VZEROUPPER; \
+	RET
+
+// UNARYZ(BODY) is the AVX-512 form of UNARYY: eight lanes at a time, the
+// last 1–7 under the mask K7. BODY maps Z0 to Z0 and must keep K7.
+#define UNARYZ(BODY) \
+	MOVQ dst+0(FP), DI; \
+	MOVQ x+8(FP), SI; \
+	MOVQ n+16(FP), CX; \
+loop: \
+	CMPQ    CX, $8; \
+	JL      tail; \
+	VMOVUPD (SI), Z0; \
+	BODY; \
+	VMOVUPD Z0, (DI); \
+	ADDQ    $64, SI; \
+	ADDQ    $64, DI; \
+	SUBQ    $8, CX; \
+	JMP     loop; \
+tail: \
+	TESTQ     CX, CX; \
+	JZ        done; \
+	TAILMASKZ; \
+	VMOVUPD.Z (SI), K7, Z0; \
+	BODY; \
+	VMOVUPD   Z0, K7, (DI); \
+done: \
+	VZEROUPPER; \
+	RET
+
 // func expAVX2(dst, x *float64, n int)
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $4
-	JL      tail
-	VMOVUPD (SI), Y0
-	EXPM
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     loop
-
-tail:
-	TESTQ      CX, CX
-	JZ         done
-	TAILMASK
-	VMASKMOVPD (SI), Y15, Y0
-	EXPM
-	VMOVUPD    (AX), Y1
-	VMASKMOVPD Y0, Y1, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYY(EXPM)
 
 // func logAVX2(dst, x *float64, n int)
 TEXT ·logAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $4
-	JL      tail
-	VMOVUPD (SI), Y0
-	LOGB
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     loop
-
-tail:
-	TESTQ      CX, CX
-	JZ         done
-	TAILMASK
-	VMASKMOVPD (SI), Y15, Y0
-	LOGB
-	VMOVUPD    (AX), Y1
-	VMASKMOVPD Y0, Y1, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYY(LOGB)
 
 // func log1pAVX2(dst, x *float64, n int)
 TEXT ·log1pAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $4
-	JL      tail
-	VMOVUPD (SI), Y0
-	LOG1PB
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     loop
-
-tail:
-	TESTQ      CX, CX
-	JZ         done
-	TAILMASK
-	VMASKMOVPD (SI), Y15, Y0
-	LOG1PB
-	VMOVUPD    (AX), Y1
-	VMASKMOVPD Y0, Y1, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYY(LOG1PB)
 
 // func tanhAVX2(dst, x *float64, n int)
 TEXT ·tanhAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $4
-	JL      tail
-	VMOVUPD (SI), Y0
-	TANHB
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     loop
-
-tail:
-	TESTQ      CX, CX
-	JZ         done
-	TAILMASK
-	VMASKMOVPD (SI), Y15, Y0
-	TANHB
-	VMOVUPD    (AX), Y1
-	VMASKMOVPD Y0, Y1, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYY(TANHB)
 
 // func sigmoidAVX2(dst, x *float64, n int)
 TEXT ·sigmoidAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $4
-	JL      tail
-	VMOVUPD (SI), Y0
-	SIGMOIDB
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     loop
-
-tail:
-	TESTQ      CX, CX
-	JZ         done
-	TAILMASK
-	VMASKMOVPD (SI), Y15, Y0
-	SIGMOIDB
-	VMOVUPD    (AX), Y1
-	VMASKMOVPD Y0, Y1, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYY(SIGMOIDB)
 
 // func softplusAVX2(dst, x *float64, n int)
 TEXT ·softplusAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $4
-	JL      tail
-	VMOVUPD (SI), Y0
-	SOFTPLUSB
-	VMOVUPD Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DI
-	SUBQ    $4, CX
-	JMP     loop
-
-tail:
-	TESTQ      CX, CX
-	JZ         done
-	TAILMASK
-	VMASKMOVPD (SI), Y15, Y0
-	SOFTPLUSB
-	VMOVUPD    (AX), Y1
-	VMASKMOVPD Y0, Y1, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYY(SOFTPLUSB)
 
 // func logAddExpAVX2(dst, a, b *float64, n, astep int)
 // astep is 32 (a has n elements) or 0 (a points to four copies of a scalar).
@@ -843,181 +744,31 @@ done:
 
 // func logAVX512(dst, x *float64, n int)
 TEXT ·logAVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $8
-	JL      tail
-	VMOVUPD (SI), Z0
-	LOGBZ
-	VMOVUPD Z0, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
-
-tail:
-	TESTQ     CX, CX
-	JZ        done
-	TAILMASKZ
-	VMOVUPD.Z (SI), K7, Z0
-	LOGBZ
-	VMOVUPD   Z0, K7, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYZ(LOGBZ)
 
 // func log1pAVX512(dst, x *float64, n int)
 TEXT ·log1pAVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
-
-loop:
-	CMPQ    CX, $8
-	JL      tail
-	VMOVUPD (SI), Z0
-	LOG1PBZ
-	VMOVUPD Z0, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
-
-tail:
-	TESTQ     CX, CX
-	JZ        done
-	TAILMASKZ
-	VMOVUPD.Z (SI), K7, Z0
-	LOG1PBZ
-	VMOVUPD   Z0, K7, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYZ(LOG1PBZ)
 
 // func expAVX512(dst, x *float64, n int)
 TEXT ·expAVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
 	EXPZCONST
-
-loop:
-	CMPQ    CX, $8
-	JL      tail
-	VMOVUPD (SI), Z0
-	EXPZ0
-	VMOVUPD Z0, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
-
-tail:
-	TESTQ     CX, CX
-	JZ        done
-	TAILMASKZ
-	VMOVUPD.Z (SI), K7, Z0
-	EXPZ0
-	VMOVUPD   Z0, K7, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYZ(EXPZ0)
 
 // func tanhAVX512(dst, x *float64, n int)
 TEXT ·tanhAVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
 	EXPZCONST
-
-loop:
-	CMPQ    CX, $8
-	JL      tail
-	VMOVUPD (SI), Z0
-	TANHZ
-	VMOVUPD Z0, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
-
-tail:
-	TESTQ     CX, CX
-	JZ        done
-	TAILMASKZ
-	VMOVUPD.Z (SI), K7, Z0
-	TANHZ
-	VMOVUPD   Z0, K7, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYZ(TANHZ)
 
 // func sigmoidAVX512(dst, x *float64, n int)
 TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
 	EXPZCONST
-
-loop:
-	CMPQ    CX, $8
-	JL      tail
-	VMOVUPD (SI), Z0
-	SIGMOIDZ
-	VMOVUPD Z0, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
-
-tail:
-	TESTQ     CX, CX
-	JZ        done
-	TAILMASKZ
-	VMOVUPD.Z (SI), K7, Z0
-	SIGMOIDZ
-	VMOVUPD   Z0, K7, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYZ(SIGMOIDZ)
 
 // func softplusAVX512(dst, x *float64, n int)
 TEXT ·softplusAVX512(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), DI
-	MOVQ x+8(FP), SI
-	MOVQ n+16(FP), CX
 	EXPZCONST
-
-loop:
-	CMPQ    CX, $8
-	JL      tail
-	VMOVUPD (SI), Z0
-	SOFTPLUSZ
-	VMOVUPD Z0, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, DI
-	SUBQ    $8, CX
-	JMP     loop
-
-tail:
-	TESTQ     CX, CX
-	JZ        done
-	TAILMASKZ
-	VMOVUPD.Z (SI), K7, Z0
-	SOFTPLUSZ
-	VMOVUPD   Z0, K7, (DI)
-
-done:
-	VZEROUPPER
-	RET
+	UNARYZ(SOFTPLUSZ)
 
 // func logAddExpAVX512(dst, a, b *float64, n, astep int)
 // astep is 64 (a has n elements) or 0 (a points to eight copies of a scalar).
