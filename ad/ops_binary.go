@@ -480,21 +480,13 @@ func logAddExpGradForward(c *Call) *Tensor {
 	if (scalarG || sameShape(g.shape, x.shape)) && sameShape(x.shape, y.shape) {
 		out := newResult(op, x.shape, len(x.data))
 		k := func(lo, hi int) {
-			dst, xd, yd := out.data[lo:hi], x.data[lo:hi], y.data[lo:hi]
-			for i := range dst {
-				dst[i] = xd[i] - yd[i]
-			}
+			dst := out.data[lo:hi]
+			subLoop(dst, x.data[lo:hi], y.data[lo:hi], 1, 1)
 			vmath.Exp(dst, dst)
 			if scalarG {
-				gv := g.data[0]
-				for i := range dst {
-					dst[i] *= gv
-				}
-				return
-			}
-			gd := g.data[lo:hi]
-			for i := range dst {
-				dst[i] *= gd[i]
+				mulLoop(dst, dst, g.data, 1, 0)
+			} else {
+				mulLoop(dst, dst, g.data[lo:hi], 1, 1)
 			}
 		}
 		if len(out.data) <= interruptStride {
