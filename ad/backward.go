@@ -174,20 +174,6 @@ func lazyRule(p *Primitive, g *Tensor) bool {
 	return false
 }
 
-// broadcastsTo reports whether shape s broadcasts to shape t (t unchanged).
-func broadcastsTo(s, t []int) bool {
-	if len(s) > len(t) {
-		return false
-	}
-	off := len(t) - len(s)
-	for i, d := range s {
-		if d != 1 && d != t[off+i] {
-			return false
-		}
-	}
-	return true
-}
-
 // Cotangent states of a backward slot.
 const (
 	stNone   = iota // no cotangent yet

@@ -55,6 +55,20 @@ func fmtShapes(shapes [][]int) string {
 	return s
 }
 
+// broadcastsTo reports whether shape s broadcasts to shape t (t unchanged).
+func broadcastsTo(s, t []int) bool {
+	if len(s) > len(t) {
+		return false
+	}
+	off := len(t) - len(s)
+	for i, d := range s {
+		if d != 1 && d != t[off+i] {
+			return false
+		}
+	}
+	return true
+}
+
 // broadcastStrides returns, for each dimension of out, the stride of a
 // row-major array of shape in broadcast to out: 0 along broadcast dimensions.
 func broadcastStrides(in, out []int) []int {

@@ -203,11 +203,7 @@ func Squeeze(x *Tensor, axes ...int) *Tensor {
 // cannot be broadcast to shape.
 func BroadcastTo(x *Tensor, shape ...int) *Tensor {
 	mustTensor("BroadcastTo", x)
-	ok := len(shape) >= len(x.shape)
-	for i := 0; ok && i < len(x.shape); i++ {
-		d, s := x.shape[len(x.shape)-1-i], shape[len(shape)-1-i]
-		ok = d == s || d == 1
-	}
+	ok := broadcastsTo(x.shape, shape)
 	for _, s := range shape {
 		ok = ok && s >= 0
 	}
