@@ -224,6 +224,24 @@ func TestMemoryGuard(t *testing.T) {
 	}
 }
 
+// interruptAndWait raises the interrupt, waits for the computation that
+// reports its error on done, lowers the flag, and fails unless the
+// computation stopped with ErrInterrupted within a liveness bound.
+func interruptAndWait(t *testing.T, done <-chan error) {
+	t.Helper()
+	start := time.Now()
+	Interrupt()
+	err := <-done
+	elapsed := time.Since(start)
+	ResetInterrupt()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("got %v, want ErrInterrupted", err)
+	}
+	if elapsed > 5*time.Second { // a liveness bound, generous for loaded machines
+		t.Errorf("stopping took %v", elapsed)
+	}
+}
+
 func TestInterrupt(t *testing.T) {
 	// Not parallel: the flag is process-wide.
 	Interrupt()
@@ -244,17 +262,7 @@ func TestInterrupt(t *testing.T) {
 		})
 	}()
 	time.Sleep(20 * time.Millisecond)
-	start := time.Now()
-	Interrupt()
-	err = <-done
-	elapsed := time.Since(start)
-	ResetInterrupt()
-	if !errors.Is(err, ErrInterrupted) {
-		t.Fatalf("got %v, want ErrInterrupted", err)
-	}
-	if elapsed > 5*time.Second { // a liveness bound, generous for loaded machines
-		t.Errorf("stopping took %v", elapsed)
-	}
+	interruptAndWait(t, done)
 	if got := Exp(Scalar(0)).Item(); got != 1 {
 		t.Errorf("after ResetInterrupt: Exp(0) = %g", got)
 	}
