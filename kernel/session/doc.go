@@ -58,7 +58,15 @@
 //   - A go statement runs the function in a goroutine whose panic is
 //     recovered and reported on the cell's stderr (with the line of the go
 //     statement): a goroutine cannot end the process. The function value
-//     and arguments are still evaluated by the calling goroutine.
+//     and arguments are still evaluated by the calling goroutine, once per
+//     execution of the statement, so `for i := range n { go f(i) }` calls f
+//     with each i.
+//   - A function literal that is not called where it is written is created
+//     inside a small wrapper function of its own. yaegi v0.16.1 writes a
+//     closure's creation slot back when the closure returns; from another
+//     goroutine that write would replace the closure or variable its
+//     creator reads next (a loop starting workers, `worker := func…`), so
+//     the creator called a stale or nil function. Capture is unchanged.
 //   - os.Exit and log.Fatal, Fatalf, Fatalln stop the cell with an Exit
 //     error; the session keeps running.
 //   - yaegi v0.16.1 does not declare the names of a := or var with several

@@ -7,6 +7,8 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
 )
 
 // rtName is the name under which the cell runtime (guards, result capture)
@@ -98,6 +100,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 			closeMultiDefines(fd.Body.List, rw.lits)
 		}
 	}
+	rw.ownFrames(f)
 	ast.Inspect(f, rw.visit)
 	if c.kind == declChunk {
 		return f, nil
@@ -208,13 +211,51 @@ func (rw rewriter) guard(body *ast.BlockStmt, name string, pos token.Pos) {
 	body.List = append([]ast.Stmt{check}, body.List...)
 }
 
+// ownFrames rewrites each function literal L that is not called where it
+// is written into
+//
+//	func() <L's type> { return L }()
+//
+// so that L is created in a frame of its own. yaegi v0.16.1 creates a
+// closure in a slot of the frame that evaluates the literal, and when the
+// closure returns it writes the slot's earlier value back there. A closure
+// running in a goroutine thus overwrites, at a random moment, the slot its
+// creator may be reading again (the next iteration of a loop making
+// closures, or a variable holding the closure): the creator then calls an
+// earlier closure, or a nil function, which crashes the process from a
+// goroutine the interpreter started. With the wrapper, the slot written back
+// belongs to a frame nobody reads again. The wrapper gets no recursion
+// guard; L keeps its own.
+func (rw rewriter) ownFrames(f *ast.File) {
+	astutil.Apply(f, nil, func(c *astutil.Cursor) bool {
+		lit, ok := c.Node().(*ast.FuncLit)
+		if !ok || rw.lits[lit] {
+			return true
+		}
+		if call, ok := c.Parent().(*ast.CallExpr); ok && c.Name() == "Fun" && call.Fun == lit {
+			// Called at once (also by go and defer): it returns, and
+			// writes its slot back, before the creator goes on.
+			return true
+		}
+		pos := lit.Pos()
+		wrap := &ast.FuncLit{
+			Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}, Results: &ast.FieldList{List: []*ast.Field{{Type: lit.Type}}}},
+			Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.ReturnStmt{Return: pos, Results: []ast.Expr{lit}}}},
+		}
+		rw.lits[wrap] = true
+		c.Replace(&ast.CallExpr{Fun: wrap, Lparen: pos})
+		return true
+	})
+}
+
 // wrapGo rewrites each `go f(args)` in list into
 //
-//	{ fn, a0, a1 := f, args...; go func() { defer recover-and-report; fn(a0, a1) }() }
+//	func() { fn, a0, a1 := f, args...; go func() { defer recover-and-report; fn(a0, a1) }() }()
 //
 // so a panic in the goroutine is reported on the cell's stderr instead of
 // ending the process, and the function value and arguments are still
-// evaluated by the calling goroutine, as the language requires.
+// evaluated by the calling goroutine, once per execution of the statement,
+// as the language requires.
 func (rw rewriter) wrapGo(list []ast.Stmt) {
 	for i, s := range list {
 		g, ok := s.(*ast.GoStmt)
@@ -264,8 +305,18 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 	if len(lhs) == 0 {
 		return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{goStmt}}
 	}
+	// The variables live in a function literal called at once, so each
+	// execution of the go statement gets a frame of its own: in a plain
+	// block, yaegi would give every iteration of an enclosing loop the same
+	// variables, and a goroutine could call a later iteration's function
+	// with its arguments.
 	assign := &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}
-	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{assign, goStmt}}
+	frame := &ast.FuncLit{
+		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{assign, goStmt}},
+	}
+	rw.lits[frame] = true
+	return &ast.ExprStmt{X: &ast.CallExpr{Fun: frame, Lparen: pos}}
 }
 
 // checkMake rewrites make(T, n[, c]) so the sizes go through the memory
