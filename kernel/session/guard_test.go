@@ -326,6 +326,7 @@ func TestGoStatementInLoop(t *testing.T) {
 		{"one function value", "worker := func(v int) { ch <- v }\nfor i := 0; i < N; i++ { go worker(i) }"},
 		{"function value per iteration", "for i := 0; i < N; i++ { v := i; f := func() { ch <- v }; go f() }"},
 		{"method value", "type S struct{ v int }\nfunc (s S) Send(c chan int) { c <- s.v }\nfor i := 0; i < N; i++ { go S{i}.Send(ch) }"},
+		{"builtin", "for i := 0; i < N; i++ { go close(make(chan int)); go func(v int) { ch <- v }(i) }"},
 		{"inside a function", "func spawn(n int) { for i := 0; i < n; i++ { go func(v int) { ch <- v }(i) } }\nspawn(N)"},
 	}
 	const n = 300

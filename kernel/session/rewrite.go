@@ -302,18 +302,19 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 	rw.lits[lit] = true
 	goStmt := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{Fun: lit, Lparen: pos}}
 	rw.made[goStmt] = true
-	if len(lhs) == 0 {
-		return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{goStmt}}
+	// The variables and the goroutine's literal live in a function literal
+	// called at once, so each execution of the go statement gets a frame of
+	// its own: in a plain block, yaegi would give every iteration of an
+	// enclosing loop the same variables, and a goroutine could call a later
+	// iteration's function with its arguments (or, through the slot yaegi
+	// writes back when a closure returns, a nil function; see ownFrames).
+	body := []ast.Stmt{goStmt}
+	if len(lhs) > 0 {
+		body = []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}, goStmt}
 	}
-	// The variables live in a function literal called at once, so each
-	// execution of the go statement gets a frame of its own: in a plain
-	// block, yaegi would give every iteration of an enclosing loop the same
-	// variables, and a goroutine could call a later iteration's function
-	// with its arguments.
-	assign := &ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}
 	frame := &ast.FuncLit{
 		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
-		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{assign, goStmt}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: body},
 	}
 	rw.lits[frame] = true
 	return &ast.ExprStmt{X: &ast.CallExpr{Fun: frame, Lparen: pos}}
