@@ -96,14 +96,17 @@
 // # Linear algebra
 //
 // Inv, Det, SlogDet, Solve, SolveTriangular (and SolveTriangularT for
-// Aᵀ X = B), Cholesky, CholSolve, Eigh, SVD, SingularValues and Pinv run
+// Aᵀ X = B), Cholesky, CholSolve, Eigh, EighSym, SVD, SingularValues and Pinv run
 // on gonum's LAPACK and accept a matrix or a batch (..., m, n); Solve's
 // right-hand side is a vector (n) or a batch (..., n, k) whose batch axes
 // broadcast, as in numpy 2. Norm (2-norm of all elements), NormP(x, p,
 // axes...), NormFro and NormNuc (per matrix) compute norms; the gradient of
 // Norm and NormP at zero is 0, not NaN. Functions of symmetric matrices
 // (Cholesky, Eigh, MVNLogPDF's covariance) read only the lower triangle and
-// have symmetric gradients, so tests should symmetrise their input. A singular or non-positive-definite
+// have the gradients of what they compute: lower triangular, zero above the
+// diagonal, which agree with finite differences for any input (autograd
+// symmetrises them instead; EighSym(a) is Eigh of (A + Aᵀ)/2, whose gradient
+// is symmetric). A singular or non-positive-definite
 // input panics with ErrSingular naming the op, never returns NaNs; SlogDet
 // of a singular matrix is (0, −Inf) instead. Gradients of Eigh and SVD
 // assume distinct eigenvalues (singular values).

@@ -45,14 +45,19 @@ func ExampleNormP() {
 func ExampleEigh() {
 	w, v := Eigh(New([]float64{2, 1, 1, 2}, 2, 2))
 	fmt.Println(w)
-	// The derivative of the largest eigenvalue is v vᵀ for its eigenvector v.
-	g := Grad(func(a *Tensor) *Tensor { w, _ := Eigh(a); return Index(w, 1) })(New([]float64{2, 1, 1, 2}, 2, 2))
-	fmt.Println(g)
+	// The derivative of the largest eigenvalue is v vᵀ for its eigenvector v
+	// when both triangles are read (EighSym); Eigh reads the lower one, so
+	// its gradient folds the upper entries onto it.
+	a := New([]float64{2, 1, 1, 2}, 2, 2)
+	fmt.Println(Grad(func(a *Tensor) *Tensor { w, _ := EighSym(a); return Index(w, 1) })(a))
+	fmt.Println(Grad(func(a *Tensor) *Tensor { w, _ := Eigh(a); return Index(w, 1) })(a))
 	fmt.Printf("%.4f\n", Abs(Slice(v, All, S(1, 2))).Data()) // its eigenvector, up to sign
 	// Output:
 	// [1. 3.]
 	// [[0.5 0.5]
 	//  [0.5 0.5]]
+	// [[0.5 0. ]
+	//  [1.  0.5]]
 	// [0.7071 0.7071]
 }
 

@@ -152,13 +152,13 @@ func init() {
 			up := triParams{lower: true, trans: true}
 			y := primSolveTri.Apply(up, l, phi)
 			s := mT(primSolveTri.Apply(up, l, mT(y)))
-			return symmetrize(s)
+			return lowerSymAdjoint(s)
 		}},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
 			l := c.Out
 			n := l.shape[len(l.shape)-1]
 			lo := triParams{lower: true}
-			y := primSolveTri.Apply(lo, l, symmetrize(t))
+			y := primSolveTri.Apply(lo, l, lowerSym(t))
 			m := mT(primSolveTri.Apply(lo, l, mT(y)))
 			return bmm(l, Mul(m, phiMask(n)))
 		}},
@@ -170,14 +170,15 @@ func init() {
 			w, _ := eighKernel(a, c.Params)
 			return newRaw(append([]int{}, a.shape[:len(a.shape)-1]...), w)
 		},
-		// dwᵢ = vᵢᵀ dA vᵢ.
+		// dwᵢ = vᵢᵀ dS vᵢ, S the symmetric matrix read from A's lower
+		// triangle (see lowerSym).
 		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor {
 			v := primEighVecs.Apply(nil, c.Args[0])
-			return bmm(Mul(v, expandAxis(g, -2)), mT(v))
+			return lowerSymAdjoint(bmm(Mul(v, expandAxis(g, -2)), mT(v)))
 		}},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
 			v := primEighVecs.Apply(nil, c.Args[0])
-			return Sum(Mul(v, bmm(symmetrize(t), v)), -2)
+			return Sum(Mul(v, bmm(lowerSym(t), v)), -2)
 		}},
 	}
 	primEighVecs = &Primitive{
@@ -187,16 +188,16 @@ func init() {
 			_, v := eighKernel(a, c.Params)
 			return newRaw(append([]int{}, a.shape...), v)
 		},
-		// dV = V (F ∘ (Vᵀ dA V)), Fᵢⱼ = 1/(wⱼ − wᵢ) off the diagonal.
+		// dV = V (F ∘ (Vᵀ dS V)), Fᵢⱼ = 1/(wⱼ − wᵢ) off the diagonal.
 		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor {
 			v := c.Out
 			f := eighF(primEighVals.Apply(nil, c.Args[0]))
-			return symmetrize(bmm(v, bmm(Mul(f, bmm(mT(v), g)), mT(v))))
+			return lowerSymAdjoint(bmm(v, bmm(Mul(f, bmm(mT(v), g)), mT(v))))
 		}},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor {
 			v := c.Out
 			f := eighF(primEighVals.Apply(nil, c.Args[0]))
-			return bmm(v, Mul(f, bmm(mT(v), bmm(symmetrize(t), v))))
+			return bmm(v, Mul(f, bmm(mT(v), bmm(lowerSym(t), v))))
 		}},
 	}
 	svdFwd := func(part int) func(c *Call) *Tensor {
@@ -444,6 +445,21 @@ func expandAxis(x *Tensor, axis int) *Tensor {
 	return Reshape(x, shape...)
 }
 
+// lowerSym returns the symmetric matrix read from the lower triangle of x
+// (..., n, n): tril(x) + tril(x, −1)ᵀ. It is linear, so it maps a tangent
+// of A to the tangent of what Eigh decomposes.
+func lowerSym(x *Tensor) *Tensor {
+	p := Mul(x, phiMask(x.shape[len(x.shape)-1]))
+	return Add(p, mT(p))
+}
+
+// lowerSymAdjoint is the adjoint of lowerSym: it maps a cotangent of the
+// symmetric matrix to one of A, Xᵢᵢ on the diagonal, Xᵢⱼ + Xⱼᵢ below it and
+// 0 above (the entries Eigh never reads).
+func lowerSymAdjoint(x *Tensor) *Tensor {
+	return Mul(Add(x, mT(x)), phiMask(x.shape[len(x.shape)-1]))
+}
+
 // symmetrize returns (X + Xᵀ)/2.
 func symmetrize(x *Tensor) *Tensor { return Mul(Add(x, mT(x)), 0.5) }
 
@@ -555,9 +571,11 @@ func solveTriangular(op string, a, b *Tensor, p triParams) *Tensor {
 }
 
 // Cholesky returns the lower-triangular L with A = L Lᵀ for a symmetric
-// positive-definite A (..., n, n), reading only A's lower triangle. The
-// gradient is symmetric (it treats A as symmetric), so test functions should
-// symmetrise their input. It panics with ErrSingular when A is not positive
+// positive-definite A (..., n, n), reading only A's lower triangle. Like
+// Eigh's, its gradient is that of the function computed: lower triangular,
+// zero above the diagonal (autograd returns the symmetrised one, which
+// differs from finite differences when A is not symmetric; compose with
+// (A + Aᵀ)/2 to get it). It panics with ErrSingular when A is not positive
 // definite.
 func Cholesky(a *Tensor) *Tensor { return primCholesky.Apply(nil, mustTensor("Cholesky", a)) }
 
@@ -571,14 +589,28 @@ func CholSolve(l, b *Tensor) *Tensor {
 
 // Eigh returns the eigenvalues w (..., n), in ascending order, and the
 // orthonormal eigenvectors as the columns of v (..., n, n) of a symmetric
-// matrix A (..., n, n), reading only its lower triangle. The eigenvectors'
+// matrix A (..., n, n), reading only its lower triangle (numpy's default
+// UPLO="L"). Its derivatives are those of the function computed: the
+// gradient is lower triangular (zero above the diagonal, which is never
+// read; below it, the sum of the symmetric gradient's two mirror entries),
+// as autograd returns, and it agrees with finite differences even when A is
+// not symmetric. EighSym reads both triangles instead. The eigenvectors'
 // signs are LAPACK's; their gradient assumes distinct eigenvalues (it is
-// infinite otherwise) and, like the eigenvalues', is symmetric.
+// infinite otherwise).
 func Eigh(a *Tensor) (w, v *Tensor) {
 	mustTensor("Eigh", a)
 	needMatrix("Eigh", a, true)
 	d := &decomp{}
 	return primEighVals.Apply(d, a), primEighVecs.Apply(d, a)
+}
+
+// EighSym is Eigh of (A + Aᵀ)/2: it reads both triangles of A, so its
+// gradient is symmetric (the symmetrised gradient of Eigh), and for a
+// symmetric A it returns what Eigh returns. It panics like Eigh.
+func EighSym(a *Tensor) (w, v *Tensor) {
+	mustTensor("EighSym", a)
+	needMatrix("EighSym", a, true)
+	return Eigh(symmetrize(a))
 }
 
 // SVD returns the thin singular value decomposition A = U diag(s) Vt of a

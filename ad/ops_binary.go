@@ -75,8 +75,10 @@ func Mul(a, b any) *Tensor { return apply2(primMul, a, b) }
 func Div(a, b any) *Tensor { return apply2(primDiv, a, b) }
 
 // Pow returns a raised to b elementwise, broadcasting, like math.Pow. The
-// derivative with respect to b uses log(a) and is NaN where a < 0 (and taken
-// as 0 where a = 0).
+// derivative with respect to a is b·a^(b−1), taken as 0 where b = 0 (so
+// Pow(x, 0) has derivative 0 at x = 0 and Pow(x, 2) has third derivative 0
+// there); the derivative with respect to b uses log(a) and is NaN where
+// a < 0 (and taken as 0 where a = 0).
 func Pow(a, b any) *Tensor { return apply2(primPow, a, b) }
 
 // Maximum returns the elementwise larger of a and b, broadcasting. Where they
@@ -539,8 +541,14 @@ func divGradBForward(c *Call) *Tensor {
 	return newRaw(out, dst)
 }
 
-// powDA is ∂(a^b)/∂a = b·a^(b−1).
-func powDA(c *Call) *Tensor { return Mul(c.Args[1], Pow(c.Args[0], Sub(c.Args[1], 1))) }
+// powDA is ∂(a^b)/∂a = b·a^(b−1), with the exponent guarded like
+// autograd's a ** where(b, b−1, 1): where b = 0 the derivative is 0·a¹ = 0,
+// not 0·a⁻¹ = NaN at a = 0, so x⁰ and every derivative of x² beyond the
+// second are 0 at 0.
+func powDA(c *Call) *Tensor {
+	b := c.Args[1]
+	return Mul(b, Pow(c.Args[0], Where(b, Sub(b, 1), 1.0)))
+}
 
 // powDB is ∂(a^b)/∂b = log(a)·a^b, with log(0) taken as 0 (autograd's
 // replace_zero), so that 0^b has a finite derivative in b.

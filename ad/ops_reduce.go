@@ -240,13 +240,21 @@ func Var(x *Tensor, ddof int, axes ...int) *Tensor {
 // VarKeepDims is Var keeping the reduced axes with length 1.
 func VarKeepDims(x *Tensor, ddof int, axes ...int) *Tensor {
 	n := reducedCount("Var", x, axes)
+	if n <= 1 {
+		// One element per group: x − mean(x) is identically 0, so the
+		// result is a constant (0, or NaN for ddof ≥ 1) and every
+		// derivative is 0 — including Std's, whose Sqrt would give 0·∞.
+		x = StopGradient(x)
+	}
 	d := Sub(x, MeanKeepDims(x, axes...))
 	return Div(SumKeepDims(Mul(d, d), axes...), float64(n-ddof))
 }
 
 // Std returns the standard deviation, the square root of Var with the same
 // ddof and axes, like numpy.std. Its derivative is infinite where the
-// variance is zero. It panics like Sum.
+// variance is zero between several elements; over a single element (per
+// group) the result is constant and every derivative is 0, as in autograd.
+// It panics like Sum.
 func Std(x *Tensor, ddof int, axes ...int) *Tensor { return Sqrt(Var(x, ddof, axes...)) }
 
 // StdKeepDims is Std keeping the reduced axes with length 1.

@@ -48,6 +48,7 @@ func init() {
 		"Div":               reflect.ValueOf(ad.Div),
 		"Dot":               reflect.ValueOf(ad.Dot),
 		"Eigh":              reflect.ValueOf(ad.Eigh),
+		"EighSym":           reflect.ValueOf(ad.EighSym),
 		"Einsum":            reflect.ValueOf(ad.Einsum),
 		"ElementwiseGrad":   reflect.ValueOf(ad.ElementwiseGrad),
 		"Equal":             reflect.ValueOf(ad.Equal),
