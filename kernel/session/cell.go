@@ -31,6 +31,7 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 	var chunks []chunk
 	fset := token.NewFileSet()
 	seenImport := map[string]string{}
+	mainLine := 0 // the line of a func main the cell declares
 	for k, seg := range segs {
 		text := code[seg.start:seg.end]
 		line, col := lineCol(code, seg.start)
@@ -51,6 +52,9 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 					c.funcs = append(c.funcs, [2]string{name, fmt.Sprintf("%s:%d", p.Filename, p.Line)})
 				}
 			}
+			if pos, ok := declaresMain(f); ok {
+				mainLine = fset.Position(pos).Line - s.cellBase
+			}
 			if cerr := s.checkDecls(fset, f, &c, seenImport); cerr != nil {
 				return nil, cerr
 			}
@@ -58,6 +62,13 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 			continue
 		}
 		chunks = append(chunks, s.stmtChunks(fset, f, c.src, file, code, seg, k == len(segs)-1)...)
+	}
+	if mainLine > 0 {
+		// A func main runs once, after the cell declaring it (as a
+		// program's main runs after its package is initialised).
+		c := makeChunk(stmtChunk, s.cellBase, "main()", mainLine, 1)
+		c.noGuard, c.file, c.line = s.noGuard, file, mainLine
+		chunks = append(chunks, c)
 	}
 	if cerr := s.planRenames(chunks); cerr != nil {
 		return nil, cerr
@@ -326,7 +337,7 @@ func isPrintCall(e ast.Expr) bool {
 		switch pkg.Name {
 		case "fmt":
 			return strings.HasPrefix(fn.Sel.Name, "Print") || strings.HasPrefix(fn.Sel.Name, "Fprint")
-		case "log":
+		case "log", rtName:
 			return true
 		}
 	}

@@ -67,6 +67,10 @@
 //     goroutine that write would replace the closure or variable its
 //     creator reads next (a loop starting workers, `worker := func…`), so
 //     the creator called a stale or nil function. Capture is unchanged.
+//   - A leading package clause (package main, as gophernotes' and GoNB's
+//     notebooks write) is blanked. A func main is renamed (yaegi runs a
+//     package's main after every unit it executes): it runs once, after
+//     the cell that declares it, and again only when a cell calls main().
 //   - os.Exit and log.Fatal, Fatalf, Fatalln stop the cell with an Exit
 //     error; the session keeps running.
 //   - yaegi v0.16.1 does not declare the names of a := or var with several
@@ -170,6 +174,18 @@
 //
 //	%help                 what is preloaded, the commands, links
 //	%reset                a fresh interpreter in the same process
-//	%time                 run the rest of the cell and print its wall time
+//	%time [STATEMENT]     run the statement, or the rest of the cell, and
+//	                      print its CPU and wall time (IPython's format)
+//	%timeit [STATEMENT]   run the statement, or the rest of the cell, in a
+//	                      loop: 7 runs of 10^k loops, k the smallest making
+//	                      a run last 0.2 s; print the mean ± std. dev. per
+//	                      loop in IPython's format
 //	%recursion_limit [N]  show or set the recursion limit (N >= 100)
+//
+// %%time and %%timeit are the same commands. %time STATEMENT keeps the
+// statement in its columns and runs the cell from it on; a traceback shows
+// the line as written, command included. %timeit runs its body as the body
+// of a function literal called by a compiled loop driver (the statements'
+// variables are the loop's, not the notebook's); a body with declarations is
+// a UsageError. Any other %name is a UsageError, as in IPython.
 package session

@@ -94,6 +94,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if len(c.renames) > 0 {
 		renameTypes(f, c.renames)
 	}
+	renameMain(f)
 	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard, leaves: c.leaves}
 	if c.kind == stmtChunk {
 		if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Name.Name == stmtWrapper {

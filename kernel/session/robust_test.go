@@ -10,7 +10,7 @@ import (
 func TestBadInput(t *testing.T) {
 	s := newSession(t)
 	cells := []string{
-		"}", "{", "func", "package main\nfunc main() {}", "import", "import \"no/such/package\"",
+		"}", "{", "func", "package", "package main\npackage main", "import", "import \"no/such/package\"",
 		"x := `unterminated", "\"unterminated", "type", "var", "1 +", "go", "defer", "return 1",
 		"goto L", "func (", "func () {}()()", "\x00\xff", "x := []int{1,2,3}[5]",
 		"var m map[string]int\nm[\"a\"] = 1", "var p *struct{ A int }\np.A", "close(nil)",

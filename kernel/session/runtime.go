@@ -157,6 +157,7 @@ func (s *Session) overrides() interp.Exports {
 			"Deep":    reflect.ValueOf(s.deep),
 			"MakeLen": reflect.ValueOf(makeLen),
 			"GoPanic": reflect.ValueOf(s.goPanic),
+			"Timeit":  reflect.ValueOf(s.timeitRun),
 			"TestHook": reflect.ValueOf(func() {
 				if s.testHook != nil {
 					s.testHook()

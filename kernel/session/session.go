@@ -126,7 +126,10 @@ type Session struct {
 
 	result []any // values captured by the last expression
 	hasRes bool
+	// timing asks run to report the cell's times (%time); timeit, when
+	// set, makes the cell a timed loop (%timeit).
 	timing bool
+	timeit *timeitSpec
 
 	// noGuard leaves cells without the recursion guard (benchmarks only).
 	noGuard bool
@@ -304,23 +307,22 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 
 	s.cellNo++
 	file := fmt.Sprintf("cell%d", s.cellNo)
-	s.timing = false
+	s.timing, s.timeit = false, nil
+	original := code
 	code, cerr := s.specials(code, io)
 	if cerr != nil {
 		return Result{Err: cerr}
 	}
+	code = stripPackageClause(code)
 	if strings.TrimSpace(code) == "" {
 		return Result{}
 	}
-	start := time.Now()
-	if s.timing {
-		defer func() {
-			s.flush()
-			io.Stream("stdout", fmt.Sprintf("Wall time: %s\n", fmtDuration(time.Since(start))))
-		}()
-	}
-	s.cells[file] = strings.Split(code, "\n")
+	// Tracebacks show the lines as the user wrote them, commands included.
+	s.cells[file] = strings.Split(original, "\n")
 	s.cellBase = s.lines.add(file, len(s.cells[file]))
+	if s.timeit != nil {
+		code = s.wrapTimeit(code)
+	}
 	return s.run(ctx, file, code)
 }
 
@@ -361,6 +363,10 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	s.history = append(s.history, chunks...)
 	s.commitDecls(chunks)
 	s.result, s.hasRes = nil, false
+	if s.timing {
+		start := startTimes()
+		defer func() { fmt.Fprint(s.stdout.out, start.report()) }()
+	}
 	for k, p := range progs {
 		s.curFile, s.curLine = chunks[k].file, chunks[k].line
 		if cerr := s.execute(ctx, p); cerr != nil {
@@ -576,14 +582,4 @@ func (s *Session) commitDecls(chunks []chunk) {
 			}
 		}
 	}
-}
-
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.1f µs", float64(d)/1e3)
-	case d < time.Second:
-		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
-	}
-	return fmt.Sprintf("%.3f s", d.Seconds())
 }

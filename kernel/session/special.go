@@ -22,7 +22,8 @@ final expression is displayed. Functions, variables, constants and types can be 
 Special commands (at the top of a cell):
   %help                 this text
   %reset                forget every definition: a fresh interpreter, same process
-  %time                 time the rest of the cell
+  %time [STATEMENT]     time the statement, or the rest of the cell (CPU and wall time)
+  %timeit [STATEMENT]   run the statement, or the rest of the cell, in loops; print mean ± std. dev.
   %recursion_limit [N]  show or set the maximum depth of interpreted calls (default {limit})
 
 Documentation: https://pkg.go.dev/github.com/gograd/gograd/ad
@@ -37,6 +38,7 @@ func (s *Session) specials(code string, io IO) (string, *CellError) {
 	lines := strings.Split(code, "\n")
 	for _, k := range specialLines(lines) {
 		f := strings.Fields(lines[k])
+		line := lines[k]
 		lines[k] = ""
 		switch f[0] {
 		case "%help":
@@ -45,8 +47,21 @@ func (s *Session) specials(code string, io IO) (string, *CellError) {
 			if err := s.reset(); err != nil {
 				return "", &CellError{Name: "InternalError", Value: err.Error(), Traceback: []string{err.Error()}}
 			}
-		case "%time":
+		case "%time", "%%time":
 			s.timing = true
+			if rest := magicRest(line, f[0]); rest != "" {
+				// %time STATEMENT: the statement stays where it is, in its
+				// columns, and the cell runs from there.
+				lines[k] = blankMagic(line, f[0])
+				return strings.Join(lines, "\n"), nil
+			}
+		case "%timeit", "%%timeit":
+			lines[k] = line
+			body, cerr := s.timeitCell(lines, k, f[0])
+			if cerr != nil {
+				return "", cerr
+			}
+			return body, nil
 		case "%recursion_limit":
 			if len(f) == 1 {
 				io.Stream("stdout", fmt.Sprintf("recursion limit: %d calls\n", s.limit.Load()))
@@ -61,7 +76,7 @@ func (s *Session) specials(code string, io IO) (string, *CellError) {
 				io.Stream("stderr", fmt.Sprintf("recursion limit set to %d calls, but the stack allows only about %d\n", got, s.budget.Load()/int64(bytesPerCall())))
 			}
 		default:
-			return "", specialError(k+1, "unknown special command %s (see %%help)", f[0])
+			return "", specialError(k+1, "Line magic function `%s` not found (see %%help for the commands gograd knows)", f[0])
 		}
 	}
 	return strings.Join(lines, "\n"), nil

@@ -1,0 +1,102 @@
+package session
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cpuTime returns the process's user plus system CPU time (0 where it is
+// not measured).
+func cpuTime() time.Duration {
+	u, s := cpuTimes()
+	return u + s
+}
+
+func TestFormatSeconds(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0 ns"},
+		{1.234e-9, "1.23 ns"},
+		{45.6e-9, "45.6 ns"},
+		{1.2345e-6, "1.23 µs"},
+		{0.0123, "12.3 ms"},
+		{0.2, "200 ms"},
+		{1, "1 s"},
+		{5.25, "5.25 s"},
+		{59.9, "59.9 s"},
+		{65, "1min 5s"},
+		{3725, "1h 2min 5s"},
+	} {
+		if got := formatSeconds(c.in); got != c.want {
+			t.Errorf("formatSeconds(%g) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestTimeitSummary(t *testing.T) {
+	t.Parallel()
+	got := timeitSummary([]float64{1e-6, 1e-6, 1e-6}, 1000000)
+	want := "1 µs ± 0 ns per loop (mean ± std. dev. of 3 runs, 1,000,000 loops each)\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	got = timeitSummary([]float64{2}, 1)
+	if want := "2 s ± 0 ns per loop (mean ± std. dev. of 1 run, 1 loop each)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestTimeMagics runs %time and %timeit as a cell does, on one line and on
+// the lines after them.
+func TestTimeMagics(t *testing.T) {
+	timeRE := `CPU times: user [0-9.]+ [nµm]?s, sys: [0-9.]+ [nµm]?s, total: [0-9.]+ [nµm]?s\nWall time: [0-9.]+ [nµm]?s\n$`
+	timeitRE := `^(The slowest run took [0-9.]+ times longer than the fastest. This could mean that an intermediate result is being cached.\n)?[0-9.]+ [nµm]?s ± [0-9.]+ [nµm]?s per loop \(mean ± std\. dev\. of 7 runs, [0-9,]+ loops? each\)\n$`
+	defer func(d time.Duration) { timeitMinRun = d }(timeitMinRun)
+	timeitMinRun = time.Millisecond
+	s := newSession(t)
+	if _, res := run(t, s, "x := 3"); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, c := range []struct {
+		code, stdout, value, err string
+	}{
+		{code: "%time ad.Grad(ad.Tanh)(ad.Scalar(0.3))", stdout: "^" + timeRE, value: "0.9"},
+		{code: "y := 3\n%timeit x + 1"}, // %timeit below Go is not a command
+		{code: "%timeit x + 1", stdout: timeitRE},
+		{code: "%timeit fmt.Sprint(x)", stdout: timeitRE},
+		{code: "%%timeit\ny := 0\nfor i := 0; i < 100; i++ { y += i }", stdout: timeitRE},
+		{code: "%time\nfmt.Println(1)\nx+2", stdout: "^1\n" + timeRE, value: "5"},
+		{code: "%timeit\nfunc f() {}", err: "UsageError: %timeit times statements: move the declarations to a cell of their own"},
+		{code: "%foo", err: "UsageError: Line magic function `%foo` not found (see %help for the commands gograd knows)"},
+		{code: "%timeit\nz := 1\nz += undefinedQ", err: "CompileError: undefined: undefinedQ"},
+	} {
+		r, res := run(t, s, c.code)
+		if c.code == "y := 3\n%timeit x + 1" {
+			if res.Err == nil {
+				t.Errorf("%q: no error", c.code)
+			}
+			continue
+		}
+		if c.err != "" {
+			if res.Err == nil || res.Err.Traceback[len(res.Err.Traceback)-1] != c.err {
+				t.Errorf("%q: got error %v, want %q", c.code, res.Err, c.err)
+			}
+			continue
+		}
+		if res.Err != nil {
+			t.Errorf("%q: %v", c.code, res.Err.Traceback)
+			continue
+		}
+		if !regexp.MustCompile(c.stdout).MatchString(r.stdout()) {
+			t.Errorf("%q: stdout %q does not match %q", c.code, r.stdout(), c.stdout)
+		}
+		if !strings.HasPrefix(plain(res), c.value) {
+			t.Errorf("%q: value %q, want %q...", c.code, plain(res), c.value)
+		}
+	}
+}
