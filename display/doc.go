@@ -46,16 +46,25 @@
 //
 //	display.Curves(x, ys, labels)                 // several curves against x
 //	display.Derivatives(ad.Tanh, -7, 7, 6)        // f and its first 6 derivatives
+//	display.DerivativePanels(ad.Tanh, -7, 7, 6)   // the same, a panel and a y scale each
 //	display.Scatter(x, y)
 //	display.Histogram(x, bins)
 //	display.Contour(f, -2, 2, -1, 3).Path(steps)  // level sets, −∇f arrows, a path
 //	display.Heatmap(f, -2, 2, -1, 3)
 //	display.LossCurve(losses)
 //	display.Axes("title", "x", "y").AddLine(x, y, "data")  // build your own
+//	display.Panels(2, fig1, fig2, fig3)           // figures side by side in a grid
 //
-// Contour lines are traced by marching squares at quantiles of f over the
-// grid (so both steep and flat regions get lines), and heat maps are
-// coloured by rank with viridis. Every option is a setter on the returned
+// Figures are made to be read at a glance. The legend goes where it
+// covers no data: the first free corner of the axes, else outside them on
+// the right (Legend chooses a place explicitly). A curve drawn on top of
+// an earlier one with the same values (a derivative by ad beside its
+// formula) is dashed, so both stay visible. Contour lines are traced by
+// marching squares at quantiles of f over the grid (so both steep and
+// flat regions get lines) on the grid refined threefold by cubic
+// interpolation, with loops too thin for the evaluated grid to resolve
+// left out, so narrow valleys show smooth lines and no stray dots; heat
+// maps are coloured by rank with viridis. Every option is a setter on the returned
 // figure, chainable: Title, XLabel, YLabel, Size, XRange, YRange, LogY,
 // Legend, Palette, AddLine and AddScatter (more series on the same axes),
 // Path, and Plot for direct access to the gonum plot. A figure shows itself when it is a

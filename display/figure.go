@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -47,9 +48,12 @@ type Figure struct {
 	width, height int
 	series        []func(color.Color) // recolours series i
 	legend        []legendEntry
-	legendPos     string         // "top-right", …, "none"
+	legendPos     string         // "auto", "outside", "top-right", …, "none"
 	yFixed        bool           // the y range was set: no margin added
 	data          []plot.Plotter // series added by the helpers, in order
+	avoid         []plotter.XYer // data the automatic legend must not cover
+	panels        []*Figure      // a grid of figures (Panels) instead of plot
+	cols          int            // columns of the panel grid
 }
 
 // legendEntry is one line of the figure's own legend, drawn over the data
@@ -65,7 +69,7 @@ func NewFigure(p *plot.Plot) *Figure {
 	if p == nil {
 		panic(errorf("NewFigure", "plot is nil"))
 	}
-	return &Figure{plot: p, width: DefaultWidth, height: DefaultHeight, legendPos: "top-right"}
+	return &Figure{plot: p, width: DefaultWidth, height: DefaultHeight, legendPos: "auto"}
 }
 
 // Plot returns the underlying gonum plot, for any customisation the
@@ -125,15 +129,18 @@ func (f *Figure) LogY() *Figure {
 }
 
 // Legend places the legend of the series drawn by this package's helpers:
-// "top-right" (the default), "top-left", "bottom-right", "bottom-left", or
-// "none" to hide it. It panics with an *Error for any other position.
-// Entries added to the gonum plot's own Legend are drawn by gonum as usual.
+// "auto" (the default: the first of the top-right, top-left, bottom-right
+// and bottom-left corners of the data area where it covers no data, else
+// "outside"), "outside" (to the right of the axes, which shrink to make
+// room), one of those four corners, or "none" to hide it. It panics with an
+// *Error for any other position. Entries added to the gonum plot's own
+// Legend are drawn by gonum as usual.
 func (f *Figure) Legend(position string) *Figure {
 	switch position {
-	case "top-right", "top-left", "bottom-right", "bottom-left", "none":
+	case "auto", "outside", "top-right", "top-left", "bottom-right", "bottom-left", "none":
 		f.legendPos = position
 	default:
-		panic(errorf("Figure.Legend", "unknown position %q (want top-right, top-left, bottom-right, bottom-left or none)", position))
+		panic(errorf("Figure.Legend", "unknown position %q (want auto, outside, top-right, top-left, bottom-right, bottom-left or none)", position))
 	}
 	return f
 }
@@ -219,7 +226,7 @@ func (f *Figure) Show() { Publish(f.Bundle()) }
 var figurePad = vg.Points(8)
 
 // draw draws the plot with a margin on a white background, then the
-// legend.
+// legend; a panel figure draws its title and its panels instead.
 func (f *Figure) draw(c draw.Canvas) {
 	bg := f.plot.BackgroundColor
 	if bg == nil {
@@ -227,7 +234,15 @@ func (f *Figure) draw(c draw.Canvas) {
 	}
 	c.SetColor(bg)
 	c.Fill(c.Rectangle.Path())
-	inner := innerCanvas(c)
+	if len(f.panels) > 0 {
+		f.drawPanels(innerCanvas(c))
+		return
+	}
+	f.drawContent(innerCanvas(c))
+}
+
+// drawContent draws the plot and its legend in inner.
+func (f *Figure) drawContent(inner draw.Canvas) {
 	// A 5% margin above and below the data on a linear y axis, so curves
 	// do not run along the frame and extreme ticks such as ±1 are shown.
 	if _, linear := f.plot.Y.Scale.(plot.LinearScale); linear && !f.yFixed && f.plot.Y.Max > f.plot.Y.Min {
@@ -236,10 +251,28 @@ func (f *Figure) draw(c draw.Canvas) {
 		f.plot.Y.Min, f.plot.Y.Max = lo-pad, hi+pad
 		defer func() { f.plot.Y.Min, f.plot.Y.Max = lo, hi }()
 	}
-	f.plot.Draw(inner)
-	if len(f.legend) > 0 && f.legendPos != "none" {
-		f.drawLegend(f.plot.DataCanvas(inner))
+	if len(f.legend) == 0 || f.legendPos == "none" {
+		f.plot.Draw(inner)
+		return
 	}
+	lg := f.legendLayout()
+	pos := f.legendPos
+	if pos == "auto" {
+		pos = f.autoLegend(inner, lg)
+	}
+	area := inner
+	if pos == "outside" {
+		area = draw.Crop(inner, 0, -(lg.w + legendGap), 0, 0)
+	}
+	f.plot.Draw(area)
+	dc := f.plot.DataCanvas(area)
+	var at vg.Point // the box's bottom-left corner
+	if pos == "outside" {
+		at = vg.Point{X: area.Max.X + legendGap, Y: dc.Max.Y - lg.h}
+	} else {
+		at = legendCorner(dc, pos, lg)
+	}
+	f.drawLegend(dc, at, lg)
 }
 
 // innerCanvas is the part of a figure's canvas inside its margin.
@@ -247,47 +280,129 @@ func innerCanvas(c draw.Canvas) draw.Canvas {
 	return draw.Crop(c, figurePad, -figurePad, figurePad*0.75, -figurePad)
 }
 
-// drawLegend draws the legend in a corner of the data area on a
-// translucent white box.
-func (f *Figure) drawLegend(dc draw.Canvas) {
+// legendGap separates an outside legend from the axes; legendInset keeps a
+// legend inside the data area off its frame.
+var legendGap, legendInset = vg.Points(10), vg.Points(6)
+
+// legendBox is the measured layout of a legend.
+type legendBox struct {
+	sty         text.Style
+	w, h, rowH  vg.Length
+	thumbW, gap vg.Length
+	pad         vg.Length
+}
+
+// legendLayout measures the legend's box.
+func (f *Figure) legendLayout() legendBox {
 	sty := f.plot.Legend.TextStyle
 	sty.XAlign, sty.YAlign = draw.XLeft, draw.YCenter
-	ext := sty.FontExtents()
-	rowH := vg.Length(ext.Height) * 1.25
-	thumbW := vg.Points(22)
-	gap, pad, inset := vg.Points(6), vg.Points(6), vg.Points(6)
+	lg := legendBox{sty: sty, thumbW: vg.Points(22), gap: vg.Points(6), pad: vg.Points(6)}
+	lg.rowH = vg.Length(sty.FontExtents().Height) * 1.25
 	var textW vg.Length
 	for _, e := range f.legend {
 		textW = max(textW, sty.Width(e.label))
 	}
-	boxW := pad + thumbW + gap + textW + pad
-	boxH := pad + rowH*vg.Length(len(f.legend)) + pad
-	var x0, y0 vg.Length // box's bottom-left corner
-	switch f.legendPos {
+	lg.w = lg.pad + lg.thumbW + lg.gap + textW + lg.pad
+	lg.h = lg.pad + lg.rowH*vg.Length(len(f.legend)) + lg.pad
+	return lg
+}
+
+// legendCorner returns the bottom-left corner of a legend box placed in
+// one corner of the data area dc.
+func legendCorner(dc draw.Canvas, pos string, lg legendBox) vg.Point {
+	var p vg.Point
+	switch pos {
 	case "top-left", "bottom-left":
-		x0 = dc.Min.X + inset
+		p.X = dc.Min.X + legendInset
 	default:
-		x0 = dc.Max.X - inset - boxW
+		p.X = dc.Max.X - legendInset - lg.w
 	}
-	switch f.legendPos {
+	switch pos {
 	case "bottom-left", "bottom-right":
-		y0 = dc.Min.Y + inset
+		p.Y = dc.Min.Y + legendInset
 	default:
-		y0 = dc.Max.Y - inset - boxH
+		p.Y = dc.Max.Y - legendInset - lg.h
 	}
-	box := vg.Rectangle{Min: vg.Point{X: x0, Y: y0}, Max: vg.Point{X: x0 + boxW, Y: y0 + boxH}}
+	return p
+}
+
+// autoLegend returns the first corner of the data area (top-right,
+// top-left, bottom-right, bottom-left) where the legend box covers none of
+// the figure's curves, points and paths, or "outside" when every corner
+// would (or when the data area is too small to hold the box). Curves are
+// sampled along each segment every few points, so a line crossing a
+// corner counts even where no data point lies in it.
+func (f *Figure) autoLegend(inner draw.Canvas, lg legendBox) string {
+	dc := f.plot.DataCanvas(inner)
+	if lg.w+2*legendInset > dc.Max.X-dc.Min.X || lg.h+2*legendInset > dc.Max.Y-dc.Min.Y {
+		return "outside"
+	}
+	trX, trY := f.plot.Transforms(&dc)
+	// The box grows by the inset when tested, so that points and curves
+	// along the frame beside it, whose glyphs or strokes reach under it,
+	// count.
+	margin := legendInset
+	for _, pos := range []string{"top-right", "top-left", "bottom-right", "bottom-left"} {
+		at := legendCorner(dc, pos, lg)
+		box := vg.Rectangle{
+			Min: vg.Point{X: at.X - margin, Y: at.Y - margin},
+			Max: vg.Point{X: at.X + lg.w + margin, Y: at.Y + lg.h + margin},
+		}
+		if !coversData(box, f.avoid, trX, trY) {
+			return pos
+		}
+	}
+	return "outside"
+}
+
+// coversData reports whether any point of the series, or any point along
+// the segments joining consecutive points of a curve, falls in box.
+func coversData(box vg.Rectangle, series []plotter.XYer, trX, trY func(float64) vg.Length) bool {
+	in := func(p vg.Point) bool {
+		return p.X >= box.Min.X && p.X <= box.Max.X && p.Y >= box.Min.Y && p.Y <= box.Max.Y
+	}
+	step := vg.Points(2)
+	for _, s := range series {
+		_, curve := s.(*plotter.Line)
+		var prev vg.Point
+		for i := range s.Len() {
+			x, y := s.XY(i)
+			p := vg.Point{X: trX(x), Y: trY(y)}
+			if in(p) {
+				return true
+			}
+			if curve && i > 0 {
+				d := p.Sub(prev)
+				n := int(math.Hypot(float64(d.X), float64(d.Y)) / float64(step))
+				for k := 1; k < n; k++ {
+					t := vg.Length(k) / vg.Length(n)
+					if in(vg.Point{X: prev.X + t*d.X, Y: prev.Y + t*d.Y}) {
+						return true
+					}
+				}
+			}
+			prev = p
+		}
+	}
+	return false
+}
+
+// drawLegend draws the legend box with its bottom-left corner at at, on a
+// translucent white backdrop.
+func (f *Figure) drawLegend(dc draw.Canvas, at vg.Point, lg legendBox) {
+	box := vg.Rectangle{Min: at, Max: vg.Point{X: at.X + lg.w, Y: at.Y + lg.h}}
 	dc.SetColor(color.NRGBA{0xFF, 0xFF, 0xFF, 0xD8})
 	dc.Fill(box.Path())
 	dc.SetLineStyle(draw.LineStyle{Color: color.Gray{0xCC}, Width: vg.Points(0.6)})
 	dc.Stroke(box.Path())
 	for i, e := range f.legend {
-		top := box.Max.Y - pad - rowH*vg.Length(i)
+		top := box.Max.Y - lg.pad - lg.rowH*vg.Length(i)
 		icon := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: x0 + pad, Y: top - rowH},
-			Max: vg.Point{X: x0 + pad + thumbW, Y: top},
+			Min: vg.Point{X: at.X + lg.pad, Y: top - lg.rowH},
+			Max: vg.Point{X: at.X + lg.pad + lg.thumbW, Y: top},
 		}}
 		e.thumb.Thumbnail(&icon)
-		dc.FillText(sty, vg.Point{X: x0 + pad + thumbW + gap, Y: top - rowH/2}, e.label)
+		dc.FillText(lg.sty, vg.Point{X: at.X + lg.pad + lg.thumbW + lg.gap, Y: top - lg.rowH/2}, e.label)
 	}
 }
 

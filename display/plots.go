@@ -179,6 +179,7 @@ func (f *Figure) Path(points *ad.Tensor) *Figure {
 			f.plot.Add(s)
 		}
 	}
+	f.avoid = append(f.avoid, xys)
 	start, _ := plotter.NewScatter(xys[:1])
 	start.GlyphStyle = draw.GlyphStyle{Color: pathColor, Radius: vg.Points(4.5), Shape: draw.RingGlyph{}}
 	end, _ := plotter.NewScatter(xys[len(xys)-1:])
@@ -216,7 +217,10 @@ func (f *Figure) AddScatter(x, y *ad.Tensor, label string) *Figure {
 	return f
 }
 
-// addLine adds one styled line with the next palette colour.
+// addLine adds one styled line with the next palette colour. A line that
+// coincides with one added before it (a derivative computed two ways, a
+// fit over its data) is dashed, so that the earlier line shows through
+// its gaps instead of being hidden under it.
 func (f *Figure) addLine(xs, ys []float64, label string) {
 	xys := make(plotter.XYs, len(xs))
 	for i := range xs {
@@ -228,8 +232,22 @@ func (f *Figure) addLine(xs, ys []float64, label string) {
 	}
 	l.Color = okabeIto[len(f.series)%len(okabeIto)]
 	l.Width = lineWidth
+	covered := 0
+	for _, d := range f.data {
+		if prev, ok := d.(*plotter.Line); ok && coincide(prev.XYs, l.XYs) {
+			covered++
+		}
+	}
+	if covered > 0 {
+		// Longer gaps for each further coinciding line, so that three
+		// equal curves still show three colours.
+		gap := vg.Points(3 + 3*float64(covered))
+		l.Dashes = []vg.Length{vg.Points(7), gap}
+		l.DashOffs = vg.Points(7) * vg.Length(covered-1)
+	}
 	f.plot.Add(l)
 	f.data = append(f.data, l)
+	f.avoid = append(f.avoid, l)
 	if label != "" {
 		f.legend = append(f.legend, legendEntry{label, l})
 	}
@@ -250,10 +268,35 @@ func (f *Figure) addScatter(xs, ys []float64, label string) {
 	s.GlyphStyle = draw.GlyphStyle{Color: withAlpha(c, 0xC0), Radius: vg.Points(2.5), Shape: draw.CircleGlyph{}}
 	f.plot.Add(s)
 	f.data = append(f.data, s)
+	f.avoid = append(f.avoid, s)
 	if label != "" {
 		f.legend = append(f.legend, legendEntry{label, s})
 	}
 	f.series = append(f.series, func(c color.Color) { s.GlyphStyle.Color = withAlpha(c, 0xC0) })
+}
+
+// coincide reports whether two curves sampled at the same x values would
+// be drawn on top of each other: every y differs by at most 0.5% of the
+// larger of the two curves' y ranges (and by at most 1e-12 when both are
+// flat).
+func coincide(a, b plotter.XYs) bool {
+	if len(a) != len(b) || len(a) < 2 {
+		return false
+	}
+	span := func(s plotter.XYs) float64 {
+		lo, hi := s[0].Y, s[0].Y
+		for _, p := range s {
+			lo, hi = math.Min(lo, p.Y), math.Max(hi, p.Y)
+		}
+		return hi - lo
+	}
+	tol := math.Max(0.005*math.Max(span(a), span(b)), 1e-12)
+	for i := range a {
+		if a[i].X != b[i].X || !(math.Abs(a[i].Y-b[i].Y) <= tol) {
+			return false
+		}
+	}
+	return true
 }
 
 // finiteOnly drops points with a NaN or infinite coordinate, which

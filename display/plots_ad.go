@@ -30,7 +30,38 @@ const DerivativePoints = 400
 // of an ad function such as tanh). It panics with an *Error if f is nil,
 // lo ≥ hi or k is not in 0..12; errors raised by f propagate.
 func Derivatives(f func(*ad.Tensor) *ad.Tensor, lo, hi float64, k int) *Figure {
-	const fn = "Derivatives"
+	name, x, ys, labels := derivativeCurves("Derivatives", f, lo, hi, k)
+	fig := Curves(x, ys, labels).XLabel("x").YLabel("")
+	return fig.Title(derivativesTitle(name, k))
+}
+
+// DerivativePanels plots f and its first k derivatives like Derivatives,
+// but each in a panel of its own with its own y scale, so that low orders
+// do not look flat beside high ones (the sixth derivative of tanh spans
+// ±50 where tanh itself spans ±1). The panels fill one column for k ≤ 2
+// and two columns otherwise, and are titled f, f′, f″, …; the figure is
+// titled as Derivatives'. Errors are those of Derivatives.
+func DerivativePanels(f func(*ad.Tensor) *ad.Tensor, lo, hi float64, k int) *Figure {
+	name, x, ys, labels := derivativeCurves("DerivativePanels", f, lo, hi, k)
+	panels := make([]*Figure, len(ys))
+	for i, y := range ys {
+		p := Line(x, y).XLabel("").YLabel("").Title(labels[i])
+		p.plot.Title.TextStyle.Font.Size = vg.Points(11)
+		p.plot.Title.Padding = vg.Points(3)
+		p.series[0](okabeIto[i%len(okabeIto)])
+		panels[i] = p
+	}
+	cols := 2
+	if k <= 2 {
+		cols = 1
+	}
+	return Panels(cols, panels...).Title(derivativesTitle(name, k))
+}
+
+// derivativeCurves checks Derivatives' arguments and returns f's name,
+// the sample points and the curves of f and its first k derivatives with
+// their labels.
+func derivativeCurves(fn string, f func(*ad.Tensor) *ad.Tensor, lo, hi float64, k int) (string, *ad.Tensor, []*ad.Tensor, []string) {
 	switch {
 	case f == nil:
 		panic(errorf(fn, "function is nil"))
@@ -57,16 +88,20 @@ func Derivatives(f func(*ad.Tensor) *ad.Tensor, lo, hi float64, k int) *Figure {
 		ys[i] = ad.New(ys[i].Data()) // flatten any shape to 1-d
 		labels[i] = name + primes(i)
 	}
-	fig := Curves(x, ys, labels).XLabel("x").YLabel("")
+	return name, x, ys, labels
+}
+
+// derivativesTitle is the title of a figure of name and its first k
+// derivatives.
+func derivativesTitle(name string, k int) string {
 	switch k {
 	case 0:
-		fig.Title(name)
+		return name
 	case 1:
-		fig.Title(fmt.Sprintf("%s and its derivative", name))
+		return fmt.Sprintf("%s and its derivative", name)
 	default:
-		fig.Title(fmt.Sprintf("%s and its first %d derivatives", name, k))
+		return fmt.Sprintf("%s and its first %d derivatives", name, k)
 	}
-	return fig
 }
 
 func sizeOf(t *ad.Tensor) int {
@@ -206,7 +241,7 @@ func Surface(f func(*ad.Tensor) *ad.Tensor, xmin, xmax, ymin, ymax float64, opts
 			n = 10
 		}
 		levels := g.quantileLevels(n)
-		c := &contourLines{grid: g, levels: levels, width: vg.Points(1.3)}
+		c := &contourLines{grid: g.upsample(contourRefine), coarse: g, levels: levels, width: vg.Points(1.3)}
 		pal := viridis(max(len(levels), 2), 0.85)
 		for i := range levels {
 			c.colors = append(c.colors, pal[i])
@@ -335,6 +370,68 @@ func (g *grid) Z(c, r int) float64 { return g.z[r*g.c+c] }
 func (g *grid) X(c int) float64    { return g.x0 + float64(c)*g.dx }
 func (g *grid) Y(r int) float64    { return g.y0 + float64(r)*g.dy }
 
+// contourRefine is the factor by which contour lines refine the grid of
+// evaluated values (see grid.upsample).
+const contourRefine = 3
+
+// upsample returns the grid with k−1 points interpolated between
+// neighbours in each direction by Catmull–Rom cubics (in x, then in y),
+// which reproduce quadratics exactly (extended beyond the ends by
+// the quadratic through the last three values): marching squares on it follows a
+// smooth function's narrow valleys, which the evaluated grid alone
+// resolves only as zigzags and dots, at no extra evaluations of the
+// function. A NaN spreads to the points it enters.
+func (g *grid) upsample(k int) *grid {
+	cols, rows := (g.c-1)*k+1, (g.r-1)*k+1
+	fine := newGrid(g.X(0), g.X(g.c-1), g.Y(0), g.Y(g.r-1), cols, rows)
+	// Interpolate along each row of g, then along each column of that.
+	wide := make([]float64, cols*g.r)
+	row := make([]float64, g.c)
+	for r := range g.r {
+		for c := range g.c {
+			row[c] = g.Z(c, r)
+		}
+		catmullRom(row, k, wide[r*cols:(r+1)*cols], 1)
+	}
+	col := make([]float64, g.r)
+	for c := range cols {
+		for r := range g.r {
+			col[r] = wide[r*cols+c]
+		}
+		catmullRom(col, k, fine.z[c:], cols)
+	}
+	return fine
+}
+
+// catmullRom writes the (len(v)−1)·k+1 values of the Catmull–Rom spline
+// through v, sampled k times per interval, to out[0], out[stride], ….
+func catmullRom(v []float64, k int, out []float64, stride int) {
+	n := len(v)
+	// Beyond the ends, the quadratic through the last three values (the
+	// line through two where there are only two).
+	at := func(i int) float64 {
+		switch {
+		case i < 0 && n >= 3:
+			return 3*v[0] - 3*v[1] + v[2]
+		case i >= n && n >= 3:
+			return 3*v[n-1] - 3*v[n-2] + v[n-3]
+		case i < 0:
+			return 2*v[0] - v[1]
+		case i >= n:
+			return 2*v[n-1] - v[n-2]
+		}
+		return v[i]
+	}
+	for i := 0; i+1 < n; i++ {
+		p0, p1, p2, p3 := at(i-1), v[i], v[i+1], at(i+2)
+		for j := range k {
+			t := float64(j) / float64(k)
+			out[(i*k+j)*stride] = p1 + 0.5*t*(p2-p0+t*(2*p0-5*p1+4*p2-p3+t*(3*(p1-p2)+p3-p0)))
+		}
+	}
+	out[(n-1)*k*stride] = v[n-1]
+}
+
 // Min returns the least finite value (gonum uses it for the colour range).
 func (g *grid) Min() float64 {
 	m := math.Inf(1)
@@ -358,73 +455,42 @@ func (g *grid) Max() float64 {
 }
 
 // contourLines draws level sets of a grid by marching squares: each cell
-// crossed by a level contributes one or two straight segments, and all
-// segments of a level are stroked as one path. (gonum's plotter.Contour
-// joins segments into paths with a cycle search that can run for ever
-// on symmetric surfaces such as x² + y²; a drawing that cannot hang
-// matters more here than joined paths.) It implements plot.Plotter and
-// plot.DataRanger.
+// crossed by a level contributes one or two straight segments, joined
+// into polylines through the grid edges they share. A closed loop thinner
+// than the grid resolves (its area over half its perimeter is under 0.6
+// of a cell) is left out: it is sampling noise — a stray dot around one
+// grid value, or a jagged sliver along a nearly flat valley floor — not a
+// level set the grid can show. (gonum's plotter.Contour joins segments
+// with a cycle search that can run for ever on symmetric surfaces such as
+// x² + y²; joining by shared edges visits each segment once.) It
+// implements plot.Plotter and plot.DataRanger.
 type contourLines struct {
-	grid   *grid
+	grid   *grid // the refined grid the lines are traced on
+	coarse *grid // the evaluated grid, whose cells measure thinness
 	levels []float64
 	colors []color.Color // one per level
 	width  vg.Length
 }
 
+// gridEdge names an edge of the grid: the horizontal edge from grid point
+// (c, r) to (c+1, r), or the vertical one from (c, r) to (c, r+1).
+type gridEdge struct {
+	c, r     int
+	vertical bool
+}
+
 // Plot implements plot.Plotter.
 func (cl *contourLines) Plot(c draw.Canvas, plt *plot.Plot) {
 	trX, trY := plt.Transforms(&c)
-	g := cl.grid
-	pt := func(x, y float64) vg.Point { return vg.Point{X: trX(x), Y: trY(y)} }
 	for li, level := range cl.levels {
 		var path vg.Path
-		seg := func(a, b vg.Point) {
-			path.Move(a)
-			path.Line(b)
-		}
-		for r := 0; r+1 < g.r; r++ {
-			for col := 0; col+1 < g.c; col++ {
-				// Corners counter-clockwise from bottom-left.
-				z := [4]float64{g.Z(col, r), g.Z(col+1, r), g.Z(col+1, r+1), g.Z(col, r+1)}
-				xs := [4]float64{g.X(col), g.X(col + 1), g.X(col + 1), g.X(col)}
-				ys := [4]float64{g.Y(r), g.Y(r), g.Y(r + 1), g.Y(r + 1)}
-				idx, bad := 0, false
-				for k, v := range z {
-					if math.IsNaN(v) || math.IsInf(v, 0) {
-						bad = true
-					}
-					if v >= level {
-						idx |= 1 << k
-					}
-				}
-				if bad || idx == 0 || idx == 15 {
-					continue
-				}
-				// edge k runs from corner k to corner k+1.
-				cross := func(k int) vg.Point {
-					a, b := k, (k+1)%4
-					t := (level - z[a]) / (z[b] - z[a])
-					return pt(xs[a]+t*(xs[b]-xs[a]), ys[a]+t*(ys[b]-ys[a]))
-				}
-				var edges []int
-				for k := range 4 {
-					if (idx>>k)&1 != (idx>>((k+1)%4))&1 {
-						edges = append(edges, k)
-					}
-				}
-				if len(edges) == 2 {
-					seg(cross(edges[0]), cross(edges[1]))
-					continue
-				}
-				// A saddle (all four edges crossed): pair the edges
-				// around the corners on the same side as the centre.
-				centre := (z[0] + z[1] + z[2] + z[3]) / 4
-				if (centre >= level) == (idx&1 != 0) {
-					seg(cross(0), cross(1))
-					seg(cross(2), cross(3))
+		for _, line := range cl.lines(level) {
+			for i, p := range line {
+				q := vg.Point{X: trX(p.X), Y: trY(p.Y)}
+				if i == 0 {
+					path.Move(q)
 				} else {
-					seg(cross(3), cross(0))
-					seg(cross(1), cross(2))
+					path.Line(q)
 				}
 			}
 		}
@@ -433,6 +499,133 @@ func (cl *contourLines) Plot(c draw.Canvas, plt *plot.Plot) {
 			c.Stroke(path)
 		}
 	}
+}
+
+// lines returns the level set of level as polylines in data coordinates,
+// without the loops too thin for the grid to resolve.
+func (cl *contourLines) lines(level float64) [][]plotter.XY {
+	g := cl.grid
+	// The crossing point of the level on each crossed edge, and the
+	// segments joining two edges of a cell.
+	at := map[gridEdge]plotter.XY{}
+	var segs [][2]gridEdge
+	for r := 0; r+1 < g.r; r++ {
+		for col := 0; col+1 < g.c; col++ {
+			// Corners counter-clockwise from bottom-left; edge k runs
+			// from corner k to corner k+1.
+			z := [4]float64{g.Z(col, r), g.Z(col+1, r), g.Z(col+1, r+1), g.Z(col, r+1)}
+			xs := [4]float64{g.X(col), g.X(col + 1), g.X(col + 1), g.X(col)}
+			ys := [4]float64{g.Y(r), g.Y(r), g.Y(r + 1), g.Y(r + 1)}
+			edges := [4]gridEdge{{col, r, false}, {col + 1, r, true}, {col, r + 1, false}, {col, r, true}}
+			idx, bad := 0, false
+			for k, v := range z {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					bad = true
+				}
+				if v >= level {
+					idx |= 1 << k
+				}
+			}
+			if bad || idx == 0 || idx == 15 {
+				continue
+			}
+			cross := func(k int) gridEdge {
+				e := edges[k]
+				if _, ok := at[e]; !ok {
+					a, b := k, (k+1)%4
+					t := (level - z[a]) / (z[b] - z[a])
+					at[e] = plotter.XY{X: xs[a] + t*(xs[b]-xs[a]), Y: ys[a] + t*(ys[b]-ys[a])}
+				}
+				return e
+			}
+			var crossed []int
+			for k := range 4 {
+				if (idx>>k)&1 != (idx>>((k+1)%4))&1 {
+					crossed = append(crossed, k)
+				}
+			}
+			if len(crossed) == 2 {
+				segs = append(segs, [2]gridEdge{cross(crossed[0]), cross(crossed[1])})
+				continue
+			}
+			// A saddle (all four edges crossed): pair the edges around
+			// the corners on the same side as the centre.
+			centre := (z[0] + z[1] + z[2] + z[3]) / 4
+			if (centre >= level) == (idx&1 != 0) {
+				segs = append(segs, [2]gridEdge{cross(0), cross(1)}, [2]gridEdge{cross(2), cross(3)})
+			} else {
+				segs = append(segs, [2]gridEdge{cross(3), cross(0)}, [2]gridEdge{cross(1), cross(2)})
+			}
+		}
+	}
+	// Each edge is shared by at most two segments (the two cells beside
+	// it), so following unvisited segments from edge to edge traces each
+	// polyline once.
+	touching := map[gridEdge][]int{}
+	for i, s := range segs {
+		touching[s[0]] = append(touching[s[0]], i)
+		touching[s[1]] = append(touching[s[1]], i)
+	}
+	used := make([]bool, len(segs))
+	follow := func(e gridEdge) []gridEdge {
+		var chain []gridEdge
+		for {
+			next := -1
+			for _, i := range touching[e] {
+				if !used[i] {
+					next = i
+					break
+				}
+			}
+			if next < 0 {
+				return chain
+			}
+			used[next] = true
+			if segs[next][0] == e {
+				e = segs[next][1]
+			} else {
+				e = segs[next][0]
+			}
+			chain = append(chain, e)
+		}
+	}
+	var out [][]plotter.XY
+	for i, s := range segs {
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		fwd, back := follow(s[1]), follow(s[0])
+		chain := make([]gridEdge, 0, len(fwd)+len(back)+2)
+		for k := len(back) - 1; k >= 0; k-- {
+			chain = append(chain, back[k])
+		}
+		chain = append(chain, s[0], s[1])
+		chain = append(chain, fwd...)
+		line := make([]plotter.XY, len(chain))
+		for k, e := range chain {
+			line[k] = at[e]
+		}
+		if chain[0] == chain[len(chain)-1] && cl.coarse.thinLoop(line) {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// thinLoop reports whether the closed polyline, measured in grid cells,
+// encloses less than 0.6 cell of area per cell of its half perimeter: too
+// thin for the grid to resolve.
+func (g *grid) thinLoop(loop []plotter.XY) bool {
+	var area2, perim float64
+	for i := 1; i < len(loop); i++ {
+		ax, ay := loop[i-1].X/g.dx, loop[i-1].Y/g.dy
+		bx, by := loop[i].X/g.dx, loop[i].Y/g.dy
+		area2 += ax*by - bx*ay
+		perim += math.Hypot(bx-ax, by-ay)
+	}
+	return math.Abs(area2)/2 < 0.6*perim/2
 }
 
 // DataRange implements plot.DataRanger.

@@ -148,3 +148,67 @@ func TestSurfaceStopsOnInterrupt(t *testing.T) {
 		t.Errorf("f called %d times after the interrupt, want the rest of one row at most", calls)
 	}
 }
+
+func TestUpsampleReproducesQuadratics(t *testing.T) {
+	q := func(x, y float64) float64 { return x*x + 3*x*y - y*y + 2*x - 1 }
+	g := newGrid(-1, 2, -2, 1, 7, 5)
+	for r := range g.r {
+		for c := range g.c {
+			g.z[r*g.c+c] = q(g.X(c), g.Y(r))
+		}
+	}
+	fine := g.upsample(3)
+	if fine.c != 19 || fine.r != 13 {
+		t.Fatalf("fine grid %d×%d, want 19×13", fine.c, fine.r)
+	}
+	for r := range fine.r {
+		for c := range fine.c {
+			if got, want := fine.Z(c, r), q(fine.X(c), fine.Y(r)); math.Abs(got-want) > 1e-12 {
+				t.Fatalf("at (%g, %g) got %g, want %g", fine.X(c), fine.Y(r), got, want)
+			}
+		}
+	}
+}
+
+func TestContourDropsUnresolvedLoops(t *testing.T) {
+	// One grid value sticks up: its level set at 0.5 is a dot the grid
+	// cannot resolve, and is left out.
+	spike := newGrid(0, 10, 0, 10, 11, 11)
+	spike.z[5*11+5] = 1
+	cl := &contourLines{grid: spike.upsample(contourRefine), coarse: spike}
+	if got := cl.lines(0.5); len(got) != 0 {
+		t.Errorf("spike: got %d lines, want none", len(got))
+	}
+	// A bowl's level sets are circles several cells wide: kept, closed.
+	bowl := newGrid(-1, 1, -1, 1, 21, 21)
+	for r := range bowl.r {
+		for c := range bowl.c {
+			bowl.z[r*21+c] = bowl.X(c)*bowl.X(c) + bowl.Y(r)*bowl.Y(r)
+		}
+	}
+	cl = &contourLines{grid: bowl.upsample(contourRefine), coarse: bowl}
+	got := cl.lines(0.25)
+	if len(got) != 1 {
+		t.Fatalf("bowl: got %d lines, want 1", len(got))
+	}
+	loop := got[0]
+	if loop[0] != loop[len(loop)-1] {
+		t.Errorf("bowl: the level set is not closed")
+	}
+	for _, p := range loop {
+		if r := math.Hypot(p.X, p.Y); math.Abs(r-0.5) > 2e-3 {
+			t.Fatalf("bowl: point %v at radius %g, want 0.5", p, r)
+		}
+	}
+	// A plane's level set runs from border to border, open.
+	plane := newGrid(0, 1, 0, 1, 5, 5)
+	for r := range plane.r {
+		for c := range plane.c {
+			plane.z[r*5+c] = plane.X(c)
+		}
+	}
+	cl = &contourLines{grid: plane.upsample(contourRefine), coarse: plane}
+	if got := cl.lines(0.4); len(got) != 1 || got[0][0] == got[0][len(got[0])-1] {
+		t.Errorf("plane: got %v, want one open line", got)
+	}
+}

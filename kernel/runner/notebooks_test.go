@@ -119,13 +119,13 @@ func TestRunTanhNotebook(t *testing.T) {
 	if !strings.Contains(stdout.String(), "0.39322386648296376\n") {
 		t.Errorf("printed output lacks the exact derivative 0.39322386648296376:\n%s", stdout.String())
 	}
-	if figures != 2 {
-		t.Errorf("%d figures, want 2 (the six-derivative figure twice)", figures)
+	if figures != 3 {
+		t.Errorf("%d figures, want 3 (the six-derivative figure twice, then in panels)", figures)
 	}
 }
 
 // BenchmarkRunTanhNotebook measures a whole headless run of the first
-// tutorial: a fresh session, seven cells, two figures.
+// tutorial: a fresh session, eight cells, three figures.
 func BenchmarkRunTanhNotebook(b *testing.B) {
 	src, err := os.ReadFile(filepath.Join(notebooksDir, "src", "01-tanh.md"))
 	if err != nil {
