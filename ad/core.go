@@ -181,6 +181,7 @@ type trace struct {
 	mode int
 	seq  atomic.Uint64 // numbers the nodes of a reverse-mode trace
 	done atomic.Bool   // set when the differentiated function has returned
+	rec  *jitRec       // the recording of a jit trace (jitMode)
 }
 
 // finish marks tr as ended: from now on its boxes may only be read, and
@@ -302,10 +303,16 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		return out
 	}
 	if top.done.Load() {
+		if top.mode == jitMode {
+			panic(errorf(ErrNotInput, p.Name, "an argument is a value traced by Jit that leaked out of the jitted function (for example through a variable captured by a closure); only the jitted function's results may be used after it returns"))
+		}
 		panic(errorf(ErrNotInput, p.Name, "an argument is a value traced by a differentiation that has already finished (it leaked out of a Grad, VJP or JVP call, for example through a variable captured by a closure); use StopGradient inside the differentiated function to keep a constant copy"))
 	}
-	if top.mode == reverseMode {
+	switch top.mode {
+	case reverseMode:
 		return p.applyReverse(top, params, args)
+	case jitMode:
+		return p.applyJit(top, params, args)
 	}
 	return p.applyForward(top, params, args)
 }

@@ -19,7 +19,8 @@
 // elementwise orders up to n at once), Deriv (forward mode), VJP (value and
 // a reusable pullback), JVP, Jacobian, JacobianFwd, Hessian, HVP, the
 // multi-argument forms GradSlice, GradMap, ValueAndGradSlice,
-// ValueAndGradMap, StopGradient and Checkpoint; NewPrimitive defines an
+// ValueAndGradMap, StopGradient and Checkpoint; Jit and JitSlice trace a
+// function once and replay it; NewPrimitive defines an
 // operation with user-written derivative rules. CheckGrads compares
 // derivatives against finite differences; TraceGraph records the graph of a
 // function.
@@ -194,6 +195,49 @@
 //     and used after the Grad call returned, a "leaked tracer") is reported
 //     with ErrNotInput as soon as an operation is applied to it; reading it
 //     (Data, String) stays allowed. StopGradient gives a constant copy.
+//
+// # Jit: trace once, replay
+//
+// Jit(f) returns a function with f's signature that, on its first call
+// for a given input shape, runs f once under a jit trace and records every
+// primitive application that depends on the input, including those made by
+// Grad, ElementwiseGrad, Hessian, Derivatives and the backward pass inside
+// f, into a program: a flat list of primitive calls over numbered buffers,
+// with common subexpressions merged, dead code removed, 0-d operations run
+// on registers through the primitives' scalar paths, and intermediate
+// buffers handed back to the allocator at their last use. Later calls with
+// the same input shapes replay the program without running f (so without
+// the interpreter when f was written in a notebook cell); results are those
+// of calling f, bit for bit (the program calls the same kernels in the same
+// order). JitSlice does the same for a function of several tensors with
+// several results (a value and its gradients).
+//
+// What is traced: operations whose arguments depend on the input. Every
+// other value f uses — tensors captured by its closure, constants it makes
+// — is a constant of the program, read when f was traced: a captured
+// variable assigned a new tensor afterwards is not seen by replays (as
+// with jax.jit). Pass values that change as inputs.
+//
+// What re-traces: input shapes not seen before (up to 8 shapes are kept,
+// least recently used dropped), and guards. Converting a traced value to
+// Go numbers or text (Item, At, Data, String, printing) records the values
+// read as a guard: a replay first checks that they are the same, bit for
+// bit, and traces f again when they are not, so control flow that depends
+// on data (an if on x.Item(), a loop bound from data) never replays a
+// wrong path. Up to 4 programs per shape are kept; after 16 traces for one
+// shape the jitted function calls f directly for that shape.
+//
+// What is refused (a panic with an *Error wrapping ErrJit naming the
+// cause): f drawing random numbers from an RNG while traced (a replay would
+// repeat them; draw outside and pass them in), and f using a value traced
+// by a differentiation outside it through its closure (pass it as an
+// input). A jitted function called with inputs that an enclosing Grad or
+// Jit traces runs f itself, so derivatives of jitted functions are right.
+// A traced value that leaks out of f (stored in a captured variable)
+// panics with ErrNotInput when used afterwards. Replays check the
+// interrupt flag before every operation, and their kernels check it and
+// the allocation guard as usual. A jitted function may be called from
+// several goroutines.
 //
 // # Custom derivatives and checkpointing
 //

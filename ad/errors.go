@@ -33,6 +33,10 @@ var (
 	ErrMemory = errors.New("out of memory")
 	// ErrGradCheck reports a failed CheckGrads comparison.
 	ErrGradCheck = errors.New("gradient check failed")
+	// ErrJit reports a function Jit cannot trace into a program that
+	// replays correctly (it draws random numbers, or uses a value traced
+	// by a differentiation outside it).
+	ErrJit = errors.New("cannot be jitted")
 	// ErrSingular reports a singular or not positive definite matrix.
 	ErrSingular = errors.New("singular matrix")
 )

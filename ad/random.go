@@ -34,6 +34,7 @@ func NewRNG(seed uint64) *RNG {
 // scalar. It panics with ErrShape for a negative dimension and with
 // ErrMemory when the result would not fit in available memory.
 func (g *RNG) Normal(shape ...int) *Tensor {
+	noteImpure("RNG.Normal")
 	d := alloc("RNG.Normal", shapeSize("RNG.Normal", shape))
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -51,6 +52,7 @@ func (g *RNG) Normal(shape ...int) *Tensor {
 // It panics with ErrArgument when lo or hi is not finite, and like Normal
 // for a bad shape.
 func (g *RNG) Uniform(lo, hi float64, shape ...int) *Tensor {
+	noteImpure("RNG.Uniform")
 	if math.IsNaN(lo) || math.IsInf(lo, 0) || math.IsNaN(hi) || math.IsInf(hi, 0) {
 		panic(errorf(ErrArgument, "RNG.Uniform", "bounds %g and %g must be finite", lo, hi))
 	}
@@ -70,6 +72,7 @@ func (g *RNG) Uniform(lo, hi float64, shape ...int) *Tensor {
 // Perm returns a random permutation of 0, 1, …, n-1. It panics with
 // ErrArgument for n < 0.
 func (g *RNG) Perm(n int) []int {
+	noteImpure("RNG.Perm")
 	if n < 0 {
 		panic(errorf(ErrArgument, "RNG.Perm", "negative length %d", n))
 	}
@@ -82,6 +85,7 @@ func (g *RNG) Perm(n int) []int {
 // Intn returns a uniform random integer in [0, n). It panics with
 // ErrArgument for n <= 0.
 func (g *RNG) Intn(n int) int {
+	noteImpure("RNG.Intn")
 	if n <= 0 {
 		panic(errorf(ErrArgument, "RNG.Intn", "n = %d, want n > 0", n))
 	}
@@ -92,6 +96,7 @@ func (g *RNG) Intn(n int) int {
 
 // Float64 returns a uniform random number in [0, 1).
 func (g *RNG) Float64() float64 {
+	noteImpure("RNG.Float64")
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.r.Float64()

@@ -165,7 +165,12 @@ func FromRows(rows [][]float64) *Tensor {
 func (t *Tensor) Shape() []int { return append([]int{}, t.shape...) }
 
 // Data returns a copy of the tensor's values in row-major order.
-func (t *Tensor) Data() []float64 { return append([]float64(nil), t.data...) }
+func (t *Tensor) Data() []float64 {
+	if t.b != nil {
+		noteRead(t, "Data", 0, len(t.data))
+	}
+	return append([]float64(nil), t.data...)
+}
 
 // NDim returns the number of dimensions (0 for a scalar).
 func (t *Tensor) NDim() int { return len(t.shape) }
@@ -178,6 +183,9 @@ func (t *Tensor) Size() int { return len(t.data) }
 func (t *Tensor) Item() float64 {
 	if len(t.data) != 1 {
 		panic(errorf(ErrShape, "Item", "tensor of shape %s has %d elements, want 1", fmtShape(t.shape), len(t.data)))
+	}
+	if t.b != nil {
+		noteRead(t, "Item", 0, 1)
 	}
 	return t.data[0]
 }
@@ -200,6 +208,9 @@ func (t *Tensor) At(idx ...int) float64 {
 			panic(errorf(ErrIndex, "At", "index %d out of range for axis %d of size %d", idx[k], k, d))
 		}
 		off = off*d + i
+	}
+	if t.b != nil {
+		noteRead(t, "At", off, 1)
 	}
 	return t.data[off]
 }
@@ -249,4 +260,9 @@ func mustTensor(op string, x *Tensor) *Tensor {
 // String formats the tensor like numpy's print: nested brackets, at most 8
 // fractional digits, and a summary with "..." for more than 1000 elements.
 // See format.go for the exact rules.
-func (t *Tensor) String() string { return formatArray(t.shape, t.data) }
+func (t *Tensor) String() string {
+	if t.b != nil {
+		noteRead(t, "String", 0, len(t.data))
+	}
+	return formatArray(t.shape, t.data)
+}

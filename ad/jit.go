@@ -1,0 +1,405 @@
+package ad
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Jit: trace once, replay fast.
+//
+// Jit runs the function once under a jit trace, the lowest trace of all:
+// its input is boxed by that trace, so every primitive application that
+// depends on it, also those made by Grad, Hessian, ElementwiseGrad and the
+// backward pass inside the function (which see jit-boxed values as an outer
+// differentiation's and so use only primitives), ends in applyJit, which
+// computes the value exactly as the eager path does and records the
+// application as an instruction over numbered buffers. Values that do not
+// depend on the input are constants. The recording is turned into a
+// program by small passes (jit_passes.go) and replayed by one loop
+// (jit_replay.go).
+
+// jitMode is the mode of a jit trace (after reverseMode and forwardMode).
+const jitMode = forwardMode + 1
+
+// jitInstr is one recorded instruction: p applied to the buffers args with
+// params, giving buffer out. A guard (p == nil) checks that buffer out
+// still holds the values read while tracing.
+type jitInstr struct {
+	p      *Primitive
+	params any
+	args   []int32
+	out    int32
+	// alias is the index of the argument whose memory out shares (a view:
+	// Reshape), -1 for none.
+	alias int32
+	guard *jitGuard
+}
+
+// jitGuard records values of a traced buffer that the function converted
+// to Go numbers while it was traced (Item, At, Data, String): a replay is
+// valid only while they are the same.
+type jitGuard struct {
+	op   string // the accessor, for messages
+	off  int
+	vals []float64
+}
+
+// Buffer kinds.
+const (
+	bufInput = iota // the function's input number inp
+	bufConst        // a constant (a value not depending on any input)
+	bufValue        // the output of an instruction
+)
+
+// jitBuf describes one numbered buffer of a recording.
+type jitBuf struct {
+	shape []int
+	kind  uint8
+	inp   int
+	c     *Tensor // bufConst
+}
+
+// jitRec is the recording of one trace.
+type jitRec struct {
+	mu     sync.Mutex
+	tr     *trace
+	bufs   []jitBuf
+	code   []jitInstr
+	consts map[*Tensor]int32
+	scalar map[uint64]int32 // 0-d constants by value bits
+	impure string           // the random draw that makes the trace unusable
+}
+
+// jitBox returns a tensor boxing the plain value v at jit trace tr as
+// buffer id (stored as its node's seq).
+func jitBox(v *Tensor, tr *trace, id int32) *Tensor {
+	tn := &tracedNode{}
+	tn.n.seq = uint64(id)
+	bt := &tn.bt
+	bt.t = Tensor{shape: v.shape, data: v.data, b: &bt.b}
+	bt.b = box{value: v, tr: tr, node: &tn.n}
+	return &bt.t
+}
+
+// newBuf adds a buffer and returns its number. Callers hold r.mu.
+func (r *jitRec) newBuf(b jitBuf) int32 {
+	r.bufs = append(r.bufs, b)
+	return int32(len(r.bufs) - 1)
+}
+
+// constBuf returns the buffer of the plain constant c. Callers hold r.mu.
+func (r *jitRec) constBuf(c *Tensor) int32 {
+	if id, ok := r.consts[c]; ok {
+		return id
+	}
+	if len(c.shape) == 0 {
+		bits := math.Float64bits(c.data[0])
+		if id, ok := r.scalar[bits]; ok {
+			return id
+		}
+		id := r.newBuf(jitBuf{shape: c.shape, kind: bufConst, c: c})
+		r.scalar[bits] = id
+		r.consts[c] = id
+		return id
+	}
+	id := r.newBuf(jitBuf{shape: c.shape, kind: bufConst, c: c})
+	r.consts[c] = id
+	return id
+}
+
+// applyJit applies p at the jit trace top: it computes the value from the
+// plain values exactly as Apply does on plain arguments and records the
+// application.
+func (p *Primitive) applyJit(top *trace, params any, args []*Tensor) *Tensor {
+	r := top.rec
+	var vb [3]*Tensor
+	vals := vb[:0]
+	for i, a := range args {
+		if a.b != nil && a.b.tr != top {
+			panic(errorf(ErrJit, p.Name, "argument %d is a value traced by a differentiation outside the jitted function (captured by a closure?); pass it to the jitted function as an argument instead", i))
+		}
+		vals = append(vals, unboxAt(a, top))
+	}
+	out := p.applyScalar(vals)
+	if out == nil {
+		cb := callPool.Get().(*callBuf)
+		cb.call.Params = params
+		cb.call.Args = append(cb.args[:0], vals...)
+		out = p.forward(&cb.call)
+		*cb = callBuf{}
+		callPool.Put(cb)
+	}
+	ids := make([]int32, len(args))
+	alias := int32(-1)
+	r.mu.Lock()
+	for i, a := range args {
+		if a.b != nil {
+			ids[i] = int32(a.b.node.seq)
+		} else {
+			ids[i] = r.constBuf(a)
+		}
+		if alias < 0 && len(out.data) > 0 && overlaps(out.data, vals[i].data) {
+			alias = int32(i)
+		}
+	}
+	id := r.newBuf(jitBuf{shape: out.shape, kind: bufValue})
+	r.code = append(r.code, jitInstr{p: p, params: params, args: ids, out: id, alias: alias})
+	r.mu.Unlock()
+	return jitBox(out, top, id)
+}
+
+// noteRead is called by the accessors that turn a tensor's numbers into Go
+// values. When t is traced by a running jit trace, the values read become
+// a guard of the program being recorded.
+func noteRead(t *Tensor, op string, off, n int) {
+	for v := t; v.b != nil; v = v.b.value {
+		tr := v.b.tr
+		if tr.mode != jitMode {
+			continue
+		}
+		if tr.done.Load() {
+			return
+		}
+		r := tr.rec
+		g := &jitGuard{op: op, off: off, vals: append([]float64(nil), v.data[off:off+n]...)}
+		r.mu.Lock()
+		r.code = append(r.code, jitInstr{out: int32(v.b.node.seq), alias: -1, guard: g})
+		r.mu.Unlock()
+		return
+	}
+}
+
+// jitTracing counts the jit traces running, so that sources of randomness
+// can tell them (noteImpure) without cost otherwise.
+var (
+	jitTracing atomic.Int32
+	jitActive  struct {
+		sync.Mutex
+		recs map[*jitRec]bool
+	}
+)
+
+// noteImpure marks every running jit trace as drawing random numbers with
+// op: a replay would repeat the same draws, so the trace is refused.
+func noteImpure(op string) {
+	if jitTracing.Load() == 0 {
+		return
+	}
+	jitActive.Lock()
+	for r := range jitActive.recs {
+		r.mu.Lock()
+		if r.impure == "" {
+			r.impure = op
+		}
+		r.mu.Unlock()
+	}
+	jitActive.Unlock()
+}
+
+// record runs f on the inputs xs under a new jit trace and returns its
+// outputs (plain values) and the recording, with the buffers of the
+// outputs.
+func record(op string, f func([]*Tensor) []*Tensor, xs []*Tensor) ([]*Tensor, *jitRec, []int32) {
+	tr := newTrace(jitMode)
+	r := &jitRec{tr: tr, consts: map[*Tensor]int32{}, scalar: map[uint64]int32{}}
+	tr.rec = r
+	boxed := make([]*Tensor, len(xs))
+	for i, x := range xs {
+		id := r.newBuf(jitBuf{shape: x.shape, kind: bufInput, inp: i})
+		boxed[i] = jitBox(x, tr, id)
+	}
+	jitActive.Lock()
+	if jitActive.recs == nil {
+		jitActive.recs = map[*jitRec]bool{}
+	}
+	jitActive.recs[r] = true
+	jitActive.Unlock()
+	jitTracing.Add(1)
+	var ys []*Tensor
+	func() {
+		defer func() {
+			tr.finish()
+			jitTracing.Add(-1)
+			jitActive.Lock()
+			delete(jitActive.recs, r)
+			jitActive.Unlock()
+		}()
+		ys = f(boxed)
+	}()
+	if r.impure != "" {
+		panic(errorf(ErrJit, op, "the function draws random numbers (%s) while it is traced; a replay would repeat the same numbers. Draw them outside and pass them in as an input, or do not Jit this function", r.impure))
+	}
+	outs := make([]*Tensor, len(ys))
+	ids := make([]int32, len(ys))
+	for i, y := range ys {
+		if y == nil {
+			panic(errorf(ErrNil, op, "the function returned a nil *Tensor (output %d)", i))
+		}
+		switch {
+		case y.b == nil:
+			outs[i], ids[i] = y, r.constBuf(y)
+		case y.b.tr == tr:
+			outs[i], ids[i] = y.b.value, int32(y.b.node.seq)
+		case y.b.tr.id > tr.id:
+			panic(errorf(ErrNotInput, op, "the function returned a value traced by a differentiation that has already finished (a tensor leaked out of an inner Grad, for example through a variable captured by a closure)"))
+		default:
+			panic(errorf(ErrJit, op, "the function returned a value traced by a differentiation outside the jitted function (captured by a closure?); pass it to the jitted function as an argument instead"))
+		}
+	}
+	return outs, r, ids
+}
+
+// Cache bounds of a jitted function.
+const (
+	jitMaxKeys     = 8  // input shapes remembered
+	jitMaxVariants = 4  // programs per shapes (differing in their guards)
+	jitMaxTraces   = 16 // traces per shapes before falling back to calling f
+)
+
+// jitted is the state of one function returned by Jit or JitSlice.
+type jitted struct {
+	op string
+	f  func([]*Tensor) []*Tensor
+	mu sync.Mutex
+	// entries by input shapes, most recently used last.
+	entries []*jitEntry
+	traces  atomic.Int64 // statistics for tests and JitStats
+	replays atomic.Int64
+}
+
+// jitEntry holds the programs traced for one set of input shapes.
+type jitEntry struct {
+	key      string
+	progs    []*jitProg
+	traces   int
+	fallback bool // too many re-traces: call f eagerly
+}
+
+func shapesKey(xs []*Tensor) string {
+	var b strings.Builder
+	for _, x := range xs {
+		b.WriteString(fmtShape(x.shape))
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+func newJitted(op string, f func([]*Tensor) []*Tensor) *jitted {
+	return &jitted{op: op, f: f}
+}
+
+// call runs the jitted function on xs: a replay of a program traced for
+// xs's shapes whose guards hold, or a new trace.
+func (j *jitted) call(xs []*Tensor) []*Tensor {
+	for i, x := range xs {
+		if x == nil {
+			panic(errorf(ErrNil, j.op, "input %d is a nil *Tensor", i))
+		}
+		if x.b != nil {
+			// Traced by a differentiation (or an enclosing Jit): run f
+			// itself, so that the outer trace sees every operation.
+			return j.checkOuts(j.f(xs), len(xs))
+		}
+	}
+	key := shapesKey(xs)
+	j.mu.Lock()
+	e := j.lookup(key)
+	progs := append([]*jitProg(nil), e.progs...)
+	fallback := e.fallback
+	j.mu.Unlock()
+	if fallback {
+		return j.checkOuts(j.f(xs), len(xs))
+	}
+	for _, p := range progs {
+		if outs, ok := p.run(xs); ok {
+			j.replays.Add(1)
+			return outs
+		}
+	}
+	outs, rec, ids := record(j.op, j.f, xs)
+	prog := build(rec, ids)
+	j.traces.Add(1)
+	j.mu.Lock()
+	e.traces++
+	if e.traces > jitMaxTraces {
+		e.fallback, e.progs = true, nil
+	} else {
+		e.progs = append(e.progs, prog)
+		if len(e.progs) > jitMaxVariants {
+			e.progs = e.progs[1:]
+		}
+	}
+	j.mu.Unlock()
+	return outs
+}
+
+// lookup returns the entry for key, made most recently used (a new one,
+// evicting the least recently used beyond jitMaxKeys, when missing).
+// Callers hold j.mu.
+func (j *jitted) lookup(key string) *jitEntry {
+	for i, e := range j.entries {
+		if e.key == key {
+			copy(j.entries[i:], j.entries[i+1:])
+			j.entries[len(j.entries)-1] = e
+			return e
+		}
+	}
+	e := &jitEntry{key: key}
+	if len(j.entries) >= jitMaxKeys {
+		j.entries = append(j.entries[:0], j.entries[1:]...)
+	}
+	j.entries = append(j.entries, e)
+	return e
+}
+
+func (j *jitted) checkOuts(ys []*Tensor, _ int) []*Tensor {
+	for i, y := range ys {
+		if y == nil {
+			panic(errorf(ErrNil, j.op, "the function returned a nil *Tensor (output %d)", i))
+		}
+	}
+	return ys
+}
+
+// Jit returns a function computing f that traces f on its first call for
+// each input shape and replays the recorded program on later calls,
+// without running f again. See the package documentation ("Jit") for what
+// is traced, what re-traces and what is refused.
+func Jit(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
+	if f == nil {
+		panic(errorf(ErrNil, "Jit", "nil function"))
+	}
+	j := newJitted("Jit", func(xs []*Tensor) []*Tensor { return []*Tensor{f(xs[0])} })
+	return func(x *Tensor) *Tensor {
+		var in [1]*Tensor
+		in[0] = x
+		return j.call(in[:])[0]
+	}
+}
+
+// JitSlice is Jit for a function of several tensors with several results
+// (a value and its gradients, say). The number of inputs is part of the
+// shapes a program is traced for.
+func JitSlice(f func([]*Tensor) []*Tensor) func([]*Tensor) []*Tensor {
+	if f == nil {
+		panic(errorf(ErrNil, "JitSlice", "nil function"))
+	}
+	j := newJitted("JitSlice", f)
+	return func(xs []*Tensor) []*Tensor { return j.call(xs) }
+}
+
+// String describes a recording for debugging.
+func (r *jitRec) String() string {
+	var b strings.Builder
+	for _, in := range r.code {
+		if in.guard != nil {
+			fmt.Fprintf(&b, "guard b%d (%s)\n", in.out, in.guard.op)
+			continue
+		}
+		fmt.Fprintf(&b, "b%d = %s%v\n", in.out, in.p.Name, in.args)
+	}
+	return b.String()
+}

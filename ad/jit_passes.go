@@ -1,0 +1,262 @@
+package ad
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+)
+
+// The passes that turn a recording into a program. Each is a small
+// function over the instruction list; build runs them in order.
+//
+//   - cse merges instructions that apply the same primitive with the same
+//     parameters to the same buffers (primitives are pure functions).
+//   - dce drops instructions whose result reaches no output and no guard.
+//   - lower chooses how each instruction runs (a scalar fast path on
+//     registers or the primitive's Forward) and plans the buffers: the
+//     intermediate results a later instruction no longer reads are handed
+//     back to the allocator (recycle) right after their last use, so the
+//     next instruction of that length reuses them.
+//
+// The recording is already in a topological order: an instruction is
+// recorded after the instructions that computed its arguments.
+
+// build runs the passes on r with the outputs outs.
+func build(r *jitRec, outs []int32) *jitProg {
+	code := append([]jitInstr(nil), r.code...)
+	outs = append([]int32(nil), outs...)
+	code = cse(code, outs, len(r.bufs))
+	code = dce(code, outs, len(r.bufs))
+	return lower(r, code, outs)
+}
+
+// cseKey identifies an instruction up to the number of its result:
+// primitives of up to three arguments with comparable parameters by value,
+// others through a printed form of their parameters (str).
+type cseKey struct {
+	p      *Primitive
+	n      int
+	a      [3]int32
+	params any
+	str    string
+}
+
+func makeCSEKey(in *jitInstr) (cseKey, bool) {
+	k := cseKey{p: in.p, n: len(in.args)}
+	if len(in.args) <= 3 {
+		copy(k.a[:], in.args)
+	} else {
+		k.str = fmt.Sprint(in.args)
+	}
+	if in.params != nil {
+		t := reflect.TypeOf(in.params)
+		switch {
+		case t.Kind() == reflect.Func || t.Kind() == reflect.Chan || t.Kind() == reflect.UnsafePointer:
+			return k, false
+		case t.Comparable():
+			k.params = in.params
+		default:
+			k.str += fmt.Sprintf("|%T%#v", in.params, in.params)
+		}
+	}
+	return k, true
+}
+
+// cse merges repeated instructions in place and renames the uses of the
+// dropped ones' results, outs included.
+func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
+	rename := make([]int32, nbuf)
+	for i := range rename {
+		rename[i] = int32(i)
+	}
+	seen := make(map[cseKey]int32, len(code))
+	kept := code[:0]
+	for _, in := range code {
+		if in.guard != nil {
+			in.out = rename[in.out]
+			kept = append(kept, in)
+			continue
+		}
+		args := make([]int32, len(in.args))
+		for i, a := range in.args {
+			args[i] = rename[a]
+		}
+		in.args = args
+		if k, ok := makeCSEKey(&in); ok {
+			if prev, dup := seen[k]; dup {
+				rename[in.out] = prev
+				continue
+			}
+			seen[k] = in.out
+		}
+		kept = append(kept, in)
+	}
+	for i, o := range outs {
+		outs[i] = rename[o]
+	}
+	return kept
+}
+
+// dce keeps the instructions whose results the outputs or a guard need.
+func dce(code []jitInstr, outs []int32, nbuf int) []jitInstr {
+	live := make([]bool, nbuf)
+	for _, o := range outs {
+		live[o] = true
+	}
+	keep := make([]bool, len(code))
+	for i := len(code) - 1; i >= 0; i-- {
+		in := &code[i]
+		if in.guard == nil && !live[in.out] {
+			continue
+		}
+		keep[i] = true
+		if in.guard != nil {
+			live[in.out] = true
+			continue
+		}
+		for _, a := range in.args {
+			live[a] = true
+		}
+	}
+	kept := code[:0]
+	for i, in := range code {
+		if keep[i] {
+			kept = append(kept, in)
+		}
+	}
+	return kept
+}
+
+// Operation kinds of a program.
+const (
+	opCall    = iota // the primitive's Forward on tensors
+	opScalar1        // scalar1 on registers
+	opScalar2        // scalar2 on registers
+	opGuard          // compare a buffer with the values read while tracing
+)
+
+// jitOp is one operation of a program.
+type jitOp struct {
+	kind   uint8
+	p      *Primitive
+	params any
+	args   []int32
+	// regArg[i] tells that argument i lives in a register only (the
+	// result of a scalar operation) and must be wrapped for Forward.
+	regArg []bool
+	out    int32
+	guard  *jitGuard
+	// free lists the buffers whose last use this operation is: they are
+	// recycled after it.
+	free []int32
+}
+
+// jitProg is a program ready to replay.
+type jitProg struct {
+	op     string
+	code   []jitOp
+	nbuf   int
+	inputs []int32 // buffer of each input
+	outs   []int32
+	outReg []bool // output i lives in a register only
+	consts []int32
+	cvals  []*Tensor // constant buffers' tensors (indexed by buffer)
+	scalar []bool    // 0-d buffers, kept in registers too
+
+	st   *jitState  // reused by a replay that finds it free
+	busy sync.Mutex // held by the replay using st
+}
+
+// lower turns the instructions into operations and plans the buffers.
+func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
+	nbuf := len(r.bufs)
+	p := &jitProg{nbuf: nbuf, outs: outs, cvals: make([]*Tensor, nbuf), scalar: make([]bool, nbuf)}
+	reg := make([]bool, nbuf) // produced by a scalar operation
+	for id, b := range r.bufs {
+		p.scalar[id] = len(b.shape) == 0
+		switch b.kind {
+		case bufInput:
+			p.inputs = append(p.inputs, int32(id))
+		case bufConst:
+			p.consts = append(p.consts, int32(id))
+			p.cvals[id] = b.c
+		}
+	}
+	// Planning: the root of a buffer is the buffer whose memory it uses
+	// (itself, or the root of the argument it is a view of); a root is
+	// recyclable when an instruction of a known primitive allocated it
+	// and no output uses it.
+	root := make([]int32, nbuf)
+	owned := make([]bool, nbuf)
+	for i := range root {
+		root[i] = int32(i)
+	}
+	for _, in := range code {
+		if in.guard != nil {
+			continue
+		}
+		if in.alias >= 0 {
+			root[in.out] = root[in.args[in.alias]]
+		} else if recyclablePrim(in.p) && shapeNumel(r.bufs[in.out].shape) >= recycleMin {
+			owned[in.out] = true
+		}
+	}
+	for _, o := range outs {
+		owned[root[o]] = false
+	}
+	last := make([]int, nbuf)
+	for i := range last {
+		last[i] = -1
+	}
+	for i, in := range code {
+		if in.guard != nil {
+			last[root[in.out]] = i
+			continue
+		}
+		for _, a := range in.args {
+			last[root[a]] = i
+		}
+		if last[root[in.out]] < i {
+			last[root[in.out]] = i
+		}
+	}
+	p.code = make([]jitOp, len(code))
+	for i, in := range code {
+		op := &p.code[i]
+		op.out, op.p, op.params, op.args = in.out, in.p, in.params, in.args
+		switch {
+		case in.guard != nil:
+			op.kind, op.guard = opGuard, in.guard
+		case len(in.args) == 1 && in.p.scalar1 != nil && p.scalar[in.args[0]]:
+			op.kind = opScalar1
+			reg[in.out] = true
+		case len(in.args) == 2 && in.p.scalar2 != nil && p.scalar[in.args[0]] && p.scalar[in.args[1]]:
+			op.kind = opScalar2
+			reg[in.out] = true
+		default:
+			op.kind = opCall
+			op.regArg = make([]bool, len(in.args))
+			for k, a := range in.args {
+				op.regArg[k] = reg[a]
+			}
+		}
+	}
+	for id, l := range last {
+		if l >= 0 && owned[id] {
+			p.code[l].free = append(p.code[l].free, int32(id))
+		}
+	}
+	p.outReg = make([]bool, len(outs))
+	for i, o := range outs {
+		p.outReg[i] = reg[o]
+	}
+	return p
+}
+
+func shapeNumel(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}

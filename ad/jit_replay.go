@@ -1,0 +1,130 @@
+package ad
+
+import "math"
+
+// jitState is the mutable state of one replay: a tensor and a register per
+// buffer, and a Call per operation.
+type jitState struct {
+	ts   []*Tensor
+	regs []float64
+	call Call
+	args []*Tensor
+}
+
+func (p *jitProg) newState() *jitState {
+	st := &jitState{ts: make([]*Tensor, p.nbuf), regs: make([]float64, p.nbuf)}
+	maxArgs := 0
+	for _, op := range p.code {
+		maxArgs = max(maxArgs, len(op.args))
+	}
+	st.args = make([]*Tensor, maxArgs)
+	for _, id := range p.consts {
+		c := p.cvals[id]
+		st.ts[id] = c
+		if p.scalar[id] {
+			st.regs[id] = c.data[0]
+		}
+	}
+	return st
+}
+
+// run replays p on the inputs xs (plain, of the traced shapes). It returns
+// false, with no result, when a guard fails: the function would have taken
+// another path.
+func (p *jitProg) run(xs []*Tensor) ([]*Tensor, bool) {
+	var st *jitState
+	if p.busy.TryLock() {
+		defer p.busy.Unlock()
+		if p.st == nil {
+			p.st = p.newState()
+		}
+		st = p.st
+	} else {
+		st = p.newState() // another goroutine is replaying p
+	}
+	ok := p.exec(st, xs)
+	var outs []*Tensor
+	if ok {
+		outs = make([]*Tensor, len(p.outs))
+		for i, o := range p.outs {
+			if p.outReg[i] {
+				outs[i] = Scalar(st.regs[o])
+			} else {
+				outs[i] = st.ts[o]
+			}
+		}
+	}
+	// Drop the references to this call's tensors (inputs, results).
+	for i := range st.ts {
+		if p.cvals[i] == nil {
+			st.ts[i] = nil
+		}
+	}
+	return outs, ok
+}
+
+// exec is the replay loop.
+func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
+	ts, regs := st.ts, st.regs
+	for i, id := range p.inputs {
+		ts[id] = xs[i]
+		if p.scalar[id] {
+			regs[id] = xs[i].data[0]
+		}
+	}
+	for k := range p.code {
+		op := &p.code[k]
+		if interrupted.Load() {
+			panic(errorf(ErrInterrupted, p.op, "interrupted"))
+		}
+		switch op.kind {
+		case opScalar1:
+			regs[op.out] = op.p.scalar1(regs[op.args[0]])
+			continue
+		case opScalar2:
+			regs[op.out] = op.p.scalar2(regs[op.args[0]], regs[op.args[1]])
+			continue
+		case opGuard:
+			if !p.guardHolds(st, op) {
+				return false
+			}
+			continue
+		}
+		args := st.args[:len(op.args)]
+		for i, a := range op.args {
+			if op.regArg[i] {
+				args[i] = Scalar(regs[a])
+			} else {
+				args[i] = ts[a]
+			}
+		}
+		st.call.Args, st.call.Params, st.call.Out = args, op.params, nil
+		out := op.p.forward(&st.call)
+		ts[op.out] = out
+		if p.scalar[op.out] {
+			regs[op.out] = out.data[0]
+		}
+		for _, f := range op.free {
+			recycle(ts[f].data)
+			ts[f] = nil
+		}
+	}
+	clear(st.args)
+	return true
+}
+
+// guardHolds compares the buffer a guard watches with the values read
+// while tracing, bit for bit.
+func (p *jitProg) guardHolds(st *jitState, op *jitOp) bool {
+	g := op.guard
+	if p.scalar[op.out] {
+		return math.Float64bits(st.regs[op.out]) == math.Float64bits(g.vals[0])
+	}
+	d := st.ts[op.out].data[g.off:]
+	for i, v := range g.vals {
+		if math.Float64bits(d[i]) != math.Float64bits(v) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,391 @@
+package ad
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// jitCase is a function of several inputs with several outputs, its
+// inputs, and the largest difference allowed between eager and replayed
+// results (0: bit for bit).
+type jitCase struct {
+	name string
+	f    func([]*Tensor) []*Tensor
+	in   func(k int) []*Tensor // inputs of the k-th call (same shapes)
+	tol  float64
+}
+
+// jitDiff returns the largest elementwise difference between a and b
+// relative to max(1, |a|), and an error for different shapes; NaNs must
+// match.
+func jitDiff(a, b *Tensor) (float64, error) {
+	if !sameShape(a.shape, b.shape) {
+		return 0, fmt.Errorf("shapes %s and %s", fmtShape(a.shape), fmtShape(b.shape))
+	}
+	worst := 0.0
+	for i := range a.data {
+		x, y := a.data[i], b.data[i]
+		if math.Float64bits(x) == math.Float64bits(y) {
+			continue
+		}
+		if math.IsNaN(x) || math.IsNaN(y) {
+			return math.Inf(1), nil
+		}
+		d := math.Abs(x-y) / math.Max(1, math.Abs(x))
+		worst = math.Max(worst, d)
+	}
+	return worst, nil
+}
+
+func jitWorkloads() []jitCase {
+	w3, w6 := newW3(), newW6()
+	x4, y4, wv4 := newW4()
+	r := NewRNG(5)
+	a5 := Mul(r.Normal(100, 100), 0.1)
+	x5 := r.Normal(100)
+	rng := NewRNG(17)
+	perturb := func(t *Tensor, k int) *Tensor {
+		if k == 0 {
+			return t
+		}
+		return Add(t, Mul(rng.Normal(t.shape...), 0.01))
+	}
+	one := func(f func(*Tensor) *Tensor) func([]*Tensor) []*Tensor {
+		return func(xs []*Tensor) []*Tensor { return []*Tensor{f(xs[0])} }
+	}
+	w1 := func(xs []*Tensor) []*Tensor {
+		f, outs := seedTanh, []*Tensor{}
+		for k := 0; k < 6; k++ {
+			f = ElementwiseGrad(f)
+			outs = append(outs, f(xs[0]))
+		}
+		return outs
+	}
+	vg3 := ValueAndGradSlice(w3.loss)
+	return []jitCase{
+		{"W1", w1, func(k int) []*Tensor { return []*Tensor{Linspace(-7+float64(k), 7, 200)} }, 0},
+		{"W1chain", func(xs []*Tensor) []*Tensor { return Derivatives(seedTanh, 6)(xs[0]) },
+			func(k int) []*Tensor { return []*Tensor{Linspace(-7, 7-float64(k), 200)} }, 0},
+		{"W2", one(Grad(w2Loop)), func(k int) []*Tensor { return []*Tensor{Scalar(0.5 + 0.1*float64(k))} }, 0},
+		{"W2forward", one(w2Loop), func(k int) []*Tensor { return []*Tensor{Scalar(0.5 - 0.1*float64(k))} }, 0},
+		{"W3", func(xs []*Tensor) []*Tensor { v, g := vg3(xs); return append([]*Tensor{v}, g...) },
+			func(k int) []*Tensor {
+				ps := make([]*Tensor, len(w3.params))
+				for i, p := range w3.params {
+					ps[i] = perturb(p, k)
+				}
+				return ps
+			}, 0},
+		{"W3forward", func(xs []*Tensor) []*Tensor { return []*Tensor{w3.loss(xs)} },
+			func(k int) []*Tensor {
+				return []*Tensor{perturb(w3.params[0], k), w3.params[1], w3.params[2], w3.params[3]}
+			}, 0},
+		{"W4", one(Grad(w4Loss(x4, y4))), func(k int) []*Tensor { return []*Tensor{perturb(wv4, k)} }, 0},
+		{"W4forward", one(w4Loss(x4, y4)), func(k int) []*Tensor { return []*Tensor{perturb(wv4, k)} }, 0},
+		{"W5", one(Hessian(func(x *Tensor) *Tensor { return Sum(Square(Tanh(MatMul(a5, x)))) })),
+			func(k int) []*Tensor { return []*Tensor{perturb(x5, k)} }, 1e-12},
+		{"W6", GradSlice(w6.loss), func(k int) []*Tensor { return []*Tensor{perturb(w6.weights[0], k), perturb(w6.weights[1], k)} }, 0},
+		{"W6forward", func(xs []*Tensor) []*Tensor { return []*Tensor{w6.loss(xs)} },
+			func(k int) []*Tensor { return []*Tensor{perturb(w6.weights[0], k), w6.weights[1]} }, 0},
+		{"EW", one(Tanh), func(k int) []*Tensor { return []*Tensor{Linspace(-5, 5+float64(k), 1000000)} }, 0},
+	}
+}
+
+// checkJitCase compares the jitted function with f on several calls with
+// the same shapes (the first traces, the others replay), and checks that
+// only the first call traced.
+func checkJitCase(t *testing.T, c jitCase) {
+	t.Helper()
+	j := newJitted("JitSlice", c.f)
+	for k := 0; k < 3; k++ {
+		xs := c.in(k)
+		want := c.f(xs)
+		got := j.call(xs)
+		if len(got) != len(want) {
+			t.Fatalf("%s call %d: %d results, want %d", c.name, k, len(got), len(want))
+		}
+		for i := range want {
+			d, err := jitDiff(want[i], got[i])
+			if err != nil || d > c.tol {
+				t.Fatalf("%s call %d output %d: differs from eager by %g (%v)", c.name, k, i, d, err)
+			}
+		}
+	}
+	if n := j.traces.Load(); n != 1 {
+		t.Errorf("%s: %d traces for three calls with the same shapes, want 1", c.name, n)
+	}
+	if n := j.replays.Load(); n != 2 {
+		t.Errorf("%s: %d replays, want 2", c.name, n)
+	}
+}
+
+func TestJitWorkloads(t *testing.T) {
+	for _, c := range jitWorkloads() {
+		t.Run(c.name, func(t *testing.T) { checkJitCase(t, c) })
+	}
+}
+
+// TestJitRandomCompositions builds random functions from a pool of
+// elementwise, binary, reduction and shape operations, optionally nested in
+// Grad/ElementwiseGrad/Hessian, and compares replays with eager results.
+func TestJitRandomCompositions(t *testing.T) {
+	unary := []func(*Tensor) *Tensor{Sin, Cos, Tanh, Exp, Square, Sigmoid, Neg, Softplus,
+		func(x *Tensor) *Tensor { return Mul(x, 0.5) },
+		func(x *Tensor) *Tensor { return Add(x, Sum(x)) },
+		func(x *Tensor) *Tensor { return Sub(x, Mean(x)) },
+		func(x *Tensor) *Tensor { return Reshape(Transpose(Reshape(x, 2, 3)), 6) },
+		func(x *Tensor) *Tensor { return Div(x, Add(1.0, Square(x))) },
+		func(x *Tensor) *Tensor { return Mul(x, x) },
+	}
+	rng := NewRNG(11)
+	for trial := 0; trial < 60; trial++ {
+		depth := 2 + rng.Intn(6)
+		ops := make([]func(*Tensor) *Tensor, depth)
+		for i := range ops {
+			ops[i] = unary[rng.Intn(len(unary))]
+		}
+		body := func(x *Tensor) *Tensor {
+			y := x
+			for i, op := range ops {
+				y = op(y)
+				if i%3 == 2 {
+					y = Add(y, Mul(x, 0.25)) // a second use of the input
+				}
+			}
+			return y
+		}
+		var f func(*Tensor) *Tensor
+		switch trial % 5 {
+		case 0:
+			f = body
+		case 1:
+			f = Grad(func(x *Tensor) *Tensor { return Sum(body(x)) })
+		case 2:
+			f = ElementwiseGrad(ElementwiseGrad(body))
+		case 3:
+			f = Hessian(func(x *Tensor) *Tensor { return Sum(body(x)) })
+		case 4:
+			f = Deriv(body)
+		}
+		c := jitCase{
+			name: fmt.Sprintf("trial%d", trial),
+			f:    func(xs []*Tensor) []*Tensor { return []*Tensor{f(xs[0])} },
+			in:   func(k int) []*Tensor { return []*Tensor{Mul(rng.Normal(6), 0.5)} },
+			tol:  1e-12,
+		}
+		checkJitCase(t, c)
+	}
+}
+
+func TestJitRetracesOnShapeChange(t *testing.T) {
+	calls := 0
+	f := func(xs []*Tensor) []*Tensor { calls++; return []*Tensor{Sum(Sin(xs[0]))} }
+	j := newJitted("Jit", f)
+	shapes := [][]int{{3}, {4}, {3}, {2, 2}, {4}, {}}
+	for _, s := range shapes {
+		x := Ones(s...)
+		got := j.call([]*Tensor{x})[0]
+		if d, _ := jitDiff(Sum(Sin(x)), got); d != 0 {
+			t.Fatalf("shape %v: differs by %g", s, d)
+		}
+	}
+	if calls != 4 || j.traces.Load() != 4 || j.replays.Load() != 2 {
+		t.Errorf("f ran %d times, %d traces, %d replays; want 4, 4, 2", calls, j.traces.Load(), j.replays.Load())
+	}
+	// The cache is bounded: jitMaxKeys shapes are kept.
+	for n := 1; n <= 3*jitMaxKeys; n++ {
+		j.call([]*Tensor{Ones(n)})
+	}
+	if len(j.entries) > jitMaxKeys {
+		t.Errorf("%d cache entries, want at most %d", len(j.entries), jitMaxKeys)
+	}
+}
+
+// TestJitGuards: control flow on a traced value never replays a wrong path.
+func TestJitGuards(t *testing.T) {
+	branch := func(x *Tensor) *Tensor {
+		if Sum(x).Item() > 0 {
+			return Exp(x)
+		}
+		return Neg(Sin(x))
+	}
+	loop := func(x *Tensor) *Tensor { // a loop bound from data
+		n := int(math.Abs(x.At(0)))
+		for i := 0; i < n; i++ {
+			x = Add(Sin(x), 1.0)
+		}
+		return x
+	}
+	printing := func(x *Tensor) *Tensor {
+		_ = x.String()
+		_ = x.Data()
+		return Mul(x, 2.0)
+	}
+	gradBranch := Grad(func(x *Tensor) *Tensor { return Sum(branch(x)) })
+	for _, c := range []struct {
+		name   string
+		f      func(*Tensor) *Tensor
+		inputs []*Tensor
+	}{
+		{"branch", branch, []*Tensor{New([]float64{1, 2}), New([]float64{3, 4}), New([]float64{-1, -2}), New([]float64{1, 2}), New([]float64{-5, 1})}},
+		{"loop", loop, []*Tensor{New([]float64{2, 0}), New([]float64{3, 0}), New([]float64{2, 0}), New([]float64{2.5, 1})}},
+		{"printing", printing, []*Tensor{New([]float64{1}), New([]float64{1}), New([]float64{2})}},
+		{"grad", gradBranch, []*Tensor{New([]float64{1, 2}), New([]float64{-1, -2}), New([]float64{1, 2})}},
+	} {
+		jf := Jit(c.f)
+		for k, x := range c.inputs {
+			want, got := c.f(x), jf(x)
+			if d, err := jitDiff(want, got); err != nil || d != 0 {
+				t.Errorf("%s input %d: jitted differs from eager by %g (%v)", c.name, k, d, err)
+			}
+		}
+	}
+	// A guard that fails on every call re-traces up to jitMaxTraces times,
+	// then calls f itself: still correct.
+	j := newJitted("Jit", func(xs []*Tensor) []*Tensor { return []*Tensor{Scalar(xs[0].Item() * 2)} })
+	for k := 0; k < 2*jitMaxTraces; k++ {
+		got := j.call([]*Tensor{Scalar(float64(k))})[0]
+		if got.Item() != float64(2*k) {
+			t.Fatalf("call %d: got %v, want %d", k, got, 2*k)
+		}
+	}
+	if n := j.traces.Load(); n != jitMaxTraces+1 {
+		t.Errorf("%d traces, want %d", n, jitMaxTraces+1)
+	}
+}
+
+func TestJitRefusals(t *testing.T) {
+	rng := NewRNG(1)
+	err := Catch(func() { Jit(func(x *Tensor) *Tensor { return Add(x, rng.Normal(x.shape...)) })(Ones(3)) })
+	if !errors.Is(err, ErrJit) || !strings.Contains(err.Error(), "RNG.Normal") {
+		t.Errorf("random draw: got %v, want ErrJit naming RNG.Normal", err)
+	}
+	// A value traced by an outer differentiation captured by the jitted
+	// function's closure.
+	err = Catch(func() {
+		Grad(func(y *Tensor) *Tensor {
+			return Jit(func(x *Tensor) *Tensor { return Mul(x, y) })(Scalar(2))
+		})(Scalar(3))
+	})
+	if !errors.Is(err, ErrJit) || !strings.Contains(err.Error(), "argument") {
+		t.Errorf("captured outer tracer: got %v, want ErrJit", err)
+	}
+	// A traced value leaking out of the jitted function.
+	var leaked *Tensor
+	jf := Jit(func(x *Tensor) *Tensor { leaked = Sin(x); return Cos(x) })
+	jf(Ones(2))
+	if err := Catch(func() { Exp(leaked) }); !errors.Is(err, ErrNotInput) || !strings.Contains(err.Error(), "Jit") {
+		t.Errorf("leaked tracer: got %v, want ErrNotInput naming Jit", err)
+	}
+	if err := Catch(func() { Jit(func(x *Tensor) *Tensor { return nil })(Ones(2)) }); !errors.Is(err, ErrNil) {
+		t.Errorf("nil result: got %v, want ErrNil", err)
+	}
+	if err := Catch(func() { Jit(nil) }); !errors.Is(err, ErrNil) {
+		t.Errorf("nil function: got %v, want ErrNil", err)
+	}
+}
+
+// TestJitUnderDifferentiation: a jitted function given traced inputs runs
+// the function itself, so outer derivatives are right.
+func TestJitUnderDifferentiation(t *testing.T) {
+	f := func(x *Tensor) *Tensor { return Sum(Mul(Sin(x), Exp(x))) }
+	jf := Jit(f)
+	x := New([]float64{0.1, 0.7, -2})
+	jf(x) // traced and cached
+	want, got := Grad(f)(x), Grad(jf)(x)
+	if d, err := jitDiff(want, got); err != nil || d != 0 {
+		t.Errorf("Grad of a jitted function differs by %g (%v)", d, err)
+	}
+	h, hj := Hessian(f)(x), Jit(Hessian(jf))(x)
+	if d, err := jitDiff(h, hj); err != nil || d > 1e-12 {
+		t.Errorf("jitted Hessian of a jitted function differs by %g (%v)", d, err)
+	}
+}
+
+func TestJitInterrupt(t *testing.T) {
+	// Not parallel: the flag is process-wide.
+	long := func(x *Tensor) *Tensor {
+		for i := 0; i < 200; i++ {
+			x = Sin(Add(x, 1.0))
+		}
+		return x
+	}
+	jf := Jit(long)
+	x := Linspace(0, 1, 1<<16)
+	jf(x) // trace
+	done := make(chan error, 1)
+	go func() {
+		done <- Catch(func() {
+			for {
+				jf(x)
+			}
+		})
+	}()
+	time.Sleep(20 * time.Millisecond)
+	interruptAndWait(t, done)
+	// The jitted function still works afterwards.
+	if d, err := jitDiff(long(x), jf(x)); err != nil || d != 0 {
+		t.Errorf("after an interrupt: differs by %g (%v)", d, err)
+	}
+}
+
+func TestJitConcurrentCalls(t *testing.T) {
+	f := Grad(func(x *Tensor) *Tensor { return Sum(Tanh(Mul(x, x))) })
+	jf := Jit(f)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for k := 0; k < 50; k++ {
+				x := Linspace(float64(g), float64(g+k), 300)
+				if d, err := jitDiff(f(x), jf(x)); err != nil || d != 0 {
+					errs <- fmt.Errorf("goroutine %d call %d: differs by %g (%v)", g, k, d, err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestJitResultsIndependent: results of one replay are not overwritten by
+// the next (buffers are reused only for intermediate values).
+func TestJitResultsIndependent(t *testing.T) {
+	jf := Jit(func(x *Tensor) *Tensor { return Exp(Mul(Sin(x), 2.0)) })
+	a := Linspace(0, 1, 1000)
+	b := Linspace(1, 2, 1000)
+	ra := jf(a)
+	ra2 := jf(a)
+	keep := ra.Data()
+	jf(b)
+	jf(b)
+	if d, _ := jitDiff(New(keep), New(ra.data)); d != 0 {
+		t.Errorf("an earlier result changed after later replays")
+	}
+	if d, _ := jitDiff(ra, ra2); d != 0 {
+		t.Errorf("replays differ")
+	}
+}
+
+func TestJitSliceOutputsNotDependingOnInput(t *testing.T) {
+	c := Ones(3)
+	jf := JitSlice(func(xs []*Tensor) []*Tensor { return []*Tensor{c, xs[0], Add(xs[0], c)} })
+	for k := 0; k < 2; k++ {
+		x := Full(float64(k), 3)
+		out := jf([]*Tensor{x})
+		if out[0] != c || out[1] != x || out[2].At(0) != float64(k)+1 {
+			t.Errorf("call %d: got %v", k, out)
+		}
+	}
+}
