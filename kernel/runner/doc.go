@@ -40,7 +40,9 @@
 // byte-identical and diffs stay small. Every cell gets a valid, unique id.
 // WriteHTML embeds figures as data: URLs and loads nothing from elsewhere;
 // its Markdown covers headings, paragraphs, lists, code, emphasis, links and
-// images, and TeX math is rendered approximately with plain HTML (Unicode
-// symbols, superscripts, fractions), or shown as source when it uses
-// commands the renderer does not know.
+// images, and TeX math is converted to MathML, which the browser typesets
+// itself (no script, font or network: MathML Core is in Chromium 109+,
+// Firefox and Safari) — fractions, scripts and primes, roots, Greek and
+// operator symbols, accents, \left…\right, spacing, matrices and cases —
+// or shown as source when it uses commands the converter does not know.
 package runner

@@ -39,7 +39,7 @@ func stripMarkup(s string) string {
 // WriteHTML writes nb as one standalone HTML page: Markdown cells
 // rendered, code cells highlighted with their execution counts, and every
 // output inline (figures as data: URLs). The page loads nothing from
-// elsewhere; math is rendered approximately with HTML (see texToHTML).
+// elsewhere; math is typeset by the browser as MathML (see texToMathML).
 func (nb *Notebook) WriteHTML(w io.Writer, title string) error {
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -135,7 +135,7 @@ func writeOutputHTML(b *strings.Builder, o *Output) {
 }
 
 // latexHTML renders a text/latex output: math between $ or $$ delimiters
-// approximately (see texToHTML), anything else as its source.
+// as MathML (see texToMathML), anything else as its source.
 func latexHTML(s string) string {
 	t := strings.TrimSpace(s)
 	for _, d := range []string{"$$", "$"} {

@@ -404,10 +404,12 @@ func parseLink(s string) (text, url string, n int, ok bool) {
 	return "", "", 0, false
 }
 
-// mathHTML renders TeX math for reading (see texToHTML), or shows the
-// source with its delimiter when it uses commands texToHTML does not know.
+// mathHTML renders TeX math as MathML, typeset by the browser (see
+// texToMathML): as a block for $$ and \[ delimiters, inline otherwise. It
+// shows the source with its delimiters when the math uses commands
+// texToMathML does not know.
 func mathHTML(tex, delim string) string {
-	if out, ok := texToHTML(tex); ok {
+	if out, ok := texToMathML(tex, delim == "$$" || delim == `\[`); ok {
 		return out
 	}
 	closer := delim
