@@ -169,6 +169,12 @@ func (p *texParser) list() string {
 // follow it.
 func (p *texParser) scripted() string {
 	base, large := p.atom()
+	return p.scripts(base, large)
+}
+
+// scripts parses the subscript, superscript and primes after base, and
+// returns base with them (as limits when large).
+func (p *texParser) scripts(base string, large bool) string {
 	var sub, sup string
 	primes := 0
 	for p.i < len(p.s) {
@@ -411,18 +417,18 @@ func (p *texParser) command() (string, bool) {
 		return `<mi>` + s + `</mi>`, false
 	}
 	if texFunctions[name] {
-		// A thin space before an argument that is not in parentheses
-		// (sin x), none before scripts or a parenthesis.
-		p.skipSpace()
-		space := ""
-		if p.i < len(p.s) && !strings.ContainsRune("^_()[]{},.;=+-", rune(p.s[p.i])) && !strings.HasPrefix(p.s[p.i:], `\left`) && !strings.HasPrefix(p.s[p.i:], `\right`) {
-			space = `<mspace width="0.1667em"></mspace>`
-		}
 		limits := name == "lim" || name == "max" || name == "min" || name == "sup" || name == "inf"
-		if space != "" {
-			return `<mrow><mi>` + name + `</mi>` + space + `</mrow>`, false
+		if limits {
+			return `<mi>` + name + `</mi>`, true
 		}
-		return `<mi>` + name + `</mi>`, limits
+		// The name with its scripts (\tanh^2), then a thin space before
+		// an argument that is not in brackets (\sin x).
+		out := p.scripts(`<mi>`+name+`</mi>`, false)
+		p.skipSpace()
+		if p.i < len(p.s) && !strings.ContainsRune("()[]{},.;=+-&", rune(p.s[p.i])) && !strings.HasPrefix(p.s[p.i:], `\left`) && !strings.HasPrefix(p.s[p.i:], `\right`) && !strings.HasPrefix(p.s[p.i:], `\\`) {
+			return `<mrow>` + out + `<mspace width="0.1667em"></mspace></mrow>`, false
+		}
+		return out, false
 	}
 	if s, ok := texOperators[name]; ok {
 		return `<mo>` + s + `</mo>`, false
