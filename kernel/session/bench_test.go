@@ -170,3 +170,51 @@ func BenchmarkPrint100k(b *testing.B) {
 	b.ReportMetric(float64(b.N*lines)/b.Elapsed().Seconds(), "lines/s")
 	b.ReportMetric(float64(c.calls)/float64(b.N), "streams/cell")
 }
+
+// BenchmarkTypicalCell measures a whole Execute of a typical teaching cell:
+// a few notebook variables, a gradient, a value (parse, type check,
+// compile twice, run, render).
+func BenchmarkTypicalCell(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	code := `x := ad.Linspace(-2, 2, 50)
+f := func(t *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Tanh(t)) }
+g := ad.Grad(f)(x)
+ad.Sum(g)`
+	r := &recorder{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := s.Execute(context.Background(), code, r); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
+}
+
+// BenchmarkTypecheckTypicalCell measures the go/types check alone of
+// BenchmarkTypicalCell's cell, with the packages already imported: the
+// cost the type check adds to every Execute.
+func BenchmarkTypecheckTypicalCell(b *testing.B) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	code := `x := ad.Linspace(-2, 2, 50)
+f := func(t *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Tanh(t)) }
+g := ad.Grad(f)(x)
+ad.Sum(g)`
+	chunks, cerr := s.prepare("cell1", code)
+	if cerr != nil {
+		b.Fatal(cerr)
+	}
+	if tc := s.typecheck(chunks); tc == nil || len(tc.errs) > 0 {
+		b.Fatal("type check failed")
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.typecheck(chunks)
+	}
+}

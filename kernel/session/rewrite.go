@@ -48,6 +48,9 @@ type chunk struct {
 	// funcs lists the functions and methods declared, with their guard
 	// position "cell:L".
 	funcs [][2]string
+	// fixes lists rewrites of valid Go that yaegi cannot compile, located
+	// by the type checker (yaegi_fixes.go).
+	fixes *yaegiFixes
 }
 
 // posFile is the file name of every cell in positions. The interpreter
@@ -98,8 +101,11 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard, leaves: c.leaves}
 	if c.kind == stmtChunk {
 		if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Name.Name == stmtWrapper {
+			applyFixes(fset, f, fd.Body, c.fixes)
 			closeMultiDefines(fd.Body.List, rw.lits)
 		}
+	} else {
+		applyFixes(fset, f, nil, c.fixes)
 	}
 	rw.ownFrames(f)
 	ast.Inspect(f, rw.visit)

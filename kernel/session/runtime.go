@@ -158,6 +158,7 @@ func (s *Session) overrides() interp.Exports {
 			"MakeLen": reflect.ValueOf(makeLen),
 			"GoPanic": reflect.ValueOf(s.goPanic),
 			"Timeit":  reflect.ValueOf(s.timeitRun),
+			"Discard": reflect.ValueOf(func(...any) {}),
 			"TestHook": reflect.ValueOf(func() {
 				if s.testHook != nil {
 					s.testHook()
@@ -404,9 +405,19 @@ func (s *Session) splitWhere(where string) (string, int) {
 
 // compileError turns a parse or compile error into a CellError.
 func (s *Session) compileError(err error) *CellError {
-	first := s.unrename(strings.SplitN(err.Error(), "\n", 2)[0])
+	lines := strings.Split(err.Error(), "\n")
+	first := s.unrename(lines[0])
 	ce := &CellError{Name: "CompileError", Value: first}
+	// The type checker's details (have/want of a call) follow indented.
+	var detail string
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, "\t") {
+			break
+		}
+		detail += "\n" + s.unrename(l)
+	}
 	if file, line, col, msg, ok := s.parsePos(first); ok {
+		msg += detail
 		if i := strings.Index(msg, " (and "); i >= 0 && strings.HasSuffix(msg, "more errors)") {
 			msg = msg[:i]
 		}

@@ -92,6 +92,8 @@ type Session struct {
 	typeVersions   map[string]int
 	pendingRenames map[string]string
 	cells          map[string][]string
+	// tstate is the type checker's view of the session (typecheck.go).
+	tstate typeState
 
 	// namesMu guards the names completion and inspection read while a
 	// cell may run.
@@ -212,6 +214,7 @@ func (s *Session) reset() error {
 	}
 	s.namesMu.Unlock()
 	s.cells = map[string][]string{}
+	s.tstate = typeState{}
 	return nil
 }
 
@@ -332,6 +335,16 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	if cerr != nil {
 		return Result{Err: cerr}
 	}
+	tc := s.typecheck(chunks)
+	if tc != nil && len(tc.missing) > 0 {
+		chunks = s.addImports(chunks, tc.missing)
+		tc = s.typecheck(chunks)
+	}
+	if tc != nil {
+		for k := range chunks {
+			chunks[k].fixes = tc.fixes[k]
+		}
+	}
 	// Compile in the shadow first: a compile error must leave the live
 	// interpreter untouched. Should the shadow ever fail to rebuild, cells
 	// are still compiled (in the live interpreter only) rather than refused.
@@ -347,7 +360,11 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	chunks, progs, cerr := s.compileAll(checker, chunks)
 	if cerr != nil {
 		s.shadow = nil // partially compiled: rebuild before next use
-		return Result{Err: cerr}
+		if tc != nil && len(tc.errs) > 0 {
+			// The Go compiler's words, for the first error by position.
+			cerr = s.compileError(tc.errs[0])
+		}
+		return Result{Err: s.interpreterLimit(cerr, tc)}
 	}
 	if checker != s.interp {
 		for k, c := range chunks {
@@ -355,13 +372,19 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 			if err != nil {
 				// The shadow accepted it: the interpreters disagree.
 				s.shadow = nil
-				return Result{Err: s.compileError(err)}
+				return Result{Err: s.interpreterLimit(s.compileError(err), tc)}
 			}
 			progs[k] = p
 		}
 	}
 	s.history = append(s.history, chunks...)
 	s.commitDecls(chunks)
+	s.commitTypes(tc)
+	if tc != nil && len(tc.errs) == 0 && s.timeit == nil {
+		if w := s.typeWarnings(tc); w != "" {
+			fmt.Fprint(s.stderr.w, w)
+		}
+	}
 	s.result, s.hasRes = nil, false
 	if s.timing {
 		start := startTimes()

@@ -1,0 +1,247 @@
+package session
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strconv"
+)
+
+// Rewrites of valid Go that yaegi v0.16.1 cannot compile or runs wrongly.
+// Each is applied to the syntax tree of a chunk before the interpreter
+// compiles it; those that need types are located by the type checker
+// (typecheck.go) and keyed by the byte offset of the statement in the
+// chunk's source, so that rebuilding the compile checker from the history
+// applies them again.
+
+// yaegiFixes lists the typed rewrites of one chunk.
+type yaegiFixes struct {
+	// rangeInt holds the offsets of range statements over an integer:
+	// yaegi fails with "nil type" on `for i := range 10` (smallest cell:
+	// `for i := range 3 { println(i) }`). They become
+	// `{ __n := N; for i := __n - __n; i < __n; i++ { … } }`, where i has
+	// N's type and N is evaluated once, as the language says.
+	rangeInt map[int]bool
+	// commaOK holds the offsets of top-level comma-ok definitions (v, ok :=
+	// m[k], x.(T), <-ch) with the types of their two names (""
+	// for _): yaegi fails with "nil type" on them in top-level code
+	// (smallest cell: `m := map[string]int{}` then `v, ok := m["c"]`).
+	// They become `var v T; var ok bool; v, ok = m[k]`.
+	commaOK map[int][2]string
+}
+
+// findFixes records, for a chunk parsed as f, the rewrites its types call
+// for.
+func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.Stmt, qual types.Qualifier) *yaegiFixes {
+	fx := &yaegiFixes{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		rs, ok := n.(*ast.RangeStmt)
+		if !ok || rs.Tok == token.ASSIGN {
+			return true
+		}
+		if tv, ok := info.Types[rs.X]; ok && tv.Type != nil {
+			if b, ok := tv.Type.Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+				if fx.rangeInt == nil {
+					fx.rangeInt = map[int]bool{}
+				}
+				fx.rangeInt[fset.Position(rs.Pos()).Offset] = true
+			}
+		}
+		return true
+	})
+	for _, st := range stmts {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 2 || len(as.Rhs) != 1 {
+			continue
+		}
+		if ts, ok := commaOKTypes(info, as.Lhs, as.Rhs[0], qual); ok {
+			if fx.commaOK == nil {
+				fx.commaOK = map[int][2]string{}
+			}
+			fx.commaOK[fset.Position(as.Pos()).Offset] = ts
+		}
+	}
+	if fx.rangeInt == nil && fx.commaOK == nil {
+		return nil
+	}
+	return fx
+}
+
+// commaOKTypes returns the types of a comma-ok expression's two values as
+// source text ("" for a blank name), or false when
+// x is not a comma-ok expression or a type cannot be written.
+func commaOKTypes(info *types.Info, lhs []ast.Expr, x ast.Expr, qual types.Qualifier) ([2]string, bool) {
+	var ts [2]string
+	switch u := ast.Unparen(x).(type) {
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+	case *ast.UnaryExpr:
+		if u.Op != token.ARROW {
+			return ts, false
+		}
+	default:
+		return ts, false
+	}
+	tv, ok := info.Types[x]
+	if !ok {
+		return ts, false
+	}
+	tup, ok := tv.Type.(*types.Tuple)
+	if !ok || tup.Len() != 2 {
+		return ts, false
+	}
+	for k := 0; k < 2; k++ {
+		if id, ok := lhs[k].(*ast.Ident); ok && id.Name == "_" {
+			continue
+		}
+		t := tup.At(k).Type()
+		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			t = types.Default(t)
+		}
+		ts[k] = types.TypeString(t, qual)
+		if _, err := parser.ParseExpr(ts[k]); err != nil {
+			return ts, false
+		}
+	}
+	return ts, true
+}
+
+// qualifier names packages as the session imported them; a package not
+// imported makes the type unusable in a rewrite.
+func (s *Session) qualifier(pkg *types.Package, cell map[string]string) types.Qualifier {
+	return func(p *types.Package) string {
+		if p == nil || p.Path() == "main" || p == pkg {
+			return ""
+		}
+		if n, ok := cell[p.Path()]; ok {
+			return n
+		}
+		if n, ok := s.imports[p.Path()]; ok {
+			return n
+		}
+		return "?" + p.Path() // not valid Go: the rewrite is not made
+	}
+}
+
+// applyFixes rewrites the chunk's syntax tree. body is the statement
+// wrapper's body (nil for declarations).
+func applyFixes(fset *token.FileSet, f *ast.File, body *ast.BlockStmt, fx *yaegiFixes) {
+	if body != nil {
+		discardBlanks(body)
+	}
+	if fx == nil {
+		return
+	}
+	off := func(n ast.Node) int { return fset.Position(n.Pos()).Offset }
+	if len(fx.commaOK) > 0 && body != nil {
+		var list []ast.Stmt
+		for _, st := range body.List {
+			as, ok := st.(*ast.AssignStmt)
+			ts, found := fx.commaOK[off(st)]
+			if !ok || !found {
+				list = append(list, st)
+				continue
+			}
+			for k, e := range as.Lhs {
+				id, _ := e.(*ast.Ident)
+				if ts[k] == "" || id == nil {
+					continue
+				}
+				t, _ := parser.ParseExpr(ts[k])
+				list = append(list, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: as.Pos(),
+					Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(id.Name)}, Type: t}}}})
+			}
+			as.Tok = token.ASSIGN
+			list = append(list, as)
+		}
+		body.List = list
+	}
+	if len(fx.rangeInt) > 0 {
+		rewriteRangeInt(f, fx.rangeInt, off)
+	}
+}
+
+// rewriteRangeInt replaces the range-over-integer statements at the given
+// offsets (see yaegiFixes.rangeInt).
+func rewriteRangeInt(f *ast.File, at map[int]bool, off func(ast.Node) int) {
+	var replace func(list []ast.Stmt) []ast.Stmt
+	replace = func(list []ast.Stmt) []ast.Stmt {
+		for k, st := range list {
+			target := st
+			var label *ast.LabeledStmt
+			if ls, ok := st.(*ast.LabeledStmt); ok {
+				label, target = ls, ls.Stmt
+			}
+			rs, ok := target.(*ast.RangeStmt)
+			if !ok || !at[off(rs)] {
+				continue
+			}
+			pos := rs.Pos()
+			n := &ast.Ident{NamePos: pos, Name: "__gograd_n" + strconv.Itoa(off(rs))}
+			key := &ast.Ident{NamePos: pos, Name: "__gograd_i"}
+			if id, ok := rs.Key.(*ast.Ident); ok {
+				key = id
+			}
+			loop := &ast.ForStmt{
+				For:  pos,
+				Init: &ast.AssignStmt{Lhs: []ast.Expr{key}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{&ast.BinaryExpr{X: ast.NewIdent(n.Name), Op: token.SUB, Y: ast.NewIdent(n.Name)}}},
+				Cond: &ast.BinaryExpr{X: ast.NewIdent(key.Name), Op: token.LSS, Y: ast.NewIdent(n.Name)},
+				Post: &ast.IncDecStmt{X: ast.NewIdent(key.Name), Tok: token.INC, TokPos: pos},
+				Body: rs.Body,
+			}
+			var inner ast.Stmt = loop
+			if label != nil {
+				label.Stmt = loop
+				inner = label
+			}
+			list[k] = &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+				&ast.AssignStmt{Lhs: []ast.Expr{n}, Tok: token.DEFINE, TokPos: pos, Rhs: []ast.Expr{rs.X}},
+				inner,
+			}, Rbrace: rs.End()}
+		}
+		return list
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.BlockStmt:
+			n.List = replace(n.List)
+		case *ast.CaseClause:
+			n.Body = replace(n.Body)
+		case *ast.CommClause:
+			n.Body = replace(n.Body)
+		}
+		return true
+	})
+}
+
+// discardBlanks rewrites top-level assignments to blanks only (_ = x,
+// _, _ = f()) into a call of a compiled function that discards its
+// arguments. In yaegi v0.16.1 the blank identifier of top-level code is a
+// variable whose type is fixed by its first use: after `f, _ :=
+// os.OpenFile(…)` (an error), `_ = ad.MatMul(a, a)` panicked with
+// "reflect.Set: value of type *ad.Tensor is not assignable to type error".
+// Function literals are left alone (their _ is their own).
+func discardBlanks(body *ast.BlockStmt) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			for k, st := range n.List {
+				if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && allBlank(as.Lhs) {
+					n.List[k] = &ast.ExprStmt{X: rtCall(as.Pos(), "Discard", as.Rhs...)}
+				}
+			}
+		}
+		return true
+	})
+}
+
+func allBlank(es []ast.Expr) bool {
+	for _, e := range es {
+		if id, ok := e.(*ast.Ident); !ok || id.Name != "_" {
+			return false
+		}
+	}
+	return len(es) > 0
+}
