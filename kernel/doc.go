@@ -13,6 +13,25 @@
 // comm_info) are served on the control reader's goroutine, so they are
 // answered while a cell runs.
 //
+// # Message size limit
+//
+// A message received on the shell, control or stdin socket may be at most
+// Options.MaxMessageSize bytes, its frames added up (DefaultMaxMessageSize,
+// 64 MiB, unless set; `gograd kernel --max-message-size 256MiB` or
+// GOGRAD_MAX_MESSAGE_SIZE sets it); on heartbeat and iopub, which receive
+// only pings and subscriptions, 1 MiB. The limit is checked on each frame
+// header as it arrives, before the frame is read: a peer whose message
+// would exceed it is logged ("message too large") and disconnected, as
+// libzmq does with ZMQ_MAXMSGSIZE, and none of the message is kept (see
+// framelimit.go for how this routes around zmq4, which has no such
+// option). A message under the limit that fails verification is dropped
+// and, from 1 MiB, its memory is returned to the operating system at once,
+// so that bytes from a peer without the key are never kept: after an
+// unsigned 256 MiB frame the kernel's resident memory is what it was
+// (tests/frames_e2e_test.go). Peers that hold many connections open each
+// with a message just under the limit still make the kernel hold that
+// much at once, until each is read and rejected.
+//
 // # Invariants
 //
 //   - A message that fails verification (package wire: frame count, HMAC

@@ -64,10 +64,14 @@ type pubItem struct {
 }
 
 func listenPublisher(ctx context.Context, endpoint string, codec *wire.Codec, session string, log *slog.Logger) (*publisher, error) {
-	s := zmq4.NewPub(ctx, zmq4.WithLogger(slogLogger(log, "iopub")))
-	if err := s.Listen(endpoint); err != nil {
-		s.Close()
+	ep, err := limitedEndpoint(endpoint)
+	if err != nil {
 		return nil, fmt.Errorf("iopub socket: %w", err)
+	}
+	s := zmq4.NewPub(withFrameLimit(ctx, "iopub", smallSocketLimit, log, nil), zmq4.WithLogger(slogLogger(log, "iopub")))
+	if err := s.Listen(ep); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("iopub socket on %s: %w", endpoint, listenError(err))
 	}
 	p := &publisher{sock: s, codec: codec, session: session, log: log.With("socket", "iopub"), loopDone: make(chan struct{})}
 	p.changed = sync.NewCond(&p.mu)

@@ -39,6 +39,11 @@ type Options struct {
 	// HandleSignals makes Run turn SIGINT into an interrupt of the running
 	// cell and SIGTERM into a shutdown.
 	HandleSignals bool
+	// MaxMessageSize limits the size of one message received on the
+	// shell, control and stdin sockets, its frames added up; zero means
+	// DefaultMaxMessageSize. A peer that sends a larger message is logged
+	// and disconnected before the message is read (framelimit.go).
+	MaxMessageSize int64
 }
 
 // Kernel is a Jupyter kernel bound to the sockets of one connection file.
@@ -95,6 +100,9 @@ func New(info ConnectionInfo, opts Options) (*Kernel, error) {
 	if opts.SendTimeout <= 0 {
 		opts.SendTimeout = 10 * time.Second
 	}
+	if opts.MaxMessageSize <= 0 {
+		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
 	k := &Kernel{
 		info:         info,
 		opts:         opts,
@@ -113,19 +121,21 @@ func New(info ConnectionInfo, opts Options) (*Kernel, error) {
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.registerHandlers()
 
+	// Returns the memory of rejected messages to the system; ends with k.ctx.
+	rel := startMemoryReleaser(k.ctx)
 	var err error
 	fail := func(e error) (*Kernel, error) {
 		k.closeSockets()
 		k.cancel()
 		return nil, e
 	}
-	if k.shell, err = listenRouter(k.ctx, "shell", info.Endpoint(info.ShellPort), opts.SendTimeout, k.log); err != nil {
+	if k.shell, err = listenRouter(k.ctx, "shell", info.Endpoint(info.ShellPort), opts.MaxMessageSize, opts.SendTimeout, k.log, rel); err != nil {
 		return fail(err)
 	}
-	if k.control, err = listenRouter(k.ctx, "control", info.Endpoint(info.ControlPort), opts.SendTimeout, k.log); err != nil {
+	if k.control, err = listenRouter(k.ctx, "control", info.Endpoint(info.ControlPort), opts.MaxMessageSize, opts.SendTimeout, k.log, rel); err != nil {
 		return fail(err)
 	}
-	if k.stdin, err = listenRouter(k.ctx, "stdin", info.Endpoint(info.StdinPort), opts.SendTimeout, k.log); err != nil {
+	if k.stdin, err = listenRouter(k.ctx, "stdin", info.Endpoint(info.StdinPort), opts.MaxMessageSize, opts.SendTimeout, k.log, rel); err != nil {
 		return fail(err)
 	}
 	if k.iopub, err = listenPublisher(k.ctx, info.Endpoint(info.IOPubPort), k.codec, k.session, k.log); err != nil {
@@ -150,8 +160,8 @@ func (k *Kernel) Run(ctx context.Context) error {
 
 	k.iopub.start()
 	k.hb.start()
-	k.shell.start(func(f [][]byte) { k.receive(k.shell, f) })
-	k.control.start(func(f [][]byte) { k.receive(k.control, f) })
+	k.shell.start(func(f [][]byte) bool { return k.receive(k.shell, f) })
+	k.control.start(func(f [][]byte) bool { return k.receive(k.control, f) })
 	k.stdin.start(k.receiveStdin)
 	go k.shellLoop()
 	k.iopub.publish(nil, "status", wire.KernelStatus{ExecutionState: "starting"})
@@ -238,19 +248,19 @@ func (k *Kernel) closeSockets() {
 // receive decodes a message from shell or control. Shell requests are
 // queued for the shell goroutine; control requests are served at once on
 // the control reader's goroutine, so they never wait behind a cell.
-func (k *Kernel) receive(sock *router, frames [][]byte) {
+func (k *Kernel) receive(sock *router, frames [][]byte) (accepted bool) {
 	now := time.Now()
 	m, err := k.codec.Decode(frames)
 	if err != nil {
 		// Never act on a message that fails verification; say why in the log.
 		k.log.Warn("message rejected", "socket", sock.name, "err", err)
-		return
+		return false
 	}
 	k.log.Debug("received", "socket", sock.name, "type", m.Header.MsgType, "content", truncate(string(m.Content), 200))
 	req := &Request{Msg: m, Channel: sock.name, Received: now, k: k, sock: sock}
 	if sock == k.control {
 		k.serve(k.ctx, req, k.controlHandlers)
-		return
+		return true
 	}
 	defer func() {
 		// The queue is closed by Shutdown; a message racing with it is dropped.
@@ -262,6 +272,7 @@ func (k *Kernel) receive(sock *router, frames [][]byte) {
 	case k.shellQueue <- req:
 	case <-k.ctx.Done():
 	}
+	return true
 }
 
 // shellLoop serves shell requests one at a time, in order.

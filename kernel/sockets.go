@@ -28,6 +28,7 @@ type router struct {
 	sock    zmq4.Socket
 	log     *slog.Logger
 	timeout time.Duration
+	rel     *memoryReleaser // returns rejected messages' memory to the system
 
 	out       chan sendReq
 	done      chan struct{} // closed by close
@@ -40,32 +41,40 @@ type sendReq struct {
 	errc   chan error
 }
 
-// listenRouter binds a ROUTER socket to endpoint.
-func listenRouter(ctx context.Context, name, endpoint string, timeout time.Duration, log *slog.Logger) (*router, error) {
-	s := zmq4.NewRouter(ctx, zmq4.WithTimeout(timeout), zmq4.WithLogger(slogLogger(log, name)))
-	if err := s.Listen(endpoint); err != nil {
-		s.Close()
+// listenRouter binds a ROUTER socket to endpoint; a peer that sends a
+// message larger than maxMsg bytes is cut off (framelimit.go).
+func listenRouter(ctx context.Context, name, endpoint string, maxMsg int64, timeout time.Duration, log *slog.Logger, rel *memoryReleaser) (*router, error) {
+	ep, err := limitedEndpoint(endpoint)
+	if err != nil {
 		return nil, fmt.Errorf("%s socket: %w", name, err)
+	}
+	s := zmq4.NewRouter(withFrameLimit(ctx, name, maxMsg, log, rel), zmq4.WithTimeout(timeout), zmq4.WithLogger(slogLogger(log, name)))
+	if err := s.Listen(ep); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("%s socket on %s: %w", name, endpoint, listenError(err))
 	}
 	return &router{
 		name:    name,
 		sock:    s,
 		log:     log.With("socket", name),
 		timeout: timeout,
+		rel:     rel,
 		out:     make(chan sendReq),
 		done:    make(chan struct{}),
 	}, nil
 }
 
 // start launches the reader and writer goroutines; recv is called on the
-// reader goroutine for every multipart message received.
-func (r *router) start(recv func(frames [][]byte)) {
+// reader goroutine for every multipart message received, and reports
+// whether the message was accepted. The memory of a large rejected
+// message is handed back to the system at once.
+func (r *router) start(recv func(frames [][]byte) bool) {
 	r.wg.Add(2)
 	go r.readLoop(recv)
 	go r.writeLoop()
 }
 
-func (r *router) readLoop(recv func([][]byte)) {
+func (r *router) readLoop(recv func([][]byte) bool) {
 	defer r.wg.Done()
 	for {
 		msg, err := r.sock.Recv()
@@ -87,7 +96,14 @@ func (r *router) readLoop(recv func([][]byte)) {
 			}
 			continue
 		}
-		recv(msg.Frames)
+		size := 0
+		for _, f := range msg.Frames {
+			size += len(f)
+		}
+		if !recv(msg.Frames) && size >= releaseThreshold {
+			msg = zmq4.Msg{} // the last reference to the frames
+			r.rel.release()
+		}
 	}
 }
 
@@ -150,10 +166,14 @@ type heartbeat struct {
 }
 
 func listenHeartbeat(ctx context.Context, endpoint string, log *slog.Logger) (*heartbeat, error) {
-	s := zmq4.NewRep(ctx, zmq4.WithLogger(slogLogger(log, "heartbeat")))
-	if err := s.Listen(endpoint); err != nil {
-		s.Close()
+	ep, err := limitedEndpoint(endpoint)
+	if err != nil {
 		return nil, fmt.Errorf("heartbeat socket: %w", err)
+	}
+	s := zmq4.NewRep(withFrameLimit(ctx, "heartbeat", smallSocketLimit, log, nil), zmq4.WithLogger(slogLogger(log, "heartbeat")))
+	if err := s.Listen(ep); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("heartbeat socket on %s: %w", endpoint, listenError(err))
 	}
 	return &heartbeat{sock: s, log: log.With("socket", "heartbeat"), done: make(chan struct{})}, nil
 }

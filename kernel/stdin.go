@@ -18,21 +18,23 @@ var timeNow = time.Now
 
 // receiveStdin decodes a message from the stdin socket and hands an
 // input_reply to the cell waiting for it.
-func (k *Kernel) receiveStdin(frames [][]byte) {
+func (k *Kernel) receiveStdin(frames [][]byte) (accepted bool) {
 	m, err := k.codec.Decode(frames)
 	if err != nil {
 		k.log.Warn("message rejected", "socket", "stdin", "err", err)
-		return
+		return false
 	}
 	if m.Header.MsgType != "input_reply" {
 		k.log.Warn("unexpected message on stdin", "type", m.Header.MsgType)
-		return
+		return false
 	}
 	select {
 	case k.stdinReplies <- m:
 	default:
 		k.log.Warn("input_reply with no cell waiting for it; ignored")
+		return false
 	}
+	return true
 }
 
 // input sends an input_request for the cell answering parent and waits for

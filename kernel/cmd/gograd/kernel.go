@@ -20,6 +20,7 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	connFile := fs.String("connection-file", "", "path of the Jupyter connection file (JSON)")
 	debug := fs.Bool("debug", false, "log every message received and sent")
+	maxMsg := fs.String("max-message-size", "", "drop (and disconnect) a peer's message larger than this, e.g. 256MiB (default 64MiB, or $GOGRAD_MAX_MESSAGE_SIZE)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -31,6 +32,10 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	}
 	if *connFile == "" {
 		return fmt.Errorf("%w: --connection-file is required", errUsage)
+	}
+	limit, err := maxMessageSize(*maxMsg, os.Getenv("GOGRAD_MAX_MESSAGE_SIZE"))
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	info, err := kernel.ReadConnectionFile(*connFile)
 	if err != nil {
@@ -72,10 +77,11 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	defer sess.Close()
 
 	k, err := kernel.New(info, kernel.Options{
-		Engine:        sess,
-		Logger:        log,
-		Version:       version,
-		HandleSignals: true,
+		Engine:         sess,
+		Logger:         log,
+		Version:        version,
+		HandleSignals:  true,
+		MaxMessageSize: limit,
 	})
 	if err != nil {
 		return fail(err)
@@ -84,4 +90,24 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		return fail(err)
 	}
 	return nil
+}
+
+// maxMessageSize is the kernel's limit on a received message: the flag's
+// value, else the environment's, else kernel.DefaultMaxMessageSize.
+func maxMessageSize(flagValue, envValue string) (int64, error) {
+	switch {
+	case flagValue != "":
+		n, err := kernel.ParseSize(flagValue)
+		if err != nil {
+			return 0, fmt.Errorf("--max-message-size: %v", err)
+		}
+		return n, nil
+	case envValue != "":
+		n, err := kernel.ParseSize(envValue)
+		if err != nil {
+			return 0, fmt.Errorf("GOGRAD_MAX_MESSAGE_SIZE: %v", err)
+		}
+		return n, nil
+	}
+	return kernel.DefaultMaxMessageSize, nil
 }
