@@ -13,6 +13,16 @@
 // comm_info) are served on the control reader's goroutine, so they are
 // answered while a cell runs.
 //
+// # Logging
+//
+// The kernel logs through Options.Logger (NewLogger makes the standard
+// text logger). The gograd executable writes records from warn up to
+// standard error by default — front ends such as jupyter console,
+// nbconvert and papermill show a kernel's standard error, and nothing of
+// the kernel's own belongs there in normal operation — or, with
+// --log-file, records from info up to that file; --log-level sets the
+// level either way.
+//
 // # Message size limit
 //
 // A message received on the shell, control or stdin socket may be at most

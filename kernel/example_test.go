@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"log/slog"
 	"os"
 
 	"github.com/gograd/gograd/kernel"
@@ -39,7 +40,7 @@ func ExampleNew() {
 	var engine kernel.Engine // = session.New(session.Options{})
 	k, err := kernel.New(info, kernel.Options{
 		Engine:        engine,
-		Logger:        kernel.NewLogger(os.Stderr, false),
+		Logger:        kernel.NewLogger(os.Stderr, slog.LevelWarn),
 		Version:       "1.0.0",
 		HandleSignals: true, // SIGINT interrupts the cell, SIGTERM shuts down
 	})

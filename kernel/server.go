@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -306,14 +307,30 @@ func (k *Kernel) setRunning(cancel context.CancelFunc) {
 	k.mu.Unlock()
 }
 
-// NewLogger returns the kernel's standard logger: text to w, debug level
-// when debug is set, info otherwise.
-func NewLogger(w io.Writer, debug bool) *slog.Logger {
-	level := slog.LevelInfo
-	if debug {
-		level = slog.LevelDebug
-	}
+// NewLogger returns the kernel's standard logger: text records of level
+// at least level to w. The gograd executable logs at slog.LevelWarn to
+// standard error unless told otherwise (--log-level, --log-file), so that
+// nothing of the kernel's own shows in front ends' outputs (jupyter
+// console, nbconvert, papermill) in normal operation.
+func NewLogger(w io.Writer, level slog.Leveler) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// ParseLogLevel reads a log level name: debug, info, warn (or warning)
+// or error, in any case.
+func ParseLogLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	name := strings.ToLower(strings.TrimSpace(s))
+	if name == "warning" {
+		name = "warn"
+	}
+	switch name {
+	case "debug", "info", "warn", "error":
+		if err := l.UnmarshalText([]byte(name)); err == nil {
+			return l, nil
+		}
+	}
+	return 0, fmt.Errorf("log level %q: want debug, info, warn or error", s)
 }
 
 // String describes the kernel for logs.

@@ -128,3 +128,24 @@ def test_restart_and_shutdown(kernel):
     km.shutdown_kernel(now=False)
     assert not km.is_alive()
     assert time.time() - t0 < 5
+
+
+def test_no_kernel_log_in_nbconvert_output(jupyter_path, tmp_path):
+    """The kernel's own log stays out of a front end's output (issue 14):
+    nbconvert shows the kernel's standard error, which is quiet unless
+    something is wrong."""
+    import sys
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "gograd", "display_name": "Go (gograd)", "language": "go"}})
+    nb.cells = [nbformat.v4.new_code_cell('fmt.Println("hi")'), nbformat.v4.new_code_cell("x := ad.Scalar(2)\nad.Mul(x, x)")]
+    src = tmp_path / "quiet.ipynb"
+    nbformat.write(nb, src)
+    jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
+    need(os.path.exists(jupyter + "-nbconvert"), "jupyter nbconvert")
+    res = subprocess.run([jupyter, "nbconvert", "--to", "notebook", "--execute", str(src), "--output", str(tmp_path / "out.ipynb")],
+                         capture_output=True, text=True, timeout=120, env=os.environ)
+    assert res.returncode == 0, res.stderr
+    kernel_lines = [line for line in (res.stdout + res.stderr).splitlines() if "level=" in line or "gograd kernel" in line]
+    assert not kernel_lines, "the kernel's log reached nbconvert's output:\n" + "\n".join(kernel_lines)

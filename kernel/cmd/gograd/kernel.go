@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/gograd/gograd/kernel"
@@ -19,7 +20,9 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	connFile := fs.String("connection-file", "", "path of the Jupyter connection file (JSON)")
-	debug := fs.Bool("debug", false, "log every message received and sent")
+	debug := fs.Bool("debug", false, "log every message received and sent (--log-level debug)")
+	logLevel := fs.String("log-level", "", "least severe log records written: debug, info, warn or error (default: warn on standard error, info in a --log-file)")
+	logFile := fs.String("log-file", "", "append the kernel's log to this file instead of standard error")
 	maxMsg := fs.String("max-message-size", "", "drop (and disconnect) a peer's message larger than this, e.g. 256MiB (default 64MiB, or $GOGRAD_MAX_MESSAGE_SIZE)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -36,6 +39,19 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	limit, err := maxMessageSize(*maxMsg, os.Getenv("GOGRAD_MAX_MESSAGE_SIZE"))
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	level, err := logLevelFor(*logLevel, *debug, *logFile != "")
+	if err != nil {
+		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
+	}
+	var logFileW io.Writer
+	if *logFile != "" {
+		f, err := os.OpenFile(*logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--log-file: %w", err)
+		}
+		defer f.Close()
+		logFileW = f
 	}
 	info, err := kernel.ReadConnectionFile(*connFile)
 	if err != nil {
@@ -61,12 +77,18 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		crashNote = "fatal runtime errors are printed to the original standard error (descriptor 2 is not captured)"
 	}
 	// From here on, the process's stderr goes to the cells: report errors
-	// where the log goes.
+	// on the original standard error (the front end shows it when the
+	// kernel fails to start), and in the log file too.
+	errOut := logOut
+	if logFileW != nil {
+		logOut = logFileW
+		errOut = io.MultiWriter(errOut, logFileW)
+	}
 	fail := func(err error) error {
-		fmt.Fprintf(logOut, "gograd kernel: %v\n", err)
+		fmt.Fprintf(errOut, "gograd kernel: %v\n", err)
 		return fmt.Errorf("%w: %v", errReported, err)
 	}
-	log := kernel.NewLogger(logOut, *debug)
+	log := kernel.NewLogger(logOut, level)
 	log.Debug(crashNote)
 	tuneGC()
 
@@ -110,4 +132,21 @@ func maxMessageSize(flagValue, envValue string) (int64, error) {
 		return n, nil
 	}
 	return kernel.DefaultMaxMessageSize, nil
+}
+
+// logLevelFor is the kernel's log level: the --log-level flag's, else
+// debug with --debug, else info when logging to a file and warn on
+// standard error — so that nothing of the kernel's own reaches a front
+// end's output (jupyter console, nbconvert, papermill show the kernel's
+// standard error) in normal operation.
+func logLevelFor(flagValue string, debug, toFile bool) (slog.Level, error) {
+	switch {
+	case flagValue != "":
+		return kernel.ParseLogLevel(flagValue)
+	case debug:
+		return slog.LevelDebug, nil
+	case toFile:
+		return slog.LevelInfo, nil
+	}
+	return slog.LevelWarn, nil
 }

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	gograd kernel --connection-file FILE [--debug] [--max-message-size SIZE]
+//	gograd kernel --connection-file FILE [--log-level LEVEL] [--log-file FILE] [--max-message-size SIZE] [--debug]
 //	gograd run NOTEBOOK.ipynb [-o OUT.ipynb] [--html OUT.html] [--figures DIR] [--allow-errors]
 //	gograd install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--uninstall]
 //	gograd version
@@ -40,7 +40,7 @@ type command struct {
 // commands is the subcommand table. To add a subcommand, add one entry here
 // and put its implementation in its own file of this package.
 var commands = []command{
-	{"kernel", "--connection-file FILE [--debug] [--max-message-size SIZE]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
+	{"kernel", "--connection-file FILE [--log-level LEVEL] [--log-file FILE] [--max-message-size SIZE] [--debug]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
 	{"run", runUsage, "execute a notebook without Jupyter; write it with outputs, as HTML and figures", runRun},
 	{"install", kernelspec.Usage, "install the Jupyter kernelspec \"Go (gograd)\" using this executable", runInstall},
 	{"version", "", "print the gograd version and the BLAS it uses", runVersion},

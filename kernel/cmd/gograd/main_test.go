@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,9 @@ func TestDispatch(t *testing.T) {
 		{"kernel with a bad flag", []string{"kernel", "--bogus"}, 2, "", "bogus"},
 		{"kernel with a missing file", []string{"kernel", "--connection-file", missing}, 1, "", "nope.json"},
 		{"kernel with a bad file", []string{"kernel", "--connection-file", bad}, 1, "", `transport "udp"`},
+		{"kernel with a bad log level", []string{"kernel", "--connection-file", bad, "--log-level", "loud"}, 2, "", `log level "loud"`},
+		{"kernel with a bad message size", []string{"kernel", "--connection-file", bad, "--max-message-size", "huge"}, 2, "", `--max-message-size: size "huge"`},
+		{"kernel with an unwritable log file", []string{"kernel", "--connection-file", bad, "--log-file", filepath.Join(missing, "log")}, 1, "", "--log-file"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,5 +56,26 @@ func TestDispatch(t *testing.T) {
 				t.Errorf("stderr %q, want it to contain %q", stderr.String(), tc.stderr)
 			}
 		})
+	}
+}
+
+func TestLogLevelFor(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		flag          string
+		debug, toFile bool
+		want          slog.Level
+	}{
+		{"", false, false, slog.LevelWarn},
+		{"", false, true, slog.LevelInfo},
+		{"", true, false, slog.LevelDebug},
+		{"error", true, true, slog.LevelError},
+		{"INFO", false, false, slog.LevelInfo},
+		{"warning", false, true, slog.LevelWarn},
+	} {
+		got, err := logLevelFor(c.flag, c.debug, c.toFile)
+		if err != nil || got != c.want {
+			t.Errorf("logLevelFor(%q, %v, %v) = %v, %v; want %v", c.flag, c.debug, c.toFile, got, err, c.want)
+		}
 	}
 }
