@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -147,7 +148,9 @@ type limitConn struct {
 	hdr      [9]byte
 	pending  []byte // header bytes read but not yet handed on
 	err      error  // sticky: the connection was cut
-	dropped  int64  // bytes of the cut message already handed to zmq4
+	// dropped is the size of the cut message already handed to zmq4;
+	// atomic, for Close may be called by another goroutine (shutdown).
+	dropped atomic.Int64
 }
 
 // Close closes the connection. zmq4 closes it when its reader has given
@@ -155,7 +158,7 @@ type limitConn struct {
 // then and their memory is released.
 func (c *limitConn) Close() error {
 	err := c.Conn.Close()
-	if c.dropped >= releaseThreshold && c.lim.rel != nil {
+	if c.dropped.Load() >= releaseThreshold && c.lim.rel != nil {
 		c.lim.rel.release()
 	}
 	return err
@@ -197,7 +200,7 @@ func (c *limitConn) Read(p []byte) (int, error) {
 		c.lim.log.Warn("message too large: dropped before reading it, connection closed",
 			"socket", c.lim.socket, "peer", c.Conn.RemoteAddr().String(),
 			"frame_bytes", size, "message_bytes_so_far", c.msgSize, "limit_bytes", c.lim.max)
-		c.dropped = c.msgSize
+		c.dropped.Store(c.msgSize)
 		c.Conn.Close()
 		return 0, c.err
 	}
