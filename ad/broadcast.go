@@ -206,7 +206,7 @@ func parallelFor(op string, n int, fn func(lo, hi int)) {
 // unaryKernel returns a Forward function applying k elementwise to the single
 // argument; k fills dst from x (equal lengths).
 func unaryKernel(op string, k func(dst, x []float64)) func(c *Call) *Tensor {
-	return func(c *Call) *Tensor {
+	return registerElem(op, k, nil, func(c *Call) *Tensor {
 		x := c.Args[0]
 		out := newResult(op, x.shape, len(x.data))
 		dst := out.data
@@ -217,7 +217,7 @@ func unaryKernel(op string, k func(dst, x []float64)) func(c *Call) *Tensor {
 			parallelFor(op, len(dst), func(lo, hi int) { k(dst[lo:hi], x.data[lo:hi]) })
 		}
 		return out
-	}
+	})
 }
 
 // scalarBlock allocates a one-element tensor and its data together.
@@ -248,7 +248,7 @@ type binaryLoop func(dst, a, b []float64, sa, sb int)
 // shapes and scalar operands take one call of k over the whole (possibly
 // parallel) range; other shapes go row by row.
 func binaryKernel(op string, k binaryLoop) func(c *Call) *Tensor {
-	return func(c *Call) *Tensor {
+	return registerElem(op, nil, k, func(c *Call) *Tensor {
 		a, b := c.Args[0], c.Args[1]
 		var out *Tensor
 		var sa, sb int
@@ -276,7 +276,7 @@ func binaryKernel(op string, k binaryLoop) func(c *Call) *Tensor {
 			k(dst[lo:hi], a.data[lo*sa:], b.data[lo*sb:], sa, sb)
 		})
 		return out
-	}
+	})
 }
 
 // isRowOf reports whether a tensor of shape row broadcasts against one of

@@ -133,6 +133,7 @@ const (
 	opScalar1        // scalar1 on registers
 	opScalar2        // scalar2 on registers
 	opGuard          // compare a buffer with the values read while tracing
+	opElem           // an elementwise kernel into a planned buffer
 )
 
 // jitOp is one operation of a program.
@@ -149,6 +150,9 @@ type jitOp struct {
 	// free lists the buffers whose last use this operation is: they are
 	// recycled after it.
 	free []int32
+	// elem, sa and sb: the kernel of an opElem and its operand strides.
+	elem   *elemKernel
+	sa, sb int
 }
 
 // jitProg is a program ready to replay.
@@ -162,6 +166,11 @@ type jitProg struct {
 	consts []int32
 	cvals  []*Tensor // constant buffers' tensors (indexed by buffer)
 	scalar []bool    // 0-d buffers, kept in registers too
+	// Planned buffers: slotOf[id] is the arena slot of buffer id (-1 for
+	// none); slotLen the length of each slot.
+	slotOf  []int32
+	slotLen []int
+	shapes  [][]int
 
 	st   *jitState  // reused by a replay that finds it free
 	busy sync.Mutex // held by the replay using st
@@ -172,7 +181,9 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	nbuf := len(r.bufs)
 	p := &jitProg{nbuf: nbuf, outs: outs, cvals: make([]*Tensor, nbuf), scalar: make([]bool, nbuf)}
 	reg := make([]bool, nbuf) // produced by a scalar operation
+	p.shapes = make([][]int, nbuf)
 	for id, b := range r.bufs {
+		p.shapes[id] = b.shape
 		p.scalar[id] = len(b.shape) == 0
 		switch b.kind {
 		case bufInput:
@@ -201,9 +212,12 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			owned[in.out] = true
 		}
 	}
+	outRoot := make([]bool, nbuf)
 	for _, o := range outs {
 		owned[root[o]] = false
+		outRoot[root[o]] = true
 	}
+	planned := make([]bool, nbuf)
 	last := make([]int, nbuf)
 	for i := range last {
 		last[i] = -1
@@ -239,8 +253,20 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			for k, a := range in.args {
 				op.regArg[k] = reg[a]
 			}
+			if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
+				shapes := make([][]int, len(in.args))
+				for k, a := range in.args {
+					shapes[k] = r.bufs[a].shape
+				}
+				if sa, sb, ok := elemStrides(e, shapes); ok {
+					op.kind, op.elem, op.sa, op.sb = opElem, e, sa, sb
+					planned[in.out] = true
+					owned[in.out] = false
+				}
+			}
 		}
 	}
+	p.plan(code, planned, last)
 	for id, l := range last {
 		if l >= 0 && owned[id] {
 			p.code[l].free = append(p.code[l].free, int32(id))
@@ -251,6 +277,37 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		p.outReg[i] = reg[o]
 	}
 	return p
+}
+
+// plan assigns arena slots to the planned buffers: each takes a free slot
+// of its length, or a new one, when it is computed, and gives it back after
+// its last use (last, by root; planned buffers are their own roots).
+func (p *jitProg) plan(code []jitInstr, planned []bool, last []int) {
+	p.slotOf = make([]int32, p.nbuf)
+	for i := range p.slotOf {
+		p.slotOf[i] = -1
+	}
+	free := map[int][]int32{}
+	ending := make([][]int32, len(code)+1)
+	for i, in := range code {
+		if in.guard == nil && planned[in.out] {
+			n := shapeNumel(p.shapes[in.out])
+			var s int32
+			if l := free[n]; len(l) > 0 {
+				s, free[n] = l[len(l)-1], l[:len(l)-1]
+			} else {
+				s = int32(len(p.slotLen))
+				p.slotLen = append(p.slotLen, n)
+			}
+			p.slotOf[in.out] = s
+			e := max(last[in.out], i)
+			ending[e] = append(ending[e], in.out)
+		}
+		for _, id := range ending[i] {
+			n := p.slotLen[p.slotOf[id]]
+			free[n] = append(free[n], p.slotOf[id])
+		}
+	}
 }
 
 func shapeNumel(shape []int) int {

@@ -9,6 +9,7 @@ type jitState struct {
 	regs []float64
 	call Call
 	args []*Tensor
+	hdrs []Tensor // headers of the planned buffers
 }
 
 func (p *jitProg) newState() *jitState {
@@ -18,6 +19,17 @@ func (p *jitProg) newState() *jitState {
 		maxArgs = max(maxArgs, len(op.args))
 	}
 	st.args = make([]*Tensor, maxArgs)
+	slots := make([][]float64, len(p.slotLen))
+	for i, n := range p.slotLen {
+		slots[i] = make([]float64, n)
+	}
+	st.hdrs = make([]Tensor, p.nbuf)
+	for id, s := range p.slotOf {
+		if s >= 0 {
+			st.hdrs[id] = Tensor{shape: p.shapes[id], data: slots[s]}
+			st.ts[id] = &st.hdrs[id]
+		}
+	}
 	for _, id := range p.consts {
 		c := p.cvals[id]
 		st.ts[id] = c
@@ -56,7 +68,7 @@ func (p *jitProg) run(xs []*Tensor) ([]*Tensor, bool) {
 	}
 	// Drop the references to this call's tensors (inputs, results).
 	for i := range st.ts {
-		if p.cvals[i] == nil {
+		if p.cvals[i] == nil && p.slotOf[i] < 0 {
 			st.ts[i] = nil
 		}
 	}
@@ -87,6 +99,25 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 		case opGuard:
 			if !p.guardHolds(st, op) {
 				return false
+			}
+			continue
+		case opElem:
+			var in [3][]float64
+			for i, a := range op.args {
+				if op.regArg[i] {
+					in[i] = regs[a : a+1]
+				} else {
+					in[i] = ts[a].data
+				}
+			}
+			dst := ts[op.out].data
+			runElem(op, dst, in[0], in[1], in[2])
+			if p.scalar[op.out] {
+				regs[op.out] = dst[0]
+			}
+			for _, f := range op.free {
+				recycle(ts[f].data)
+				ts[f] = nil
 			}
 			continue
 		}

@@ -1,0 +1,100 @@
+package ad
+
+// Benchmarks of the workloads through Jit: the steady state (replays) and
+// the first call (trace, build and run, with a new jitted function each
+// time). Compare with the eager benchmarks of bench_test.go in the same
+// run:
+//
+//	go test -run '^$' -bench 'Jit|W[1-6]|EW' -benchtime 2s ./ad/
+
+import "testing"
+
+// benchJit runs the jitted f on xs: steady state after one tracing call.
+func benchJit(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
+	j := JitSlice(f)
+	j(xs)
+	b.ReportAllocs()
+	ct := startCPU(b)
+	for b.Loop() {
+		j(xs)
+	}
+	ct.stop()
+}
+
+// benchJitFirst measures the first call: a new jitted function each time.
+func benchJitFirst(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
+	b.ReportAllocs()
+	ct := startCPU(b)
+	for b.Loop() {
+		JitSlice(f)(xs)
+	}
+	ct.stop()
+}
+
+func jitW1() (func([]*Tensor) []*Tensor, []*Tensor) {
+	fs := make([]func(*Tensor) *Tensor, 6)
+	f := seedTanh
+	for k := range fs {
+		f = ElementwiseGrad(f)
+		fs[k] = f
+	}
+	return func(xs []*Tensor) []*Tensor {
+		outs := make([]*Tensor, 6)
+		for k, d := range fs {
+			outs[k] = d(xs[0])
+		}
+		return outs
+	}, []*Tensor{Linspace(-7, 7, 200)}
+}
+
+func jitW1Chain() (func([]*Tensor) []*Tensor, []*Tensor) {
+	d := Derivatives(seedTanh, 6)
+	return func(xs []*Tensor) []*Tensor { return d(xs[0]) }, []*Tensor{Linspace(-7, 7, 200)}
+}
+
+func jitW2() (func([]*Tensor) []*Tensor, []*Tensor) {
+	g := Grad(w2Loop)
+	return func(xs []*Tensor) []*Tensor { return []*Tensor{g(xs[0])} }, []*Tensor{Scalar(0.5)}
+}
+
+func jitW3() (func([]*Tensor) []*Tensor, []*Tensor) {
+	d := newW3()
+	vg := ValueAndGradSlice(d.loss)
+	return func(xs []*Tensor) []*Tensor {
+		v, gs := vg(xs)
+		return append([]*Tensor{v}, gs...)
+	}, d.params
+}
+
+func jitW4() (func([]*Tensor) []*Tensor, []*Tensor) {
+	x, y, w := newW4()
+	g := Grad(w4Loss(x, y))
+	return func(xs []*Tensor) []*Tensor { return []*Tensor{g(xs[0])} }, []*Tensor{w}
+}
+
+func jitW6() (func([]*Tensor) []*Tensor, []*Tensor) {
+	d := newW6()
+	return GradSlice(d.loss), d.weights
+}
+
+func jitW6Forward() (func([]*Tensor) []*Tensor, []*Tensor) {
+	d := newW6()
+	return func(xs []*Tensor) []*Tensor { return []*Tensor{d.loss(xs)} }, d.weights
+}
+
+func jitEW() (func([]*Tensor) []*Tensor, []*Tensor) {
+	return func(xs []*Tensor) []*Tensor { return []*Tensor{Tanh(xs[0])} }, []*Tensor{Linspace(-5, 5, 1000000)}
+}
+
+func BenchmarkJitW1TanhDerivs(b *testing.B)      { f, x := jitW1(); benchJit(b, f, x) }
+func BenchmarkJitW1TanhDerivsChain(b *testing.B) { f, x := jitW1Chain(); benchJit(b, f, x) }
+func BenchmarkJitW2ScalarLoop(b *testing.B)      { f, x := jitW2(); benchJit(b, f, x) }
+func BenchmarkJitW3MLPGrad(b *testing.B)         { f, x := jitW3(); benchJit(b, f, x) }
+func BenchmarkJitW4LogReg(b *testing.B)          { f, x := jitW4(); benchJit(b, f, x) }
+func BenchmarkJitW6RNN(b *testing.B)             { f, x := jitW6(); benchJit(b, f, x) }
+func BenchmarkJitW6RNNForward(b *testing.B)      { f, x := jitW6Forward(); benchJit(b, f, x) }
+func BenchmarkJitEWTanh1e6(b *testing.B)         { f, x := jitEW(); benchJit(b, f, x) }
+
+func BenchmarkJitFirstW1TanhDerivs(b *testing.B) { f, x := jitW1(); benchJitFirst(b, f, x) }
+func BenchmarkJitFirstW2ScalarLoop(b *testing.B) { f, x := jitW2(); benchJitFirst(b, f, x) }
+func BenchmarkJitFirstW6RNN(b *testing.B)        { f, x := jitW6(); benchJitFirst(b, f, x) }

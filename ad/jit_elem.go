@@ -1,0 +1,113 @@
+package ad
+
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
+)
+
+// Elementwise kernels for Jit. unaryKernel and binaryKernel register the
+// Forward functions they make (by the address of the closure, which is
+// unique to each) with their loops, so that a replay can run the very same
+// loop on a buffer it planned instead of calling Forward, which allocates
+// its result: the arithmetic is the primitive's, only the destination
+// differs. Forward functions written otherwise are called as they are.
+
+// elemKernel is the loop of an elementwise primitive: k1 for a unary one,
+// k2 for a binary one (broadcasting a one-element operand), k3 for one of
+// three same-shaped operands.
+type elemKernel struct {
+	op string
+	k1 func(dst, x []float64)
+	k2 binaryLoop
+	k3 func(dst, a, b, c []float64)
+}
+
+var elemKernels sync.Map // closure address (uintptr) → *elemKernel
+
+// funcAddr returns the address of the closure f refers to.
+func funcAddr(f func(c *Call) *Tensor) uintptr {
+	return *(*uintptr)(unsafe.Pointer(&f))
+}
+
+// registerElem records fwd as the Forward function of an elementwise
+// primitive with loop k1 or k2, and returns it.
+func registerElem(op string, k1 func(dst, x []float64), k2 binaryLoop, fwd func(c *Call) *Tensor) func(c *Call) *Tensor {
+	elemKernels.Store(funcAddr(fwd), &elemKernel{op: op, k1: k1, k2: k2})
+	return fwd
+}
+
+func init() {
+	// DivGradB's Forward on three same-shaped operands is this loop
+	// (divGradBForward).
+	elemKernels.Store(funcAddr(divGradBForward), &elemKernel{op: "DivGradB", k3: vmath.NegMulDiv})
+}
+
+// elemOf returns the elementwise kernel of p, or nil.
+func elemOf(p *Primitive) *elemKernel {
+	if p.Forward == nil {
+		return nil
+	}
+	if e, ok := elemKernels.Load(funcAddr(p.Forward)); ok {
+		return e.(*elemKernel)
+	}
+	return nil
+}
+
+// elemStrides tells whether p's Forward on arguments of the given shapes
+// takes the single-loop path of its kernel (the one a replay can run on a
+// planned buffer), and with which operand strides (binary kernels: 1 for a
+// full operand, 0 for a one-element operand broadcast, as binaryKernel
+// decides).
+func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
+	switch {
+	case e.k1 != nil && len(shapes) == 1:
+		return 1, 1, true
+	case e.k2 != nil && len(shapes) == 2:
+		a, b := shapes[0], shapes[1]
+		na, nb := shapeNumel(a), shapeNumel(b)
+		switch {
+		case sameShape(a, b):
+			return 1, 1, true
+		case na == 1 && len(a) <= len(b):
+			return 0, 1, true
+		case nb == 1 && len(b) <= len(a):
+			return 1, 0, true
+		}
+	case e.k3 != nil && len(shapes) == 3:
+		if sameShape(shapes[0], shapes[1]) && sameShape(shapes[1], shapes[2]) {
+			return 1, 1, true
+		}
+	}
+	return 0, 0, false
+}
+
+// runElem runs the kernel into dst, in parallel chunks for long buffers as
+// the primitive's Forward does.
+func runElem(op *jitOp, dst []float64, a, b, c []float64) {
+	e := op.elem
+	n := len(dst)
+	if n <= interruptStride {
+		switch {
+		case e.k1 != nil:
+			e.k1(dst, a)
+		case e.k2 != nil:
+			e.k2(dst, a, b, op.sa, op.sb)
+		default:
+			e.k3(dst, a, b, c)
+		}
+		return
+	}
+	sa, sb := op.sa, op.sb
+	parallelFor(e.op, n, func(lo, hi int) {
+		switch {
+		case e.k1 != nil:
+			e.k1(dst[lo:hi], a[lo:hi])
+		case e.k2 != nil:
+			e.k2(dst[lo:hi], a[lo*sa:], b[lo*sb:], sa, sb)
+		default:
+			e.k3(dst[lo:hi], a[lo:hi], b[lo:hi], c[lo:hi])
+		}
+	})
+}
