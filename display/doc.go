@@ -70,6 +70,47 @@
 // Path, and Plot for direct access to the gonum plot. A figure shows itself when it is a
 // cell's last value; Show displays it from anywhere in a cell.
 //
+// # Widgets
+//
+// Widgets are Jupyter widget models (protocol 2.1, as ipywidgets 8 speaks
+// it; models of @jupyter-widgets/controls 2.0.0 and base 2.0.0, Output of
+// @jupyter-widgets/output 1.0.0) that JupyterLab's stock widget manager
+// draws: FloatSlider, IntSlider, LogSlider, FloatRangeSlider,
+// IntRangeSlider, Dropdown, Checkbox, ToggleButton, Text, Button, Play,
+// FloatProgress, Label, HTMLMath, Output, HBox, VBox and GridBox, each a
+// *Widget with a Layout and (most) a style model (SetLayout, SetStyle). A
+// widget shows itself as a cell's last value or with Show. Its state is a
+// map of attributes; Set changes one and tells the front end, Value,
+// Float, Int, Bool, Text and Floats read the value the user chose.
+//
+// Interact is the two-line form:
+//
+//	display.Interact(func(a, h float64) any { ... return fig },
+//		display.FloatSlider("a", -3, 3, 0.1, 0.5), display.LogSlider("h", 1e-12, 1e-1, 1e-4))
+//
+// shows the controls above an Output widget holding f's result; moving a
+// control calls f again (through reflect, so f may be an interpreted
+// function) and replaces the result in place: the Output widget's outputs
+// are replaced in one update, so a figure does not flicker. The first call
+// runs in the cell; text it prints goes to the cell's output.
+//
+// display talks to the front end only through a CommSink that the kernel
+// installs (SetCommSink); comms belong to the process, not to a cell.
+// Messages from the front end reach HandleWidgetMsg: an update is
+// validated (slider values are clamped to the range), applied, echoed
+// back (echo_update) and returns a Call holding the Observe, OnClick or
+// Interact callbacks it triggers; request_state answers with the full
+// state; binary buffers are put at their buffer_paths ([]byte in the
+// state) and sent back as buffers. The kernel runs a Call like a cell —
+// serialised with cells, interruptible, bracketed by busy/idle with the
+// comm message as parent — with the Call as the IO: output of a callback
+// that belongs to an Output widget (Interact's, or OutputTo) is collected
+// there, its error included; other output goes to the Call's Fallback.
+// When updates of one widget queue up faster than callbacks run (a fast
+// drag), the kernel applies all of them but runs the callbacks for the
+// latest only. WidgetStates lists every open model's state, for
+// request_states and for notebooks saved with their widget state.
+//
 // # Teaching views
 //
 // Graph draws the computation graph of a traced function (nodes are

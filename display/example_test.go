@@ -2,6 +2,7 @@ package display_test
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -131,3 +132,27 @@ func ExampleNewRich() {
 type html string
 
 func (h html) HTML() string { return string(h) }
+
+func ExampleInteract() {
+	// The tangent line of sin at a: moving the slider re-runs the function
+	// and replaces the figure. (Without a kernel, widgets stay local.)
+	tangent := func(a float64) *display.Figure {
+		x := ad.Linspace(-3, 3, 61)
+		slope := math.Cos(a)
+		line := ad.Add(ad.Mul(ad.Sub(x, a), slope), math.Sin(a))
+		return display.Curves(x, []*ad.Tensor{ad.Sin(x), line}, []string{"sin x", "tangent at a"})
+	}
+	box := display.NewInteractive(tangent, display.FloatSlider("a", -3, 3, 0.1, 0.5))
+	fmt.Println(box)
+	// Output: Interact(FloatSlider(value=0.5, description="a"))
+}
+
+func ExampleWidget_Observe() {
+	s := display.IntSlider("n", 0, 10, 1, 3)
+	s.Observe(func(c display.Change) { fmt.Println(c.Name, c.Old, "->", c.New) })
+	s.SetValue(7)
+	fmt.Println(s.Int())
+	// Output:
+	// value 3 -> 7
+	// 7
+}

@@ -35,6 +35,9 @@ type Request struct {
 	k       *Kernel
 	sock    *router
 	replied bool
+	// superseded marks a widget update followed in the queue by another
+	// update of the same comm: its callbacks are skipped.
+	superseded bool
 }
 
 // Type returns the message type.

@@ -42,6 +42,25 @@
 // with a message just under the limit still make the kernel hold that
 // much at once, until each is read and rejected.
 //
+// # Comms and widgets
+//
+// The kernel owns the comm layer (handle_comm.go): a registry of comm
+// targets (CommTarget, RegisterCommTarget) and of open comms, with
+// comm_msg and comm_close routed by comm id and comm_info listing the
+// open comms (optionally of one target). A comm_open from the front end
+// for an unknown target is answered by closing the comm. Two targets are
+// built in: "jupyter.widget", whose comms the kernel opens for display's
+// widget models (the kernel is display's CommSink, with the request being
+// served as parent), and "jupyter.widget.control", which answers
+// request_states with every widget's state. A widget message that
+// triggers callbacks runs them through the engine's Call (Caller) on the
+// shell goroutine like a cell: interrupt_request stops them, and their
+// output goes to the widget's Output area. Before a comm_msg the shell
+// loop looks at the requests already queued: an update followed by
+// another update of the same comm covering the same attributes is applied
+// and echoed, but its callbacks are skipped (a fast slider drag computes
+// only the latest value).
+//
 // # Invariants
 //
 //   - A message that fails verification (package wire: frame count, HMAC

@@ -98,3 +98,21 @@ func (f *fakeEngine) IsComplete(code string) (string, string) {
 	}
 	return "complete", ""
 }
+
+// Call runs a widget callback the way the session does: fn on the calling
+// goroutine with io as the cell's IO (set as display's sink), a panic
+// turned into a cell error, ctx's end into Interrupted.
+func (f *fakeEngine) Call(ctx context.Context, fn func(), io kernel.IO) (res kernel.Result) {
+	display.SetSink(io)
+	defer display.SetSink(nil)
+	defer func() {
+		if p := recover(); p != nil {
+			res = kernel.Result{Err: &kernel.CellError{Name: "Panic", Value: fmt.Sprint(p), Traceback: []string{fmt.Sprint("Panic: ", p)}}}
+		}
+	}()
+	fn()
+	if ctx.Err() != nil {
+		return kernel.Result{Err: &kernel.CellError{Name: "Interrupted", Value: "interrupted"}}
+	}
+	return kernel.Result{}
+}

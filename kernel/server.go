@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gograd/gograd/display"
 	"github.com/gograd/gograd/kernel/wire"
 )
 
@@ -74,7 +76,10 @@ type Kernel struct {
 	history     []historyEntry
 	abortBefore time.Time // execute_requests received before this are aborted
 
+	comms comms
+
 	mu         sync.Mutex
+	parent     *wire.Message      // the shell request served (or last served)
 	cancelCell context.CancelFunc // non-nil while a cell runs
 	started    bool               // Run was called
 	stopped    bool               // Shutdown was called
@@ -121,6 +126,7 @@ func New(info ConnectionInfo, opts Options) (*Kernel, error) {
 	}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.registerHandlers()
+	k.registerCommTargets()
 
 	// Returns the memory of rejected messages to the system; ends with k.ctx.
 	rel := startMemoryReleaser(k.ctx)
@@ -164,6 +170,7 @@ func (k *Kernel) Run(ctx context.Context) error {
 	k.shell.start(func(f [][]byte) bool { return k.receive(k.shell, f) })
 	k.control.start(func(f [][]byte) bool { return k.receive(k.control, f) })
 	k.stdin.start(k.receiveStdin)
+	display.SetCommSink(kernelComms{k})
 	go k.shellLoop()
 	k.iopub.publish(nil, "status", wire.KernelStatus{ExecutionState: "starting"})
 	k.log.Info("kernel running", "shell", k.info.Endpoint(k.info.ShellPort), "session", k.session)
@@ -276,12 +283,85 @@ func (k *Kernel) receive(sock *router, frames [][]byte) (accepted bool) {
 	return true
 }
 
-// shellLoop serves shell requests one at a time, in order.
+// shellLoop serves shell requests one at a time, in order. Before a
+// comm_msg it looks at the requests already queued behind it: a widget
+// update followed by another comm_msg for the same comm is marked
+// superseded, so that a fast slider drag runs the callbacks for the latest
+// value only (every update is still applied and echoed, in order).
 func (k *Kernel) shellLoop() {
 	defer close(k.shellDone)
-	for req := range k.shellQueue {
+	var backlog []*Request
+	for {
+		var req *Request
+		if len(backlog) > 0 {
+			req, backlog = backlog[0], backlog[1:]
+		} else {
+			r, ok := <-k.shellQueue
+			if !ok {
+				return
+			}
+			req = r
+		}
+		if req.Type() == "comm_msg" {
+			backlog = drainQueue(k.shellQueue, backlog)
+			req.superseded = supersededBy(req, backlog)
+		}
+		k.setParent(req.Msg)
 		k.serve(k.ctx, req, k.shellHandlers)
 	}
+}
+
+// drainQueue appends the requests waiting in q without blocking (at most
+// the queue's capacity).
+func drainQueue(q chan *Request, backlog []*Request) []*Request {
+	for range cap(q) {
+		select {
+		case r, ok := <-q:
+			if !ok {
+				return backlog
+			}
+			backlog = append(backlog, r)
+		default:
+			return backlog
+		}
+	}
+	return backlog
+}
+
+// supersededBy reports whether req, a widget update, is followed in later
+// by an update of the same comm that sets every attribute req sets.
+func supersededBy(req *Request, later []*Request) bool {
+	type update struct {
+		CommID string `json:"comm_id"`
+		Data   struct {
+			Method string                     `json:"method"`
+			State  map[string]json.RawMessage `json:"state"`
+		} `json:"data"`
+	}
+	var u update
+	if req.Msg.DecodeContent(&u) != nil || u.Data.Method != "update" || len(u.Data.State) == 0 {
+		return false
+	}
+	for _, r := range later {
+		if r.Type() != "comm_msg" {
+			continue
+		}
+		var v update
+		if r.Msg.DecodeContent(&v) != nil || v.CommID != u.CommID || v.Data.Method != "update" {
+			continue
+		}
+		covers := true
+		for k := range u.Data.State {
+			if _, ok := v.Data.State[k]; !ok {
+				covers = false
+				break
+			}
+		}
+		if covers {
+			return true
+		}
+	}
+	return false
 }
 
 // interruptCell cancels the running cell, if any.

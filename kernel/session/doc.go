@@ -157,6 +157,18 @@
 // program has stopped (it waits up to two seconds for a compiled call to
 // return). The session's state is kept.
 //
+// # Callbacks
+//
+// Call runs a compiled function that may call interpreted code (a widget
+// callback made by display) the way Execute runs a cell: under the
+// session's lock, with the given IO for text and displays, interruptible
+// (the function is called from a one-statement program the interpreter
+// executes under the context), with the recursion guard, and with a panic
+// reported as a CellError ("in a widget callback"). It adds nothing to
+// the history. Known limit (issue 13): after an interrupt, closures made
+// before it return zero values in yaegi v0.16.1; a widget callback
+// interrupted once stays dead until its cell is run again.
+//
 // # Limits
 //
 // Recursion: every interpreted function starts with a call to a guard that

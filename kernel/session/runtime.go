@@ -152,13 +152,14 @@ func (s *Session) overrides() interp.Exports {
 			"Sleep": reflect.ValueOf(s.sleep),
 		},
 		rtPath + "/cellrt": {
-			"Result":  reflect.ValueOf(s.captureResult),
-			"Enter":   reflect.ValueOf(s.enter),
-			"Deep":    reflect.ValueOf(s.deep),
-			"MakeLen": reflect.ValueOf(makeLen),
-			"GoPanic": reflect.ValueOf(s.goPanic),
-			"Timeit":  reflect.ValueOf(s.timeitRun),
-			"Discard": reflect.ValueOf(func(...any) {}),
+			"Result":   reflect.ValueOf(s.captureResult),
+			"Enter":    reflect.ValueOf(s.enter),
+			"Deep":     reflect.ValueOf(s.deep),
+			"MakeLen":  reflect.ValueOf(makeLen),
+			"GoPanic":  reflect.ValueOf(s.goPanic),
+			"Timeit":   reflect.ValueOf(s.timeitRun),
+			"Discard":  reflect.ValueOf(func(...any) {}),
+			"Callback": reflect.ValueOf(s.runCallback),
 			"TestHook": reflect.ValueOf(func() {
 				if s.testHook != nil {
 					s.testHook()

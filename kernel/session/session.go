@@ -133,6 +133,12 @@ type Session struct {
 	timing bool
 	timeit *timeitSpec
 
+	// callFn is the function Call runs; cbProg is the program that calls
+	// it, compiled for cbInterp.
+	callFn   func()
+	cbProg   *interp.Program
+	cbInterp *interp.Interpreter
+
 	// noGuard leaves cells without the recursion guard (benchmarks only).
 	noGuard bool
 	// testHook is compiled code that tests let a cell call.

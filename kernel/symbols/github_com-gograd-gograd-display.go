@@ -12,58 +12,92 @@ import (
 func init() {
 	Symbols["github.com/gograd/gograd/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Axes":             reflect.ValueOf(display.Axes),
-		"ClearOutput":      reflect.ValueOf(display.ClearOutput),
-		"Contour":          reflect.ValueOf(display.Contour),
-		"CurrentSink":      reflect.ValueOf(display.CurrentSink),
-		"Curves":           reflect.ValueOf(display.Curves),
-		"DefaultHeight":    reflect.ValueOf(constant.MakeFromLiteral("400", token.INT, 0)),
-		"DefaultWidth":     reflect.ValueOf(constant.MakeFromLiteral("640", token.INT, 0)),
-		"DerivativePanels": reflect.ValueOf(display.DerivativePanels),
-		"DerivativePoints": reflect.ValueOf(constant.MakeFromLiteral("400", token.INT, 0)),
-		"Derivatives":      reflect.ValueOf(display.Derivatives),
-		"GradCheckBundle":  reflect.ValueOf(display.GradCheckBundle),
-		"Graph":            reflect.ValueOf(display.Graph),
-		"GraphOf":          reflect.ValueOf(display.GraphOf),
-		"HTML":             reflect.ValueOf(display.HTML),
-		"HandleFor":        reflect.ValueOf(display.HandleFor),
-		"Heatmap":          reflect.ValueOf(display.Heatmap),
-		"Histogram":        reflect.ValueOf(display.Histogram),
-		"Image":            reflect.ValueOf(display.Image),
-		"JSON":             reflect.ValueOf(display.JSON),
-		"LaTeX":            reflect.ValueOf(display.LaTeX),
-		"Line":             reflect.ValueOf(display.Line),
-		"LiveInterval":     reflect.ValueOf(display.LiveInterval),
-		"LiveLoss":         reflect.ValueOf(display.LiveLoss),
-		"LossCurve":        reflect.ValueOf(display.LossCurve),
-		"Markdown":         reflect.ValueOf(display.Markdown),
-		"MaxFigureSide":    reflect.ValueOf(constant.MakeFromLiteral("8192", token.INT, 0)),
-		"MaxGraphNodes":    reflect.ValueOf(constant.MakeFromLiteral("400", token.INT, 0)),
-		"MaxHTMLCols":      reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
-		"MaxHTMLRows":      reflect.ValueOf(constant.MakeFromLiteral("50", token.INT, 0)),
-		"MaxLaTeXDim":      reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
-		"NewFigure":        reflect.ValueOf(display.NewFigure),
-		"NewHandle":        reflect.ValueOf(display.NewHandle),
-		"NewRich":          reflect.ValueOf(display.NewRich),
-		"OkabeIto":         reflect.ValueOf(display.OkabeIto),
-		"PNG":              reflect.ValueOf(display.PNG),
-		"Panels":           reflect.ValueOf(display.Panels),
-		"Plot":             reflect.ValueOf(display.Plot),
-		"Progress":         reflect.ValueOf(display.Progress),
-		"ProgressInterval": reflect.ValueOf(display.ProgressInterval),
-		"Publish":          reflect.ValueOf(display.Publish),
-		"Render":           reflect.ValueOf(display.Render),
-		"SVG":              reflect.ValueOf(display.SVG),
-		"Scatter":          reflect.ValueOf(display.Scatter),
-		"SetSink":          reflect.ValueOf(display.SetSink),
-		"Show":             reflect.ValueOf(display.Show),
-		"ShowID":           reflect.ValueOf(display.ShowID),
-		"Surface":          reflect.ValueOf(display.Surface),
-		"TensorBundle":     reflect.ValueOf(display.TensorBundle),
-		"UpdateID":         reflect.ValueOf(display.UpdateID),
+		"Axes":                  reflect.ValueOf(display.Axes),
+		"Button":                reflect.ValueOf(display.Button),
+		"Checkbox":              reflect.ValueOf(display.Checkbox),
+		"ClearOutput":           reflect.ValueOf(display.ClearOutput),
+		"Contour":               reflect.ValueOf(display.Contour),
+		"CurrentSink":           reflect.ValueOf(display.CurrentSink),
+		"Curves":                reflect.ValueOf(display.Curves),
+		"DefaultHeight":         reflect.ValueOf(constant.MakeFromLiteral("400", token.INT, 0)),
+		"DefaultWidth":          reflect.ValueOf(constant.MakeFromLiteral("640", token.INT, 0)),
+		"DerivativePanels":      reflect.ValueOf(display.DerivativePanels),
+		"DerivativePoints":      reflect.ValueOf(constant.MakeFromLiteral("400", token.INT, 0)),
+		"Derivatives":           reflect.ValueOf(display.Derivatives),
+		"Dropdown":              reflect.ValueOf(display.Dropdown),
+		"FloatProgress":         reflect.ValueOf(display.FloatProgress),
+		"FloatRangeSlider":      reflect.ValueOf(display.FloatRangeSlider),
+		"FloatSlider":           reflect.ValueOf(display.FloatSlider),
+		"GradCheckBundle":       reflect.ValueOf(display.GradCheckBundle),
+		"Graph":                 reflect.ValueOf(display.Graph),
+		"GraphOf":               reflect.ValueOf(display.GraphOf),
+		"GridBox":               reflect.ValueOf(display.GridBox),
+		"HBox":                  reflect.ValueOf(display.HBox),
+		"HTML":                  reflect.ValueOf(display.HTML),
+		"HTMLMath":              reflect.ValueOf(display.HTMLMath),
+		"HandleFor":             reflect.ValueOf(display.HandleFor),
+		"HandleWidgetMsg":       reflect.ValueOf(display.HandleWidgetMsg),
+		"Heatmap":               reflect.ValueOf(display.Heatmap),
+		"Histogram":             reflect.ValueOf(display.Histogram),
+		"Image":                 reflect.ValueOf(display.Image),
+		"IntRangeSlider":        reflect.ValueOf(display.IntRangeSlider),
+		"IntSlider":             reflect.ValueOf(display.IntSlider),
+		"Interact":              reflect.ValueOf(display.Interact),
+		"JSON":                  reflect.ValueOf(display.JSON),
+		"LaTeX":                 reflect.ValueOf(display.LaTeX),
+		"Label":                 reflect.ValueOf(display.Label),
+		"Line":                  reflect.ValueOf(display.Line),
+		"LiveInterval":          reflect.ValueOf(display.LiveInterval),
+		"LiveLoss":              reflect.ValueOf(display.LiveLoss),
+		"LogSlider":             reflect.ValueOf(display.LogSlider),
+		"LossCurve":             reflect.ValueOf(display.LossCurve),
+		"Markdown":              reflect.ValueOf(display.Markdown),
+		"MaxFigureSide":         reflect.ValueOf(constant.MakeFromLiteral("8192", token.INT, 0)),
+		"MaxGraphNodes":         reflect.ValueOf(constant.MakeFromLiteral("400", token.INT, 0)),
+		"MaxHTMLCols":           reflect.ValueOf(constant.MakeFromLiteral("20", token.INT, 0)),
+		"MaxHTMLRows":           reflect.ValueOf(constant.MakeFromLiteral("50", token.INT, 0)),
+		"MaxLaTeXDim":           reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
+		"NewFigure":             reflect.ValueOf(display.NewFigure),
+		"NewHandle":             reflect.ValueOf(display.NewHandle),
+		"NewInteractive":        reflect.ValueOf(display.NewInteractive),
+		"NewRich":               reflect.ValueOf(display.NewRich),
+		"OkabeIto":              reflect.ValueOf(display.OkabeIto),
+		"Output":                reflect.ValueOf(display.Output),
+		"PNG":                   reflect.ValueOf(display.PNG),
+		"Panels":                reflect.ValueOf(display.Panels),
+		"Play":                  reflect.ValueOf(display.Play),
+		"Plot":                  reflect.ValueOf(display.Plot),
+		"Progress":              reflect.ValueOf(display.Progress),
+		"ProgressInterval":      reflect.ValueOf(display.ProgressInterval),
+		"Publish":               reflect.ValueOf(display.Publish),
+		"Render":                reflect.ValueOf(display.Render),
+		"SVG":                   reflect.ValueOf(display.SVG),
+		"Scatter":               reflect.ValueOf(display.Scatter),
+		"SetCommSink":           reflect.ValueOf(display.SetCommSink),
+		"SetSink":               reflect.ValueOf(display.SetSink),
+		"Show":                  reflect.ValueOf(display.Show),
+		"ShowID":                reflect.ValueOf(display.ShowID),
+		"SplitBuffers":          reflect.ValueOf(display.SplitBuffers),
+		"Surface":               reflect.ValueOf(display.Surface),
+		"TensorBundle":          reflect.ValueOf(display.TensorBundle),
+		"Text":                  reflect.ValueOf(display.Text),
+		"ToggleButton":          reflect.ValueOf(display.ToggleButton),
+		"UpdateID":              reflect.ValueOf(display.UpdateID),
+		"VBox":                  reflect.ValueOf(display.VBox),
+		"WidgetClosed":          reflect.ValueOf(display.WidgetClosed),
+		"WidgetControlTarget":   reflect.ValueOf(constant.MakeFromLiteral("\"jupyter.widget.control\"", token.STRING, 0)),
+		"WidgetProtocolVersion": reflect.ValueOf(constant.MakeFromLiteral("\"2.1.0\"", token.STRING, 0)),
+		"WidgetStateMIME":       reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.jupyter.widget-state+json\"", token.STRING, 0)),
+		"WidgetStates":          reflect.ValueOf(display.WidgetStates),
+		"WidgetTarget":          reflect.ValueOf(constant.MakeFromLiteral("\"jupyter.widget\"", token.STRING, 0)),
+		"WidgetViewMIME":        reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.jupyter.widget-view+json\"", token.STRING, 0)),
 
 		// type definitions
 		"Bundle":           reflect.ValueOf((*display.Bundle)(nil)),
+		"Call":             reflect.ValueOf((*display.Call)(nil)),
+		"Change":           reflect.ValueOf((*display.Change)(nil)),
+		"CommMessage":      reflect.ValueOf((*display.CommMessage)(nil)),
+		"CommSink":         reflect.ValueOf((*display.CommSink)(nil)),
 		"ComputationGraph": reflect.ValueOf((*display.ComputationGraph)(nil)),
 		"Error":            reflect.ValueOf((*display.Error)(nil)),
 		"Figure":           reflect.ValueOf((*display.Figure)(nil)),
@@ -78,9 +112,12 @@ func init() {
 		"Rich":             reflect.ValueOf((*display.Rich)(nil)),
 		"SVGer":            reflect.ValueOf((*display.SVGer)(nil)),
 		"Sink":             reflect.ValueOf((*display.Sink)(nil)),
+		"StreamSink":       reflect.ValueOf((*display.StreamSink)(nil)),
 		"SurfaceOptions":   reflect.ValueOf((*display.SurfaceOptions)(nil)),
+		"Widget":           reflect.ValueOf((*display.Widget)(nil)),
 
 		// interface wrapper definitions
+		"_CommSink":    reflect.ValueOf((*_github_com_gograd_gograd_display_CommSink)(nil)),
 		"_HTMLer":      reflect.ValueOf((*_github_com_gograd_gograd_display_HTMLer)(nil)),
 		"_LaTeXer":     reflect.ValueOf((*_github_com_gograd_gograd_display_LaTeXer)(nil)),
 		"_MIMEBundler": reflect.ValueOf((*_github_com_gograd_gograd_display_MIMEBundler)(nil)),
@@ -88,7 +125,26 @@ func init() {
 		"_PNGer":       reflect.ValueOf((*_github_com_gograd_gograd_display_PNGer)(nil)),
 		"_SVGer":       reflect.ValueOf((*_github_com_gograd_gograd_display_SVGer)(nil)),
 		"_Sink":        reflect.ValueOf((*_github_com_gograd_gograd_display_Sink)(nil)),
+		"_StreamSink":  reflect.ValueOf((*_github_com_gograd_gograd_display_StreamSink)(nil)),
 	}
+}
+
+// _github_com_gograd_gograd_display_CommSink is an interface wrapper for CommSink type
+type _github_com_gograd_gograd_display_CommSink struct {
+	IValue     interface{}
+	WCommClose func(m display.CommMessage)
+	WCommMsg   func(m display.CommMessage)
+	WCommOpen  func(m display.CommMessage)
+}
+
+func (W _github_com_gograd_gograd_display_CommSink) CommClose(m display.CommMessage) {
+	W.WCommClose(m)
+}
+func (W _github_com_gograd_gograd_display_CommSink) CommMsg(m display.CommMessage) {
+	W.WCommMsg(m)
+}
+func (W _github_com_gograd_gograd_display_CommSink) CommOpen(m display.CommMessage) {
+	W.WCommOpen(m)
 }
 
 // _github_com_gograd_gograd_display_HTMLer is an interface wrapper for HTMLer type
@@ -166,5 +222,27 @@ func (W _github_com_gograd_gograd_display_Sink) Display(b display.Bundle) {
 	W.WDisplay(b)
 }
 func (W _github_com_gograd_gograd_display_Sink) Update(b display.Bundle) {
+	W.WUpdate(b)
+}
+
+// _github_com_gograd_gograd_display_StreamSink is an interface wrapper for StreamSink type
+type _github_com_gograd_gograd_display_StreamSink struct {
+	IValue   interface{}
+	WClear   func(wait bool)
+	WDisplay func(b display.Bundle)
+	WStream  func(name string, text string)
+	WUpdate  func(b display.Bundle)
+}
+
+func (W _github_com_gograd_gograd_display_StreamSink) Clear(wait bool) {
+	W.WClear(wait)
+}
+func (W _github_com_gograd_gograd_display_StreamSink) Display(b display.Bundle) {
+	W.WDisplay(b)
+}
+func (W _github_com_gograd_gograd_display_StreamSink) Stream(name string, text string) {
+	W.WStream(name, text)
+}
+func (W _github_com_gograd_gograd_display_StreamSink) Update(b display.Bundle) {
 	W.WUpdate(b)
 }

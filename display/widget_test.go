@@ -1,0 +1,330 @@
+package display_test
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gograd/gograd/display"
+)
+
+// comms records the widget messages display sends.
+type comms struct {
+	mu     sync.Mutex
+	opened map[string]display.CommMessage
+	msgs   []display.CommMessage
+	closed []string
+}
+
+func (c *comms) CommOpen(m display.CommMessage) {
+	c.mu.Lock()
+	c.opened[m.CommID] = m
+	c.mu.Unlock()
+}
+func (c *comms) CommMsg(m display.CommMessage) {
+	c.mu.Lock()
+	c.msgs = append(c.msgs, m)
+	c.mu.Unlock()
+}
+func (c *comms) CommClose(m display.CommMessage) {
+	c.mu.Lock()
+	c.closed = append(c.closed, m.CommID)
+	c.mu.Unlock()
+}
+
+// last returns the last message sent on comm id with the given method.
+func (c *comms) last(id, method string) (display.CommMessage, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.msgs) - 1; i >= 0; i-- {
+		if c.msgs[i].CommID == id && c.msgs[i].Data["method"] == method {
+			return c.msgs[i], true
+		}
+	}
+	return display.CommMessage{}, false
+}
+
+func withComms(t *testing.T) *comms {
+	c := &comms{opened: map[string]display.CommMessage{}}
+	display.SetCommSink(c)
+	t.Cleanup(func() { display.SetCommSink(nil) })
+	return c
+}
+
+// Not parallel: the comm sink is process-wide.
+func TestWidgetModels(t *testing.T) {
+	c := withComms(t)
+	cases := []struct {
+		w     *display.Widget
+		model string
+		value any
+	}{
+		{display.FloatSlider("a", -3, 3, 0.1, 0.5), "FloatSliderModel", 0.5},
+		{display.FloatSlider("clamped", 0, 1, 0.1, 7), "FloatSliderModel", 1.0},
+		{display.IntSlider("n", 0, 10, 1, 3), "IntSliderModel", 3.0},
+		{display.LogSlider("h", 1e-12, 1e-1, 1e-4), "FloatLogSliderModel", 1e-4},
+		{display.FloatRangeSlider("r", 0, 1, 0.1, 0.8, 0.2), "FloatRangeSliderModel", []any{0.2, 0.8}},
+		{display.IntRangeSlider("ir", 0, 9, 1, 2, 5), "IntRangeSliderModel", []any{2.0, 5.0}},
+		{display.Dropdown("f", []string{"sin", "tanh"}, "tanh"), "DropdownModel", nil},
+		{display.Checkbox("c", true), "CheckboxModel", true},
+		{display.ToggleButton("t", false), "ToggleButtonModel", false},
+		{display.Text("s", "x"), "TextModel", "x"},
+		{display.Button("go"), "ButtonModel", nil},
+		{display.Play("step", 0, 50, 1, 100), "PlayModel", 0.0},
+		{display.FloatProgress("p", 0, 1, 0.3), "FloatProgressModel", 0.3},
+		{display.Label("$x^2$"), "LabelModel", "$x^2$"},
+		{display.HTMLMath("<b>$f'(a)$</b>"), "HTMLMathModel", "<b>$f'(a)$</b>"},
+		{display.Output(), "OutputModel", nil},
+		{display.HBox(display.Label("l")), "HBoxModel", nil},
+		{display.GridBox(2, display.Label("l")), "GridBoxModel", nil},
+	}
+	for _, tc := range cases {
+		open, ok := c.opened[tc.w.ID()]
+		if !ok {
+			t.Errorf("%s: no comm_open", tc.model)
+			continue
+		}
+		st := open.Data["state"].(map[string]any)
+		if open.TargetName != display.WidgetTarget || open.Metadata["version"] != display.WidgetProtocolVersion {
+			t.Errorf("%s: comm_open target %q metadata %v", tc.model, open.TargetName, open.Metadata)
+		}
+		if st["_model_name"] != tc.model {
+			t.Errorf("_model_name: got %v, want %s", st["_model_name"], tc.model)
+		}
+		want := "2.0.0"
+		if tc.model == "OutputModel" {
+			want = "1.0.0"
+		}
+		if st["_model_module_version"] != want {
+			t.Errorf("%s: _model_module_version %v, want %s", tc.model, st["_model_module_version"], want)
+		}
+		if lay, _ := st["layout"].(string); !strings.HasPrefix(lay, "IPY_MODEL_") {
+			t.Errorf("%s: layout %v is not a model reference", tc.model, st["layout"])
+		} else if _, ok := c.opened[strings.TrimPrefix(lay, "IPY_MODEL_")]; !ok {
+			t.Errorf("%s: its layout model was not opened before it", tc.model)
+		}
+		if tc.value != nil && !reflect.DeepEqual(st["value"], tc.value) {
+			t.Errorf("%s value: got %v, want %v", tc.model, st["value"], tc.value)
+		}
+		b := tc.w.MIMEBundle()
+		if v := b[display.WidgetViewMIME].(map[string]any); v["model_id"] != tc.w.ID() || v["version_major"] != 2 {
+			t.Errorf("%s view: %v", tc.model, v)
+		}
+	}
+	if got := cases[6].w.Text(); got != "tanh" {
+		t.Errorf("Dropdown.Text(): got %q, want tanh", got)
+	}
+	if lo, hi := display.LogSlider("h", 1e-12, 1e-1, 1).Get("min"), 0.0; lo != -12.0 || hi != 0 {
+		t.Errorf("LogSlider min exponent: got %v, want -12", lo)
+	}
+}
+
+func TestWidgetBadArguments(t *testing.T) {
+	withComms(t)
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"min>max", func() { display.FloatSlider("a", 1, 0, 0.1, 0) }, "display.FloatSlider: the range must satisfy min < max"},
+		{"step", func() { display.IntSlider("a", 0, 10, 0, 0) }, "display.IntSlider: the step must be positive, got 0"},
+		{"log", func() { display.LogSlider("h", 0, 1, 0.5) }, "display.LogSlider: the range must satisfy 0 < min < max"},
+		{"dropdown", func() { display.Dropdown("f", []string{"a"}, "b") }, `display.Dropdown: the value "b" is not one of the options`},
+		{"set", func() { display.Checkbox("c", false).SetValue(3) }, "display.Widget.Set: Checkbox value must be a bool, got 3"},
+		{"not func", func() { display.Interact(3, display.Checkbox("c", false)) }, "display.Interact: the first argument must be a function, got int"},
+		{"arity", func() {
+			display.Interact(func(a, b float64) any { return nil }, display.FloatSlider("a", 0, 1, 0.1, 0))
+		},
+			"display.Interact: the function takes 2 argument(s) but 1 control(s) were given"},
+		{"type", func() { display.Interact(func(s string) any { return nil }, display.FloatSlider("a", 0, 1, 0.1, 0)) },
+			"display.Interact: argument 1 of the function: a FloatSlider gives a float64, which cannot be passed as string"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				err, ok := r.(*display.Error)
+				if !ok || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("panic: got %v, want an *Error containing %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		})
+	}
+}
+
+func TestHandleWidgetMsg(t *testing.T) {
+	c := withComms(t)
+	s := display.FloatSlider("a", 0, 10, 0.5, 1)
+	var seen []display.Change
+	s.Observe(func(ch display.Change) { seen = append(seen, ch) })
+
+	// update: clamped, applied, echoed, observers returned in a Call.
+	call, err := display.HandleWidgetMsg(s.ID(), map[string]any{"method": "update", "state": map[string]any{"value": 42.0}, "buffer_paths": []any{}}, nil)
+	if err != nil || call == nil || call.Len() != 1 {
+		t.Fatalf("update: call %v err %v, want one callback", call, err)
+	}
+	if echo, ok := c.last(s.ID(), "echo_update"); !ok || echo.Data["state"].(map[string]any)["value"] != 10.0 {
+		t.Errorf("echo_update: got %v, want value 10 (clamped)", echo.Data)
+	}
+	if len(seen) != 0 {
+		t.Errorf("observer ran before Call.Run")
+	}
+	call.Run()
+	if len(seen) != 1 || seen[0].Old != 1.0 || seen[0].New != 10.0 || seen[0].Name != "value" {
+		t.Errorf("observer: got %+v, want one change 1 -> 10", seen)
+	}
+	// The same value again changes nothing: no call.
+	if call, err := display.HandleWidgetMsg(s.ID(), map[string]any{"method": "update", "state": map[string]any{"value": 10.0}}, nil); call != nil || err != nil {
+		t.Errorf("unchanged update: got call %v err %v", call, err)
+	}
+	// request_state sends everything.
+	if _, err := display.HandleWidgetMsg(s.ID(), map[string]any{"method": "request_state"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if up, ok := c.last(s.ID(), "update"); !ok || up.Data["state"].(map[string]any)["_model_name"] != "FloatSliderModel" {
+		t.Errorf("request_state: got %v", up.Data)
+	}
+	// Binary buffers: put in at their paths, echoed back as buffers.
+	blob := []byte{0, 1, 255}
+	_, err = display.HandleWidgetMsg(s.ID(), map[string]any{"method": "update",
+		"state": map[string]any{"data": map[string]any{"x": nil}}, "buffer_paths": []any{[]any{"data", "x"}}}, [][]byte{blob})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get("data").(map[string]any)["x"].([]byte)
+	if !reflect.DeepEqual(got, blob) {
+		t.Errorf("buffer in state: got %v, want %v", got, blob)
+	}
+	echo, _ := c.last(s.ID(), "echo_update")
+	if !reflect.DeepEqual(echo.Buffers, [][]byte{blob}) || !reflect.DeepEqual(echo.Data["buffer_paths"], []any{[]any{"data", "x"}}) {
+		t.Errorf("echo of a buffer: buffers %v paths %v", echo.Buffers, echo.Data["buffer_paths"])
+	}
+	// Errors name the problem.
+	bad := []struct {
+		id   string
+		data map[string]any
+		bufs [][]byte
+		want string
+	}{
+		{"nope", map[string]any{"method": "update"}, nil, `no widget has comm id "nope"`},
+		{s.ID(), map[string]any{"method": "fly"}, nil, `unknown widget message method "fly"`},
+		{s.ID(), map[string]any{"method": "update", "state": map[string]any{"value": "x"}}, nil, "FloatSlider value must be a number"},
+		{s.ID(), map[string]any{"method": "update", "state": map[string]any{"b": nil}, "buffer_paths": []any{[]any{"b"}}}, nil, "1 buffer paths for 0 buffers"},
+	}
+	for _, b := range bad {
+		if _, err := display.HandleWidgetMsg(b.id, b.data, b.bufs); err == nil || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("HandleWidgetMsg(%v): got %v, want an error containing %q", b.data, err, b.want)
+		}
+	}
+	// Button clicks.
+	clicks := 0
+	btn := display.Button("go").OnClick(func() { clicks++ })
+	call, _ = display.HandleWidgetMsg(btn.ID(), map[string]any{"method": "custom", "content": map[string]any{"event": "click"}}, nil)
+	if call == nil {
+		t.Fatal("click: no call")
+	}
+	call.Run()
+	if clicks != 1 {
+		t.Errorf("clicks: got %d, want 1", clicks)
+	}
+	// Close sends comm_close for the widget, its layout and style.
+	s.Close()
+	if len(c.closed) != 3 || c.closed[0] != s.ID() {
+		t.Errorf("Close: closed %v", c.closed)
+	}
+	if _, err := display.HandleWidgetMsg(s.ID(), map[string]any{"method": "request_state"}, nil); err == nil {
+		t.Errorf("a closed widget still answers")
+	}
+}
+
+// outputs returns the outputs last sent to an Output widget, as JSON.
+func outputsJSON(t *testing.T, c *comms, out string) string {
+	t.Helper()
+	m, ok := c.last(out, "update")
+	if !ok {
+		return ""
+	}
+	raw, err := json.Marshal(m.Data["state"].(map[string]any)["outputs"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+func TestInteract(t *testing.T) {
+	c := withComms(t)
+	a := display.FloatSlider("a", -3, 3, 0.1, 0.5)
+	n := display.IntSlider("n", 1, 5, 1, 2)
+	r := display.FloatRangeSlider("r", 0, 1, 0.1, 0.2, 0.4)
+	box := display.NewInteractive(func(a float64, n int, r [2]float64) (string, error) {
+		return strings.Repeat("x", n) + " " + display.FloatSlider("tmp", 0, 1, 1, 0).Kind(), nil
+	}, a, n, r)
+	out := strings.TrimPrefix(box.Get("children").([]any)[3].(string), "IPY_MODEL_")
+	if got := outputsJSON(t, c, out); !strings.Contains(got, `"xx FloatSlider"`) {
+		t.Errorf("first run: outputs %s", got)
+	}
+	call, err := display.HandleWidgetMsg(n.ID(), map[string]any{"method": "update", "state": map[string]any{"value": 4.0}}, nil)
+	if err != nil || call == nil {
+		t.Fatalf("update: %v %v", call, err)
+	}
+	display.SetSink(call)
+	call.Run()
+	display.SetSink(nil)
+	call.Finish()
+	got := outputsJSON(t, c, out)
+	if !strings.Contains(got, `"xxxx FloatSlider"`) || strings.Contains(got, `"xx FloatSlider"`) {
+		t.Errorf("after n=4: outputs %s, want only the new result", got)
+	}
+	// A failing call shows its error in the Output widget.
+	call, _ = display.HandleWidgetMsg(n.ID(), map[string]any{"method": "update", "state": map[string]any{"value": 5.0}}, nil)
+	call.Fail("Panic", "boom", []string{"Panic: boom"})
+	call.Finish()
+	if got := outputsJSON(t, c, out); !strings.Contains(got, `"ename":"Panic"`) {
+		t.Errorf("after a failure: outputs %s", got)
+	}
+}
+
+// TestInteractFromYaegi passes an interpreted function (a reflect func
+// made by yaegi) to Interact, and moves the slider.
+func TestInteractFromYaegi(t *testing.T) {
+	c := withComms(t)
+	i := newInterp(t)
+	_, err := i.Eval(`
+s := display.FloatSlider("a", 0, 2, 0.5, 1)
+box := display.NewInteractive(func(a float64) *display.Figure {
+	return display.Axes("line", "x", "y").AddLine(ad.New([]float64{0, 1}, 2), ad.New([]float64{0, a}, 2), "line")
+}, s)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := i.Eval("box")
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, ok := v.Interface().(*display.Widget)
+	if !ok {
+		t.Fatalf("box is a %T", v.Interface())
+	}
+	kids := box.Get("children").([]any)
+	slider := strings.TrimPrefix(kids[0].(string), "IPY_MODEL_")
+	out := strings.TrimPrefix(kids[1].(string), "IPY_MODEL_")
+	first := outputsJSON(t, c, out)
+	if !strings.Contains(first, "image/png") {
+		t.Fatalf("first run: outputs %.200s, want a figure", first)
+	}
+	call, err := display.HandleWidgetMsg(slider, map[string]any{"method": "update", "state": map[string]any{"value": 2.0}}, nil)
+	if err != nil || call == nil {
+		t.Fatal(call, err)
+	}
+	display.SetSink(call)
+	call.Run()
+	display.SetSink(nil)
+	call.Finish()
+	second := outputsJSON(t, c, out)
+	if !strings.Contains(second, "image/png") || second == first {
+		t.Errorf("after moving the slider the figure did not change")
+	}
+}
