@@ -71,17 +71,40 @@ type jitRec struct {
 	consts map[*Tensor]int32
 	scalar map[uint64]int32 // 0-d constants by value bits
 	impure string           // the random draw that makes the trace unusable
+	// slabs (see jitBox and ids)
+	boxSlab  []boxedTensor
+	nodeSlab []node
+	idSlab   []int32
 }
 
 // jitBox returns a tensor boxing the plain value v at jit trace tr as
-// buffer id (stored as its node's seq).
-func jitBox(v *Tensor, tr *trace, id int32) *Tensor {
-	tn := &tracedNode{}
-	tn.n.seq = uint64(id)
-	bt := &tn.bt
+// buffer id (stored as its node's seq). Boxes and nodes are taken from
+// slabs (one allocation per jitSlab of each). Callers hold r.mu.
+func (r *jitRec) jitBox(v *Tensor, id int32) *Tensor {
+	if len(r.boxSlab) == 0 {
+		r.boxSlab = make([]boxedTensor, jitSlab)
+		r.nodeSlab = make([]node, jitSlab)
+	}
+	bt, n := &r.boxSlab[0], &r.nodeSlab[0]
+	r.boxSlab, r.nodeSlab = r.boxSlab[1:], r.nodeSlab[1:]
+	n.seq = uint64(id)
 	bt.t = Tensor{shape: v.shape, data: v.data, b: &bt.b}
-	bt.b = box{value: v, tr: tr, node: &tn.n}
+	bt.b = box{value: v, tr: r.tr, node: n}
 	return &bt.t
+}
+
+// jitSlab is the number of boxes, nodes or argument lists allocated at
+// once while recording.
+const jitSlab = 256
+
+// ids returns a slice of n buffer numbers from a slab. Callers hold r.mu.
+func (r *jitRec) ids(n int) []int32 {
+	if len(r.idSlab) < n {
+		r.idSlab = make([]int32, max(n, 4*jitSlab))
+	}
+	s := r.idSlab[:n:n]
+	r.idSlab = r.idSlab[n:]
+	return s
 }
 
 // newBuf adds a buffer and returns its number. Callers hold r.mu.
@@ -132,9 +155,9 @@ func (p *Primitive) applyJit(top *trace, params any, args []*Tensor) *Tensor {
 		*cb = callBuf{}
 		callPool.Put(cb)
 	}
-	ids := make([]int32, len(args))
 	alias := int32(-1)
 	r.mu.Lock()
+	ids := r.ids(len(args))
 	for i, a := range args {
 		if a.b != nil {
 			ids[i] = int32(a.b.node.seq)
@@ -147,8 +170,9 @@ func (p *Primitive) applyJit(top *trace, params any, args []*Tensor) *Tensor {
 	}
 	id := r.newBuf(jitBuf{shape: out.shape, kind: bufValue})
 	r.code = append(r.code, jitInstr{p: p, params: params, args: ids, out: id, alias: alias})
+	b := r.jitBox(out, id)
 	r.mu.Unlock()
-	return jitBox(out, top, id)
+	return b
 }
 
 // noteRead is called by the accessors that turn a tensor's numbers into Go
@@ -204,12 +228,13 @@ func noteImpure(op string) {
 // outputs.
 func record(op string, f func([]*Tensor) []*Tensor, xs []*Tensor) ([]*Tensor, *jitRec, []int32) {
 	tr := newTrace(jitMode)
-	r := &jitRec{tr: tr, consts: map[*Tensor]int32{}, scalar: map[uint64]int32{}}
+	r := &jitRec{tr: tr, consts: map[*Tensor]int32{}, scalar: map[uint64]int32{},
+		code: make([]jitInstr, 0, jitSlab), bufs: make([]jitBuf, 0, jitSlab)}
 	tr.rec = r
 	boxed := make([]*Tensor, len(xs))
 	for i, x := range xs {
 		id := r.newBuf(jitBuf{shape: x.shape, kind: bufInput, inp: i})
-		boxed[i] = jitBox(x, tr, id)
+		boxed[i] = r.jitBox(x, id)
 	}
 	jitActive.Lock()
 	if jitActive.recs == nil {

@@ -23,11 +23,65 @@ import (
 
 // build runs the passes on r with the outputs outs.
 func build(r *jitRec, outs []int32) *jitProg {
-	code := append([]jitInstr(nil), r.code...)
+	code := r.code // the recording is not used after build
 	outs = append([]int32(nil), outs...)
+	code = reuseTrig(r, code)
 	code = cse(code, outs, len(r.bufs))
 	code = dce(code, outs, len(r.bufs))
 	return lower(r, code, outs)
+}
+
+// reuseTrig rewrites the fused rules SinGrad(g, x) = g·cos x and
+// CosGrad(g, x) = −g·sin x, when Cos(x) (Sin(x)) has been computed before
+// with x's shape, as Mul(g, Cos(x)) and Mul(Neg(g), Sin(x)): the same
+// arithmetic with the same math.Cos/math.Sin, so the same bits (tested by
+// TestJitTrigIdentities), one transcendental function less per element.
+// (W2's backward pass evaluates both rules once per step.)
+func reuseTrig(r *jitRec, code []jitInstr) []jitInstr {
+	cosOf, sinOf := map[int32]int32{}, map[int32]int32{}
+	var out []jitInstr // a copy, made at the first insertion
+	for i, in := range code {
+		if in.guard == nil && len(in.args) == 1 && sameShape(r.bufs[in.args[0]].shape, r.bufs[in.out].shape) {
+			switch in.p {
+			case primCos:
+				if _, ok := cosOf[in.args[0]]; !ok {
+					cosOf[in.args[0]] = in.out
+				}
+			case primSin:
+				if _, ok := sinOf[in.args[0]]; !ok {
+					sinOf[in.args[0]] = in.out
+				}
+			}
+		}
+		if in.guard == nil && len(in.args) == 2 && sameShape(r.bufs[in.args[0]].shape, r.bufs[in.args[1]].shape) {
+			g, x := in.args[0], in.args[1]
+			switch in.p {
+			case primSinGrad:
+				if c, ok := cosOf[x]; ok {
+					in = jitInstr{p: primMul, args: []int32{g, c}, out: in.out, alias: -1}
+				}
+			case primCosGrad:
+				if s, ok := sinOf[x]; ok {
+					if out == nil {
+						out = make([]jitInstr, i, len(code)+len(code)/4)
+						copy(out, code)
+					}
+					n := r.newBuf(jitBuf{shape: r.bufs[g].shape, kind: bufValue})
+					out = append(out, jitInstr{p: primNeg, args: []int32{g}, out: n, alias: -1})
+					in = jitInstr{p: primMul, args: []int32{n, s}, out: in.out, alias: -1}
+				}
+			}
+		}
+		if out != nil {
+			out = append(out, in)
+		} else {
+			code[i] = in
+		}
+	}
+	if out == nil {
+		return code
+	}
+	return out
 }
 
 // cseKey identifies an instruction up to the number of its result:
@@ -77,11 +131,9 @@ func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 			kept = append(kept, in)
 			continue
 		}
-		args := make([]int32, len(in.args))
 		for i, a := range in.args {
-			args[i] = rename[a]
+			in.args[i] = rename[a] // the recording is not used after build
 		}
-		in.args = args
 		if k, ok := makeCSEKey(&in); ok {
 			if prev, dup := seen[k]; dup {
 				rename[in.out] = prev
@@ -134,7 +186,60 @@ const (
 	opScalar2        // scalar2 on registers
 	opGuard          // compare a buffer with the values read while tracing
 	opElem           // an elementwise kernel into a planned buffer
+	opScalarRun      // a run of scalar operations (run)
 )
+
+// jitSop is one scalar operation of a run: regs[out] = f1(regs[a]) or
+// f2(regs[a], regs[b]).
+type jitSop struct {
+	f1   func(float64) float64
+	f2   func(float64, float64) float64
+	a, b int32
+	out  int32
+}
+
+// maxRun bounds a run of scalar operations, between two checks of the
+// interrupt flag (some microseconds).
+const maxRun = 1024
+
+// scalarRuns replaces each run of consecutive scalar operations by one
+// opScalarRun, which the replay executes in a tight loop.
+func scalarRuns(code []jitOp) []jitOp {
+	n := 0
+	for i := range code {
+		if k := code[i].kind; k == opScalar1 || k == opScalar2 {
+			n++
+		}
+	}
+	if n == 0 {
+		return code
+	}
+	sops := make([]jitSop, 0, n)
+	out := make([]jitOp, 0, len(code)-n+n/maxRun+1)
+	for i := 0; i < len(code); {
+		op := code[i]
+		if op.kind != opScalar1 && op.kind != opScalar2 {
+			out = append(out, op)
+			i++
+			continue
+		}
+		start := len(sops)
+		for ; i < len(code) && len(sops)-start < maxRun; i++ {
+			o := &code[i]
+			if o.kind == opScalar1 {
+				sops = append(sops, jitSop{f1: o.p.scalar1, a: o.args[0], out: o.out})
+			} else if o.kind == opScalar2 {
+				sops = append(sops, jitSop{f2: o.p.scalar2, a: o.args[0], b: o.args[1], out: o.out})
+			} else {
+				break
+			}
+			// A run never holds buffers to free: scalar operations read
+			// 0-d values only, below recycleMin.
+		}
+		out = append(out, jitOp{kind: opScalarRun, run: sops[start:len(sops):len(sops)]})
+	}
+	return out
+}
 
 // jitOp is one operation of a program.
 type jitOp struct {
@@ -142,9 +247,6 @@ type jitOp struct {
 	p      *Primitive
 	params any
 	args   []int32
-	// regArg[i] tells that argument i lives in a register only (the
-	// result of a scalar operation) and must be wrapped for Forward.
-	regArg []bool
 	out    int32
 	guard  *jitGuard
 	// free lists the buffers whose last use this operation is: they are
@@ -153,6 +255,7 @@ type jitOp struct {
 	// elem, sa and sb: the kernel of an opElem and its operand strides.
 	elem   *elemKernel
 	sa, sb int
+	run    []jitSop // opScalarRun
 }
 
 // jitProg is a program ready to replay.
@@ -163,6 +266,9 @@ type jitProg struct {
 	inputs []int32 // buffer of each input
 	outs   []int32
 	outReg []bool // output i lives in a register only
+	// reg[id] tells that buffer id lives in a register only (the result
+	// of a scalar operation): it is wrapped in a tensor for Forward.
+	reg []bool
 	consts []int32
 	cvals  []*Tensor // constant buffers' tensors (indexed by buffer)
 	scalar []bool    // 0-d buffers, kept in registers too
@@ -249,10 +355,6 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			reg[in.out] = true
 		default:
 			op.kind = opCall
-			op.regArg = make([]bool, len(in.args))
-			for k, a := range in.args {
-				op.regArg[k] = reg[a]
-			}
 			if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
 				shapes := make([][]int, len(in.args))
 				for k, a := range in.args {
@@ -272,6 +374,8 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			p.code[l].free = append(p.code[l].free, int32(id))
 		}
 	}
+	p.reg = reg
+	p.code = scalarRuns(p.code)
 	p.outReg = make([]bool, len(outs))
 	for i, o := range outs {
 		p.outReg[i] = reg[o]

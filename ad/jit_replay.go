@@ -90,6 +90,16 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			panic(errorf(ErrInterrupted, p.op, "interrupted"))
 		}
 		switch op.kind {
+		case opScalarRun:
+			for i := range op.run {
+				s := &op.run[i]
+				if s.f2 != nil {
+					regs[s.out] = s.f2(regs[s.a], regs[s.b])
+				} else {
+					regs[s.out] = s.f1(regs[s.a])
+				}
+			}
+			continue
 		case opScalar1:
 			regs[op.out] = op.p.scalar1(regs[op.args[0]])
 			continue
@@ -104,7 +114,7 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 		case opElem:
 			var in [3][]float64
 			for i, a := range op.args {
-				if op.regArg[i] {
+				if p.reg[a] {
 					in[i] = regs[a : a+1]
 				} else {
 					in[i] = ts[a].data
@@ -123,7 +133,7 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 		}
 		args := st.args[:len(op.args)]
 		for i, a := range op.args {
-			if op.regArg[i] {
+			if p.reg[a] {
 				args[i] = Scalar(regs[a])
 			} else {
 				args[i] = ts[a]

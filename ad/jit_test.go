@@ -389,3 +389,41 @@ func TestJitSliceOutputsNotDependingOnInput(t *testing.T) {
 		}
 	}
 }
+
+// TestJitTrigIdentities checks the identities reuseTrig relies on, bit for
+// bit, on scalars and on tensors: SinGrad(g, x) = Mul(g, Cos(x)) and
+// CosGrad(g, x) = Mul(Neg(g), Sin(x)).
+func TestJitTrigIdentities(t *testing.T) {
+	rng := NewRNG(21)
+	vals := append([]float64{0, math.Copysign(0, -1), 1e-300, -1e300, math.Inf(1), math.NaN(), math.Pi, 1e22},
+		Mul(rng.Normal(2000), 10).data...)
+	gs := append([]float64{1, -1, 0, math.Copysign(0, -1), math.Inf(-1), 3e-310, 7}, Mul(rng.Normal(2000), 3).data...)
+	bits := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+	for _, x := range vals {
+		for _, g := range gs[:9] {
+			if a, b := primSinGrad.scalar2(g, x), primMul.scalar2(g, primCos.scalar1(x)); !bits(a, b) {
+				t.Fatalf("SinGrad(%g, %g) = %g, Mul(g, Cos x) = %g", g, x, a, b)
+			}
+			if a, b := primCosGrad.scalar2(g, x), primMul.scalar2(primNeg.scalar1(g), primSin.scalar1(x)); !bits(a, b) {
+				t.Fatalf("CosGrad(%g, %g) = %g, Mul(Neg g, Sin x) = %g", g, x, a, b)
+			}
+		}
+	}
+	n := min(len(vals), len(gs))
+	x, g := New(vals[:n]), New(gs[:n])
+	if d, _ := jitDiff(sinGrad(g, x), Mul(g, Cos(x))); d != 0 || math.IsNaN(d) {
+		t.Errorf("SinGrad on tensors differs from Mul(g, Cos x)")
+	}
+	a, b := cosGrad(g, x), Mul(Neg(g), Sin(x))
+	for i := range a.data {
+		if !bits(a.data[i], b.data[i]) {
+			t.Fatalf("CosGrad on tensors differs at %d: %g vs %g", i, a.data[i], b.data[i])
+		}
+	}
+	c, e := sinGrad(g, x), Mul(g, Cos(x))
+	for i := range c.data {
+		if !bits(c.data[i], e.data[i]) {
+			t.Fatalf("SinGrad on tensors differs at %d: %g vs %g", i, c.data[i], e.data[i])
+		}
+	}
+}

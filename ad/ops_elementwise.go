@@ -155,7 +155,8 @@ var (
 
 func init() {
 	primNeg = &Primitive{
-		Name: "Neg",
+		Name:    "Neg",
+		scalar1: func(x float64) float64 { return -x },
 		Forward: unaryKernel("Neg", func(dst, x []float64) {
 			for i, v := range x {
 				dst[i] = -v
