@@ -181,12 +181,12 @@ func dce(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 
 // Operation kinds of a program.
 const (
-	opCall    = iota // the primitive's Forward on tensors
-	opScalar1        // scalar1 on registers
-	opScalar2        // scalar2 on registers
-	opGuard          // compare a buffer with the values read while tracing
-	opElem           // an elementwise kernel into a planned buffer
-	opScalarRun      // a run of scalar operations (run)
+	opCall      = iota // the primitive's Forward on tensors
+	opScalar1          // scalar1 on registers
+	opScalar2          // scalar2 on registers
+	opGuard            // compare a buffer with the values read while tracing
+	opElem             // an elementwise kernel into a planned buffer
+	opScalarRun        // a run of scalar operations (run)
 )
 
 // jitSop is one scalar operation of a run: regs[out] = f1(regs[a]) or
@@ -268,7 +268,7 @@ type jitProg struct {
 	outReg []bool // output i lives in a register only
 	// reg[id] tells that buffer id lives in a register only (the result
 	// of a scalar operation): it is wrapped in a tensor for Forward.
-	reg []bool
+	reg    []bool
 	consts []int32
 	cvals  []*Tensor // constant buffers' tensors (indexed by buffer)
 	scalar []bool    // 0-d buffers, kept in registers too
