@@ -9,7 +9,18 @@ import (
 
 // benchCalls runs fib(20) (21 891 interpreted calls) per iteration and
 // reports the time per interpreted call.
+const fibLines = `func fib(n int) int {
+	if n < 2 {
+		return n
+	}
+	return fib(n-1) + fib(n-2)
+}`
+
 func benchCalls(b *testing.B, guard bool) {
+	benchCallsSrc(b, guard, "func fib(n int) int { if n < 2 { return n }; return fib(n-1) + fib(n-2) }")
+}
+
+func benchCallsSrc(b *testing.B, guard bool, fib string) {
 	s, err := New(Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -17,7 +28,7 @@ func benchCalls(b *testing.B, guard bool) {
 	defer s.Close()
 	s.noGuard = !guard
 	r := &recorder{}
-	if res := s.Execute(context.Background(), "func fib(n int) int { if n < 2 { return n }; return fib(n-1) + fib(n-2) }", r); res.Err != nil {
+	if res := s.Execute(context.Background(), fib, r); res.Err != nil {
 		b.Fatal(res.Err)
 	}
 	const calls = 21891
@@ -37,6 +48,10 @@ func benchCalls(b *testing.B, guard bool) {
 
 // BenchmarkCallGuarded measures interpreted calls with the recursion guard.
 func BenchmarkCallGuarded(b *testing.B) { benchCalls(b, true) }
+
+// BenchmarkCallGuardedMultiline measures the same calls of a fib written
+// on several lines, whose frames carry a line register (positions.go).
+func BenchmarkCallGuardedMultiline(b *testing.B) { benchCallsSrc(b, true, fibLines) }
 
 // BenchmarkCallUnguarded measures interpreted calls without the guard.
 func BenchmarkCallUnguarded(b *testing.B) { benchCalls(b, false) }

@@ -37,7 +37,7 @@ func TestManyCells(t *testing.T) {
 		t.Fatal("got no error, want a runtime error")
 	}
 	tb := strings.Join(res.Err.Traceback, "\n")
-	for _, want := range []string{"cell 1500, line 1, in boom", "cell 3002, line 3"} {
+	for _, want := range []string{"cell 1500, line 3, in boom\n    \tm[n] = 1", "cell 3002, line 3"} {
 		if !strings.Contains(tb, want) {
 			t.Errorf("got traceback\n%s\nwant %q in it", tb, want)
 		}
@@ -273,7 +273,7 @@ func TestMultiDefineTraceback(t *testing.T) {
 	if res.Err == nil || res.Err.Name != "RuntimeError" {
 		t.Fatalf("got %v, want a RuntimeError", res.Err)
 	}
-	if tb := strings.Join(res.Err.Traceback, "\n"); !strings.Contains(tb, "cell 2, line 2, at top level") {
-		t.Errorf("got traceback\n%s\nwant cell 2, line 2, at top level", tb)
+	if tb := strings.Join(res.Err.Traceback, "\n"); !strings.HasPrefix(tb, "cell 2, line 4, at top level\n    \tfmt.Println(a / b)\nRuntimeError") {
+		t.Errorf("got traceback\n%s\nwant cell 2, line 4, at top level", tb)
 	}
 }

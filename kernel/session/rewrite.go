@@ -51,6 +51,9 @@ type chunk struct {
 	// fixes lists rewrites of valid Go that yaegi cannot compile, located
 	// by the type checker (yaegi_fixes.go).
 	fixes *yaegiFixes
+	// frames, when set, receives the chunk's functions and gets line
+	// registers in their code (positions.go).
+	frames *frameTable
 }
 
 // posFile is the file name of every cell in positions. The interpreter
@@ -102,10 +105,16 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if c.kind == stmtChunk {
 		if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Name.Name == stmtWrapper {
 			applyFixes(fset, f, fd.Body, c.fixes)
+			if c.frames != nil {
+				c.frames.instrument(fset, f, fd.Body, c.leaves)
+			}
 			closeMultiDefines(fd.Body.List, rw.lits)
 		}
 	} else {
 		applyFixes(fset, f, nil, c.fixes)
+		if c.frames != nil {
+			c.frames.instrument(fset, f, nil, c.leaves)
+		}
 	}
 	rw.ownFrames(f)
 	ast.Inspect(f, rw.visit)
@@ -210,10 +219,22 @@ func (rw rewriter) guard(body *ast.BlockStmt, name string, pos token.Pos) {
 	where := fmt.Sprintf("%s:%d", p.Filename, p.Line)
 	// if __gograd.Deep() { __gograd.Enter(name, where) }: the common path
 	// is one call without arguments, which the interpreter makes cheaply.
+	cond := rtCall(body.Lbrace, "Deep")
+	list := body.List
+	if args, ok := frameCall(list); ok {
+		// The body's line register (positions.go) is recorded by the same
+		// call: if __gograd.DeepAt(id, &__gograd_ln) { … }.
+		cond = rtCall(body.Lbrace, "DeepAt", args...)
+		list = append([]ast.Stmt{list[0]}, list[2:]...)
+	}
 	check := &ast.IfStmt{
 		If:   body.Lbrace,
-		Cond: rtCall(body.Lbrace, "Deep"),
+		Cond: cond,
 		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall(body.Lbrace, "Enter", strLit(name), strLit(where))}}},
+	}
+	if len(list) < len(body.List) {
+		body.List = append([]ast.Stmt{list[0], check}, list[1:]...)
+		return
 	}
 	body.List = append([]ast.Stmt{check}, body.List...)
 }

@@ -160,6 +160,11 @@ func (s *Session) overrides() interp.Exports {
 			"Timeit":   reflect.ValueOf(s.timeitRun),
 			"Discard":  reflect.ValueOf(func(...any) {}),
 			"Callback": reflect.ValueOf(s.runCallback),
+			"Frame":    reflect.ValueOf(s.frames.frame),
+			"DeepAt": reflect.ValueOf(func(id int, reg *int) bool {
+				s.frames.frame(id, reg)
+				return s.deep()
+			}),
 			"TestHook": reflect.ValueOf(func() {
 				if s.testHook != nil {
 					s.testHook()
@@ -483,6 +488,10 @@ func (s *Session) runtimeError(err error) *CellError {
 		ce.Name, ce.Value = "Exit", x.Error()
 	case runtime.Error:
 		ce.Name = "RuntimeError"
+	case *reflect.ValueError:
+		// The interpreter reaches fields and elements through reflect: a
+		// zero Value there is a nil pointer.
+		ce.Name, ce.Value = "RuntimeError", "runtime error: invalid memory address or nil pointer dereference"
 	case string:
 		// The interpreter performs indexing and map writes through reflect,
 		// whose panics are strings: report them as the runtime would.
@@ -529,56 +538,23 @@ func errorKind(err error) string {
 // from where (a guard's "cellN:line") when given.
 func (s *Session) withTrace(ce *CellError, where string) *CellError {
 	head, tail, dropped := s.trace.frames()
-	// The interpreter's positions of runtime panics are approximate (it
-	// reports the first node of the same kind in the function), so frames
-	// name the function and where it is declared, not a statement.
-	frame := func(line string) []string {
-		_, _, _, text, ok := s.parsePos(line)
-		if !ok {
-			return nil
+	// Innermost first: head, then tail; each frame names the statement
+	// it was running (positions.go).
+	frames := s.framesOf(append(append([]string(nil), head...), tail...))
+	// yaegi does not always report the frame of top-level code (a
+	// definition's initialiser): it is the outermost frame.
+	if !slices.ContainsFunc(frames, func(f tracedFrame) bool { return f.top }) {
+		if top := (tracedFrame{top: true, line: s.frames.lineOf(0, 0)}); top.line > 0 || s.curLine > 0 {
+			frames = append(frames, top)
 		}
-		fn := strings.TrimSuffix(strings.TrimPrefix(text, "panic: "), "(...)")
-		fn = strings.TrimPrefix(fn, "main.")
-		if fn == "main" {
-			if s.curLine == 0 {
-				return []string{"in the cell's top-level code"}
-			}
-			out := []string{s.location(s.curFile, s.curLine, 0) + ", at top level"}
-			if src := s.sourceLine(s.curFile, s.curLine); src != "" {
-				out = append(out, src)
-			}
-			return out
-		}
-		where, ok := s.funcs[fn]
-		if !ok {
-			return []string{"in " + fn}
-		}
-		file, l := s.splitWhere(where)
-		out := []string{s.location(file, l, 0) + ", in " + fn}
-		if src := s.sourceLine(file, l); src != "" {
-			out = append(out, src)
-		}
-		return out
 	}
-	// Outermost first: reverse tail then head.
+	// Outermost first.
 	var tb []string
-	for k := len(tail) - 1; k >= 0; k-- {
-		tb = append(tb, frame(tail[k])...)
-	}
-	if dropped > 0 {
-		tb = append(tb, fmt.Sprintf("... %d more frames ...", dropped))
-	}
-	for k := len(head) - 1; k >= 0; k-- {
-		tb = append(tb, frame(head[k])...)
-	}
-	// A top-level statement run as a function literal (closeMultiDefines)
-	// has no "main" frame: name its line in place of the outermost literal.
-	if len(tb) > 0 && tb[0] == "in func" && s.curLine > 0 && !slices.ContainsFunc(tb, func(l string) bool { return strings.HasSuffix(l, ", at top level") }) {
-		top := []string{s.location(s.curFile, s.curLine, 0) + ", at top level"}
-		if src := s.sourceLine(s.curFile, s.curLine); src != "" {
-			top = append(top, src)
+	for k := len(frames) - 1; k >= 0; k-- {
+		if dropped > 0 && k == len(head)-1 {
+			tb = append(tb, fmt.Sprintf("... %d more frames ...", dropped))
 		}
-		tb = append(top, tb[1:]...)
+		tb = append(tb, s.render(frames[k])...)
 	}
 	if where != "" {
 		file, line := s.splitWhere(where)

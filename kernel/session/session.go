@@ -94,6 +94,8 @@ type Session struct {
 	cells          map[string][]string
 	// tstate is the type checker's view of the session (typecheck.go).
 	tstate typeState
+	// frames locates the statements of a runtime error (positions.go).
+	frames *frameTable
 
 	// namesMu guards the names completion and inspection read while a
 	// cell may run.
@@ -162,7 +164,7 @@ var setMaxStack sync.Once
 // importable, and ad and display are already imported.
 func New(opts Options) (*Session, error) {
 	setMaxStack.Do(func() { debug.SetMaxStack(maxStack) })
-	s := &Session{opts: opts}
+	s := &Session{opts: opts, frames: newFrameTable()}
 	var err error
 	if s.stdout, err = newForwarder("stdout", s.emit); err != nil {
 		return nil, err
@@ -259,10 +261,18 @@ func (s *Session) newInterp(live bool) (*interp.Interpreter, error) {
 		fmt.Fprintf(&b, "\t%s %q\n", p.name, p.path)
 	}
 	b.WriteString(")\n")
+	// Top-level code's line register (positions.go).
+	b.WriteString("var " + lineReg + " int\n")
 	// Imports are scoped by file name: compile them as a cell would be.
 	p, err := compileChunk(i, chunk{kind: declChunk, src: "package main;" + b.String()})
 	if err == nil {
 		_, err = i.Execute(p)
+	}
+	if err == nil && live {
+		p, err = compileChunk(i, makeChunk(stmtChunk, 0, rtName+".Frame(0, &"+lineReg+")", 1, 1))
+		if err == nil {
+			_, err = i.Execute(p)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("session: pre-import: %w", err)
@@ -350,6 +360,9 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		for k := range chunks {
 			chunks[k].fixes = tc.fixes[k]
 		}
+	}
+	for k := range chunks {
+		chunks[k].frames = s.frames
 	}
 	// Compile in the shadow first: a compile error must leave the live
 	// interpreter untouched. Should the shadow ever fail to rebuild, cells
@@ -465,6 +478,7 @@ func (s *Session) ensureShadow() error {
 // execute runs one compiled program under ctx.
 func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	s.trace.reset()
+	s.frames.resetRings()
 	type outcome struct {
 		err error
 	}

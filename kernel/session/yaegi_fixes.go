@@ -220,21 +220,34 @@ func rewriteRangeInt(f *ast.File, at map[int]bool, off func(ast.Node) int) {
 // variable whose type is fixed by its first use: after `f, _ :=
 // os.OpenFile(…)` (an error), `_ = ad.MatMul(a, a)` panicked with
 // "reflect.Set: value of type *ad.Tensor is not assignable to type error".
-// Function literals are left alone (their _ is their own).
+// So is the blank of a top-level definition (f, _ := os.Open(…) becomes
+// f, __gograd_blank1 := …, a variable of the session's that holds the last
+// value so discarded), so that no top-level statement types the blank and
+// `_ = x` in top-level loops (not rewritten: a compiled call per iteration
+// would cost) works too.
 func discardBlanks(body *ast.BlockStmt) {
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BlockStmt:
-			for k, st := range n.List {
-				if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && allBlank(as.Lhs) {
-					n.List[k] = &ast.ExprStmt{X: rtCall(as.Pos(), "Discard", as.Rhs...)}
-				}
+	for k, st := range body.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok {
+			continue
+		}
+		if as.Tok == token.ASSIGN && allBlank(as.Lhs) {
+			body.List[k] = &ast.ExprStmt{X: rtCall(as.Pos(), "Discard", as.Rhs...)}
+			continue
+		}
+		if as.Tok != token.DEFINE {
+			continue
+		}
+		// f, _ := os.Open(…) would give the blank its type: the value goes
+		// to a variable of the session's instead.
+		n := 0
+		for j, e := range as.Lhs {
+			if id, ok := e.(*ast.Ident); ok && id.Name == "_" {
+				n++
+				as.Lhs[j] = &ast.Ident{NamePos: id.NamePos, Name: "__gograd_blank" + strconv.Itoa(n)}
 			}
 		}
-		return true
-	})
+	}
 }
 
 func allBlank(es []ast.Expr) bool {

@@ -1,0 +1,403 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Runtime errors name the statement that failed, in every interpreted
+// frame, from positions the session records itself: yaegi v0.16.1
+// reports, for each frame a panic goes through, the position where the
+// function's code starts, not the statement running (smallest cell:
+// func f(xs []int) int {\n\ty := 1\n\treturn xs[5] + y\n} then f(nil):
+// yaegi says line 1).
+//
+// Every interpreted function (declared or literal) gets a local line
+// register: its body starts with `var __gograd_ln int;
+// __gograd.Frame(id, &__gograd_ln)`, and every statement in it, at any
+// depth of blocks but not inside nested function literals (which have
+// their own), is preceded by `__gograd_ln = L`, L the statement's line.
+// Frame records the register's address in a small ring per function, so
+// that when a panic has unwound, the trace's frames (innermost first, named
+// by yaegi with the function's start position) find the line each frame
+// was running. Top-level code uses a package-level register of the same
+// name, registered once. Leaf functions (leaf.go) are left alone: their
+// frames name their declaration line, or their only statement.
+//
+// The cost is one assignment per statement executed and one call of a
+// compiled function per call of an interpreted function (see
+// BenchmarkCallGuarded). Recursion or goroutines running the same function
+// can make an outer frame of that function show an inner frame's line.
+
+// lineReg is the name of the line registers.
+const lineReg = "__gograd_ln"
+
+// frameRing is how many recent frames of one function are remembered.
+const frameRing = 16
+
+// frameTable maps functions to their registers.
+type frameTable struct {
+	mu sync.Mutex
+	// rings holds, per function id, the registers of its latest frames.
+	rings map[int]*ring
+	// at maps a function's start positions ("line:col" in the global line
+	// numbering) to its id; info describes each id.
+	at   map[string]int
+	info map[int]funcInfo
+}
+
+type ring struct {
+	regs [frameRing]*int
+	n    int // frames recorded since the last reset
+}
+
+// funcInfo describes an instrumented function for tracebacks.
+type funcInfo struct {
+	name string // "f", "T.M" or "func literal"
+	line int    // the line of its declaration, global numbering
+	// only is the line of its only statement, or 0.
+	only int
+}
+
+func newFrameTable() *frameTable {
+	return &frameTable{rings: map[int]*ring{}, at: map[string]int{}, info: map[int]funcInfo{}}
+}
+
+// frame is __gograd.Frame: it records that a frame of function id started,
+// with its line register at reg.
+func (t *frameTable) frame(id int, reg *int) {
+	t.mu.Lock()
+	r := t.rings[id]
+	if r == nil {
+		r = &ring{}
+		t.rings[id] = r
+	}
+	r.regs[r.n%frameRing] = reg
+	r.n++
+	t.mu.Unlock()
+}
+
+// resetRings forgets the frames of earlier units and clears top-level
+// code's register (id 0), which it keeps.
+func (t *frameTable) resetRings() {
+	t.mu.Lock()
+	for id, r := range t.rings {
+		if id != 0 {
+			delete(t.rings, id)
+		} else if reg := r.regs[(r.n-1)%frameRing]; reg != nil {
+			*reg = 0
+		}
+	}
+	t.mu.Unlock()
+}
+
+// lineOf returns the line the k-th most recent frame (0: the latest) of
+// function id was running, or 0.
+func (t *frameTable) lineOf(id, k int) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r := t.rings[id]
+	if r == nil || k >= r.n || k >= frameRing {
+		return 0
+	}
+	reg := r.regs[(r.n-1-k)%frameRing]
+	if reg == nil {
+		return 0
+	}
+	return *reg
+}
+
+// lookup finds the function yaegi reports at a position of the global
+// numbering.
+func (t *frameTable) lookup(line, col int) (int, funcInfo, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	id, ok := t.at[fmt.Sprintf("%d:%d", line, col)]
+	if !ok {
+		id, ok = t.at[fmt.Sprintf("%d", line)]
+	}
+	return id, t.info[id], ok
+}
+
+// instrument adds the line registers to every function of a parsed chunk
+// and to its top-level code (body is the statement wrapper's body, nil for
+// declarations). leaves holds the body offsets of leaf functions, which
+// are left alone.
+func (t *frameTable) instrument(fset *token.FileSet, f *ast.File, body *ast.BlockStmt, leaves map[int]bool) {
+	if body != nil {
+		lines(fset, body)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		var b *ast.BlockStmt
+		var name string
+		var starts []token.Pos
+		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Body == nil || n.Name.Name == stmtWrapper {
+				return true
+			}
+			b, name = n.Body, n.Name.Name
+			if n.Recv != nil && len(n.Recv.List) > 0 {
+				name = recvTypeName(n.Recv.List[0].Type) + "." + name
+			}
+			starts = []token.Pos{n.Pos(), n.Body.Lbrace}
+		case *ast.FuncLit:
+			b, name = n.Body, "func literal"
+			starts = []token.Pos{n.Pos(), n.Body.Lbrace}
+		default:
+			return true
+		}
+		p := fset.Position(starts[0])
+		info := funcInfo{name: name, line: p.Line}
+		if len(b.List) == 1 && simpleStmt(b.List[0]) {
+			info.only = fset.Position(b.List[0].Pos()).Line
+		}
+		// The id derives from the position, so that compiling the chunk
+		// again (in the compile checker, or when it is rebuilt) gives the
+		// same one.
+		id := p.Line<<16 | p.Column
+		t.mu.Lock()
+		t.info[id] = info
+		for _, s := range starts {
+			sp := fset.Position(s)
+			t.at[fmt.Sprintf("%d:%d", sp.Line, sp.Column)] = id
+			if _, ok := t.at[strconv.Itoa(sp.Line)]; !ok {
+				t.at[strconv.Itoa(sp.Line)] = id
+			}
+		}
+		t.mu.Unlock()
+		if info.only > 0 && leaves[fset.File(b.Lbrace).Offset(b.Lbrace)] {
+			// A leaf whose only statement is a simple one: its frames
+			// name that statement, and it keeps its cheap calls.
+			return true
+		}
+		lines(fset, b)
+		if !hasMarks(b) {
+			// Every statement is on the declaration's line: the frame
+			// names that line without a register.
+			return true
+		}
+		pos := b.Lbrace
+		reg := &ast.Ident{NamePos: pos, Name: lineReg}
+		decl := &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: pos,
+			Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{reg}, Type: ast.NewIdent("int")}}}}
+		frame := &ast.ExprStmt{X: rtCall(pos, "Frame", intLit(id), &ast.UnaryExpr{OpPos: pos, Op: token.AND, X: ast.NewIdent(lineReg)})}
+		b.List = append([]ast.Stmt{decl, frame}, b.List...)
+		return true
+	})
+}
+
+// simpleStmt reports whether st holds no other statements.
+func simpleStmt(st ast.Stmt) bool {
+	switch st.(type) {
+	case *ast.ReturnStmt, *ast.ExprStmt, *ast.AssignStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.DeclStmt:
+		return true
+	}
+	return false
+}
+
+// lines puts a register assignment before every statement of the block,
+// at any depth, except inside function literals.
+func lines(fset *token.FileSet, b *ast.BlockStmt) {
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			n.List = markLines(fset, n.List, fset.Position(n.Lbrace).Line)
+		case *ast.CaseClause:
+			n.Body = markLines(fset, n.Body, fset.Position(n.Case).Line)
+		case *ast.CommClause:
+			n.Body = markLines(fset, n.Body, fset.Position(n.Case).Line)
+		}
+		return true
+	})
+}
+
+// markLines returns list with `__gograd_ln = L` before each statement,
+// except those on the line of the block's opening (the line of the
+// statement or function owning the block, which the register holds
+// already, or which names the function): one-line loops and functions
+// (func sq(x float64) float64 { return x * x }) cost nothing.
+func markLines(fset *token.FileSet, list []ast.Stmt, open int) []ast.Stmt {
+	if len(list) == 0 {
+		return list
+	}
+	out := make([]ast.Stmt, 0, 2*len(list))
+	for _, st := range list {
+		switch st.(type) {
+		case *ast.CaseClause, *ast.CommClause:
+			return list // the body of a switch or select
+		}
+		if isLineMark(st) || isRtCall(st) {
+			return list // already marked
+		}
+		line := fset.Position(st.Pos()).Line
+		if line == open {
+			out = append(out, st)
+			continue
+		}
+		out = append(out, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(lineReg)}, Tok: token.ASSIGN,
+			Rhs: []ast.Expr{intLit(line)}}, st)
+	}
+	return out
+}
+
+func isLineMark(st ast.Stmt) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 {
+		return false
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	return ok && id.Name == lineReg
+}
+
+// tracedFrame is one interpreted frame of a panic, innermost first. The
+// zero value stands for a trace line that names no frame.
+type tracedFrame struct {
+	top  bool   // the cell's top-level code
+	name string // the function, for functions
+	line int    // global numbering; 0 when unknown
+	decl bool   // line is the function's declaration, not a statement
+}
+
+// framesOf resolves yaegi's panic trace lines (innermost first) to the
+// statements each frame was running.
+func (s *Session) framesOf(trace []string) []tracedFrame {
+	seen := map[int]int{}
+	var out []tracedFrame
+	for _, l := range trace {
+		m := posRE.FindStringSubmatch(l)
+		if m == nil {
+			out = append(out, tracedFrame{})
+			continue
+		}
+		big, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		fn := strings.TrimSuffix(strings.TrimPrefix(m[3], "panic: "), "(...)")
+		fn = strings.TrimPrefix(fn, "main.")
+		if fn == "main" {
+			out = append(out, tracedFrame{top: true, line: s.frames.lineOf(0, 0)})
+			continue
+		}
+		id, info, ok := s.frames.lookup(big, col)
+		if !ok {
+			if fn == "func" || strings.HasSuffix(fn, ".func") {
+				// A literal the session made (a wrapper): not the user's.
+				out = append(out, tracedFrame{})
+				continue
+			}
+			out = append(out, tracedFrame{name: fn})
+			continue
+		}
+		f := tracedFrame{name: info.name, line: s.frames.lineOf(id, seen[id])}
+		seen[id]++
+		if f.line == 0 {
+			f.line, f.decl = info.only, false
+			if f.line == 0 {
+				f.line, f.decl = info.line, true
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// render formats a frame for a traceback: its location and source line.
+func (s *Session) render(f tracedFrame) []string {
+	switch {
+	case f.top:
+		file, line := s.curFile, s.curLine
+		if f.line > 0 {
+			file, line = s.lines.lookup(f.line)
+		}
+		if line == 0 {
+			return []string{"in the cell's top-level code"}
+		}
+		return s.withSource([]string{s.location(file, line, 0) + ", at top level"}, file, line)
+	case f.line > 0:
+		file, line := s.lines.lookup(f.line)
+		return s.withSource([]string{s.location(file, line, 0) + ", in " + f.name}, file, line)
+	case f.name != "":
+		where, ok := s.funcs[f.name]
+		if !ok {
+			return []string{"in " + f.name}
+		}
+		file, line := s.splitWhere(where)
+		return s.withSource([]string{s.location(file, line, 0) + ", in " + f.name}, file, line)
+	}
+	return nil
+}
+
+func (s *Session) withSource(out []string, file string, line int) []string {
+	if src := s.sourceLine(file, line); src != "" {
+		out = append(out, src)
+	}
+	return out
+}
+
+// frameCall returns the arguments of the Frame call that instrument puts
+// second in a body (after the register's declaration), if it is there.
+func frameCall(list []ast.Stmt) ([]ast.Expr, bool) {
+	if len(list) < 2 {
+		return nil, false
+	}
+	if _, ok := list[0].(*ast.DeclStmt); !ok {
+		return nil, false
+	}
+	es, ok := list[1].(*ast.ExprStmt)
+	if !ok {
+		return nil, false
+	}
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return nil, false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Frame" {
+		return nil, false
+	}
+	if x, ok := sel.X.(*ast.Ident); !ok || x.Name != rtName {
+		return nil, false
+	}
+	return call.Args, true
+}
+
+// isRtCall reports whether st is a call of the cell runtime (a body
+// already instrumented starts with one).
+func isRtCall(st ast.Stmt) bool {
+	es, ok := st.(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == rtName
+}
+
+// hasMarks reports whether lines put a register assignment in b (outside
+// function literals).
+func hasMarks(b *ast.BlockStmt) bool {
+	found := false
+	ast.Inspect(b, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok || found {
+			return false
+		}
+		if st, ok := n.(ast.Stmt); ok && isLineMark(st) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
