@@ -157,8 +157,9 @@ func StudentTLogPDF(x, df, loc, scale any) *Tensor {
 // PoissonLogPMF returns the log probability mass k·log(mu) − mu − log(k!) of
 // the Poisson distribution with mean mu at counts k, elementwise with
 // broadcasting (scipy.stats.poisson.logpmf, with k treated as a real
-// number). Each operand is a *Tensor or a number.
+// number; k = 0 at mu = 0 gives 0, like scipy's xlogy). Each operand is a
+// *Tensor or a number.
 func PoissonLogPMF(k, mu any) *Tensor {
 	kt, mt := toTensor("PoissonLogPMF", k), toTensor("PoissonLogPMF", mu)
-	return Sub(Sub(Mul(kt, Log(mt)), mt), Gammaln(Add(kt, 1)))
+	return Sub(Sub(xlogy(kt, mt), mt), Gammaln(Add(kt, 1)))
 }

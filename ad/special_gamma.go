@@ -126,8 +126,8 @@ func init() {
 	primRgamma = smooth("Rgamma", mathKernel(rgamma), func(c *Call) *Tensor { return Neg(Mul(Digamma(c.Args[0]), c.Out)) })
 	primGammasgn = nonDiff("Gammasgn", unaryKernel("Gammasgn", mathKernel(gammasgn)))
 	rootPiHalf := math.Sqrt(math.Pi) / 2
-	primErfinv = smooth("Erfinv", mathKernel(math.Erfinv), func(c *Call) *Tensor { return Mul(Exp(Square(c.Out)), rootPiHalf) })
-	primErfcinv = smooth("Erfcinv", mathKernel(math.Erfcinv), func(c *Call) *Tensor { return Mul(Exp(Square(c.Out)), -rootPiHalf) })
+	primErfinv = smooth("Erfinv", mathKernel(erfinv), func(c *Call) *Tensor { return Mul(Exp(Square(c.Out)), rootPiHalf) })
+	primErfcinv = smooth("Erfcinv", mathKernel(erfcinv), func(c *Call) *Tensor { return Mul(Exp(Square(c.Out)), -rootPiHalf) })
 	primGammainc = &Primitive{
 		Name:    "Gammainc",
 		Forward: binaryKernel("Gammainc", funcLoop(gammaincP)),
@@ -152,6 +152,31 @@ func init() {
 		JVP: []JVPRule{noShapeDerivative("Betainc", "a"), noShapeDerivative("Betainc", "b"),
 			func(t *Tensor, c *Call) *Tensor { return Mul(t, betaDensity(c.Args[0], c.Args[1], c.Args[2])) }},
 	}
+}
+
+// erfcinv inverts erfc to full relative precision also for tiny y, through
+// gonum's NormalQuantile (Wichura's AS 241) of y/2; Go's math.Erfcinv
+// computes Erfinv(1 − y), which loses the digits of a small y.
+func erfcinv(y float64) float64 {
+	switch {
+	case y != y || y < 0 || y > 2:
+		return math.NaN()
+	case y > 1:
+		return -erfcinv(2 - y) // 2 − y is exact here
+	}
+	return -mathext.NormalQuantile(y/2) / math.Sqrt2
+}
+
+// erfinv is math.Erfinv near 0 and erfcinv(1 − |x|) towards ±1, where
+// 1 − |x| is exact.
+func erfinv(x float64) float64 {
+	if math.Abs(x) < 0.5 || x != x {
+		return math.Erfinv(x)
+	}
+	if x > 1 || x < -1 {
+		return math.NaN()
+	}
+	return math.Copysign(erfcinv(1-math.Abs(x)), x)
 }
 
 // rgamma is 1/Γ(x), 0 at the poles of Γ.

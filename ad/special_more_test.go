@@ -92,7 +92,8 @@ func TestSpecialMoreValues(t *testing.T) {
 		{"betainc(2,3,0.4)", Betainc(2, 3, 0.4).Data(), []float64{0.5248}, 1e-14},
 		{"betainc(1,1,x)", Betainc(1, 1, New([]float64{0, 0.3, 1})).Data(), []float64{0, 0.3, 1}, 1e-14},
 		{"erfinv", v(Erfinv, 0.5, -1, 0), []float64{0.4769362762044699, math.Inf(-1), 0}, 1e-14},
-		{"erfcinv", v(Erfcinv, 0.5, 2), []float64{0.4769362762044699, math.Inf(-1)}, 1e-14},
+		{"erfcinv", v(Erfcinv, 0.5, 2, 1e-100, 1.5, 0), []float64{0.4769362762044699, math.Inf(-1), 15.065574702592647, -0.4769362762044699, math.Inf(1)}, 1e-14},
+		{"erf(erfinv(x)) = x", Erf(Erfinv(New([]float64{-0.999, 0.3, 1 - 1e-15}))).Data(), []float64{-0.999, 0.3, 1 - 1e-15}, 1e-15},
 		{"j0 j1 jn(2)", []float64{J0(Scalar(1)).At(), J1(Scalar(1)).At(), Jn(2, Scalar(1)).At()}, []float64{0.7651976865579666, 0.44005058574493355, 0.11490348493190048}, 1e-14},
 		{"y0 y1", []float64{Y0(Scalar(1)).At(), Y1(Scalar(1)).At()}, []float64{0.08825696421567697, -0.7812128213002887}, 1e-14},
 		{"i0 i1", []float64{I0(Scalar(1)).At(), I1(Scalar(1)).At(), I0(Scalar(0)).At(), I1(Scalar(0)).At()}, []float64{1.2660658777520084, 0.5651591039924851, 1, 0}, 1e-14},
@@ -112,6 +113,22 @@ func TestSpecialMoreValues(t *testing.T) {
 			if !(g == w || (g != g && w != w) || math.Abs(g-w) <= tc.tol*math.Max(1, math.Abs(w))) {
 				t.Errorf("%s: element %d: got %.17g want %.17g", tc.name, i, g, w)
 			}
+		}
+	}
+}
+
+// TestErfcinvRelative checks that Erfcinv keeps full relative precision for
+// tiny arguments (Go's math.Erfcinv does not).
+func TestErfcinvRelative(t *testing.T) {
+	t.Parallel()
+	ys := []float64{1e-300, 1e-100, 1e-15, 1e-5, 0.7, 1.9}
+	z := Erfcinv(New(ys))
+	got := Erfc(z).Data()
+	for i, y := range ys {
+		// erfc amplifies a relative error δ in z to about 2z²δ.
+		zi := z.Data()[i]
+		if math.Abs(got[i]-y) > 1e-15*(1+2*zi*zi)*y {
+			t.Errorf("erfc(erfcinv(%g)) = %.17g, relative error %.2g", y, got[i], math.Abs(got[i]-y)/y)
 		}
 	}
 }
