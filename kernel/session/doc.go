@@ -71,6 +71,15 @@
 //     notebooks write) is blanked. A func main is renamed (yaegi runs a
 //     package's main after every unit it executes): it runs once, after
 //     the cell that declares it, and again only when a cell calls main().
+//   - A value of a type declared in a cell with renderer methods (HTML,
+//     Markdown, LaTeX, SVG, PNG, MIMEBundle, as display's interfaces)
+//     displays through them when it is the cell's value, and a String
+//     method gives its text/plain. yaegi hides interpreted methods from
+//     compiled code, so the type checker finds them from the value's
+//     static type and the capture builds a display.Rich inside the
+//     interpreter (habits.go). A value reaching display any other way
+//     (display.Show(v), a field of another value) shows as a plain struct;
+//     display.NewRich(v).SetHTML(v) shows it explicitly.
 //   - os.Exit and log.Fatal, Fatalf, Fatalln stop the cell with an Exit
 //     error; the session keeps running.
 //   - Every cell is type-checked with go/types before the interpreter

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,43 @@ func TestPeerKernelHabits(t *testing.T) {
 		}
 		if r.stdout() != c.stdout || plain(res) != c.value {
 			t.Errorf("%q: stdout %q value %q, want %q %q", c.code, r.stdout(), plain(res), c.stdout, c.value)
+		}
+	}
+}
+
+// TestCellTypeRenderers checks that a value of a type declared in a cell
+// displays through its renderer methods, which yaegi hides from compiled
+// code.
+func TestCellTypeRenderers(t *testing.T) {
+	s := newSession(t)
+	if _, res := run(t, s, `type Card struct{ Name string }
+func (c Card) HTML() string { return "<b>" + c.Name + "</b>" }
+func (c Card) String() string { return "card " + c.Name }
+type Note string
+func (n *Note) Markdown() string { return "*" + string(*n) + "*" }
+type Plain struct{ A int }`); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	for _, c := range []struct {
+		code  string
+		mimes map[string]string
+	}{
+		{`Card{"ace"}`, map[string]string{"text/plain": "card ace", "text/html": "<b>ace</b>"}},
+		{`&Card{"king"}`, map[string]string{"text/plain": "card king", "text/html": "<b>king</b>"}},
+		{`n := Note("hi")
+&n`, map[string]string{"text/markdown": "*hi*"}},
+		{`Note("value receiver has no Markdown")`, map[string]string{"text/plain": `"value receiver has no Markdown"`}},
+		{`Plain{3}`, map[string]string{"text/plain": "{3}"}},
+	} {
+		_, res := run(t, s, c.code)
+		if res.Err != nil || res.Value == nil {
+			t.Errorf("%q: %v", c.code, res.Err)
+			continue
+		}
+		for mime, want := range c.mimes {
+			if got := fmt.Sprint(res.Value.Data[mime]); got != want {
+				t.Errorf("%q: %s = %q, want %q (bundle %v)", c.code, mime, got, want, res.Value.Data)
+			}
 		}
 	}
 }

@@ -54,6 +54,9 @@ type chunk struct {
 	// frames, when set, receives the chunk's functions and gets line
 	// registers in their code (positions.go).
 	frames *frameTable
+	// rich lists the renderer methods (HTML, Markdown, …) of the type of
+	// a captured value declared in a cell (habits.go).
+	rich []string
 }
 
 // posFile is the file name of every cell in positions. The interpreter
@@ -128,7 +131,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	body := fd.Body
 	if c.result && len(body.List) > 0 {
 		if es, ok := body.List[len(body.List)-1].(*ast.ExprStmt); ok {
-			es.X = rtCall(es.X.Pos(), "Result", es.X)
+			es.X = rtCall(es.X.Pos(), "Result", richValue(es.X, c.rich))
 		}
 	}
 	return body, nil

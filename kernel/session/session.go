@@ -359,6 +359,9 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	if tc != nil {
 		for k := range chunks {
 			chunks[k].fixes = tc.fixes[k]
+			if chunks[k].result {
+				chunks[k].rich = tc.rich
+			}
 		}
 	}
 	for k := range chunks {

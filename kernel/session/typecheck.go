@@ -54,6 +54,8 @@ type typeCheck struct {
 	// generic names the generic functions and types the cell declares or
 	// uses.
 	generic []string
+	// rich lists the renderer setters the cell's value needs (habits.go).
+	rich []string
 }
 
 // typecheck checks a prepared cell.
@@ -205,6 +207,11 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 		defer func() { recover() }() // a checker crash must not cost the cell
 		checker.Files([]*ast.File{file})
 	}()
+	if tc.last != nil {
+		if tv, ok := tc.info.Types[tc.last]; ok {
+			tc.rich = richMethods(im, tv.Type)
+		}
+	}
 	seenGeneric := map[string]bool{}
 	for id := range tc.info.Instances {
 		seenGeneric[id.Name] = true
