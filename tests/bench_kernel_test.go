@@ -28,7 +28,8 @@ type benchKernel struct {
 
 const floodLines = 100000
 
-// benchKernels returns gograd, and ipykernel when a Python with ipykernel
+// benchKernels returns gograd, the gograd executable named by
+// $GOGRAD_BENCH_PEER_BIN if set, and ipykernel when a Python with ipykernel
 // is found ($GOGRAD_BENCH_PYTHON, else python3).
 func benchKernels(b *testing.B) []benchKernel {
 	ks := []benchKernel{{
@@ -38,6 +39,13 @@ func benchKernels(b *testing.B) []benchKernel {
 		flood:   fmt.Sprintf("for i := 0; i < %d; i++ { fmt.Println(i) }", floodLines),
 		spin:    "fmt.Println(\"started\")\nfor {}",
 	}}
+	// Another gograd build (an older commit's) measured in the same run.
+	if peer := os.Getenv("GOGRAD_BENCH_PEER_BIN"); peer != "" {
+		k := ks[0]
+		k.name = "gograd-peer"
+		k.argv = func(f string) []string { return []string{peer, "kernel", "--connection-file", f} }
+		ks = append(ks, k)
+	}
 	python := os.Getenv("GOGRAD_BENCH_PYTHON")
 	if python == "" {
 		python = "python3"

@@ -6,8 +6,11 @@
 //
 // A Session is one interpreter (github.com/traefik/yaegi v0.16.1) whose
 // state persists from cell to cell. The standard library, ad, display,
-// gonum.org/v1/plot (plot, plotter, vg, vg/draw) and gonum's mat, floats and
-// stat are importable (their symbol tables are generated in kernel/symbols);
+// gonum.org/v1/plot (plot, plotter, plotutil, palette, palette/brewer,
+// palette/moreland, text, font, vg, vg/draw, vg/vgimg, vg/vgsvg, vg/vgpdf,
+// vg/vgeps) and gonum's mat, floats, stat, stat/distuv, diff/fd, integrate,
+// integrate/quad, interp and optimize are importable (their symbol tables
+// are generated in kernel/symbols, listed in its internal/gensym);
 // fmt, math, ad and display are already imported. Execute runs one cell and
 // returns its Result: the rich bundle of its last expression, or a
 // CellError. Complete, Inspect and IsComplete serve the front end's

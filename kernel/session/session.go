@@ -160,8 +160,8 @@ const maxStack = 768 << 20
 var setMaxStack sync.Once
 
 // New returns a session with a fresh interpreter in which the standard
-// library, ad, display, gonum/plot and gonum's mat, floats and stat are
-// importable, and ad and display are already imported.
+// library, ad, display and the gonum and gonum/plot packages of package
+// symbols are importable, and ad and display are already imported.
 func New(opts Options) (*Session, error) {
 	setMaxStack.Do(func() { debug.SetMaxStack(maxStack) })
 	s := &Session{opts: opts, frames: newFrameTable()}

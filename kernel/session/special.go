@@ -12,8 +12,10 @@ const helpText = `gograd: Go cells with automatic differentiation.
 Preloaded (no import needed):
   ad       n-d float64 arrays with derivatives: ad.New, ad.Linspace, ad.Grad, ad.Hessian, ...
   display  rich output: display.Show, display.HTML, display.Markdown, display.Plot, ...
-Importable: the standard library, gonum.org/v1/plot (plot, plotter, vg, vg/draw),
-gonum.org/v1/gonum/mat, floats and stat.
+Importable: the standard library; gonum.org/v1/plot (plot, plotter, plotutil, palette,
+palette/brewer, palette/moreland, text, font, vg, vg/draw, vg/vgimg, vg/vgsvg, vg/vgpdf,
+vg/vgeps); gonum.org/v1/gonum/mat, floats, stat, stat/distuv, diff/fd, integrate,
+integrate/quad, interp and optimize.
 
 A cell may mix declarations (func, type, var, const, import) and statements; the value of a
 final expression is displayed. Functions, variables, constants and types can be redefined
