@@ -36,6 +36,7 @@ func (s *Session) Call(ctx context.Context, fn func(), io IO) (res Result) {
 	}
 	s.callFn = fn
 	defer func() { s.callFn = nil }()
+	s.newGeneration()
 	s.curFile, s.curLine = "", 0
 	if cerr := s.execute(ctx, p); cerr != nil {
 		for i, l := range cerr.Traceback {

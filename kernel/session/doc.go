@@ -161,13 +161,73 @@
 //
 // # Interrupt
 //
-// Cancelling Execute's context interrupts the cell: the interpreter stops
-// at its next instruction in every goroutine of the cell, channel
-// operations and time.Sleep return at once, ad.Interrupt stops long ad
-// operations (ad.ResetInterrupt is called before each cell), and the cell
-// fails with an Interrupted error. Execute returns once the interrupted
-// program has stopped (it waits up to two seconds for a compiled call to
-// return). The session's state is kept.
+// Cancelling Execute's context interrupts the cell: every goroutine of the
+// cell stops at its next loop iteration, function call, goto, blocking
+// channel operation, time.Sleep or read of standard input, ad.Interrupt
+// stops long ad operations (ad.ResetInterrupt is called before each cell),
+// and the cell fails with an Interrupted error. Execute returns once the
+// cell's goroutine has stopped, or is blocked in an operation the interrupt
+// cannot end (see below; at most two seconds). Every value defined before
+// keeps behaving as before — function literals wherever they are held,
+// methods, tensors, maps, channels — and goroutines started by earlier
+// cells keep running.
+//
+// yaegi's own interrupt, cancelling the context of ExecuteWithContext, is
+// never used: it breaks every closure made before it. yaegi v0.16.1 stops
+// a program by incrementing the interpreter's run id, and each frame's
+// instruction loop runs only while the frame's id equals the
+// interpreter's; a function literal keeps a copy of the frame it was
+// created in, with the id of that moment, and each call of it starts a
+// frame with that id. After one cancellation, every closure made before
+// returns its zero values at once, silently, forever (and ad.Grad of it
+// fails with NilError); goroutines of earlier cells stop too, and the
+// closures' channel operations return at once (their cancellation channel
+// is closed). The smallest cell that shows it, in three cells:
+//
+//	add := func(a, b int) int { return a + b }
+//	for {}                 // interrupted with ExecuteWithContext
+//	fmt.Println(add(1, 2)) // prints 0
+//
+// (The same after a RecursionError, which used the same stop.) Instead,
+// the session runs cells with Execute and delivers interrupts itself:
+//
+//   - Each cell is a generation; its goroutine and every goroutine its go
+//     statements start belong to it (see stopper in stop.go). An interrupt
+//     (or a RecursionError) stops the generation: a flag is raised and the
+//     generation's done channel is closed.
+//   - The rewriter puts a check at the top of every loop body, before every
+//     goto and (with the recursion guard) at the start of every function:
+//     `if *__gograd.Stop != 0 { __gograd.Halt() }`, a load of a word while
+//     nothing is stopped. Halt ends the calling goroutine with
+//     runtime.Goexit when its generation is stopped: deferred calls run, and
+//     recover cannot swallow it. Stop is a pointer because yaegi treats a
+//     compiled package's variable in a comparison as a constant.
+//   - Blocking channel operations are rewritten to wait on the done channel
+//     too: a select without default gets a case <-__gograd.Done(); a receive
+//     statement becomes such a select; other receives in a statement
+//     (v := <-c, f(<-c), return <-c + 1) wait in __gograd.Recv, which then
+//     hands the value over through a one-element channel of the same type
+//     (see chans.go). An interrupted receive takes nothing: a value sent
+//     later goes to the next receiver.
+//   - time.Sleep and reads of standard input also wait on the done channel.
+//
+// What the interrupt cannot end: a send statement, a for range over a
+// channel, a receive in a for condition, on the right of && or ||, or in a
+// labelled statement (rewriting those needs the operand's type: a send
+// turned into a select loses yaegi's conversion to an interface element
+// type); blocking calls of compiled code (sync.WaitGroup.Wait, a mutex,
+// network reads). Execute then returns Interrupted at once and leaves the
+// goroutine waiting; should the operation ever complete, the goroutine
+// ends at its next check (before the body of a range loop runs: the value
+// it received is lost). A goroutine running compiled code that calls back
+// into interpreted code (time.AfterFunc) is counted in the newest cell.
+// ad.Interrupt is global: an ad operation running in a goroutine of an
+// earlier cell at the moment of an interrupt fails with Interrupted too
+// (a panic reported on stderr).
+//
+// Cost: a loop iteration pays one load and a comparison (a few tens of
+// nanoseconds in the interpreter); a hoisted receive one call and a
+// channel allocation. Under the race detector the loop check is a call.
 //
 // # Callbacks
 //

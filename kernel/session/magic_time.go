@@ -101,20 +101,7 @@ func (s *Session) wrapTimeit(code string) string {
 // runs the body n times. It prints IPython's summary on the cell's
 // standard output. An interrupt ends it between runs.
 func (s *Session) timeitRun(run func(n int)) {
-	s.execMu.Lock()
-	ctx := s.execCtx
-	s.execMu.Unlock()
-	stopped := func() bool {
-		if ctx == nil {
-			return false
-		}
-		select {
-		case <-ctx.Done():
-			return true
-		default:
-			return false
-		}
-	}
+	stopped := s.stops.stopped
 	timed := func(n int) time.Duration {
 		start := time.Now()
 		run(n)

@@ -57,6 +57,9 @@ type chunk struct {
 	// rich lists the renderer methods (HTML, Markdown, …) of the type of
 	// a captured value declared in a cell (habits.go).
 	rich []string
+	// uid is unique to the chunk in the session (its first line and
+	// column), for names the rewrites declare at package level.
+	uid string
 }
 
 // posFile is the file name of every cell in positions. The interpreter
@@ -84,7 +87,7 @@ func makeChunk(kind chunkKind, base int, text string, line, col int) chunk {
 		b.WriteString("\n}")
 	}
 	b.WriteString("\n")
-	return chunk{kind: kind, src: b.String()}
+	return chunk{kind: kind, src: b.String(), uid: fmt.Sprintf("%d_%d", base+line, col)}
 }
 
 // parseChunk parses a chunk with fset and applies the cell rewrites: drop
@@ -104,7 +107,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 		renameTypes(f, c.renames)
 	}
 	renameMain(f)
-	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, noGuard: c.noGuard, leaves: c.leaves}
+	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, gotos: map[*ast.BranchStmt]bool{}, selects: map[*ast.SelectStmt]bool{}, uid: c.uid, noGuard: c.noGuard, leaves: c.leaves}
 	if c.kind == stmtChunk {
 		if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Name.Name == stmtWrapper {
 			applyFixes(fset, f, fd.Body, c.fixes)
@@ -119,6 +122,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 			c.frames.instrument(fset, f, nil, c.leaves)
 		}
 	}
+	rw.chanOps(f)
 	rw.ownFrames(f)
 	ast.Inspect(f, rw.visit)
 	if c.kind == declChunk {
@@ -180,6 +184,16 @@ type rewriter struct {
 	// lits holds the function literals the rewriter built: they get no
 	// recursion guard (the recover wrapper must run even on a deep stack).
 	lits map[*ast.FuncLit]bool
+	// selects holds the select statements given the done case already.
+	selects map[*ast.SelectStmt]bool
+	// temps numbers the temporaries of hoisted receives; uid makes their
+	// names unique in the session (at top level they are package
+	// variables, and yaegi mixes up package variables redeclared with
+	// another type).
+	temps int
+	uid   string
+	// gotos holds the goto statements given a loop check already.
+	gotos map[*ast.BranchStmt]bool
 	// noGuard disables the recursion guard.
 	noGuard bool
 	// leaves holds the offsets of the bodies that need no guard.
@@ -202,10 +216,17 @@ func (rw rewriter) visit(n ast.Node) bool {
 		}
 	case *ast.BlockStmt:
 		rw.wrapGo(n.List)
+		rw.checkGotos(n.List)
 	case *ast.CaseClause:
 		rw.wrapGo(n.Body)
+		rw.checkGotos(n.Body)
 	case *ast.CommClause:
 		rw.wrapGo(n.Body)
+		rw.checkGotos(n.Body)
+	case *ast.ForStmt:
+		n.Body.List = append([]ast.Stmt{loopCheck(n.Body.Lbrace)}, n.Body.List...)
+	case *ast.RangeStmt:
+		n.Body.List = append([]ast.Stmt{loopCheck(n.Body.Lbrace)}, n.Body.List...)
 	case *ast.CallExpr:
 		rw.checkMake(n)
 	}
@@ -240,6 +261,41 @@ func (rw rewriter) guard(body *ast.BlockStmt, name string, pos token.Pos) {
 		return
 	}
 	body.List = append([]ast.Stmt{check}, body.List...)
+}
+
+// loopCheck returns the interrupt check put at the top of every loop body:
+//
+//	if *__gograd.Stop != 0 { __gograd.Halt() }
+//
+// The common path is one load through a pointer, which the interpreter
+// makes in a few tens of nanoseconds (a call of a compiled function costs
+// ~400 ns, six times an iteration of a small loop). Halt ends the goroutine
+// when its cell is being stopped (see stopper). Stop is a pointer because
+// yaegi v0.16.1 treats a package variable of a compiled package that is an
+// operand of a comparison as a constant, read once when the code is
+// compiled (`__gograd.Stop != 0` would never see the flag change; a
+// dereference is evaluated each time). Under the race detector, which
+// would report the plain load, the flag is read by a call.
+func loopCheck(pos token.Pos) ast.Stmt {
+	var cond ast.Expr = &ast.BinaryExpr{
+		X:  &ast.StarExpr{Star: pos, X: &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: rtName}, Sel: ast.NewIdent("Stop")}},
+		Op: token.NEQ, Y: intLit(0),
+	}
+	if raceEnabled {
+		cond = rtCall(pos, "Stopping")
+	}
+	return &ast.IfStmt{If: pos, Cond: cond, Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: rtCall(pos, "Halt")}}}}
+}
+
+// checkGotos puts the loop check before every goto in list, so that a
+// loop made of labels and gotos can be interrupted too.
+func (rw rewriter) checkGotos(list []ast.Stmt) {
+	for i, st := range list {
+		if b, ok := st.(*ast.BranchStmt); ok && b.Tok == token.GOTO && !rw.gotos[b] {
+			rw.gotos[b] = true
+			list[i] = &ast.BlockStmt{Lbrace: b.Pos(), List: []ast.Stmt{loopCheck(b.Pos()), b}}
+		}
+	}
 }
 
 // ownFrames rewrites each function literal L that is not called where it
@@ -314,6 +370,12 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 		lhs, rhs = append(lhs, ast.NewIdent(name)), append(rhs, a)
 		inner.Args = append(inner.Args, ast.NewIdent(name))
 	}
+	// The goroutine belongs to its starter's cell (see stopper): the
+	// generation is taken last, after the arguments, so that nothing can
+	// fail between reserving the place and starting the goroutine.
+	lhs, rhs = append(lhs, ast.NewIdent("__gogen")), append(rhs, rtCall(pos, "Spawn"))
+	// defer __gograd.Bind(__gogen)(), first, so that it is undone last.
+	bind := &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: rtCall(pos, "Bind", ast.NewIdent("__gogen")), Lparen: pos}}
 	// defer func() { if r := recover(); r != nil { __gograd.GoPanic(r, where) } }()
 	recLit := &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
@@ -328,7 +390,7 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 	rec := &ast.DeferStmt{Call: &ast.CallExpr{Fun: recLit}}
 	lit := &ast.FuncLit{
 		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
-		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{rec, &ast.ExprStmt{X: inner}}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{bind, rec, &ast.ExprStmt{X: inner}}},
 	}
 	rw.lits[lit] = true
 	goStmt := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{Fun: lit, Lparen: pos}}
@@ -339,10 +401,7 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 	// enclosing loop the same variables, and a goroutine could call a later
 	// iteration's function with its arguments (or, through the slot yaegi
 	// writes back when a closure returns, a nil function; see ownFrames).
-	body := []ast.Stmt{goStmt}
-	if len(lhs) > 0 {
-		body = []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}, goStmt}
-	}
+	body := []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs, TokPos: pos}, goStmt}
 	frame := &ast.FuncLit{
 		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{Lbrace: pos, List: body},

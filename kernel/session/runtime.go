@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traefik/yaegi/interp"
@@ -155,6 +156,13 @@ func (s *Session) overrides() interp.Exports {
 			"Result":   reflect.ValueOf(s.captureResult),
 			"Enter":    reflect.ValueOf(s.enter),
 			"Deep":     reflect.ValueOf(s.deep),
+			"Stop":     reflect.ValueOf(&s.stops.flag),
+			"Stopping": reflect.ValueOf(s.stopping),
+			"Halt":     reflect.ValueOf(s.stops.halt),
+			"Spawn":    reflect.ValueOf(s.stops.spawn),
+			"Done":     reflect.ValueOf(s.stops.done),
+			"Recv":     reflect.ValueOf(s.recv),
+			"Bind":     reflect.ValueOf(func(n int64) func() { return s.stops.bind(n, true) }),
 			"MakeLen":  reflect.ValueOf(makeLen),
 			"GoPanic":  reflect.ValueOf(s.goPanic),
 			"Timeit":   reflect.ValueOf(s.timeitRun),
@@ -174,21 +182,20 @@ func (s *Session) overrides() interp.Exports {
 	}
 }
 
-// sleep is time.Sleep for cells: an interrupt ends it, so that an
-// interrupted cell stops at once instead of finishing its nap.
+// sleep is time.Sleep for cells: an interrupt of the calling goroutine's
+// cell ends it and the goroutine, so that an interrupted cell stops at
+// once instead of finishing its nap.
 func (s *Session) sleep(d time.Duration) {
-	s.execMu.Lock()
-	ctx := s.execCtx
-	s.execMu.Unlock()
-	if ctx == nil {
-		time.Sleep(d)
+	if d <= 0 {
+		s.stops.halt()
 		return
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-ctx.Done():
+	case <-s.stops.done():
+		s.stops.halt()
 	}
 }
 
@@ -197,22 +204,28 @@ func (s *Session) captureResult(vs ...any) {
 	s.result, s.hasRes = vs, true
 }
 
-// deep reports whether the calling goroutine's stack exceeds the budget;
-// every interpreted function calls it first, and calls enter when it is.
+// deep reports whether the calling goroutine's stack exceeds the budget or
+// a cell is being stopped; every interpreted function calls it first, and
+// calls enter when it is.
 func (s *Session) deep() bool {
-	return stackMeasured && int64(stackUsed()) > s.budget.Load()
+	return atomic.LoadUint32(&s.stops.flag) != 0 || (stackMeasured && int64(stackUsed()) > s.budget.Load())
 }
 
+// stopping reports whether a cell is being stopped: the loop check of the
+// race-detector build (see loopCheck).
+func (s *Session) stopping() bool { return atomic.LoadUint32(&s.stops.flag) != 0 }
+
 // enter is the recursion guard called at the start of every interpreted
-// function. When the calling goroutine's stack exceeds the budget it
-// records a recursionError and stops the running cell the way an interrupt
-// does: every interpreted frame then returns at its next instruction. (A
-// panic would also work, but the interpreter recovers and re-raises it in
-// every frame, and Go's cost for such a chain grows with the square of the
-// depth: minutes for 20 000 frames.) With no cell running — a goroutine
-// left behind by an earlier cell — the goroutine reports the error on
-// stderr and exits.
+// function when deep reports true. A goroutine of a stopped cell ends
+// here. When the calling goroutine's stack exceeds the budget, a goroutine
+// of the running cell records a recursionError, stops the cell's other
+// goroutines and ends (by runtime.Goexit: a panic would also work, but the
+// interpreter recovers and re-raises it in every frame, and Go's cost for
+// such a chain grows with the square of the depth: minutes for 20 000
+// frames); a goroutine left running by an earlier cell reports the error
+// on stderr and ends.
 func (s *Session) enter(fn, where string) {
+	s.stops.halt()
 	if !stackMeasured {
 		return
 	}
@@ -221,17 +234,16 @@ func (s *Session) enter(fn, where string) {
 		return
 	}
 	e := &recursionError{fn: fn, where: where, depth: int(used / bytesPerCall()), stack: used, limit: int(s.limit.Load())}
+	mine := s.stops.current()
 	s.execMu.Lock()
-	stop := s.execStop
-	if stop != nil && s.recErr == nil {
+	running := s.execGen
+	if running != 0 && running == mine && s.recErr == nil {
 		s.recErr = e
 	}
 	s.execMu.Unlock()
-	if stop != nil {
-		stop()
-		// Let the interpreter see the stop before this frame goes on.
-		time.Sleep(time.Millisecond)
-		return
+	if running != 0 && running == mine {
+		s.stops.stop(running)
+		runtime.Goexit()
 	}
 	file, line := s.splitWhere(where)
 	fmt.Fprintf(s.stderr.w, "RecursionError in a background goroutine (%s): %v; the goroutine stopped\n", s.location(file, line, 0), e)

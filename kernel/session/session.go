@@ -114,12 +114,16 @@ type Session struct {
 	stdin          *stdinReader
 	cur            atomic.Pointer[ioBox]
 
-	// execMu guards execStop, which stops the program running (nil when
-	// none), and recErr, the recursion error that stopped it.
-	execMu   sync.Mutex
-	execStop context.CancelFunc
-	execCtx  context.Context
-	recErr   *recursionError
+	// stops delivers interrupts to the goroutines of a cell; gen is the
+	// generation of the cell (or widget callback) running or last run.
+	stops *stopper
+	gen   int64
+	// execMu guards execGen, the generation (cell number) of the program
+	// running (0 when none), and recErr, the recursion error that stopped
+	// it.
+	execMu  sync.Mutex
+	execGen int64
+	recErr  *recursionError
 
 	limit  atomic.Int64 // recursion limit in calls
 	budget atomic.Int64 // stack bytes allowed
@@ -164,7 +168,7 @@ var setMaxStack sync.Once
 // symbols are importable, and ad and display are already imported.
 func New(opts Options) (*Session, error) {
 	setMaxStack.Do(func() { debug.SetMaxStack(maxStack) })
-	s := &Session{opts: opts, frames: newFrameTable()}
+	s := &Session{opts: opts, frames: newFrameTable(), stops: newStopper()}
 	var err error
 	if s.stdout, err = newForwarder("stdout", s.emit); err != nil {
 		return nil, err
@@ -325,6 +329,7 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 	defer s.flush()
 
 	s.cellNo++
+	s.newGeneration()
 	file := fmt.Sprintf("cell%d", s.cellNo)
 	s.timing, s.timeit = false, nil
 	original := code
@@ -478,55 +483,88 @@ func (s *Session) ensureShadow() error {
 	return nil
 }
 
-// execute runs one compiled program under ctx.
+// execute runs one compiled program under ctx. The program runs in a
+// goroutine of the cell's generation; an interrupt stops that generation
+// (see stopper) and never cancels the interpreter's own context.
 func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	s.trace.reset()
 	s.frames.resetRings()
 	type outcome struct {
-		err error
+		err      error
+		finished bool // false when the goroutine ended by runtime.Goexit
 	}
 	done := make(chan outcome, 1)
-	inner, cancel := context.WithCancel(context.Background())
+	ids := make(chan int64, 1)
+	gen := s.gen
 	s.execMu.Lock()
-	s.execStop, s.execCtx, s.recErr = cancel, inner, nil
+	s.execGen, s.recErr = gen, nil
 	s.execMu.Unlock()
 	defer func() {
 		s.execMu.Lock()
-		s.execStop, s.execCtx = nil, nil
+		s.execGen = 0
 		s.execMu.Unlock()
-		cancel()
 	}()
 	go func() {
-		var err error
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					err = interp.Panic{Value: r, Stack: debug.Stack()}
-				}
-			}()
-			_, err = s.interp.ExecuteWithContext(inner, p)
+		var o outcome
+		defer func() { done <- o }()
+		defer s.stops.bind(gen, false)()
+		ids <- goroutineID()
+		defer func() {
+			if r := recover(); r != nil {
+				o.err, o.finished = interp.Panic{Value: r, Stack: debug.Stack()}, true
+			}
 		}()
-		done <- outcome{err}
+		// Execute, not ExecuteWithContext: cancelling the interpreter's
+		// context would break every closure made before (see the package
+		// documentation, "Interrupt").
+		_, o.err = s.interp.Execute(p)
+		o.finished = true
 	}()
+	var o outcome
 	select {
-	case o := <-done:
-		if re := s.takeRecursionError(); re != nil {
-			s.waitStopped(2 * time.Second)
-			return s.withTrace(&CellError{Name: "RecursionError", Value: re.Error()}, re.where)
-		}
-		if o.err != nil {
-			return s.runtimeError(o.err)
-		}
-		return nil
+	case o = <-done:
 	case <-ctx.Done():
+		// Interrupt: stop the cell's goroutines and long ad operations.
+		ad.Interrupt()
+		s.stdin.interrupt()
+		s.stops.stop(gen)
+		awaitStop(done, <-ids)
+		return &CellError{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
 	}
-	// Interrupt: stop interpreted code and long ad operations.
-	ad.Interrupt()
-	s.stdin.interrupt()
-	cancel()
-	<-done
-	s.waitStopped(2 * time.Second)
-	return &CellError{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
+	if re := s.takeRecursionError(); re != nil {
+		return s.withTrace(&CellError{Name: "RecursionError", Value: re.Error()}, re.where)
+	}
+	if o.err != nil {
+		return s.runtimeError(o.err)
+	}
+	return nil
+}
+
+// awaitStop waits until the interrupted program's goroutine (id) has
+// ended, or is waiting in an operation the interrupt cannot end (a receive
+// the rewrite could not reach, sync.WaitGroup.Wait, a network read; it
+// ends at its next check once the operation completes), for at most two
+// seconds.
+func awaitStop[T any](done <-chan T, id int64) {
+	deadline := time.After(2 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
+		select {
+		case <-done:
+			return
+		case <-deadline:
+			return
+		case <-time.After(wait):
+		}
+		if wait >= 16*time.Millisecond && waiting(id) {
+			return
+		}
+	}
+}
+
+// newGeneration starts the generation of a cell or callback (see stopper).
+func (s *Session) newGeneration() {
+	s.gen++
+	s.stops.begin(s.gen)
 }
 
 // takeRecursionError returns and clears the recursion error that stopped
@@ -537,20 +575,6 @@ func (s *Session) takeRecursionError() *recursionError {
 	e := s.recErr
 	s.recErr = nil
 	return e
-}
-
-// waitStopped waits until the interrupted program has stopped running
-// interpreted code. (ExecuteWithContext returns as soon as the context is
-// cancelled, while the interpreter's goroutine finishes the instruction or
-// compiled call it was in.)
-func (s *Session) waitStopped(timeout time.Duration) {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if !executing(s.interp) {
-			return
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
 }
 
 // renderResult builds the execute_result bundle from the captured values.

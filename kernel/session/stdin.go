@@ -46,6 +46,7 @@ func (r *stdinReader) fill() error {
 		return nil
 	}
 	if r.interrupted.Load() {
+		r.s.stops.halt() // ends a goroutine of the interrupted cell
 		return errStdinInterrupted
 	}
 	if r.err != nil {
@@ -69,18 +70,14 @@ func (r *stdinReader) fill() error {
 		line, err := b.io.Input("", false)
 		ch <- answer{line, err}
 	}()
-	var stop <-chan struct{}
-	r.s.execMu.Lock()
-	if r.s.execCtx != nil {
-		stop = r.s.execCtx.Done()
-	}
-	r.s.execMu.Unlock()
+	stop := r.s.stops.done()
 	var line string
 	var err error
 	select {
 	case a := <-ch:
 		line, err = a.line, a.err
 	case <-stop:
+		r.s.stops.halt()
 		return errStdinInterrupted
 	}
 	if err != nil {

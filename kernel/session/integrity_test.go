@@ -1,0 +1,126 @@
+package session
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+// integritySetup defines one value of every kind a cell can hold, and a
+// goroutine that keeps counting; integrityCheck prints what they give.
+const integritySetup = `import "sync/atomic"
+import "time"
+var ticks atomic.Int64
+go func() { for { ticks.Add(1); time.Sleep(time.Millisecond) } }()
+add := func(a, b int) int { return a + b }
+func named(a, b int) int { return a + b }
+fm := map[string]func(int, int) int{"add": add, "named": named}
+type holder struct{ f func(int, int) int }
+hs := holder{add}
+fs := []func(int, int) int{add}
+type adder struct{ k int }
+func (p adder) Add(a int) int { return a + p.k }
+mv := adder{10}.Add
+sq := func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }
+tn := ad.Scalar(3)
+kv := map[string]int{"a": 1}
+ch := make(chan int, 3)
+ch <- 7
+counter := func() func() int { n := 0; return func() int { n++; return n } }()
+counter()`
+
+const integrityCheck = `t0 := ticks.Load()
+for i := 0; i < 300 && ticks.Load() < t0+3; i++ { time.Sleep(10 * time.Millisecond) }
+fmt.Println(add(1, 2), named(1, 2), fm["add"](1, 2), fm["named"](1, 2), hs.f(1, 2), fs[0](1, 2), mv(1))
+fmt.Println(ad.Grad(sq)(tn), tn, kv["a"], len(ch), counter())
+fmt.Println(ticks.Load() >= t0+3)`
+
+const integrityWant = "3 3 3 3 3 3 11\n6.0 3.0 1 1 2\ntrue\n"
+
+// TestValuesSurviveAbort checks that after every kind of aborted cell the
+// values defined before behave as before: yaegi v0.16.1 would make every
+// closure made before an interrupt return zero values (see the package
+// documentation, "Interrupt").
+func TestValuesSurviveAbort(t *testing.T) {
+	skipIfRace(t)
+	cases := []struct {
+		name, code string
+		interrupt  bool
+		err        string
+	}{
+		{name: "interrupt loop", code: "for {}", interrupt: true, err: "Interrupted"},
+		{name: "interrupt loop in func", code: "func spin() { for { } }\nspin()", interrupt: true, err: "Interrupted"},
+		{name: "interrupt closure call", code: "spinc := func() int { n := 0; for { n++ } }\nspinc()", interrupt: true, err: "Interrupted"},
+		{name: "interrupt goto loop", code: "func gl() { i := 0\nL:\ni++\ngoto L }\ngl()", interrupt: true, err: "Interrupted"},
+		{name: "interrupt sleep", code: "time.Sleep(time.Hour)", interrupt: true, err: "Interrupted"},
+		{name: "interrupt channel receive", code: "c := make(chan int)\nv := <-c\nfmt.Println(v)", interrupt: true, err: "Interrupted"},
+		{name: "interrupt receive in func", code: "func rcv(c chan int) int { return <-c + 1 }\nrcv(make(chan int))", interrupt: true, err: "Interrupted"},
+		{name: "interrupt select", code: "c := make(chan int)\nselect { case <-c: }", interrupt: true, err: "Interrupted"},
+		{name: "interrupt empty select", code: "select {}", interrupt: true, err: "Interrupted"},
+		{name: "interrupt range over channel", code: "c := make(chan int)\nfor v := range c { fmt.Println(v) }", interrupt: true, err: "Interrupted"},
+		{name: "interrupt send", code: "c := make(chan int)\nc <- 1", interrupt: true, err: "Interrupted"},
+		{name: "interrupt WaitGroup", code: "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() { for {} }()\nwg.Wait()", interrupt: true, err: "Interrupted"},
+		{name: "interrupt ad loop", code: "for { _ = ad.MatMul(ad.Ones(200, 200), ad.Ones(200, 200)) }", interrupt: true, err: "Interrupted"},
+		{name: "interrupt ad op", code: "a := ad.Ones(3000, 3000)\nb := ad.MatMul(a, a)\nb.Size()", interrupt: true, err: "Interrupted"},
+		{name: "interrupt goroutines of the cell", code: "for i := 0; i < 3; i++ { go func() { for {} }() }\nfor {}", interrupt: true, err: "Interrupted"},
+		{name: "recursion", code: "func rec(n int) int { return rec(n+1) + 1 }\nrec(0)", err: "RecursionError"},
+		{name: "mutual recursion", code: "func ma(n int) int { return mb(n+1) + 1 }\nfunc mb(n int) int { return ma(n+1) + 1 }\nma(0)", err: "RecursionError"},
+		{name: "recursion in goroutine", code: "func rg(n int) int { return rg(n+1) + 1 }\ngo rg(0)\ntime.Sleep(time.Minute)", err: "RecursionError"},
+		{name: "recursion of closure", code: "var rc func(int) int\nrc = func(n int) int { return rc(n+1) + 1 }\nrc(0)", err: "RecursionError"},
+		{name: "os.Exit", code: "import \"os\"\nos.Exit(3)", err: "Exit"},
+		{name: "panic", code: "panic(\"boom\")", err: "Panic"},
+		{name: "panicking goroutine", code: "go func() { panic(\"boom\") }()\ntime.Sleep(100 * time.Millisecond)"},
+		{name: "memory guard", code: "x := make([]float64, 1<<50)\n_ = x", err: "MemoryError"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession(t)
+			if _, res := run(t, s, integritySetup); res.Err != nil {
+				t.Fatalf("setup: %v\n%s", res.Err, strings.Join(res.Err.Traceback, "\n"))
+			}
+			if r, res := run(t, s, integrityCheck); r.stdout() != integrityWant || res.Err != nil {
+				t.Fatalf("before: got %q, %v; want %q", r.stdout(), res.Err, integrityWant)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if c.interrupt {
+				time.AfterFunc(200*time.Millisecond, cancel)
+			}
+			start := time.Now()
+			res := s.Execute(ctx, c.code, &recorder{})
+			if errName(res) != c.err {
+				t.Fatalf("got %v, want %s", res.Err, c.err)
+			}
+			if d := time.Since(start); c.interrupt && d > 1500*time.Millisecond {
+				t.Errorf("the interrupt took %v", d-200*time.Millisecond)
+			}
+			// The counter's closure was called once in the setup and once
+			// in the check before.
+			want := strings.Replace(integrityWant, " 2\n", " 3\n", 1)
+			if r, res := run(t, s, integrityCheck); r.stdout() != want || res.Err != nil {
+				t.Errorf("after: got %q, %v; want %q", r.stdout(), res.Err, want)
+			}
+		})
+	}
+}
+
+// TestInterruptedReceiveTakesNothing checks that a receive ended by an
+// interrupt is gone: it does not take a value sent later, nor assign it.
+func TestInterruptedReceiveTakesNothing(t *testing.T) {
+	skipIfRace(t)
+	s := newSession(t)
+	run(t, s, "import \"time\"\nc := make(chan int)\nv := -1")
+	for _, code := range []string{"v = <-c", "v2 := <-c\nv = v2", "func take() { v = <-c }\ntake()", "select { case x := <-c: v = x }"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		if res := s.Execute(ctx, code, &recorder{}); errName(res) != "Interrupted" {
+			t.Fatalf("%q: got %v, want Interrupted", code, res.Err)
+		}
+		cancel()
+		_, res := run(t, s, "go func() { c <- 5 }()\nr := \"lost\"\nselect {\ncase x := <-c: r = fmt.Sprint(x, v)\ncase <-time.After(2 * time.Second):\n}\nr")
+		if plain(res) != `"5 -1"` {
+			t.Errorf("%q: after the interrupt, a send gave %s %v, want \"5 -1\"", code, plain(res), res.Err)
+		}
+	}
+}
