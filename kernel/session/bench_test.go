@@ -233,3 +233,36 @@ ad.Sum(g)`
 		s.typecheck(chunks)
 	}
 }
+
+// BenchmarkLoopIteration measures one iteration of a small interpreted
+// loop, which carries the interrupt check (see loopCheck), in a function
+// and at top level.
+func BenchmarkLoopIteration(b *testing.B) {
+	for _, bc := range []struct{ name, def, run string }{
+		{"func", "func loop(n int) int { s := 0; for i := 0; i < n; i++ { s += i }; return s }", "_ = loop(100000)"},
+		{"range", "func rloop(xs []float64) float64 { s := 0.0; for _, x := range xs { s += x }; return s }\nxs := make([]float64, 100000)", "_ = rloop(xs)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s, err := New(Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			r := &recorder{}
+			if res := s.Execute(context.Background(), bc.def, r); res.Err != nil {
+				b.Fatal(res.Err)
+			}
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if res := s.Execute(context.Background(), bc.run, r); res.Err != nil {
+					b.Fatal(res.Err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100000), "ns/iter")
+			if cpu := cpuTime() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*100000), "cpu-ns/iter")
+			}
+		})
+	}
+}

@@ -226,8 +226,13 @@
 // (a panic reported on stderr).
 //
 // Cost: a loop iteration pays one load and a comparison (a few tens of
-// nanoseconds in the interpreter); a hoisted receive one call and a
-// channel allocation. Under the race detector the loop check is a call.
+// nanoseconds in the interpreter, see BenchmarkLoopIteration); a hoisted
+// receive one call and a channel allocation. Under the race detector the
+// loop check is a call. While a stopped cell still has a goroutine (one
+// left blocked as above), every loop iteration and function call of every
+// goroutine pays a call of a compiled function (~0.5 µs) to learn whether
+// it is one of the stopped ones: that is the price of stopping such a
+// goroutine at once should it wake.
 //
 // # Callbacks
 //
