@@ -27,6 +27,9 @@ type declared struct {
 // repeated imports are dropped, a changed type is an error, and the last
 // expression statement, if any, gets a chunk of its own for capture.
 func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
+	if err := s.checkBrackets(code); err != nil {
+		return nil, s.compileError(err)
+	}
 	segs := splitCell(code)
 	var chunks []chunk
 	fset := token.NewFileSet()

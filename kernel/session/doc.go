@@ -94,9 +94,19 @@
 //     reported, in the Go compiler's words ("undefined: x", "cannot use
 //     2.5 (untyped float constant) as int value in variable declaration
 //     (truncated)", "not enough arguments in call to f" with have/want);
-//     when the interpreter accepts a cell the checker objects to, the cell
-//     runs (the checker's view lacks unexported methods and some generic
-//     functions of compiled packages). Unused variables in functions and
+//     when the interpreter accepts a cell the checker objects to, the
+//     checker's first error is still reported if it is trusted (yaegi
+//     accepts `x := 3; x()` and a function missing its return), and the
+//     cell runs otherwise: errors that may come from what the checker
+//     cannot see (interfaces and generic functions of compiled packages,
+//     redeclarations and types redefined across cells, initialisation
+//     cycles of notebook variables) are not trusted (typecheck.go's
+//     trusted). An unbalanced bracket is reported where it is ("syntax
+//     error: unexpected } with no { open", "this { is never closed"),
+//     not at the end of the chunk the session built. The corpus
+//     tests/testdata/mistakes.txt lists the exact message and lines of
+//     each common mistake; it runs through a session (TestMistakes) and
+//     through the kernel (tests/TestE2EMistakes). Unused variables in functions and
 //     unused imports are warnings on the cell's stderr ("warning: cell 2,
 //     line 3, column 2: declared and not used: x"), not errors. The check
 //     costs about 0.1-0.4 ms per cell (BenchmarkTypecheckTypicalCell).

@@ -251,8 +251,14 @@ func TestExecutingDetectsRunningProgram(t *testing.T) {
 		s.Execute(ctx, "for { }", &recorder{})
 		close(done)
 	}()
-	time.Sleep(100 * time.Millisecond)
-	if !executing(s.interp) {
+	// The cell is parsed, type-checked and compiled first: wait for it to
+	// run (a loaded machine may take a while).
+	running := false
+	for deadline := time.Now().Add(10 * time.Second); !running && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		running = executing(s.interp)
+	}
+	if !running {
 		t.Error("executing = false while a cell loops")
 	}
 	cancel()

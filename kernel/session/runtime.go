@@ -489,6 +489,17 @@ func (s *Session) runtimeError(err error) *CellError {
 	}
 	v := p.Value
 	ce := &CellError{Name: "Panic", Value: s.unrename(fmt.Sprint(v))}
+	if e, ok := v.(error); ok {
+		// yaegi's own runtime errors start with its position ("cell:2:6:
+		// interface conversion: …"): the traceback says where.
+		if m := posRE.FindStringSubmatch(e.Error()); m != nil {
+			ce.Value = s.unrename(m[3])
+			if strings.HasPrefix(m[3], "interface conversion: ") {
+				ce.Name = "RuntimeError"
+			}
+			return s.withTrace(ce, "")
+		}
+	}
 	switch x := v.(type) {
 	case *recursionError:
 		ce.Name, ce.Value = "RecursionError", x.Error()

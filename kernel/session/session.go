@@ -389,9 +389,16 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		s.shadow = nil // partially compiled: rebuild before next use
 		if tc != nil && len(tc.errs) > 0 {
 			// The Go compiler's words, for the first error by position.
-			cerr = s.compileError(tc.errs[0])
+			cerr = s.compileError(cleanTypeError(tc.errs[0]))
 		}
 		return Result{Err: s.interpreterLimit(cerr, tc)}
+	}
+	if err := tc.firstTrusted(); err != nil {
+		// The interpreter accepts what Go rejects here (x() on an int,
+		// a missing return): the Go compiler's error, before anything
+		// runs.
+		s.shadow = nil
+		return Result{Err: s.compileError(err)}
 	}
 	if checker != s.interp {
 		for k, c := range chunks {

@@ -56,6 +56,10 @@ type typeCheck struct {
 	generic []string
 	// rich lists the renderer setters the cell's value needs (habits.go).
 	rich []string
+	// redefines is set when the cell declares again a type of an earlier
+	// cell: statements before the declaration still see the old type,
+	// which one file cannot express, so no error is trusted.
+	redefines bool
 }
 
 // typecheck checks a prepared cell.
@@ -193,6 +197,8 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 	for name, obj := range s.tstate.objs {
 		if !tc.declared[name] {
 			tc.pkg.Scope().Insert(obj)
+		} else if _, ok := obj.(*types.TypeName); ok {
+			tc.redefines = true
 		}
 	}
 	tc.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Instances: map[*ast.Ident]types.Instance{}}
@@ -375,4 +381,48 @@ func (s *Session) interpreterLimit(ce *CellError, tc *typeCheck) *CellError {
 		ce.Traceback[n-1] = ce.Name + ": " + ce.Value
 	}
 	return ce
+}
+
+// trusted reports whether a type error is reported even when the
+// interpreter compiles the cell: yaegi accepts some invalid Go (calling a
+// variable that is not a function, a function without its final return)
+// and then fails at run time or, worse, runs. Errors that may come from
+// what the type checker cannot see are not trusted: the interfaces and
+// generic functions of compiled packages (reflection shows no unexported
+// methods and no generic functions), names declared twice in one cell
+// (the session allows it), initialisation order across notebook
+// variables, and types redefined across cells.
+func trusted(e types.Error) bool {
+	for _, doubt := range []string{
+		"redeclared", "initialization cycle", "refers to itself", "cannot define new methods",
+		"does not implement", "missing method", "could not import", "generic", "cannot infer",
+		"not a type", "undefined: ", "no new variables", "declared and not used", "imported and not used",
+		"main.", "cannot use _ as value",
+	} {
+		if strings.Contains(e.Msg, doubt) {
+			return false
+		}
+	}
+	return true
+}
+
+// firstTrusted returns the first trusted error of a check, or nil.
+func (tc *typeCheck) firstTrusted() error {
+	if tc == nil || tc.redefines {
+		return nil
+	}
+	for _, e := range tc.errs {
+		if trusted(e) {
+			return cleanTypeError(e)
+		}
+	}
+	return nil
+}
+
+// cleanTypeError drops the package name "main." that the type checker
+// writes before the types of earlier cells (each cell is checked as its
+// own package).
+func cleanTypeError(e types.Error) error {
+	e.Msg = strings.ReplaceAll(e.Msg, "main.", "")
+	return e
 }
