@@ -261,11 +261,14 @@ func unboxAt(t *Tensor, tr *trace) *Tensor {
 	return t
 }
 
-// plain returns t with every box removed: the bare numbers.
+// plain returns t with every box removed: the bare numbers. Code that
+// reads the numbers of a value that may be traced goes through plain, so
+// that a running Jit trace records them as a guard (noteRead).
 func plain(t *Tensor) *Tensor {
 	if t.b == nil {
 		return t
 	}
+	noteRead(t, "plain", 0, len(t.data))
 	return newRaw(t.shape, t.data)
 }
 

@@ -220,8 +220,9 @@
 //
 // What re-traces: input shapes not seen before (up to 8 shapes are kept,
 // least recently used dropped), and guards. Converting a traced value to
-// Go numbers or text (Item, At, Data, String, printing) records the values
-// read as a guard: a replay first checks that they are the same, bit for
+// Go numbers or text (Item, At, Data, String, printing, and the operations
+// that decide from values outside their kernels: Sort's order, ArangeT's
+// length) records the values read as a guard: a replay first checks that they are the same, bit for
 // bit, and traces f again when they are not, so control flow that depends
 // on data (an if on x.Item(), a loop bound from data) never replays a
 // wrong path. Up to 4 programs per shape are kept; after 16 traces for one
@@ -234,7 +235,8 @@
 // input). A jitted function called with inputs that an enclosing Grad or
 // Jit traces runs f itself, so derivatives of jitted functions are right.
 // A traced value that leaks out of f (stored in a captured variable)
-// panics with ErrNotInput when used afterwards. Replays check the
+// panics with ErrNotInput when used afterwards. StopGradient inside f
+// stops differentiations only: its result is still traced by Jit. Replays check the
 // interrupt flag before every operation, and their kernels check it and
 // the allocation guard as usual. A jitted function may be called from
 // several goroutines.

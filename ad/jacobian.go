@@ -89,7 +89,7 @@ func JacobianFwd(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 			outShape = y.shape
 		}
 		if n == 0 {
-			outShape = plain(f(x)).shape
+			outShape = f(x).shape
 		}
 		m := shapeSize("JacobianFwd", outShape)
 		full := append(append([]int{}, outShape...), x.shape...)

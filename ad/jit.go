@@ -196,6 +196,21 @@ func noteRead(t *Tensor, op string, off, n int) {
 	}
 }
 
+// stopDiff returns x without the boxes of differentiations: its value as a
+// constant for them, still traced by a running Jit (StopGradient inside a
+// jitted function stays a function of the input).
+func stopDiff(x *Tensor) *Tensor {
+	for v := x; v.b != nil; v = v.b.value {
+		if v.b.tr.mode == jitMode && !v.b.tr.done.Load() {
+			return v
+		}
+	}
+	if x.b == nil {
+		return x
+	}
+	return newRaw(x.shape, x.data)
+}
+
 // jitTracing counts the jit traces running, so that sources of randomness
 // can tell them (noteImpure) without cost otherwise.
 var (

@@ -427,3 +427,31 @@ func TestJitTrigIdentities(t *testing.T) {
 		}
 	}
 }
+
+// TestJitValueDependentOps: operations whose derivative or result depends
+// on where values lie (Max's gradient, Sort, ArangeT's length) and
+// StopGradient give the eager results on every replay.
+func TestJitValueDependentOps(t *testing.T) {
+	inputs := []*Tensor{New([]float64{1, 5, 2}), New([]float64{7, 0, 2}), New([]float64{1, 1, 9}), New([]float64{3, 3, 3}), New([]float64{7, 0, 2})}
+	for _, c := range []struct {
+		name string
+		f    func(*Tensor) *Tensor
+	}{
+		{"GradMax", Grad(func(x *Tensor) *Tensor { return Max(x) })},
+		{"GradMin", Grad(func(x *Tensor) *Tensor { return Mul(Min(x), Sum(x)) })},
+		{"DerivMax", func(x *Tensor) *Tensor { return Deriv(func(y *Tensor) *Tensor { return Max(Mul(y, x)) })(Scalar(1)) }},
+		{"Sort", func(x *Tensor) *Tensor { return Sort(x, 0) }},
+		{"GradSort", Grad(func(x *Tensor) *Tensor { return Sum(Mul(Sort(x, 0), Arange(1, 4, 1))) })},
+		{"ArangeT", func(x *Tensor) *Tensor { return Sum(ArangeT(0.0, Index(x, 0), 1.0)) }},
+		{"StopGradient", Grad(func(x *Tensor) *Tensor { return Sum(Mul(x, StopGradient(Exp(x)))) })},
+		{"StopGradientValue", func(x *Tensor) *Tensor { return Add(StopGradient(x), 1.0) }},
+	} {
+		jf := Jit(c.f)
+		for k, x := range inputs {
+			want, got := c.f(x), jf(x)
+			if d, err := jitDiff(want, got); err != nil || d != 0 {
+				t.Errorf("%s input %d: jitted %v, eager %v", c.name, k, got, want)
+			}
+		}
+	}
+}

@@ -162,7 +162,7 @@ func Deriv(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 // outer, sees a dependence of the result on x.
 func StopGradient(x *Tensor) *Tensor {
 	mustTensor("StopGradient", x)
-	return plain(x)
+	return stopDiff(x)
 }
 
 // makeVJPSlice is makeVJP for a function of several tensors, all traced by

@@ -83,6 +83,10 @@ func init() {
 	// Max and Min: the cotangent goes to the extreme entries, shared
 	// equally among ties (autograd's rule). The weights are piecewise
 	// constant, so they are computed from the values as constants.
+	// (The weights are a non-differentiable primitive of the argument and
+	// the result, so that a Jit trace records how they are computed.)
+	primExtremeWeights = nonDiff("ExtremeWeights", func(c *Call) *Tensor { return extremeWeightsOf(c.Args[0], c.Args[1], c.Params.([]bool)) })
+	extremeWeights := func(c *Call) *Tensor { return primExtremeWeights.Apply(c.Params, c.Args[0], c.Out) }
 	for _, p := range []*Primitive{primMax, primMin} {
 		p.VJP = []VJPRule{func(g *Tensor, c *Call) *Tensor { return Mul(g, extremeWeights(c)) }}
 		p.JVP = []JVPRule{func(t *Tensor, c *Call) *Tensor {
@@ -90,6 +94,8 @@ func init() {
 		}}
 	}
 }
+
+var primExtremeWeights *Primitive
 
 // primProdOthers maps x to the tensor of x's shape whose element i is the
 // product of the other elements of i's reduction group (the axes marked in
@@ -128,11 +134,11 @@ var primProdOthers = &Primitive{
 	},
 }
 
-// extremeWeights returns, for a Max or Min call, a constant tensor shaped
-// like the argument holding 1/k at the k entries equal to the reduced value
-// of their group (NaN counting as equal to a NaN result), and 0 elsewhere.
-func extremeWeights(c *Call) *Tensor {
-	x, out, mask := c.Args[0], c.Out, c.Params.([]bool)
+// extremeWeightsOf returns, for a Max or Min of x giving out over the axes
+// of mask, a tensor shaped like x holding 1/k at the k entries equal to the
+// reduced value of their group (NaN counting as equal to a NaN result), and
+// 0 elsewhere. x and out are plain.
+func extremeWeightsOf(x, out *Tensor, mask []bool) *Tensor {
 	w := alloc("Max", len(x.data))
 	count := make([]float64, len(out.data))
 	// Walk x row by row with the offset of each element's group in out
