@@ -203,10 +203,12 @@ class LoadTest:
             "GOGRAD_HUB_URL": self.base,
             "GOGRAD_HUB_API_URL": self.hub_api_url,
             "GOGRAD_HUB_PROXY_API_URL": f"http://127.0.0.1:{free_port()}",
-            "GOGRAD_HUB_START_TIMEOUT": str(int(self.args.timeout)),
         })
+        if self.args.start_timeout:
+            env["GOGRAD_HUB_START_TIMEOUT"] = str(int(self.args.start_timeout))
         for name, value in (("GOGRAD_KERNEL_GOMAXPROCS", self.args.gomaxprocs),
-                            ("GOGRAD_KERNEL_GOMEMLIMIT", self.args.gomemlimit)):
+                            ("GOGRAD_KERNEL_GOMEMLIMIT", self.args.gomemlimit),
+                            ("GOGRAD_KERNEL_GOGC", self.args.gogc)):
             if value is not None:
                 env[name] = value
         self.log_path = os.path.join(workdir, "hub.log")
@@ -372,9 +374,14 @@ class LoadTest:
             kids = p.children()
             if kids:
                 s.kernel_pid = kids[0].pid
+        # The hub's own processes: the hub, the proxy, the culler; not the
+        # servers (its children too) nor their kernels.
+        students = set()
+        for p in servers.values():
+            students.add(p.pid)
+            students.update(c.pid for c in p.children(recursive=True))
         hub = psutil.Process(self.hub.pid)
-        hub_procs = [hub] + [c for c in hub.children(recursive=True)
-                             if c.pid not in {x.pid for x in servers.values()}]
+        hub_procs = [hub] + [c for c in hub.children(recursive=True) if c.pid not in students]
         return servers, hub_procs
 
     @staticmethod
@@ -432,7 +439,7 @@ class LoadTest:
                 s.kernel_cpu_s = self.cpu_ticks(s.kernel_pid) / hz if s.kernel_pid else None
             except FileNotFoundError:
                 s.kernel_cpu_s = None
-        hub_rss = {p.name(): self.rss(p.pid) for p in hub_procs}
+        hub_rss = {f"{' '.join(p.cmdline()[:3])} [{p.pid}]": self.rss(p.pid) for p in hub_procs}
         idle = await self.idle_cpu(a.idle_seconds) if a.idle_seconds > 0 else {}
         for k in kernels:
             if k:
@@ -485,6 +492,7 @@ def summarise(lt, extra, args):
         "load_after": os.getloadavg(),
         "settings": {"GOMAXPROCS": args.gomaxprocs or "(config default)",
                      "GOMEMLIMIT": args.gomemlimit or "(config default)",
+                     "GOGC": args.gogc or "(config default)",
                      "burst": args.burst, "idle_seconds": args.idle_seconds},
         "hub_up_s": round(extra["hub_up_s"], 1), "class_s": round(extra["class_s"], 1),
         "hub_rss_mib": {k: mb(v) for k, v in extra["hub_rss"].items()},
@@ -542,10 +550,13 @@ def main():
                     help="ipykernel students, the reference (default: a fifth of --students, at least 1)")
     ap.add_argument("--burst", type=int, default=20, help="small cells per student in the burst")
     ap.add_argument("--timeout", type=float, default=900, help="deadline of the whole run, seconds")
+    ap.add_argument("--start-timeout", type=float,
+                    help="the hub's limit on a server's start-up, seconds (default: the hub configuration's)")
     ap.add_argument("--cell-timeout", type=float, default=120, help="deadline of one cell, seconds")
     ap.add_argument("--idle-seconds", type=float, default=30, help="idle-CPU window after the burst (0: skip)")
     ap.add_argument("--gomaxprocs", help="GOMAXPROCS of the kernels (default: the hub configuration's)")
     ap.add_argument("--gomemlimit", help="GOMEMLIMIT of the kernels (default: the hub configuration's)")
+    ap.add_argument("--gogc", help="GOGC of the kernels (default: the hub configuration's)")
     ap.add_argument("--user-prefix", default="hl", help="prefix of the simulated students' names")
     ap.add_argument("--json", help="write the report as JSON to this file too")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (hub log, homes)")
