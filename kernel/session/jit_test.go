@@ -97,11 +97,13 @@ _ = long(big)`)
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("interrupt took %v", d)
 	}
-	// The program still replays afterwards, with the same result. (A call
-	// that runs the cell's function again after an interrupt that went
-	// through it is a separate matter: see the report of this change.)
+	// The program still replays afterwards, with the same result, and a
+	// new shape traces the cell's function again.
 	if _, res := run(t, s, "ad.Sum(long(big)).Item() == ad.Sum(long(big)).Item()"); res.Err != nil || plain(res) != "true" {
 		t.Errorf("after the interrupt: %s %v", plain(res), res.Err)
+	}
+	if _, res := run(t, s, "long(ad.Scalar(0)).Item()"); res.Err != nil || plain(res) == "" {
+		t.Errorf("a new shape after the interrupt: %s %v", plain(res), res.Err)
 	}
 }
 
