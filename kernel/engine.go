@@ -23,6 +23,19 @@ type Engine interface {
 	IsComplete(code string) (status, indent string)
 }
 
+// ItemCompleter is an Engine whose completions say what each one is (its
+// kind and type); the kernel sends them in complete_reply's metadata as
+// _jupyter_types_experimental, the way ipykernel does, and JupyterLab
+// shows them beside the completions.
+type ItemCompleter interface {
+	CompleteItems(code string, cursor int) (items []CompletionItem, start, end int)
+}
+
+// CompletionItem is one completion and what it names.
+type CompletionItem = session.CompletionItem
+
+var _ ItemCompleter = (*session.Session)(nil)
+
 // IO is what a running cell writes to and reads from; the kernel gives one
 // to each Execute, bound to that request.
 type IO = session.IO

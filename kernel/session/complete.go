@@ -79,49 +79,87 @@ func identAt(code string, end int) (qual, name string, start int) {
 
 // Complete returns the completions of the identifier before cursor (in code
 // points), and the code-point range they replace: package members after
-// "pkg.", otherwise the names the session declared, imported packages,
-// keywords and predeclared identifiers.
+// "pkg." (of the packages imported before, or by the cell being typed),
+// fields and methods after "variable.", otherwise the names the session
+// declared, imported packages, keywords and predeclared identifiers.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
+	items, start, end := s.CompleteItems(code, cursor)
+	for _, it := range items {
+		matches = append(matches, it.Text)
+	}
+	return matches, start, end
+}
+
+// CompleteItems is Complete with what each completion names (its kind
+// and type), sorted by text.
+func (s *Session) CompleteItems(code string, cursor int) (items []CompletionItem, start, end int) {
 	off := byteOffset(code, cursor)
 	qual, prefix, st := identAt(code, off)
-	var cands []string
+	local := cellImports(code)
+	var cands []CompletionItem
 	if qual != "" {
-		cands = s.members(qual)
+		cands = s.members(qual, local)
 		if cands == nil {
 			cands = s.fieldsOf(qual)
 		}
 	} else {
 		s.namesMu.Lock()
-		for n := range s.names {
-			cands = append(cands, n)
+		for n, decl := range s.names {
+			it := CompletionItem{Text: n, Type: declKind(decl)}
+			if it.Type == "variable" {
+				it.Signature = s.typeOf(n)
+			} else if it.Type == "function" {
+				it.Signature = decl
+			}
+			cands = append(cands, it)
 		}
 		for _, name := range s.importNames {
-			cands = append(cands, name)
+			cands = append(cands, CompletionItem{Text: name, Type: "package"})
 		}
 		s.namesMu.Unlock()
-		cands = append(cands, goKeywords...)
-		cands = append(cands, predeclared...)
+		for name := range local {
+			cands = append(cands, CompletionItem{Text: name, Type: "package"})
+		}
+		for _, k := range goKeywords {
+			cands = append(cands, CompletionItem{Text: k, Type: "keyword"})
+		}
+		for _, p := range predeclared {
+			cands = append(cands, CompletionItem{Text: p, Type: "builtin"})
+		}
 	}
 	seen := map[string]bool{}
 	for _, c := range cands {
-		if strings.HasPrefix(c, prefix) && !seen[c] && !strings.HasPrefix(c, "__") {
-			seen[c] = true
-			matches = append(matches, c)
+		if strings.HasPrefix(c.Text, prefix) && !seen[c.Text] && !strings.HasPrefix(c.Text, "__") {
+			seen[c.Text] = true
+			items = append(items, c)
 		}
 	}
-	sort.Strings(matches)
-	return matches, runeCount(code, st), cursor
+	sort.Slice(items, func(i, j int) bool { return items[i].Text < items[j].Text })
+	return items, runeCount(code, st), cursor
 }
 
-// packageSymbols returns the symbol table of an imported package name.
-func (s *Session) packageSymbols(name string) (path string, syms map[string]reflect.Value) {
+// packagePath returns the import path of the package used as name: one
+// imported by an earlier cell, else one the cell being typed imports
+// (local), else "".
+func (s *Session) packagePath(name string, local map[string]string) string {
 	s.namesMu.Lock()
+	path := ""
 	for p, n := range s.importNames {
 		if n == name {
 			path = p
 		}
 	}
 	s.namesMu.Unlock()
+	if path == "" {
+		path = local[name]
+	}
+	return path
+}
+
+// packageSymbols returns the import path and the symbol table of the
+// package used as name (see packagePath).
+func (s *Session) packageSymbols(name string, local map[string]string) (path string, syms map[string]reflect.Value) {
+	path = s.packagePath(name, local)
 	if path == "" {
 		return "", nil
 	}
@@ -137,23 +175,24 @@ func (s *Session) packageSymbols(name string) (path string, syms map[string]refl
 	return path, nil
 }
 
-// members lists the exported members of the package imported as name.
-func (s *Session) members(name string) []string {
-	_, syms := s.packageSymbols(name)
+// members lists the exported members of the package used as name.
+func (s *Session) members(name string, local map[string]string) []CompletionItem {
+	_, syms := s.packageSymbols(name, local)
 	if syms == nil {
 		return nil
 	}
-	out := make([]string, 0, len(syms))
-	for k := range syms {
+	out := make([]CompletionItem, 0, len(syms))
+	for k, v := range syms {
 		if !strings.HasPrefix(k, "_") {
-			out = append(out, k)
+			kind, typ := symbolKind(v)
+			out = append(out, CompletionItem{Text: k, Type: kind, Signature: typ})
 		}
 	}
 	return out
 }
 
 // fieldsOf lists the fields and methods of a global variable's value.
-func (s *Session) fieldsOf(name string) []string {
+func (s *Session) fieldsOf(name string) []CompletionItem {
 	s.namesMu.Lock()
 	_, known := s.names[name]
 	s.namesMu.Unlock()
@@ -165,10 +204,11 @@ func (s *Session) fieldsOf(name string) []string {
 	if !ok || !v.IsValid() {
 		return nil
 	}
-	var out []string
+	var out []CompletionItem
 	t := v.Type()
 	for k := 0; k < t.NumMethod(); k++ {
-		out = append(out, t.Method(k).Name)
+		m := t.Method(k)
+		out = append(out, CompletionItem{Text: m.Name, Type: "method", Signature: "func" + strings.TrimPrefix(methodSig(m), "func")})
 	}
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -176,18 +216,44 @@ func (s *Session) fieldsOf(name string) []string {
 	if t.Kind() == reflect.Struct {
 		for k := 0; k < t.NumField(); k++ {
 			if f := t.Field(k); f.IsExported() {
-				out = append(out, f.Name)
+				out = append(out, CompletionItem{Text: f.Name, Type: "field", Signature: f.Type.String()})
 			}
 		}
 	}
 	return out
 }
 
-// Inspect returns the documentation of the identifier at cursor: the doc
-// comment and declaration for ad, display and gonum/plot members, the type
-// of other package members, and the kind of the session's own names.
+// methodSig is a method's signature without its receiver.
+func methodSig(m reflect.Method) string {
+	ft := m.Type
+	var in, out []string
+	for i := 1; i < ft.NumIn(); i++ { // 0 is the receiver
+		in = append(in, ft.In(i).String())
+	}
+	for i := 0; i < ft.NumOut(); i++ {
+		out = append(out, ft.Out(i).String())
+	}
+	sig := "func(" + strings.Join(in, ", ") + ")"
+	switch len(out) {
+	case 0:
+	case 1:
+		sig += " " + out[0]
+	default:
+		sig += " (" + strings.Join(out, ", ") + ")"
+	}
+	return sig
+}
+
+// Inspect returns the documentation of what the cursor is on: the
+// identifier under it — for ad, display, gonum and gonum/plot members
+// their declaration and doc comment, for other package members their type,
+// for the session's functions and types their declaration, for its
+// variables their type and a short value (a tensor's shape) — or, when
+// the cursor is inside a call's parentheses and not on a name, the called
+// function (`ad.Grad(|`, `ad.Grad(f)(|`).
 func (s *Session) Inspect(code string, cursor, detailLevel int) (display.Bundle, bool) {
 	off := byteOffset(code, cursor)
+	local := cellImports(code)
 	// Extend to the end of the identifier under the cursor.
 	end := off
 	for end < len(code) {
@@ -198,42 +264,117 @@ func (s *Session) Inspect(code string, cursor, detailLevel int) (display.Bundle,
 		end += size
 	}
 	qual, name, _ := identAt(code, end)
+	applied := 0
 	if name == "" {
+		var ok bool
+		if qual, name, applied, ok = callAt(code, off); !ok {
+			return display.Bundle{}, false
+		}
+	}
+	text, ok := s.inspectName(qual, name, local)
+	if !ok {
 		return display.Bundle{}, false
 	}
-	var text string
-	if qual != "" {
-		path, syms := s.packageSymbols(qual)
-		if path == "" {
-			return display.Bundle{}, false
-		}
-		if d, ok := symbols.Docs[path+"."+name]; ok {
-			text = d.Decl + "\n\n" + d.Text
-		} else if v, ok := syms[name]; ok {
-			text = describe(qual+"."+name, v)
-		} else {
-			return display.Bundle{}, false
-		}
-	} else {
-		s.namesMu.Lock()
-		kind, ok := s.names[name]
-		s.namesMu.Unlock()
-		switch {
-		case ok:
-			text = kind
-		default:
-			if p, syms := s.packageSymbols(name); syms != nil {
-				text = "package " + name + " // import \"" + p + "\""
-				if d, ok := symbols.Docs[p]; ok {
-					text = d.Decl + "\n\n" + d.Text
-				}
-			} else {
-				return display.Bundle{}, false
-			}
-		}
+	if applied > 0 {
+		text = s.appliedNote(qual, name, applied, local) + text
 	}
 	text = strings.TrimSpace(text)
 	return display.Bundle{Data: map[string]any{"text/plain": text}, Metadata: map[string]any{}}, true
+}
+
+// inspectName documents qual.name (or name when qual is empty).
+func (s *Session) inspectName(qual, name string, local map[string]string) (string, bool) {
+	if qual != "" {
+		path, syms := s.packageSymbols(qual, local)
+		if path == "" {
+			return s.inspectMember(qual, name)
+		}
+		if d, ok := symbols.Docs[path+"."+name]; ok {
+			return d.Decl + "\n\n" + d.Text, true
+		}
+		if v, ok := syms[name]; ok {
+			return describe(qual+"."+name, v), true
+		}
+		return "", false
+	}
+	s.namesMu.Lock()
+	decl, ok := s.names[name]
+	s.namesMu.Unlock()
+	if ok {
+		if declKind(decl) == "variable" {
+			return s.describeVar(name, decl), true
+		}
+		return decl, true
+	}
+	if p, syms := s.packageSymbols(name, local); syms != nil {
+		if d, ok := symbols.Docs[p]; ok {
+			return d.Decl + "\n\n" + d.Text, true
+		}
+		return "package " + name + " // import \"" + p + "\"", true
+	}
+	return "", false
+}
+
+// inspectMember documents a method or field of a notebook variable
+// (`t.Shape`).
+func (s *Session) inspectMember(varName, name string) (string, bool) {
+	for _, it := range s.fieldsOf(varName) {
+		if it.Text == name {
+			if it.Type == "method" {
+				return "func (" + varName + ") " + name + strings.TrimPrefix(it.Signature, "func"), true
+			}
+			return "field " + varName + "." + name + " " + it.Signature, true
+		}
+	}
+	return "", false
+}
+
+// describeVar is a notebook variable's declaration with its type and a
+// short value.
+func (s *Session) describeVar(name, decl string) string {
+	typ := s.typeOf(name)
+	var v reflect.Value
+	if s.mu.TryLock() {
+		v = s.interp.Globals()[name]
+		s.mu.Unlock()
+	}
+	if typ == "" && v.IsValid() {
+		typ = v.Type().String()
+	}
+	text := decl
+	if typ != "" && !strings.Contains(decl, " "+typ) {
+		text = "var " + name + " " + typ
+	}
+	if sv := shortValue(v); sv != "" {
+		text += "\n\n" + sv
+	}
+	return text
+}
+
+// appliedNote says what is called when the callee is itself the result of
+// calls (`ad.Grad(f)(|`): the type the calls return.
+func (s *Session) appliedNote(qual, name string, applied int, local map[string]string) string {
+	var v reflect.Value
+	if qual != "" {
+		_, syms := s.packageSymbols(qual, local)
+		v = syms[name]
+	}
+	call := name
+	if qual != "" {
+		call = qual + "." + name
+	}
+	call += strings.Repeat("(…)", applied)
+	if !v.IsValid() || v.Kind() != reflect.Func {
+		return "called: the result of " + call + "\n\n"
+	}
+	t := v.Type()
+	for i := 0; i < applied; i++ {
+		if t.Kind() != reflect.Func || t.NumOut() == 0 {
+			return "called: the result of " + call + "\n\n"
+		}
+		t = t.Out(0)
+	}
+	return "called: " + call + ", a " + t.String() + "\n\n"
 }
 
 // describe formats a binary symbol: its Go type.

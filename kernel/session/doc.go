@@ -16,6 +16,22 @@
 // CellError. Complete, Inspect and IsComplete serve the front end's
 // completion, help and continuation-prompt requests.
 //
+// # Help where the cursor is
+//
+// Complete offers the members of packages imported by earlier cells and by
+// the cell being typed (its import declarations are read before it runs),
+// fields and methods after a variable, otherwise the session's names,
+// packages, keywords and predeclared identifiers; CompleteItems says what
+// each is (package, function, type, variable, constant, field, method,
+// keyword, builtin) with a function's signature or a variable's type, which
+// the kernel sends as metadata._jupyter_types_experimental as ipykernel
+// does. Inspect (Shift+Tab) documents the name under the cursor; inside a
+// call's parentheses and not on a name, the called function (`ad.Grad(|`;
+// for `ad.Grad(f)(|` also the type ad.Grad returns); on a notebook
+// variable, its type and a short value — a tensor's shape (and elements
+// when at most 8), a number, a string, a collection's length — without
+// calling any method of interpreted code.
+//
 // # Cell model
 //
 // A cell is Go source mixing package-level declarations (import, const,
