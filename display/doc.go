@@ -109,7 +109,10 @@
 // When updates of one widget queue up faster than callbacks run (a fast
 // drag), the kernel applies all of them but runs the callbacks for the
 // latest only. WidgetStates lists every open model's state, for
-// request_states and for notebooks saved with their widget state.
+// request_states. Prerender computes an Interact's outputs over a bounded
+// grid of its controls' values (MaxPrerenderCombinations,
+// PrerenderBudget), which `gograd run --html` turns into a page that stays
+// interactive without a kernel.
 //
 // # Teaching views
 //

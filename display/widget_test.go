@@ -2,6 +2,7 @@ package display_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -326,5 +327,48 @@ box := display.NewInteractive(func(a float64) *display.Figure {
 	second := outputsJSON(t, c, out)
 	if !strings.Contains(second, "image/png") || second == first {
 		t.Errorf("after moving the slider the figure did not change")
+	}
+}
+
+func TestPrerenderThinsToTheLimit(t *testing.T) {
+	withComms(t)
+	x := display.FloatSlider("x", 0, 100, 0.1, 37.3) // 1001 positions
+	n := display.IntSlider("n", 0, 49, 1, 7)         // 50 positions
+	calls := 0
+	box := display.NewInteractive(func(x float64, n int) string {
+		calls++
+		return strings.Repeat("n", n) + " " + fmt.Sprintf("%.1f", x)
+	}, x, n)
+	pr, err := box.Prerender(func(c *display.Call) {
+		display.SetSink(c)
+		defer display.SetSink(nil)
+		c.Run()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 1
+	for _, c := range pr.Controls {
+		total *= len(c.Labels)
+	}
+	if total > display.MaxPrerenderCombinations || total < display.MaxPrerenderCombinations/4 || len(pr.Outputs) != total {
+		t.Errorf("grid: %d combinations (%d outputs), want at most %d and not far below", total, len(pr.Outputs), display.MaxPrerenderCombinations)
+	}
+	if len(pr.Notes) == 0 || !strings.Contains(strings.Join(pr.Notes, ";"), `FloatSlider "x"`) {
+		t.Errorf("notes: %q, want the thinned x named", pr.Notes)
+	}
+	// The starting values are positions of the grid, and the page opens on them.
+	xs, ns := pr.Controls[0], pr.Controls[1]
+	if xs.Labels[xs.Start] != "37.30" || ns.Labels[ns.Start] != "7" {
+		t.Errorf("start positions: x %q n %q, want 37.30 and 7", xs.Labels[xs.Start], ns.Labels[ns.Start])
+	}
+	k := xs.Start*len(ns.Labels) + ns.Start
+	raw, _ := json.Marshal(pr.Outputs[k])
+	if !strings.Contains(string(raw), `"nnnnnnn 37.3"`) {
+		t.Errorf("output at the start position: %s", raw)
+	}
+	// The controls are back at their values, and nothing was sent for them.
+	if x.Float() != 37.3 || n.Int() != 7 {
+		t.Errorf("controls not restored: x %g n %d", x.Float(), n.Int())
 	}
 }

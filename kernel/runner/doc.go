@@ -33,6 +33,31 @@
 // standard input get ErrNoInput. Each cell may have a time limit, after
 // which it is interrupted like a kernel interrupt.
 //
+// # Widgets
+//
+// During a run, the runner is display's CommSink: it follows every widget
+// model the notebook opens, updates and closes, as JupyterLab's widget
+// manager would, and saves the state of the models still open in the
+// notebook's metadata (widgets → application/vnd.jupyter.widget-state+json,
+// version 2.0, binary buffers base64-encoded with their paths), so the saved
+// notebook reopened in JupyterLab shows the widgets as they were.
+//
+// With Options.Prerender (gograd run --html sets it), each display.Interact
+// a cell shows is computed ahead over a grid of its controls' values
+// (display.Widget.Prerender: at most display.MaxPrerenderCombinations = 400
+// combinations and display.PrerenderBudget = 12 MB of outputs per Interact,
+// figures as PNG only; sliders thinned to evenly spaced positions that
+// include their starting value, checkboxes and dropdowns in full, range
+// sliders and text fields fixed). Each call runs like a widget callback in
+// the kernel (session.Call). WriteHTML then shows the Interact with live
+// HTML controls (range inputs, check boxes, selects) and a small inline
+// script that swaps in the pre-rendered output for the controls'
+// positions: the page stays interactive offline, in a plain browser, with
+// no kernel and no network. A line under the controls says when a range
+// was thinned or a control left fixed. Other widgets are shown as their
+// text and a note that they are live in Jupyter. Pre-rendering time counts
+// in the cell's time.
+//
 // # Files
 //
 // Write emits Jupyter's layout (sorted keys, one-space indent, strings

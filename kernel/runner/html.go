@@ -41,11 +41,12 @@ func stripMarkup(s string) string {
 // output inline (figures as data: URLs). The page loads nothing from
 // elsewhere; math is typeset by the browser as MathML (see texToMathML).
 func (nb *Notebook) WriteHTML(w io.Writer, title string) error {
+	nb.widgetCount = 0
 	var b strings.Builder
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<meta name=\"generator\" content=\"gograd run\">\n")
-	b.WriteString("<title>" + html.EscapeString(title) + "</title>\n<style>\n" + pageCSS + "</style>\n</head>\n<body>\n<main>\n")
+	b.WriteString("<title>" + html.EscapeString(title) + "</title>\n<style>\n" + pageCSS + widgetCSS + "</style>\n</head>\n<body>\n<main>\n")
 	for _, c := range nb.Cells {
 		switch c.Type {
 		case MarkdownCell:
@@ -55,10 +56,14 @@ func (nb *Notebook) WriteHTML(w io.Writer, title string) error {
 		case RawCell:
 			b.WriteString(`<section class="cell raw" id="cell-` + html.EscapeString(c.ID) + `"><pre>` + html.EscapeString(c.Source) + "</pre></section>\n")
 		case CodeCell:
-			writeCodeCellHTML(&b, c)
+			nb.writeCodeCellHTML(&b, c)
 		}
 	}
-	b.WriteString("</main>\n</body>\n</html>\n")
+	b.WriteString("</main>\n")
+	if nb.widgetCount > 0 {
+		b.WriteString(widgetScript)
+	}
+	b.WriteString("</body>\n</html>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -70,7 +75,7 @@ func prompt(n *int) string {
 	return fmt.Sprintf("[%d]:", *n)
 }
 
-func writeCodeCellHTML(b *strings.Builder, c *Cell) {
+func (nb *Notebook) writeCodeCellHTML(b *strings.Builder, c *Cell) {
 	b.WriteString(`<section class="cell code" id="cell-` + html.EscapeString(c.ID) + `">` + "\n")
 	b.WriteString(`<div class="input"><div class="prompt">In&nbsp;` + prompt(c.ExecutionCount) + `</div>`)
 	b.WriteString(`<pre class="code"><code>` + highlightGo(c.Source) + "</code></pre></div>\n")
@@ -80,7 +85,9 @@ func writeCodeCellHTML(b *strings.Builder, c *Cell) {
 			label = "Out&nbsp;" + prompt(o.ExecutionCount)
 		}
 		b.WriteString(`<div class="output"><div class="prompt">` + label + `</div><div class="body">`)
-		writeOutputHTML(b, o)
+		if !nb.writeWidgetHTML(b, o) {
+			writeOutputHTML(b, o)
+		}
 		b.WriteString("</div></div>\n")
 	}
 	b.WriteString("</section>\n")

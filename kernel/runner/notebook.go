@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/gograd/gograd/display"
 )
 
 // Notebook is a Jupyter notebook in nbformat 4. Reading accepts any 4.x
@@ -19,6 +21,12 @@ type Notebook struct {
 	Cells    []*Cell
 	// NBFormatMinor is the minor version read; Write always writes 5.
 	NBFormatMinor int
+
+	// prerendered holds, by widget model id, the Interacts computed ahead
+	// for the HTML page (Options.Prerender); widgetCount numbers them in
+	// the page being written.
+	prerendered map[string]*display.Prerendering
+	widgetCount int
 }
 
 // Cell types.

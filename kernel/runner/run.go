@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gograd/gograd/display"
 	"github.com/gograd/gograd/kernel/session"
 )
 
@@ -30,6 +31,10 @@ type Options struct {
 	Progress io.Writer
 	// Session configures the fresh session Run creates.
 	Session session.Options
+	// Prerender computes each display.Interact over a grid of its
+	// controls' values after its cell ran (see display.Prerender), so that
+	// WriteHTML makes its controls live without a kernel.
+	Prerender bool
 }
 
 // CellResult is what happened to one code cell.
@@ -80,6 +85,16 @@ func Run(ctx context.Context, nb *Notebook, opts Options) (*Summary, error) {
 func Execute(ctx context.Context, nb *Notebook, ex Executor, opts Options) (*Summary, error) {
 	start := time.Now()
 	setKernelMetadata(nb)
+	widgets := newWidgetState()
+	display.SetCommSink(widgets)
+	defer display.SetCommSink(nil)
+	defer func() {
+		if md := widgets.metadata(); md != nil {
+			nb.Metadata["widgets"] = md
+		} else {
+			delete(nb.Metadata, "widgets")
+		}
+	}()
 	rec := NewRecorder()
 	sum := &Summary{}
 	code := nb.CodeCells()
@@ -125,6 +140,11 @@ func Execute(ctx context.Context, nb *Notebook, ex Executor, opts Options) (*Sum
 			rec.Error(res.Err.Name, value, res.Err.Traceback)
 		}
 		rec.End()
+		if opts.Prerender && res.Err == nil {
+			for _, err := range nb.prerenderCell(ctx, c, ex) {
+				fmt.Fprintf(progressOrDiscard(opts.Progress), "pre-rendering a widget of cell %d: %v\n", i+1, err)
+			}
+		}
 		d := time.Since(t0)
 		sum.Cells = append(sum.Cells, CellResult{Index: i, ExecutionCount: n, Duration: d, Err: res.Err})
 		status := "ok"
@@ -145,6 +165,13 @@ func Execute(ctx context.Context, nb *Notebook, ex Executor, opts Options) (*Sum
 		return sum, fmt.Errorf("runner: run stopped: %w", err)
 	}
 	return sum, nil
+}
+
+func progressOrDiscard(w io.Writer) io.Writer {
+	if w == nil {
+		return io.Discard
+	}
+	return w
 }
 
 // progress writes one cell's line: position, execution count, time,

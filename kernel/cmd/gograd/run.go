@@ -90,6 +90,7 @@ func runRun(args []string, stdout, stderr io.Writer) error {
 		AllowErrors: *allowErrors,
 		CellTimeout: *timeout,
 		Progress:    stderr,
+		Prerender:   htmlAbs != "",
 	})
 	if sum == nil {
 		return runErr // the session did not start
