@@ -361,6 +361,7 @@ func (j *jitted) call(xs []*Tensor) []*Tensor {
 	}
 	outs, rec, ids := record(j.op, j.f, xs)
 	prog := build(rec, ids)
+	prog.op = j.op
 	j.traces.Add(1)
 	j.mu.Lock()
 	e.traces++

@@ -21,7 +21,7 @@ func (p *jitProg) newState() *jitState {
 	st.args = make([]*Tensor, maxArgs)
 	slots := make([][]float64, len(p.slotLen))
 	for i, n := range p.slotLen {
-		slots[i] = make([]float64, n)
+		slots[i] = alloc(p.op, n) // the allocation guard applies
 	}
 	st.hdrs = make([]Tensor, p.nbuf)
 	for id, s := range p.slotOf {

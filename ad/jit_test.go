@@ -455,3 +455,25 @@ func TestJitValueDependentOps(t *testing.T) {
 		}
 	}
 }
+
+// TestJitErrorsWhileTracing: an error while tracing propagates like the
+// eager one and leaves nothing cached; later calls trace again.
+func TestJitErrorsWhileTracing(t *testing.T) {
+	jf := Jit(func(x *Tensor) *Tensor { return MatMul(x, Ones(3, 2)) })
+	if err := Catch(func() { jf(Ones(2, 4)) }); !errors.Is(err, ErrShape) {
+		t.Fatalf("got %v, want ErrShape", err)
+	}
+	if err := Catch(func() { jf(Ones(2, 4)) }); !errors.Is(err, ErrShape) {
+		t.Fatalf("second call: got %v, want ErrShape", err)
+	}
+	if got := jf(Ones(2, 3)); got.At(1, 1) != 3 {
+		t.Errorf("got %v", got)
+	}
+	// An interrupt while tracing stops it; the next call traces again.
+	Interrupt()
+	err := Catch(func() { Jit(Sin)(Ones(3)) })
+	ResetInterrupt()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Errorf("got %v, want ErrInterrupted", err)
+	}
+}
