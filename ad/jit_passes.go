@@ -123,7 +123,15 @@ func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 	for i := range rename {
 		rename[i] = int32(i)
 	}
-	seen := make(map[cseKey]int32, len(code))
+	seen := map[cseKey]int32{}
+	// Most instructions have no parameters and at most three arguments:
+	// they use a small key that hashes fast.
+	type smallKey struct {
+		p *Primitive
+		a [3]int32
+		n int32
+	}
+	small := make(map[smallKey]int32, len(code))
 	kept := code[:0]
 	for _, in := range code {
 		if in.guard != nil {
@@ -134,7 +142,15 @@ func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 		for i, a := range in.args {
 			in.args[i] = rename[a] // the recording is not used after build
 		}
-		if k, ok := makeCSEKey(&in); ok {
+		if in.params == nil && len(in.args) <= 3 {
+			k := smallKey{p: in.p, n: int32(len(in.args))}
+			copy(k.a[:], in.args)
+			if prev, dup := small[k]; dup {
+				rename[in.out] = prev
+				continue
+			}
+			small[k] = in.out
+		} else if k, ok := makeCSEKey(&in); ok {
 			if prev, dup := seen[k]; dup {
 				rename[in.out] = prev
 				continue
