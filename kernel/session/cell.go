@@ -183,6 +183,7 @@ func (s *Session) markLeaves(chunks []chunk, cellImports map[string]string) {
 		}
 		files[k] = f
 		cellGlobals(f, c.kind, sc.globals)
+		mentionedInFuncs(f, s.captured)
 	}
 	for k, f := range files {
 		if f != nil && !chunks[k].noGuard {

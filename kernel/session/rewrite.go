@@ -60,6 +60,15 @@ type chunk struct {
 	// uid is unique to the chunk in the session (its first line and
 	// column), for names the rewrites declare at package level.
 	uid string
+	// defs and refs, in history entries: the package-level names the chunk
+	// declares when a later chunk declaring them may replace it (see
+	// compactHistory), and the identifiers it mentions other than those it
+	// declares, each followed by a space.
+	defs []string
+	refs string
+	// liveFile and shadowFile are the chunk's files in the interpreters'
+	// file sets, removed when the history drops the chunk.
+	liveFile, shadowFile *token.File
 }
 
 // posFile is the file name of every cell in positions. The interpreter

@@ -132,6 +132,18 @@ type Session struct {
 	curFile string
 	curLine int
 
+	// running is set when an interrupted unit may still be running (it
+	// did not stop within the wait): its temporaries are left alone.
+	running bool
+
+	// peakSlots is the most global frame slots the cell's chunks took
+	// in the interpreter that compiled them all (see reserveSlots).
+	peakSlots int
+
+	// captured holds every name a function body, function literal, go or
+	// defer statement of any cell mentions (see releaseSlots).
+	captured map[string]bool
+
 	result []any // values captured by the last expression
 	hasRes bool
 	// timing asks run to report the cell's times (%time); timeit, when
@@ -227,6 +239,7 @@ func (s *Session) reset() error {
 	s.namesMu.Unlock()
 	s.cells = map[string][]string{}
 	s.tstate = typeState{}
+	s.captured = map[string]bool{}
 	return nil
 }
 
@@ -281,6 +294,7 @@ func (s *Session) newInterp(live bool) (*interp.Interpreter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("session: pre-import: %w", err)
 	}
+	forgetCompiled(i)
 	return i, nil
 }
 
@@ -384,7 +398,11 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 			io.io.Stream("stderr", "gograd: "+err.Error()+"; a compile error in this cell may leave partial definitions\n")
 		}
 	}
+	liveFrom := globalSlots(s.interp)
 	chunks, progs, cerr := s.compileAll(checker, chunks)
+	if checker == s.interp {
+		initSlots(s.interp, liveFrom)
+	}
 	if cerr != nil {
 		s.shadow = nil // partially compiled: rebuild before next use
 		if tc != nil && len(tc.errs) > 0 {
@@ -400,18 +418,7 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		s.shadow = nil
 		return Result{Err: s.compileError(err)}
 	}
-	if checker != s.interp {
-		for k, c := range chunks {
-			p, err := compileChunk(s.interp, c)
-			if err != nil {
-				// The shadow accepted it: the interpreters disagree.
-				s.shadow = nil
-				return Result{Err: s.interpreterLimit(s.compileError(err), tc)}
-			}
-			progs[k] = p
-		}
-	}
-	s.history = append(s.history, chunks...)
+	defer s.record(chunks)
 	s.commitDecls(chunks)
 	s.commitTypes(tc)
 	if tc != nil && len(tc.errs) == 0 && s.timeit == nil {
@@ -424,9 +431,42 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		start := startTimes()
 		defer func() { fmt.Fprint(s.stdout.out, start.report()) }()
 	}
-	for k, p := range progs {
-		s.curFile, s.curLine = chunks[k].file, chunks[k].line
-		if cerr := s.execute(ctx, p); cerr != nil {
+	// Each chunk is compiled in the live interpreter just before it runs,
+	// and the global frame slots that nothing can read after it ran are
+	// released (see retain.go), so that the next chunk reuses them. The
+	// frame is made long enough for the whole cell first (the shadow
+	// laid it out): goroutines started by a chunk may still run while the
+	// next one does.
+	reserveSlots(s.interp, s.peakSlots+16)
+	for k, c := range chunks {
+		from, base := globalSlots(s.interp), s.interp.FileSet().Base()
+		seen := map[varSlot]bool{}
+		varSlots(s.interp, seen)
+		p := progs[k]
+		if p == nil {
+			var err error
+			p, err = compileChunk(s.interp, c)
+			varSlots(s.interp, seen)
+			forgetCompiled(s.interp)
+			chunks[k].liveFile = s.interp.FileSet().File(token.Pos(base))
+			if err != nil {
+				// The shadow accepted it: the interpreters disagree.
+				s.shadow = nil
+				return Result{Err: s.interpreterLimit(s.compileError(err), tc)}
+			}
+			initSlots(s.interp, from)
+		}
+		s.curFile, s.curLine = c.file, c.line
+		s.running = false
+		cerr := s.execute(ctx, p)
+		if !s.running {
+			releaseSlots(s.interp, from, seen, s.captured)
+			if c.kind == stmtChunk && !declaresCode(c.src) {
+				forgetFiles(s.interp.FileSet(), base)
+				chunks[k].liveFile = nil
+			}
+		}
+		if cerr != nil {
 			return Result{Err: cerr}
 		}
 	}
@@ -436,20 +476,52 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	return Result{Value: s.renderResult()}
 }
 
+// record adds a compiled cell's chunks to the history and drops the
+// entries they replace (see compactHistory), with their files.
+func (s *Session) record(chunks []chunk) {
+	var gone []chunk
+	s.history, gone = compactHistory(append(s.history, historyOf(chunks)...))
+	for _, c := range gone {
+		if c.liveFile != nil {
+			s.interp.FileSet().RemoveFile(c.liveFile)
+		}
+		if c.shadowFile != nil && s.shadow != nil {
+			s.shadow.FileSet().RemoveFile(c.shadowFile)
+		}
+	}
+}
+
 // compileAll compiles chunks in order in i. When the last chunk captures
 // its expression but the expression has no value (a call of a function
 // without results), that chunk is compiled again without capture; the
-// returned chunks reflect the choice.
+// returned chunks reflect the choice. When i is the shadow, the programs
+// are nil: the live interpreter compiles each chunk when it runs it.
 func (s *Session) compileAll(i *interp.Interpreter, chunks []chunk) ([]chunk, []*interp.Program, *CellError) {
 	progs := make([]*interp.Program, len(chunks))
+	s.peakSlots = 0
+	start := globalSlots(i)
 	for k := range chunks {
+		from, base := globalSlots(i), i.FileSet().Base()
 		p, err := compileChunk(i, chunks[k])
 		if err != nil && chunks[k].result {
 			chunks[k].result = false
 			p, err = compileChunk(i, chunks[k])
 		}
+		forgetCompiled(i)
 		if err != nil {
 			return nil, nil, s.compileError(err)
+		}
+		s.peakSlots = max(s.peakSlots, globalSlots(i)-start)
+		if i != s.interp {
+			// Nothing runs in the shadow: release all its temporaries,
+			// and the positions of its statements.
+			releaseSlots(i, from, nil, nil)
+			if chunks[k].kind == stmtChunk && !declaresTypes(chunks[k].src) {
+				forgetFiles(i.FileSet(), base)
+			} else {
+				chunks[k].shadowFile = i.FileSet().File(token.Pos(base))
+			}
+			p = nil
 		}
 		progs[k] = p
 	}
@@ -481,9 +553,17 @@ func (s *Session) ensureShadow() error {
 	if err != nil {
 		return err
 	}
-	for _, c := range s.history {
+	for k, c := range s.history {
+		from, base := globalSlots(sh), sh.FileSet().Base()
+		s.history[k].shadowFile = sh.FileSet().File(token.Pos(base))
 		if _, err := compileChunk(sh, c); err != nil {
 			return fmt.Errorf("session: rebuilding the compile checker: %v", err)
+		}
+		forgetCompiled(sh)
+		releaseSlots(sh, from, nil, nil)
+		if c.kind == stmtChunk && !declaresTypes(c.src) {
+			forgetFiles(sh.FileSet(), base)
+			s.history[k].shadowFile = nil
 		}
 	}
 	s.shadow = sh
@@ -535,7 +615,9 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 		ad.Interrupt()
 		s.stdin.interrupt()
 		s.stops.stop(gen)
-		awaitStop(done, <-ids)
+		// A program still blocked may write its slots when it wakes:
+		// they are not released (see releaseSlots).
+		s.running = !awaitStop(done, <-ids)
 		return &CellError{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
 	}
 	if re := s.takeRecursionError(); re != nil {
@@ -551,19 +633,19 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 // ended, or is waiting in an operation the interrupt cannot end (a receive
 // the rewrite could not reach, sync.WaitGroup.Wait, a network read; it
 // ends at its next check once the operation completes), for at most two
-// seconds.
-func awaitStop[T any](done <-chan T, id int64) {
+// seconds. It reports whether the goroutine ended.
+func awaitStop[T any](done <-chan T, id int64) bool {
 	deadline := time.After(2 * time.Second)
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
 		select {
 		case <-done:
-			return
+			return true
 		case <-deadline:
-			return
+			return false
 		case <-time.After(wait):
 		}
 		if wait >= 16*time.Millisecond && waiting(id) {
-			return
+			return false
 		}
 	}
 }

@@ -1,0 +1,105 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/gograd/gograd/display"
+)
+
+// discardIO is an IO that keeps nothing, so that only the session's own
+// memory is measured.
+type discardIO struct{}
+
+func (discardIO) Stream(name, text string)           {}
+func (discardIO) Display(display.Bundle)             {}
+func (discardIO) Update(display.Bundle)              {}
+func (discardIO) Clear(bool)                         {}
+func (discardIO) Input(string, bool) (string, error) { return "", errors.New("no input") }
+
+// memoryKinds are the cells of issue 13 (a small cell that redefines a
+// func, takes the gradient of a function literal on 10 points, does two ad
+// operations and prints) and each of its parts alone, plus a function
+// redefined with a new body each time and a cell whose last expression is
+// displayed.
+var memoryKinds = []struct {
+	name string
+	cell func(i int) string
+}{
+	{"full", func(int) string {
+		return `func f(x float64) float64 { return x*x + 1 }
+g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Sin(x))) })(ad.Linspace(0, 1, 10))
+y := ad.Mul(ad.Sin(g), 2.0)
+z := ad.Sum(y)
+fmt.Println(f(2), z)`
+	}},
+	{"grad", func(int) string {
+		return `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Sin(x))) })(ad.Linspace(0, 1, 10))`
+	}},
+	{"ops", func(int) string { return "y := ad.Mul(ad.Sin(x0), 2.0)\nz := ad.Sum(y)" }},
+	{"redefine", func(int) string { return "func f(x float64) float64 { return x*x + 1 }" }},
+	{"redefine-new-body", func(i int) string { return fmt.Sprintf("func f(x float64) float64 { return x*x + %d }", i) }},
+	{"print", func(int) string { return `fmt.Println("hello", 42)` }},
+	{"expression", func(int) string { return "ad.Sum(x0)" }},
+}
+
+// maxLiveGrowth is the bound on the live heap's growth per cell: the
+// kernel runs with GOGC=400 (kernel/cmd/gograd), so its heap, and so its
+// resident set, can reach five times the live heap; 8 KiB of RSS per cell
+// (issue 13) allows 8/5 KiB of live heap.
+const maxLiveGrowth = 8 * 1024 / 5
+
+// TestMemoryFlat runs each kind of cell 1000 times (200 with -short) in
+// one session, after 100 to warm up, and checks that the live heap after a
+// forced collection grows by at most maxLiveGrowth per cell over the whole
+// run and over its second half (so growth does not speed up). The RSS
+// figures are in tests.BenchmarkLongSession.
+func TestMemoryFlat(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's shadow memory is not the session's")
+	}
+	n := 1000
+	if testing.Short() {
+		n = 200
+	}
+	s := newSession(t)
+	ctx := context.Background()
+	if res := s.Execute(ctx, "x0 := ad.Linspace(0, 1, 10)", discardIO{}); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	live := func() int64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	for _, k := range memoryKinds {
+		run := func(i int) {
+			if res := s.Execute(ctx, k.cell(i), discardIO{}); res.Err != nil {
+				t.Fatalf("%s, run %d: %v", k.name, i, res.Err)
+			}
+		}
+		for i := 0; i < 100; i++ {
+			run(i)
+		}
+		h0 := live()
+		for i := 0; i < n/2; i++ {
+			run(100 + i)
+		}
+		h1 := live()
+		for i := n / 2; i < n; i++ {
+			run(100 + i)
+		}
+		h2 := live()
+		whole := float64(h2-h0) / float64(n)
+		second := float64(h2-h1) / float64(n-n/2)
+		t.Logf("%-18s live heap %+7.0f B/cell over %d cells, %+7.0f B/cell over the second half", k.name, whole, n, second)
+		if whole > maxLiveGrowth || second > maxLiveGrowth {
+			t.Errorf("%s: the live heap grew by %.0f B/cell (%.0f in the second half), more than %d", k.name, whole, second, maxLiveGrowth)
+		}
+	}
+}

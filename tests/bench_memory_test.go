@@ -1,0 +1,177 @@
+package tests
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A longKind is one kind of cell run again and again in a long session,
+// with its setup cell, in gograd and (as the reference) in Python.
+type longKind struct {
+	name             string
+	goSetup, goCell  string
+	pySetup, pyCell  string
+	goCellN, pyCellN func(i int) string // cells that change with the run number, or nil
+}
+
+// longKinds are the cells of issue 13: a small cell (redefine a func, a
+// gradient of a function literal on 10 points, two ad ops, a print) and
+// each of its parts alone, plus a function redefined with a new body each
+// time.
+var longKinds = []longKind{
+	{
+		name: "full",
+		goCell: `func f(x float64) float64 { return x*x + 1 }
+g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Sin(x))) })(ad.Linspace(0, 1, 10))
+y := ad.Mul(ad.Sin(g), 2.0)
+z := ad.Sum(y)
+fmt.Println(f(2), z)`,
+		pySetup: "import math",
+		pyCell: `def f(x): return x*x + 1
+g = (lambda x: [math.sin(v) + v*math.cos(v) for v in x])([i/9 for i in range(10)])
+y = [2*math.sin(v) for v in g]
+z = sum(y)
+print(f(2), z)`,
+	},
+	{
+		name:    "grad",
+		goCell:  `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Sin(x))) })(ad.Linspace(0, 1, 10))`,
+		pySetup: "import math",
+		pyCell:  `g = (lambda x: [math.sin(v) + v*math.cos(v) for v in x])([i/9 for i in range(10)])`,
+	},
+	{
+		name:    "ops",
+		goSetup: "x0 := ad.Linspace(0, 1, 10)",
+		goCell:  "y := ad.Mul(ad.Sin(x0), 2.0)\nz := ad.Sum(y)",
+		pySetup: "import math\nx0 = [i/9 for i in range(10)]",
+		pyCell:  "y = [2*math.sin(v) for v in x0]\nz = sum(y)",
+	},
+	{
+		name:   "redefine",
+		goCell: "func f(x float64) float64 { return x*x + 1 }",
+		pyCell: "def f(x): return x*x + 1",
+	},
+	{
+		name:    "redefine-new-body",
+		goCellN: func(i int) string { return fmt.Sprintf("func f(x float64) float64 { return x*x + %d }", i) },
+		pyCellN: func(i int) string { return fmt.Sprintf("def f(x): return x*x + %d", i) },
+	},
+	{
+		name:   "print",
+		goCell: `fmt.Println("hello", 42)`,
+		pyCell: `print("hello", 42)`,
+	},
+}
+
+// BenchmarkLongSession runs $GOGRAD_BENCH_CELLS (default 2000) executions
+// of each kind of cell in a fresh kernel process, gograd with its own GC
+// setting (GOGC and GOMEMLIMIT are removed from its environment) and
+// ipykernel as the reference, and reports the growth of the resident set
+// per cell (RSS from /proc, before the first cell to after the last),
+// the RSS after 250, 1000 and all cells, and the 99th percentile of the
+// execute round trip over the first and the last 200 cells. Run it with
+// -benchtime=1x; each kind is one session whatever b.N is.
+//
+//	go test ./tests -run '^$' -bench LongSession -benchtime=1x -timeout 60m
+func BenchmarkLongSession(b *testing.B) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		b.Skip("RSS is read from /proc")
+	}
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("GOGRAD_BENCH_CELLS")); err == nil && v >= 400 {
+		n = v
+	}
+	for _, k := range benchKernels(b) {
+		for _, kind := range longKinds {
+			b.Run(k.name+"/"+kind.name, func(b *testing.B) {
+				setup, cell, cellN := kind.goSetup, kind.goCell, kind.goCellN
+				if k.name != "gograd" {
+					setup, cell, cellN = kind.pySetup, kind.pyCell, kind.pyCellN
+				}
+				longSession(b, k, n, setup, cell, cellN)
+			})
+		}
+	}
+}
+
+func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN func(int) string) {
+	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+		if old, ok := os.LookupEnv(v); ok {
+			os.Unsetenv(v)
+			defer os.Setenv(v, old)
+		}
+	}
+	p := startProcess(b, k.argv)
+	ctx := context.Background()
+	run := func(code string) time.Duration {
+		start := time.Now()
+		e, err := p.c.Execute(ctx, code, nil)
+		if err != nil || e.Reply.Status != "ok" {
+			b.Fatalf("%q: %v %+v", code, err, e)
+		}
+		return time.Since(start)
+	}
+	if setup != "" {
+		run(setup)
+	}
+	pid := p.cmd.Process.Pid
+	rss0 := rssKiB(b, pid)
+	rss := map[int]int{}
+	lat := make([]time.Duration, 0, n)
+	for i := 1; i <= n; i++ {
+		code := cell
+		if cellN != nil {
+			code = cellN(i)
+		}
+		lat = append(lat, run(code))
+		if i == 250 || i == 1000 || i == n/2 || i == n {
+			rss[i] = rssKiB(b, pid)
+		}
+	}
+	p99 := func(ds []time.Duration) float64 {
+		s := slices.Clone(ds)
+		slices.Sort(s)
+		return float64(s[int(0.99*float64(len(s)-1))]) / float64(time.Millisecond)
+	}
+	perCell := float64(rss[n]-rss0) / float64(n)
+	firstHalf := float64(rss[n/2]-rss0) / float64(n/2)
+	secondHalf := float64(rss[n]-rss[n/2]) / float64(n-n/2)
+	b.ReportMetric(perCell, "KiB/cell")
+	b.ReportMetric(firstHalf, "KiB/cell-1st-half")
+	b.ReportMetric(secondHalf, "KiB/cell-2nd-half")
+	b.ReportMetric(float64(rss0)/1024, "MiB-at-0")
+	b.ReportMetric(float64(rss[250])/1024, "MiB-at-250")
+	b.ReportMetric(float64(rss[1000])/1024, "MiB-at-1000")
+	b.ReportMetric(float64(rss[n])/1024, "MiB-at-end")
+	b.ReportMetric(p99(lat[:200]), "p99-first200-ms")
+	b.ReportMetric(p99(lat[n-200:]), "p99-last200-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+// rssKiB reads the resident set size of process pid in KiB.
+func rssKiB(b *testing.B, pid int) int {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			v, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return v
+		}
+	}
+	b.Fatal("no VmRSS in /proc/pid/status")
+	return 0
+}
