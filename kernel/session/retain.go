@@ -314,10 +314,62 @@ func reserveSlots(i *interp.Interpreter, n int) {
 	*data = grown
 }
 
+// methodValues returns the selector expressions of f that are not called
+// where they are written (x.M, not x.M()): method values, unless they
+// select a field or a package's member. yaegi makes a method value read its
+// receiver from the frame slot of the receiver expression each time it is
+// called, so that slot must keep its value for as long as the method value
+// lives.
+func methodValues(f ast.Node) []*ast.SelectorExpr {
+	called := map[*ast.SelectorExpr]bool{}
+	var out []*ast.SelectorExpr
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok {
+				called[sel] = true
+			}
+		case *ast.SelectorExpr:
+			if !called[n] {
+				out = append(out, n)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// keepsFrameSlots reports whether the chunk src may leave a
+// method value reading a temporary of its top-level code (x.M where x is
+// not a package name), or cannot be parsed: such a chunk's slots are not
+// released.
+func keepsFrameSlots(src string, pkgs func(string) bool) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), posFile, src, parser.SkipObjectResolution)
+	if err != nil {
+		return true
+	}
+	for _, sel := range methodValues(f) {
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && pkgs(id.Name) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
 // mentionedInFuncs adds to names every identifier that appears in a
-// function body, a function literal, or a go or defer statement of f: the
-// package-level variables such code may read after the cell.
+// function body, a function literal, or a go or defer statement of f, and
+// in the receiver of a method value: the package-level variables such
+// code may read after the cell.
 func mentionedInFuncs(f *ast.File, names map[string]bool) {
+	for _, sel := range methodValues(f) {
+		ast.Inspect(sel.X, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				names[id.Name] = true
+			}
+			return true
+		})
+	}
 	var in func(n ast.Node) bool
 	collect := func(n ast.Node) {
 		ast.Inspect(n, func(n ast.Node) bool {

@@ -68,6 +68,18 @@ func TestReleasedSlotsKeepValues(t *testing.T) {
 			"ch := make(chan int)\nres := make(chan int)\ngo func() { for v := range ch { res <- v * 2 } }()",
 			"ch <- 21\nfmt.Println(<-res)",
 		}, "42\n", true},
+		{"a method value of a temporary", []string{
+			"type adder struct{ k int }\nfunc (p adder) Add(a int) int { return a + p.k }\nmv := adder{10}.Add\nsq := func(x float64) float64 { return x * x }",
+			"fmt.Println(mv(1), sq(2))",
+		}, "11 4\n", false},
+		{"method values in a loop", []string{
+			"type num struct{ v int }\nfunc (n num) Get() int { return n.v }\ngets := []func() int{}\nfor _, n := range []num{{1}, {2}} { gets = append(gets, n.Get) }",
+			"fmt.Println(len(gets), gets[1]())",
+		}, "2 2\n", false},
+		{"a method value of a redeclared variable", []string{
+			"type box struct{ v string }\nfunc (b box) Get() string { return b.v }\nb := box{\"old\"}\nget := b.Get", "b := 5",
+			"fmt.Println(get(), b)",
+		}, "old 5\n", false},
 		{"several := in one cell", []string{
 			"m := 1\nm2 := m + 1\nm := m2 * 10\nfn := func() int { return m }",
 			"fmt.Println(m, m2, fn())",

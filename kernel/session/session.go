@@ -459,7 +459,7 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		s.curFile, s.curLine = c.file, c.line
 		s.running = false
 		cerr := s.execute(ctx, p)
-		if !s.running {
+		if !s.running && !keepsFrameSlots(c.src, s.isPackageName) {
 			releaseSlots(s.interp, from, seen, s.captured)
 			if c.kind == stmtChunk && !declaresCode(c.src) {
 				forgetFiles(s.interp.FileSet(), base)
@@ -474,6 +474,19 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		return Result{}
 	}
 	return Result{Value: s.renderResult()}
+}
+
+// isPackageName reports whether name is an imported package's name.
+func (s *Session) isPackageName(name string) bool {
+	if name == rtName {
+		return true
+	}
+	for _, n := range s.imports {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // record adds a compiled cell's chunks to the history and drops the
