@@ -124,9 +124,11 @@
 //     not at the end of the chunk the session built. The corpus
 //     tests/testdata/mistakes.txt lists the exact message and lines of
 //     each common mistake; it runs through a session (TestMistakes) and
-//     through the kernel (tests/TestE2EMistakes). Unused variables in functions and
-//     unused imports are warnings on the cell's stderr ("warning: cell 2,
-//     line 3, column 2: declared and not used: x"), not errors. The check
+//     through the kernel (tests/TestE2EMistakes). Unused variables in
+//     functions are warnings on the cell's stderr ("warning: cell 2, line
+//     3, column 2: declared and not used: x"), not errors; unused imports
+//     are nothing (a notebook imports in one cell what later cells use);
+//     notebook variables (top-level :=) are never unused. The check
 //     costs about 0.1-0.4 ms per cell (BenchmarkTypecheckTypicalCell).
 //   - A standard-library package used but not imported (os.Getenv with no
 //     import "os") is imported for the cell, as goimports would (the

@@ -257,7 +257,9 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 			// An import of the session, or a method of an earlier cell.
 		case tc.last != nil && e.Pos == tc.last.Pos() && strings.HasSuffix(e.Msg, " is not used"):
 			// The cell's value, which the session shows.
-		case strings.HasPrefix(e.Msg, "declared and not used") || strings.HasSuffix(e.Msg, "imported and not used"):
+		case strings.HasSuffix(e.Msg, "imported and not used"):
+			// Notebooks import in one cell what later cells use.
+		case strings.HasPrefix(e.Msg, "declared and not used"):
 			tc.warnings = append(tc.warnings, e)
 		case strings.HasPrefix(e.Msg, "undefined: ") && selectors[e.Pos] != "":
 			name := strings.TrimPrefix(e.Msg, "undefined: ")
@@ -397,7 +399,7 @@ func trusted(e types.Error) bool {
 		"redeclared", "initialization cycle", "refers to itself", "cannot define new methods",
 		"does not implement", "missing method", "could not import", "generic", "cannot infer",
 		"not a type", "undefined: ", "no new variables", "declared and not used", "imported and not used",
-		"main.", "cannot use _ as value",
+		"main.", "cannot use _ as value", "cannot declare",
 	} {
 		if strings.Contains(e.Msg, doubt) {
 			return false

@@ -28,7 +28,8 @@ func TestTypeCheckedCells(t *testing.T) {
 		{name: "blank after error", cells: []string{"import \"os\"\nf, _ := os.Open(\"/\")", "_ = ad.MatMul(ad.Eye(2), ad.Eye(2))\nf.Close()"}},
 		{name: "added import", cells: []string{"strings.ToUpper(\"a\")"}, value: `"A"`, stderr: "note: added import \"strings\"\n"},
 		{name: "unused variable", cells: []string{"func g() { x := 1 }\ng()"}, stderr: "warning: cell 1, line 1, column 12: declared and not used: x\n"},
-		{name: "unused import", cells: []string{"import \"sort\""}, stderr: "warning: cell 1, line 1, column 8: \"sort\" imported and not used\n"},
+		{name: "unused import", cells: []string{"import \"sort\""}},
+		{name: "variable named init", cells: []string{"init := func() int { return 1 }\ninit()"}, value: "1"},
 		{name: "generic", cells: []string{"func incr[T int | float64](x T) T { return x + T(1) }", "incr(2)"}, err: "CompileError: generic functions are not supported here: the interpreter cannot compile incr (its message: too many arguments); write the function for the type you need, e.g. func incr(x float64) float64 instead of func incr[T int | float64](x T) T"},
 		{name: "method on earlier type", cells: []string{"type P struct{ X int }", "func (p P) Double() int { return 2 * p.X }\nP{3}.Double()"}, value: "6"},
 	}
