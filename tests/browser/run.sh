@@ -116,6 +116,9 @@ fi
 # temporary directory that goes away with it.
 mkdir -p "$ARTIFACTS"
 work=$(mktemp -d "${TMPDIR:-/tmp}/gograd-browser-XXXXXX")
+# The kernel-free page of a widget notebook (widgets_page.test.mjs).
+say "making the gograd run --html page of widgets.md"
+(cd "$repo" && go run ./kernel/cmd/gograd run tests/browser/widgets.md --html "$work/widgets.html" -o "$work/widgets.ipynb")
 test_pid=
 stop_test() {
 	[ -n "$test_pid" ] && kill -0 "$test_pid" 2>/dev/null || return 0
@@ -136,8 +139,8 @@ trap 'exit 143' TERM
 status=0
 (
 	cd "$here"
-	export JUPYTER="$venv/bin/jupyter" TMPDIR="$work"
-	exec timeout -k 10 240 node --test --test-reporter=spec jupyterlab.test.mjs
+	export JUPYTER="$venv/bin/jupyter" TMPDIR="$work" WIDGETS_PAGE="$work/widgets.html"
+	exec timeout -k 10 300 node --test --test-reporter=spec jupyterlab.test.mjs widgets_page.test.mjs
 ) &
 test_pid=$!
 wait "$test_pid" || status=$?
