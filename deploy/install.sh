@@ -125,4 +125,8 @@ echo "$specs"
 if ! grep -q "^ *gograd  *$PREFIX/share/jupyter/kernels/gograd\$" <<<"$specs"; then
 	echo "install.sh: warning: for this user a gograd kernelspec elsewhere hides the one in $PREFIX (see the list above)" >&2
 fi
-echo "installed into $PREFIX; start a hub with $PREFIX/bin/gograd-hub (see deploy/README.md)"
+if [ "$PROXY" = 1 ]; then
+	echo "installed into $PREFIX; start a hub with $PREFIX/bin/gograd-hub (see deploy/README.md)"
+else
+	echo "installed into $PREFIX (single-user environment, no proxy: the hub runs elsewhere)"
+fi

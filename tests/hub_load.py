@@ -490,9 +490,9 @@ def summarise(lt, extra, args):
         "machine": f"{os.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB",
         "load_before": args.load_before,
         "load_after": os.getloadavg(),
-        "settings": {"GOMAXPROCS": args.gomaxprocs or "(config default)",
-                     "GOMEMLIMIT": args.gomemlimit or "(config default)",
-                     "GOGC": args.gogc or "(config default)",
+        "settings": {k: "(hub configuration's default)" if v is None else (v or "(unset: gograd's own default)")
+                     for k, v in (("GOMAXPROCS", args.gomaxprocs), ("GOMEMLIMIT", args.gomemlimit),
+                                  ("GOGC", args.gogc))} | {
                      "burst": args.burst, "idle_seconds": args.idle_seconds},
         "hub_up_s": round(extra["hub_up_s"], 1), "class_s": round(extra["class_s"], 1),
         "hub_rss_mib": {k: mb(v) for k, v in extra["hub_rss"].items()},
