@@ -224,3 +224,13 @@ func MaxPool2D(x *Tensor, size, stride int) *Tensor {
 func AvgPool2D(x *Tensor, size, stride int) *Tensor {
 	return Mean(poolWindows("AvgPool2D", x, size, stride), -1)
 }
+
+// Correlate returns the N-d cross-correlation of a with v, like
+// scipy.signal.correlate (and numpy.correlate for vectors when a is at
+// least as long as v): Convolve of a with v reversed along every axis, in
+// the same modes ("full", "same": the size of a, "valid"). It panics like
+// Convolve.
+func Correlate(a, v *Tensor, mode string) *Tensor {
+	mustTensor("Correlate", v)
+	return Convolve(a, Flip(v), mode)
+}

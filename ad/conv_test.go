@@ -20,6 +20,8 @@ func TestConvCheckGrads(t *testing.T) {
 		{"Conv2D bilinear x*x", func(x *Tensor) *Tensor { return Conv2D(x, Reshape(Slice(x, To(1), To(1)), 1, 1, 4, 4), 1, 2) }, randTensor(5, 1, 1, 4, 4)},
 		{"Convolve full 1-d", func(a *Tensor) *Tensor { return Convolve(a, New([]float64{1, -2, 0.5}), "full") }, randTensor(6, 5)},
 		{"Convolve same 2-d squared", func(a *Tensor) *Tensor { return Convolve(a, Square(a), "same") }, randTensor(7, 3, 2)},
+		{"Correlate full wrt a", func(a *Tensor) *Tensor { return Correlate(Square(a), New([]float64{1, -2, 0.5}), "full") }, randTensor(16, 5)},
+		{"Correlate same 2-d wrt v", func(v *Tensor) *Tensor { return Correlate(randTensor(17, 4, 3), Square(v), "same") }, randTensor(18, 2, 2)},
 		{"Convolve valid wrt kernel", func(v *Tensor) *Tensor { return Convolve(randTensor(8, 5, 4), v, "valid") }, randTensor(9, 2, 3)},
 		{"MaxPool2D", func(x *Tensor) *Tensor { return MaxPool2D(x, 2, 2) }, randTensor(10, 2, 1, 4, 4)},
 		{"AvgPool2D overlapping", func(x *Tensor) *Tensor { return AvgPool2D(x, 2, 1) }, randTensor(11, 1, 2, 3, 3)},
@@ -43,6 +45,10 @@ func TestConvKnownValues(t *testing.T) {
 	closeSlices(t, "MaxPool2D", MaxPool2D(x, 2, 1).Data(), []float64{5, 6, 8, 9}, 0)
 	closeSlices(t, "AvgPool2D", AvgPool2D(x, 2, 1).Data(), []float64{3, 4, 6, 7}, 0)
 	closeSlices(t, "Convolve", Convolve(New([]float64{1, 2, 3}), New([]float64{0, 1, 0.5}), "same").Data(), []float64{1, 2.5, 4}, 0)
+	// numpy.correlate([1,2,3], [0,1,0.5], mode) for the three modes.
+	closeSlices(t, "Correlate full", Correlate(New([]float64{1, 2, 3}), New([]float64{0, 1, 0.5}), "full").Data(), []float64{0.5, 2, 3.5, 3, 0}, 0)
+	closeSlices(t, "Correlate same", Correlate(New([]float64{1, 2, 3}), New([]float64{0, 1, 0.5}), "same").Data(), []float64{2, 3.5, 3}, 0)
+	closeSlices(t, "Correlate valid", Correlate(New([]float64{1, 2, 3}), New([]float64{0, 1, 0.5}), "valid").Data(), []float64{3.5}, 0)
 	// Max-pool ties share the gradient.
 	g := Grad(func(x *Tensor) *Tensor { return Sum(MaxPool2D(x, 2, 2)) })(Ones(1, 1, 2, 2))
 	closeSlices(t, "MaxPool2D tie gradient", g.Data(), []float64{0.25, 0.25, 0.25, 0.25}, 0)
