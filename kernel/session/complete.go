@@ -97,10 +97,17 @@ func (s *Session) CompleteItems(code string, cursor int) (items []CompletionItem
 	qual, prefix, st := identAt(code, off)
 	local := cellImports(code)
 	var cands []CompletionItem
-	if qual != "" {
-		cands = s.members(qual, local)
+	if st > 0 && code[st-1] == '.' {
+		// A selector: a package's members, a variable's fields and
+		// methods, or those of any expression's type.
+		if qual != "" {
+			cands = s.members(qual, local)
+			if cands == nil {
+				cands = s.fieldsOf(qual)
+			}
+		}
 		if cands == nil {
-			cands = s.fieldsOf(qual)
+			cands = s.exprMembers(exprBefore(code, st-1), local)
 		}
 	} else {
 		s.namesMu.Lock()

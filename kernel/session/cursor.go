@@ -2,7 +2,9 @@ package session
 
 import (
 	"fmt"
+	"go/ast"
 	"go/constant"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"go/types"
@@ -286,3 +288,125 @@ func clip(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// exprBefore returns the expression that ends at byte offset dot of code
+// (where a '.' is): "ad.Scalar(1)" in "y := ad.Scalar(1).Sh". Brackets are
+// skipped balanced; "" when there is none.
+func exprBefore(code string, dot int) string {
+	i := dot
+loop:
+	for i > 0 {
+		c := code[i-1]
+		switch {
+		case c == ')' || c == ']':
+			open := byte('(')
+			if c == ']' {
+				open = '['
+			}
+			depth, j := 0, i-1
+			for ; j >= 0; j-- {
+				if code[j] == c {
+					depth++
+				} else if code[j] == open {
+					depth--
+					if depth == 0 {
+						break
+					}
+				}
+			}
+			if j < 0 {
+				return ""
+			}
+			i = j
+		case c == '.' || c == '_' || c >= 0x80 || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9':
+			i--
+		default:
+			break loop
+		}
+	}
+	return code[i:dot]
+}
+
+// typeOfExpr type-checks src, an expression, against the session's
+// declarations and the packages imported by earlier cells and by the cell
+// being typed (local); nil when it does not check.
+func (s *Session) typeOfExpr(src string, local map[string]string) (t types.Type, qual types.Qualifier) {
+	expr, err := parser.ParseExpr(src)
+	if err != nil {
+		return nil, nil
+	}
+	im := cellImporter(s.overrides)
+	pkg := types.NewPackage("main", "main")
+	scope := pkg.Scope()
+	for _, obj := range s.tstate.objs {
+		scope.Insert(obj)
+	}
+	addPkg := func(name, path string) {
+		if scope.Lookup(name) != nil {
+			return
+		}
+		if p, err := im.Import(path); err == nil {
+			scope.Insert(types.NewPkgName(token.NoPos, pkg, name, p))
+		}
+	}
+	s.namesMu.Lock()
+	for path, name := range s.importNames {
+		addPkg(name, path)
+	}
+	s.namesMu.Unlock()
+	for name, path := range local {
+		addPkg(name, path)
+	}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
+	if err := types.CheckExpr(token.NewFileSet(), pkg, token.NoPos, expr, info); err != nil {
+		return nil, nil
+	}
+	tv := info.Types[expr]
+	if !tv.IsValue() {
+		return nil, nil
+	}
+	var cellPkg *types.Package
+	for _, obj := range s.tstate.objs {
+		cellPkg = obj.Pkg()
+		break
+	}
+	return tv.Type, func(p *types.Package) string {
+		if p == pkg || p == cellPkg || p.Path() == "main" {
+			return ""
+		}
+		return p.Name()
+	}
+}
+
+// exprMembers lists the exported fields and methods of the value of the
+// expression before a '.' (`ad.Scalar(1).`, `xs[0].`, `f(x).`).
+func (s *Session) exprMembers(src string, local map[string]string) []CompletionItem {
+	t, qual := s.typeOfExpr(src, local)
+	if t == nil {
+		return nil
+	}
+	mt := t
+	if _, isPtr := t.(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		mt = types.NewPointer(t) // addressable values have the pointer's methods
+	}
+	var out []CompletionItem
+	ms := types.NewMethodSet(mt)
+	for i := 0; i < ms.Len(); i++ {
+		obj := ms.At(i).Obj()
+		if obj.Exported() {
+			out = append(out, CompletionItem{Text: obj.Name(), Type: "method", Signature: types.TypeString(obj.Type(), qual)})
+		}
+	}
+	u := t
+	if p, ok := u.(*types.Pointer); ok {
+		u = p.Elem()
+	}
+	if st, ok := u.Underlying().(*types.Struct); ok {
+		for i := 0; i < st.NumFields(); i++ {
+			if f := st.Field(i); f.Exported() {
+				out = append(out, CompletionItem{Text: f.Name(), Type: "field", Signature: types.TypeString(f.Type(), qual)})
+			}
+		}
+	}
+	return out
+}

@@ -177,3 +177,45 @@ temp := Celsius(20)`)
 		}
 	}
 }
+
+// TestCompleteExpressionMembers completes methods and fields of any typed
+// expression before a '.', from the type checker's view of the session.
+func TestCompleteExpressionMembers(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "type Point struct{ X, Y float64 }\nfunc (p Point) Norm() float64 { return math.Hypot(p.X, p.Y) }\npts := []Point{{3, 4}}\nts := []*ad.Tensor{ad.Scalar(1)}\nf := func(x *ad.Tensor) *ad.Tensor { return x }")
+	cases := []struct {
+		code string
+		want []string
+		typ  string // the type of want[0]
+	}{
+		{"ad.Scalar(1).Sh", []string{"Shape"}, "method"},
+		{"ts[0].Si", []string{"Size"}, "method"},
+		{"ad.Grad(f)(ad.Scalar(2)).It", []string{"Item"}, "method"},
+		{"pts[0].", []string{"Norm", "X", "Y"}, "method"},
+		{"pts[0].X", []string{"X"}, "field"},
+		{"import \"strings\"\nstrings.NewReader(\"a\").Rea", []string{"Read", "ReadByte"}, "method"},
+	}
+	for _, c := range cases {
+		items, _, _ := s.CompleteItems(c.code, end(c.code))
+		var texts []string
+		for _, it := range items {
+			texts = append(texts, it.Text)
+		}
+		for _, w := range c.want {
+			if !contains(texts, w) {
+				t.Errorf("Complete(%q) = %v, want %s among them", c.code, texts, w)
+			}
+		}
+		for _, it := range items {
+			if it.Text == c.want[0] && it.Type != c.typ {
+				t.Errorf("Complete(%q): %s is a %s, want %s", c.code, it.Text, it.Type, c.typ)
+			}
+		}
+	}
+	// Not an expression with a type: nothing, not the session's names.
+	for _, code := range []string{"undefinedThing(1).Fo", "x := 1.", "\"str\"."} {
+		if m, _, _ := s.Complete(code, end(code)); len(m) != 0 {
+			t.Errorf("Complete(%q) = %v, want nothing", code, m)
+		}
+	}
+}

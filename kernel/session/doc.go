@@ -20,7 +20,9 @@
 //
 // Complete offers the members of packages imported by earlier cells and by
 // the cell being typed (its import declarations are read before it runs),
-// fields and methods after a variable, otherwise the session's names,
+// fields and methods after a variable or any expression the type checker
+// can type against the session (`ad.Scalar(1).`, `xs[0].`, `f(x).`),
+// otherwise the session's names,
 // packages, keywords and predeclared identifiers; CompleteItems says what
 // each is (package, function, type, variable, constant, field, method,
 // keyword, builtin) with a function's signature or a variable's type, which
