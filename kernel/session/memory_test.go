@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"testing"
 
 	"github.com/gograd/gograd/display"
@@ -101,5 +102,32 @@ func TestMemoryFlat(t *testing.T) {
 		if whole > maxLiveGrowth || second > maxLiveGrowth {
 			t.Errorf("%s: the live heap grew by %.0f B/cell (%.0f in the second half), more than %d", k.name, whole, second, maxLiveGrowth)
 		}
+	}
+}
+
+// TestIdleGCPercent checks that a session with IdleGCPercent runs cells
+// with the GC percentage it found at New and sets IdleGCPercent between
+// them.
+func TestIdleGCPercent(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(300))
+	percent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	s, err := New(Options{IdleGCPercent: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if p := percent(); p != 100 {
+		t.Errorf("after New: GC percent %d, want 100", p)
+	}
+	during := 0
+	s.testHook = func() { during = percent() }
+	if res := s.Execute(context.Background(), "__gograd.TestHook()", discardIO{}); res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if during != 300 {
+		t.Errorf("during a cell: GC percent %d, want 300", during)
+	}
+	if p := percent(); p != 100 {
+		t.Errorf("after a cell: GC percent %d, want 100", p)
 	}
 }

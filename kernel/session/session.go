@@ -40,6 +40,13 @@ type Options struct {
 	RecursionLimit int
 	// Args is os.Args as seen by cells; nil means the process's.
 	Args []string
+	// IdleGCPercent, when positive, is the garbage collector's percentage
+	// (see runtime/debug.SetGCPercent) between cells: the session sets it
+	// when a cell ends and restores the percentage it found at New when
+	// the next cell starts. A kernel that collects rarely for speed while
+	// cells run (GOGC=400) then does not keep five times its live heap
+	// while it waits (see "Memory over a long session").
+	IdleGCPercent int
 }
 
 // Result is the outcome of one cell.
@@ -136,6 +143,10 @@ type Session struct {
 	// did not stop within the wait): its temporaries are left alone.
 	running bool
 
+	// busyGC is the GC percentage cells run with when IdleGCPercent is
+	// set.
+	busyGC int
+
 	// peakSlots is the most global frame slots the cell's chunks took
 	// in the interpreter that compiled them all (see reserveSlots).
 	peakSlots int
@@ -197,6 +208,9 @@ func New(opts Options) (*Session, error) {
 		limit = DefaultRecursionLimit
 	}
 	s.setRecursionLimit(limit)
+	if opts.IdleGCPercent > 0 {
+		s.busyGC = debug.SetGCPercent(opts.IdleGCPercent)
+	}
 	if err := s.reset(); err != nil {
 		s.Close()
 		return nil, err
@@ -334,6 +348,10 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 	defer s.mu.Unlock()
 	if s.closed {
 		return Result{Err: &CellError{Name: "SessionClosed", Value: "the session is closed"}}
+	}
+	if s.opts.IdleGCPercent > 0 {
+		debug.SetGCPercent(s.busyGC)
+		defer debug.SetGCPercent(s.opts.IdleGCPercent)
 	}
 	s.cur.Store(&ioBox{io: io})
 	routeProcess(s)

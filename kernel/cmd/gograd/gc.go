@@ -25,6 +25,13 @@ import (
 // last one.
 const kernelGCPercent = 400
 
+// idleGCPercent is the kernel's GC percentage between cells (Go's
+// default), when tuneGC set kernelGCPercent: an idle kernel does not keep
+// room for five times its live heap (about 25 MiB more resident memory for
+// a fresh session), while cells still run with kernelGCPercent (see
+// session.Options.IdleGCPercent).
+const idleGCPercent = 100
+
 // tuneGC applies the kernel's GC settings (see above) and reports what it
 // set: the GC percentage (0 if left alone) and the memory limit in bytes (0
 // if left alone).

@@ -90,9 +90,13 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	}
 	log := kernel.NewLogger(logOut, level)
 	log.Debug(crashNote)
-	tuneGC()
-
-	sess, err := session.New(session.Options{})
+	percent, _ := tuneGC()
+	opts := session.Options{}
+	if percent > 0 {
+		// Collect rarely while cells run, as usual between them.
+		opts.IdleGCPercent = idleGCPercent
+	}
+	sess, err := session.New(opts)
 	if err != nil {
 		return fail(fmt.Errorf("starting the Go interpreter: %w", err))
 	}
