@@ -214,7 +214,10 @@
 // order). JitSlice does the same for a function of several tensors with
 // several results (a value and its gradients).
 //
-// What is traced: operations whose arguments depend on the input. Every
+// What is traced: primitive applications whose arguments depend on the
+// input; a primitive made with NewPrimitive is one instruction, and its
+// forward function runs again at every replay (primitives are taken to be
+// pure functions: two equal applications are computed once). Every
 // other value f uses — tensors captured by its closure, constants it makes
 // — is a constant of the program, read when f was traced: a captured
 // variable assigned a new tensor afterwards is not seen by replays (as

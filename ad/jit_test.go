@@ -477,3 +477,28 @@ func TestJitErrorsWhileTracing(t *testing.T) {
 		t.Errorf("got %v, want ErrInterrupted", err)
 	}
 }
+
+// TestJitCustomPrimitive: a user primitive is recorded as one instruction
+// whose forward function runs again at each replay; its rules are traced.
+func TestJitCustomPrimitive(t *testing.T) {
+	calls := 0
+	cube := NewPrimitive("cube", func(a []*Tensor) *Tensor {
+		calls++
+		d := a[0].Data()
+		for i, v := range d {
+			d[i] = v * v * v
+		}
+		return New(d, a[0].Shape()...)
+	}, func(g, ans *Tensor, a []*Tensor) *Tensor { return Mul(g, Mul(Square(a[0]), 3.0)) })
+	f := Grad(func(x *Tensor) *Tensor { return Sum(Sin(cube.Call(x))) })
+	jf := Jit(f)
+	for k, x := range []*Tensor{New([]float64{1, 2}), New([]float64{-1, 0.5}), New([]float64{3, 3})} {
+		want, got := f(x), jf(x)
+		if d, err := jitDiff(want, got); err != nil || d != 0 {
+			t.Errorf("input %d: jitted %v, eager %v", k, got, want)
+		}
+	}
+	if calls != 6 { // three eager, one trace, two replays
+		t.Errorf("forward ran %d times, want 6", calls)
+	}
+}
