@@ -75,8 +75,8 @@ print(f(2), z)`,
 // setting (GOGC and GOMEMLIMIT are removed from its environment) and
 // ipykernel as the reference, and reports the growth of the resident set
 // per cell (RSS from /proc, before the first cell to after the last),
-// the RSS after 250, 1000 and all cells, and the 99th percentile of the
-// execute round trip over the first and the last 200 cells. Run it with
+// the RSS after 250, 1000 and all cells, and the 99th percentile and the
+// median of the execute round trip over the first and the last 200 cells. Run it with
 // -benchtime=1x; each kind is one session whatever b.N is. The kernel's
 // GC setting (GOGC=400) lets its heap reach five times the live heap, so
 // the first few hundred cells fill that headroom once (about 25 MiB); the
@@ -144,11 +144,12 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 			rss[i] = rssKiB(b, pid)
 		}
 	}
-	p99 := func(ds []time.Duration) float64 {
+	at := func(ds []time.Duration, q float64) float64 {
 		s := slices.Clone(ds)
 		slices.Sort(s)
-		return float64(s[int(0.99*float64(len(s)-1))]) / float64(time.Millisecond)
+		return float64(s[int(q*float64(len(s)-1))]) / float64(time.Millisecond)
 	}
+	p99 := func(ds []time.Duration) float64 { return at(ds, 0.99) }
 	perCell := float64(rss[n]-rss0) / float64(n)
 	firstHalf := float64(rss[n/2]-rss0) / float64(n/2)
 	secondHalf := float64(rss[n]-rss[n/2]) / float64(n-n/2)
@@ -161,6 +162,10 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 	b.ReportMetric(float64(rss[n])/1024, "MiB-at-end")
 	b.ReportMetric(p99(lat[:200]), "p99-first200-ms")
 	b.ReportMetric(p99(lat[n-200:]), "p99-last200-ms")
+	// The median is steadier than the 99th percentile (the second slowest
+	// of 200) on a loaded machine.
+	b.ReportMetric(at(lat[:200], 0.5), "p50-first200-ms")
+	b.ReportMetric(at(lat[n-200:], 0.5), "p50-last200-ms")
 	b.ReportMetric(0, "ns/op")
 }
 
