@@ -62,11 +62,11 @@ func (s *Session) timeitCell(lines []string, k int, name string) (string, *CellE
 	for _, seg := range splitCell(body) {
 		if seg.kind == declChunk {
 			line, _ := lineCol(body, seg.start)
-			return "", specialError(k+line, "%s times statements: move the declarations to a cell of their own", name)
+			return "", s.specialError(k+line, "%s times statements: move the declarations to a cell of their own", name)
 		}
 	}
 	if strings.TrimSpace(body) == "" {
-		return "", specialError(k+1, "%s needs a statement to time, on its line or on the lines after it", name)
+		return "", s.specialError(k+1, "%s needs a statement to time, on its line or on the lines after it", name)
 	}
 	s.timeit = spec
 	return strings.Join(lines, "\n"), nil

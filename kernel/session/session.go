@@ -161,6 +161,8 @@ type Session struct {
 	// set, makes the cell a timed loop (%timeit).
 	timing bool
 	timeit *timeitSpec
+	// rawCell is the running cell as written, for UsageError tracebacks.
+	rawCell string
 
 	// callFn is the function Call runs; cbProg is the program that calls
 	// it, compiled for cbInterp.
@@ -365,6 +367,7 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 	file := fmt.Sprintf("cell%d", s.cellNo)
 	s.timing, s.timeit = false, nil
 	original := code
+	s.rawCell = code
 	code, cerr := s.specials(code, io)
 	if cerr != nil {
 		return Result{Err: cerr}

@@ -71,22 +71,28 @@ func (s *Session) specials(code string, io IO) (string, *CellError) {
 			}
 			n, err := strconv.Atoi(f[1])
 			if err != nil || n < 100 || len(f) > 2 {
-				return "", specialError(k+1, "%%recursion_limit wants one integer of at least 100, got %q", strings.Join(f[1:], " "))
+				return "", s.specialError(k+1, "%%recursion_limit wants one integer of at least 100, got %q", strings.Join(f[1:], " "))
 			}
 			s.setRecursionLimit(n)
 			if got := s.limit.Load(); s.budget.Load() < int64(n)*int64(bytesPerCall()) {
 				io.Stream("stderr", fmt.Sprintf("recursion limit set to %d calls, but the stack allows only about %d\n", got, s.budget.Load()/int64(bytesPerCall())))
 			}
 		default:
-			return "", specialError(k+1, "Line magic function `%s` not found (see %%help for the commands gograd knows)", f[0])
+			return "", s.specialError(k+1, "Line magic function `%s` not found (see %%help for the commands gograd knows)", f[0])
 		}
 	}
 	return strings.Join(lines, "\n"), nil
 }
 
-func specialError(line int, format string, args ...any) *CellError {
+func (s *Session) specialError(line int, format string, args ...any) *CellError {
 	msg := fmt.Sprintf(format, args...)
-	return &CellError{Name: "UsageError", Value: msg, Traceback: []string{fmt.Sprintf("line %d", line), "UsageError: " + msg}}
+	file := fmt.Sprintf("cell%d", s.cellNo)
+	tb := []string{s.location(file, line, 0)}
+	lines := strings.Split(s.rawCell, "\n")
+	if line >= 1 && line <= len(lines) {
+		tb = append(tb, "    "+strings.TrimRight(lines[line-1], " \t\r"))
+	}
+	return &CellError{Name: "UsageError", Value: msg, Traceback: append(tb, "UsageError: "+msg)}
 }
 
 // blankSpecials blanks the special command lines at the top of a cell.
