@@ -347,6 +347,13 @@
 //     read (`y := 1; func g() int { return y }; y := 2` leaves g returning
 //     1). The old slot is emptied when no function body, function literal,
 //     go or defer statement of any cell mentions the name.
+//   - A method value reads its receiver from the receiver expression's
+//     slot each time it is called (`mv := adder{10}.Add`: the slot of
+//     `adder{10}`; `for _, n := range ns { fs = append(fs, n.Get) }`: the
+//     slot of n, so every fs[i] sees the last n, as in plain yaegi). A chunk
+//     with a selector that is not called where it is written (other than a
+//     package's member, a field read counts) keeps its slots, and the
+//     receiver's names count as mentioned.
 //   - The file set gets a file (positions) per compiled unit. The shadow
 //     forgets a statement chunk's file once compiled, the live interpreter
 //     once it ran unless it holds code that outlives it (a function
@@ -360,18 +367,21 @@
 //
 // The garbage collector's headroom is not per cell but shows in the
 // resident set: the kernel collects when the heap has grown by 400% (see
-// kernel/cmd/gograd), so a fresh kernel's resident set grows by some 25 MiB
-// over its first few hundred cells until the heap reaches five times its
-// live size. With Options.IdleGCPercent (the kernel sets 100), cells still
-// run with that setting, and between cells the collector keeps the heap
-// within twice its live size.
+// kernel/cmd/gograd), so a fresh kernel's resident set grew by some 25-40
+// MiB over its first few hundred cells until the heap reached five times
+// its live size. With Options.IdleGCPercent (the kernel sets 100), cells
+// still run with that setting and the collector keeps the heap within
+// twice its live size between cells: the first 250 cells then add 10-16
+// MiB, once.
 //
 // What remains per cell: the cell's text and line numbering (for
 // tracebacks, as IPython keeps In), the history entries of new names, a
 // frame slot per := redeclaration and per temporary of a chunk that also
 // declares a new name (its value is released, the slot is not), the file of
 // each chunk that declares functions or types, or creates a function
-// literal, and each name's entry in the session's tables. A session that
+// literal, the slots of chunks with method values or field reads, the
+// traceback table's entries for each function and function literal
+// compiled (positions.go), and each name's entry in the session's tables. A session that
 // appends a closure to a slice every cell keeps each closure, and each
 // closure made at top level holds a copy of the global frame's slots (24
 // bytes per package-level variable).
