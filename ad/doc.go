@@ -126,13 +126,22 @@
 //
 // # Special functions and densities
 //
-// Elementwise: Erf, Erfc, Gammaln, Digamma, Polygamma(n, x), Logit,
-// Sigmoid, Softplus. Softmax and LogSoftmax normalise over the given axes
+// Elementwise: Erf, Erfc, Erfinv, Erfcinv, Gamma, Gammaln, Rgamma,
+// Gammasgn, Digamma, Polygamma(n, x), Multigammaln, Beta, Betaln, the
+// regularised incomplete Gammainc, Gammaincc and Betainc (differentiable in
+// x; a derivative in a shape parameter panics with ErrArgument rather than
+// return 0), Bessel J0, J1, Jn, Y0, Y1, Yn, I0, I1, Iv, Ive (each family's
+// rule is its recurrence, so every order works), Logit, Sigmoid, Softplus. Softmax and LogSoftmax normalise over the given axes
 // (all when none; pass -1 for rows), stably through LogSumExp. Densities,
 // elementwise with broadcasting over *Tensor or number operands:
 // NormLogPDF(x, mu, sigma), NormCDF, StudentTLogPDF(x, df, loc, scale),
 // PoissonLogPMF(k, mu) (k real); MVNLogPDF(x, mean, cov) evaluates each row
-// of x (..., d) through the Cholesky factor of cov.
+// of x (..., d) through the Cholesky factor of cov. The rest of scipy.stats
+// as autograd wraps it (pdf, cdf, log forms of norm, t, gamma, beta, chi2,
+// poisson, dirichlet, multivariate normal) is listed in the table below.
+// Odeint(f, y0, ts) integrates dy/dt = f(y, t) (adaptive Dormand–Prince,
+// written with ad's ops, so y(ts) is differentiable in y0 and in whatever f
+// captures, to any order).
 //
 // # Convolution and pooling
 //
@@ -145,6 +154,94 @@
 // windows without padding; MaxPool2D shares the gradient among tied
 // maxima. Bad shapes panic with ErrShape, a bad mode, stride, size or
 // padding with ErrArgument.
+//
+// # numpy/autograd → ad
+//
+// Every numpy, scipy and autograd name ad implements, with the Go form
+// where it differs. Functions are capitalised (np.log1p → Log1p); axes
+// come last as variadic ints (all axes when none); keepdims=True is a
+// separate …KeepDims function; numbers and []float64 are accepted wherever
+// an operand is typed any; a tuple result is several results.
+//
+//	numpy / scipy / autograd            ad
+//	a + b, a - b, a * b, a / b, a ** b  Add, Sub, Mul, Div, Pow (operands any)
+//	-a, abs, sign, floor, ceil, round   Neg, Abs, Sign, Floor, Ceil, Round
+//	exp exp2 expm1 log log2 log10 log1p Exp Exp2 Expm1 Log Log2 Log10 Log1p
+//	sqrt, square, reciprocal            Sqrt, Square, Reciprocal
+//	sin cos tan arcsin arccos arctan    Sin Cos Tan Asin Acos Atan
+//	sinh cosh tanh                      Sinh Cosh Tanh
+//	arcsinh arccosh arctanh             Arcsinh Arccosh Arctanh
+//	deg2rad/radians, rad2deg/degrees    Deg2Rad, Rad2Deg
+//	sinc, arctan2, hypot                Sinc, Atan2, Hypot
+//	logaddexp, logaddexp2               LogAddExp, LogAddExp2
+//	maximum minimum fmax fmin           Maximum Minimum Fmax Fmin
+//	mod / remainder (a % b)             Mod / Remainder
+//	clip(x, lo, hi), where(c, a, b)     Clip(x, lo, hi) (numbers), Where
+//	nan_to_num(x)                       NanToNum(x) (numpy's defaults only)
+//	> >= < <= == !=                     Greater GreaterEqual Less LessEqual Equal NotEqual (1 or 0)
+//	sum mean prod max min               Sum Mean Prod Max Min (x, axes...); …KeepDims
+//	var(x, axis, ddof), std             Var(x, ddof, axes...), Std(x, ddof, axes...)
+//	argmax, argmin, argsort             ArgMax, ArgMin (one axis), ArgSort(x, axis): float64 indices
+//	cumsum(x, axis)                     CumSum(x, axis)
+//	sort(x, axis), partition(x, k, ax)  Sort(x, axis), Partition(x, kth, axis) (returns sorted order)
+//	reshape, transpose, swapaxes        Reshape(x, shape...), Transpose(x, perm...) (swap: a permutation)
+//	expand_dims, squeeze, broadcast_to  ExpandDims, Squeeze, BroadcastTo
+//	concatenate, stack, split           Concatenate(xs, axis), Stack(xs, axis), Split / SplitAt
+//	tile, repeat, flip, roll, rot90     Tile, Repeat(x, n, axis), Flip, Roll(x, shift, axis), Rot90(x, k, axes...)
+//	triu(x, k), tril(x, k)              Triu(x, k), Tril(x, k)
+//	diag(x), diag(x, k), diagonal       Diag(x), DiagK(x, k), Diagonal(x, offset, axis1, axis2)
+//	trace(x), trace(x, offset)          Trace(x), TraceOffset(x, offset)
+//	autograd make_diagonal              MakeDiagonal(d) (last axis)
+//	diff(x, n, axis), gradient(x, h)    Diff(x, n, axis), Gradient(x, h, axis) (one axis per call)
+//	pad(x, w, constant_values=c)        Pad(x, [][2]int{…}, c) (constant mode)
+//	select(conds, choices, default)     Select(conds, choices, def)
+//	cross(a, b)                         Cross(a, b) (last axis, length 2 or 3)
+//	x[i, j], x[a:b:c], take             Index(x, i, j), Slice(x, S(a, b, c)...), Take(x, idx, axis)
+//	x[[0, 2], [1, 3]]                   IndexArrays(x, []int{0, 2}, []int{1, 3})
+//	x[i] = v (functional)               x.AtIndex(i).Set(v), x.AtSlice(…).Add(v)
+//	zeros ones full eye *_like          Zeros Ones Full Eye ZerosLike OnesLike
+//	arange, linspace                    Arange, Linspace (constants); ArangeT, LinspaceT (traced endpoints)
+//	dot matmul outer inner kron         Dot MatMul Outer (inner: Dot of vectors) Kron
+//	tensordot, einsum                   TensorDot(a, b, n), TensorDotAxes, Einsum
+//	linalg.inv det slogdet solve        Inv Det SlogDet (sign, log|det|) Solve
+//	linalg.cholesky, eigh, svd, pinv    Cholesky, Eigh (lower triangle; EighSym both), SVD (thin), Pinv
+//	linalg.norm(x), (x, ord, axis)      Norm(x), NormP(x, ord, axes...), NormFro, NormNuc
+//	scipy.linalg.solve_triangular       SolveTriangular(a, b, lower), SolveTriangularT (trans)
+//	scipy.linalg.cho_solve              CholSolve(l, b)
+//	scipy.signal.convolve / correlate   Convolve(a, v, mode), Correlate(a, v, mode)
+//	scipy.integrate.odeint(f, y0, t)    Odeint(f, y0, ts) with f(y, t float64); OdeintTol
+//	special: erf erfc erfinv erfcinv    Erf Erfc Erfinv Erfcinv
+//	special: gamma gammaln rgamma       Gamma Gammaln Rgamma
+//	special: gammasgn digamma/psi       Gammasgn Digamma
+//	special: polygamma(n, x)            Polygamma(n, x)
+//	special: beta betaln betainc        Beta Betaln Betainc(a, b, x) (derivative in x)
+//	special: gammainc gammaincc         Gammainc(a, x) Gammaincc(a, x) (derivative in x)
+//	special: multigammaln(a, d)         Multigammaln(a, d)
+//	special: j0 j1 jn y0 y1 yn          J0 J1 Jn(n, x) Y0 Y1 Yn(n, x)
+//	special: i0 i1 iv ive               I0 I1 Iv(v, x) Ive(v, x)
+//	special: expit, logit               Sigmoid, Logit
+//	special: logsumexp(x, axis, b=b)    LogSumExp(x, axes...), LogSumExpB(x, b, axes...)
+//	special: softmax, log_softmax       Softmax(x, axes...), LogSoftmax
+//	stats.norm: pdf cdf logpdf logcdf   NormPDF NormCDF NormLogPDF NormLogCDF (x, loc, scale)
+//	stats.norm: sf logsf ppf isf        NormSF NormLogSF NormPPF NormISF
+//	stats.t: pdf cdf logpdf logcdf      StudentTPDF StudentTCDF StudentTLogPDF StudentTLogCDF (x, df, loc, scale)
+//	stats.gamma: pdf cdf logpdf         GammaPDF GammaCDF GammaLogPDF (x, a)
+//	stats.beta: pdf cdf logpdf          BetaPDF BetaCDF BetaLogPDF (x, a, b)
+//	stats.chi2: pdf cdf logpdf          Chi2PDF Chi2CDF Chi2LogPDF (x, df)
+//	stats.poisson: pmf cdf logpmf       PoissonPMF PoissonCDF PoissonLogPMF (k, mu)
+//	stats.dirichlet: pdf logpdf         DirichletPDF DirichletLogPDF (x, alpha)
+//	stats.multivariate_normal           MVNPDF MVNLogPDF (x, mean, cov), MVNEntropy(cov)
+//	grad(f), grad(f, argnum)            Grad(f), GradArg(f, argnum) (f of []*Tensor), GradSlice (all)
+//	value_and_grad, grad_and_aux        ValueAndGrad, ValueAndGradArg, GradAndAux
+//	elementwise_grad, deriv             ElementwiseGrad, Deriv (forward mode)
+//	jacobian(f, argnum), hessian        Jacobian, JacobianArg, JacobianFwd, Hessian, HessianArg
+//	hessian_vector_product, make_hvp    HVP(f)(x, v)
+//	make_vjp, make_jvp                  VJP(f)(x) (value, pullback), JVP(f)(x, v)
+//	make_ggnvp(f, g)                    MakeGGNVP(f, g)(x)(v)
+//	checkpoint, stop_gradient           Checkpoint, StopGradient
+//	primitive + defvjp/defjvp           NewPrimitive(name, forward, vjps...), DefJVP
+//	test_util.check_grads               CheckGrads(f, x, order), CheckGradsWith
+//	jax.jit                             Jit, JitSlice
 //
 // # Functional updates
 //
