@@ -98,3 +98,28 @@ func BenchmarkJitEWTanh1e6(b *testing.B)         { f, x := jitEW(); benchJit(b, 
 func BenchmarkJitFirstW1TanhDerivs(b *testing.B) { f, x := jitW1(); benchJitFirst(b, f, x) }
 func BenchmarkJitFirstW2ScalarLoop(b *testing.B) { f, x := jitW2(); benchJitFirst(b, f, x) }
 func BenchmarkJitFirstW6RNN(b *testing.B)        { f, x := jitW6(); benchJitFirst(b, f, x) }
+
+// An elementwise chain (value and gradient) on 1e5 values: the case for
+// fusion (compare with its eager form).
+func jitEWChain() (func([]*Tensor) []*Tensor, []*Tensor) {
+	return func(xs []*Tensor) []*Tensor {
+		x := xs[0]
+		a := Tanh(Mul(x, 0.5))
+		b := Add(Exp(Neg(a)), x)
+		c := Div(Sub(1.0, b), Add(1.0, Square(a)))
+		g := Grad(func(y *Tensor) *Tensor { return Sum(Mul(Sigmoid(y), c)) })(x)
+		return []*Tensor{Mul(g, Sin(c))}
+	}, []*Tensor{Linspace(-3, 4, 100000)}
+}
+
+func BenchmarkJitEWChain1e5(b *testing.B) { f, x := jitEWChain(); benchJit(b, f, x) }
+
+func BenchmarkEWChain1e5(b *testing.B) {
+	f, x := jitEWChain()
+	b.ReportAllocs()
+	ct := startCPU(b)
+	for b.Loop() {
+		f(x)
+	}
+	ct.stop()
+}

@@ -203,7 +203,51 @@ const (
 	opGuard            // compare a buffer with the values read while tracing
 	opElem             // an elementwise kernel into a planned buffer
 	opScalarRun        // a run of scalar operations (run)
+	opFused            // consecutive elementwise operations run strip by strip (group)
 )
+
+// Fusion of elementwise chains: consecutive elementwise operations of at
+// least fuseMin values each (all of one length) run as one pass over the
+// values, strip by strip: every operation's kernel on values [lo, lo+strip)
+// before the next strip, so that the strip of each intermediate result is
+// still in the cache when the next operation reads it. The kernels compute
+// each element independently (vmath's contract), so the results are those
+// of the operations one after the other.
+const (
+	fuseMin   = 4096
+	fuseStrip = 512
+)
+
+// fuseElems groups the runs of at least two such operations.
+func (p *jitProg) fuseElems(code []jitOp) []jitOp {
+	numel := func(op *jitOp) int { return shapeNumel(p.shapes[op.out]) }
+	var out []jitOp
+	for i := 0; i < len(code); {
+		op := code[i]
+		if op.kind != opElem || numel(&op) < fuseMin {
+			out = append(out, op)
+			i++
+			continue
+		}
+		n, j := numel(&op), i+1
+		for j < len(code) && code[j].kind == opElem && numel(&code[j]) == n {
+			j++
+		}
+		if j-i < 2 {
+			out = append(out, op)
+			i++
+			continue
+		}
+		g := jitOp{kind: opFused, out: code[j-1].out, group: append([]jitOp(nil), code[i:j]...)}
+		for k := range g.group {
+			g.free = append(g.free, g.group[k].free...) // recycled after the whole pass
+			g.group[k].free = nil
+		}
+		out = append(out, g)
+		i = j
+	}
+	return out
+}
 
 // jitSop is one scalar operation of a run: regs[out] = f1(regs[a]) or
 // f2(regs[a], regs[b]).
@@ -272,6 +316,7 @@ type jitOp struct {
 	elem   *elemKernel
 	sa, sb int
 	run    []jitSop // opScalarRun
+	group  []jitOp  // opFused
 }
 
 // jitProg is a program ready to replay.
@@ -392,6 +437,7 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	}
 	p.reg = reg
 	p.code = scalarRuns(p.code)
+	p.code = p.fuseElems(p.code)
 	p.outReg = make([]bool, len(outs))
 	for i, o := range outs {
 		p.outReg[i] = reg[o]

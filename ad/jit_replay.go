@@ -111,6 +111,13 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 				return false
 			}
 			continue
+		case opFused:
+			p.runFused(st, op)
+			for _, f := range op.free {
+				recycle(ts[f].data)
+				ts[f] = nil
+			}
+			continue
 		case opElem:
 			var in [3][]float64
 			for i, a := range op.args {
@@ -168,4 +175,38 @@ func (p *jitProg) guardHolds(st *jitState, op *jitOp) bool {
 		}
 	}
 	return true
+}
+
+// runFused runs a group of elementwise operations of one length strip by
+// strip, split across goroutines like one elementwise kernel.
+func (p *jitProg) runFused(st *jitState, op *jitOp) {
+	ts, regs := st.ts, st.regs
+	n := len(ts[op.group[0].out].data)
+	arg := func(g *jitOp, i int, stride, lo, hi int) []float64 {
+		a := g.args[i]
+		if p.reg[a] {
+			return regs[a : a+1]
+		}
+		if stride == 0 {
+			return ts[a].data
+		}
+		return ts[a].data[lo:hi]
+	}
+	parallelFor(p.op, n, func(lo, hi int) {
+		for s := lo; s < hi; s += fuseStrip {
+			e := min(s+fuseStrip, hi)
+			for k := range op.group {
+				g := &op.group[k]
+				dst := ts[g.out].data[s:e]
+				switch k := g.elem; {
+				case k.k1 != nil:
+					k.k1(dst, arg(g, 0, 1, s, e))
+				case k.k2 != nil:
+					k.k2(dst, arg(g, 0, g.sa, s, e), arg(g, 1, g.sb, s, e), g.sa, g.sb)
+				default:
+					k.k3(dst, arg(g, 0, 1, s, e), arg(g, 1, 1, s, e), arg(g, 2, 1, s, e))
+				}
+			}
+		}
+	})
 }

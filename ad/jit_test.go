@@ -502,3 +502,34 @@ func TestJitCustomPrimitive(t *testing.T) {
 		t.Errorf("forward ran %d times, want 6", calls)
 	}
 }
+
+// TestJitFusedChains: long elementwise chains (fused strip by strip),
+// with scalar operands, several lengths and a value used across the chain,
+// give the eager results bit for bit.
+func TestJitFusedChains(t *testing.T) {
+	for _, n := range []int{fuseMin, fuseMin + 3, 100003, 1 << 17} {
+		f := func(xs []*Tensor) []*Tensor {
+			x := xs[0]
+			a := Tanh(Mul(x, 0.5))
+			b := Add(Exp(Neg(a)), x)
+			c := Div(Sub(1.0, b), Add(1.0, Square(a)))
+			g := Grad(func(y *Tensor) *Tensor { return Sum(Mul(Sigmoid(y), c)) })(x)
+			return []*Tensor{Mul(g, Sin(c)), c}
+		}
+		checkJitCase(t, jitCase{
+			name: fmt.Sprintf("n=%d", n),
+			f:    f,
+			in:   func(k int) []*Tensor { return []*Tensor{Linspace(-3-float64(k), 4, n)} },
+		})
+		_, rec, ids := record("JitSlice", f, []*Tensor{Ones(n)})
+		fused := 0
+		for _, op := range build(rec, ids).code {
+			if op.kind == opFused {
+				fused += len(op.group)
+			}
+		}
+		if fused < 4 {
+			t.Errorf("n=%d: %d operations fused, want at least 4", n, fused)
+		}
+	}
+}
