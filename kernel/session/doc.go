@@ -152,7 +152,9 @@
 //     cell declares or uses a generic function or type, otherwise "the
 //     interpreter cannot compile this valid Go (its message: …); write the
 //     statement another way …". (Still failing: a package-level
-//     `var v, ok = m["c"]`.)
+//     `var v, ok = m["c"]`.) yaegi logs some of these failures through the
+//     log package ("nil type"), which in the kernel writes to the cell's
+//     stderr: while a chunk compiles, those lines are dropped.
 //   - yaegi v0.16.1 does not declare the names of a := or var with several
 //     names and one multiple-value expression (a, b := f()) in a block of
 //     top-level code ("undefined: a"; plain yaegi does the same). A

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"io"
+	"log"
 	"reflect"
 	"runtime/debug"
 	"strings"
@@ -565,6 +567,12 @@ func (s *Session) compileAll(i *interp.Interpreter, chunks []chunk) ([]chunk, []
 // compileChunk parses, rewrites and compiles one chunk, turning an
 // interpreter crash into an error.
 func compileChunk(i *interp.Interpreter, c chunk) (p *interp.Program, err error) {
+	// yaegi reports some of its own failures with log.Panic, whose line
+	// ("2026/12/07 06:00:00 nil type") would reach the cell's stderr
+	// beside the error: the log package drops those lines while compiling.
+	prev := log.Writer()
+	log.SetOutput(yaegiLogFilter{prev})
+	defer log.SetOutput(prev)
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal interpreter error while compiling: %v", r)
@@ -575,6 +583,18 @@ func compileChunk(i *interp.Interpreter, c chunk) (p *interp.Program, err error)
 		return nil, err
 	}
 	return i.CompileAST(n)
+}
+
+// yaegiLogFilter passes log lines on, except yaegi's compile failures
+// that the session reports itself as the cell's error.
+type yaegiLogFilter struct{ w io.Writer }
+
+func (f yaegiLogFilter) Write(p []byte) (int, error) {
+	line := strings.TrimRight(string(p), "\n")
+	if strings.HasSuffix(line, " nil type") || strings.HasSuffix(line, " nil reflect type") || strings.Contains(line, "compositeGenerator not implemented") {
+		return len(p), nil
+	}
+	return f.w.Write(p)
 }
 
 // ensureShadow rebuilds the shadow interpreter from the history when
