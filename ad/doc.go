@@ -303,8 +303,9 @@
 // with common subexpressions merged, dead code removed, 0-d operations run
 // on registers through the primitives' scalar paths, elementwise kernels
 // writing into buffers planned once per program (a buffer is reused as soon
-// as its value is dead), and the other intermediate results handed back to
-// the allocator at their last use. Later calls with
+// as its value is dead), chains of long elementwise operations fused into
+// one pass over the values, and the other intermediate results handed back
+// to the allocator at their last use. Later calls with
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same
