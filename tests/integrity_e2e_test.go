@@ -55,6 +55,7 @@ func TestE2EValuesSurviveAbort(t *testing.T) {
 		{"interrupt channel receive", "c := make(chan int)\n" + started + "v := <-c\nfmt.Println(v)", true, "Interrupted"},
 		{"interrupt select", "c2 := make(chan int)\n" + started + "select { case <-c2: }", true, "Interrupted"},
 		{"interrupt range over channel", "c3 := make(chan int)\n" + started + "for v := range c3 { fmt.Println(v) }", true, "Interrupted"},
+		{"interrupt send", "c4 := make(chan int)\n" + started + "c4 <- 1", true, "Interrupted"},
 		{"interrupt ad loop", started + "for { _ = ad.MatMul(ad.Ones(200, 200), ad.Ones(200, 200)) }", true, "Interrupted"},
 		{"interrupt ad op", "a := ad.Ones(3000, 3000)\n" + started + "b := ad.MatMul(a, a)\n_ = b", true, "Interrupted"},
 		{"interrupt goroutines of the cell", "for i := 0; i < 2; i++ { go func() { for {} }() }\n" + started + "for {}", true, "Interrupted"},

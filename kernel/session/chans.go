@@ -2,7 +2,9 @@ package session
 
 import (
 	"go/ast"
+	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strconv"
 
@@ -17,12 +19,12 @@ import (
 //   - a select statement without a default clause gets one more case,
 //     case <-__gograd.Done(): __gograd.Halt();
 //
-//   - a send statement ch <- v, and a receive statement <-ch or x, ok = <-ch
-//     with =, become a select with that case and the one above;
+//   - a receive statement <-ch becomes __gograd.Drop(ch);
 //
-//   - any other receive <-E in a statement (v := <-ch, f(<-ch), return <-ch,
-//     the condition of an if or the tag of a switch without an init
-//     statement) is replaced by a receive from a temporary,
+//   - any other receive <-E in a statement (v := <-ch, x, ok = <-ch,
+//     f(<-ch), return <-ch, the condition of an if or the tag of a switch
+//     without an init statement) is replaced by a receive from a
+//     temporary,
 //
 //     __gorecvN := E
 //     __gograd.Recv(&__gorecvN)
@@ -34,12 +36,19 @@ import (
 //     type and comma-ok, no longer blocks. The receives of a statement are
 //     thus made before its other operands are evaluated.
 //
-// Receives the rewrite cannot reach without knowing types (a for range over
-// a channel, a receive in a for condition or post statement, on the right of
-// && or ||, or in a labelled statement) still block: an interrupt then ends
-// the cell at once and leaves the goroutine waiting; if the operation
-// completes later, the goroutine ends at its next check, before the body of
-// a range loop runs, the value it received being lost.
+// With the type checker's types (yaegi_fixes.go), a for range over a
+// channel becomes a loop of such receives (see rangeChanLoop), and a send
+// statement ch <- v whose element type is not an interface becomes
+// __gograd.Send(ch, v) (a constant converted to the element type first).
+// Drop, Recv and Send wait in a compiled select on the channel and the
+// cell's done channel. (Not in an interpreted select: yaegi v0.16.1 keeps a
+// select statement's cases in one array per statement, so goroutines
+// running the same select at once overwrite each other's cases.)
+//
+// The operations left alone (see the package documentation, "Interrupt")
+// still block: an interrupt then ends the cell at once and leaves the
+// goroutine waiting; if the operation completes later, the goroutine ends
+// at its next check.
 func (rw *rewriter) chanOps(f *ast.File) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -54,6 +63,26 @@ func (rw *rewriter) chanOps(f *ast.File) {
 		}
 		return true
 	})
+}
+
+// typed reports whether the type checker marked n in set (nil when the
+// cell was not type-checked).
+func (rw *rewriter) typed(n ast.Node, set map[int]bool) bool {
+	return set != nil && set[rw.fset.Position(n.Pos()).Offset]
+}
+
+func (fx *yaegiFixes) rangeChanAt() map[int]bool {
+	if fx == nil {
+		return nil
+	}
+	return fx.rangeChan
+}
+
+func (fx *yaegiFixes) sendSelectAt() map[int]string {
+	if fx == nil {
+		return nil
+	}
+	return fx.sendSelect
 }
 
 // doneCase is the select case that ends the goroutine of a stopped cell.
@@ -77,16 +106,6 @@ func (rw *rewriter) guardSelect(s *ast.SelectStmt) {
 		}
 	}
 	s.Body.List = append(s.Body.List, doneCase(s.Select))
-}
-
-// selectOf returns select { case comm: ; case <-Done(): Halt() }.
-func (rw *rewriter) selectOf(pos token.Pos, comm ast.Stmt) ast.Stmt {
-	s := &ast.SelectStmt{Select: pos, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
-		&ast.CommClause{Case: pos, Comm: comm},
-		doneCase(pos),
-	}}}
-	rw.selects[s] = true
-	return s
 }
 
 // chanList rewrites the channel operations of the statements of a list.
@@ -122,11 +141,34 @@ func isRecv(e ast.Expr) (ast.Expr, bool) {
 	return u.X, true
 }
 
-// chanStmt returns the statements that replace st.
+// chanStmt returns the statements that replace st. Receive and send
+// statements go through compiled helpers rather than a select: yaegi
+// v0.16.1 keeps a select statement's cases in one array per statement, so
+// goroutines running the same select at once overwrite each other's cases.
 func (rw *rewriter) chanStmt(st ast.Stmt) []ast.Stmt {
-	if s, ok := st.(*ast.ExprStmt); ok {
+	switch s := st.(type) {
+	case *ast.ExprStmt:
 		if ch, ok := isRecv(s.X); ok && !hasRecv(ch) {
-			return []ast.Stmt{rw.selectOf(s.Pos(), s)}
+			// <-ch: __gograd.Drop(ch)
+			return []ast.Stmt{&ast.ExprStmt{X: rtCall(s.Pos(), "Drop", ch)}}
+		}
+	case *ast.SendStmt:
+		if conv, ok := rw.fx.sendSelectAt()[rw.fset.Position(s.Pos()).Offset]; ok && !hasRecv(s.Chan) && !hasRecv(s.Value) {
+			v := s.Value
+			if conv != "" {
+				t, _ := parser.ParseExpr(conv)
+				v = &ast.CallExpr{Fun: t, Lparen: v.Pos(), Args: []ast.Expr{v}}
+			}
+			// ch <- v: __gograd.Send(ch, v)
+			return []ast.Stmt{&ast.ExprStmt{X: rtCall(s.Pos(), "Send", s.Chan, v)}}
+		}
+	case *ast.RangeStmt:
+		if rw.typed(s, rw.fx.rangeChanAt()) {
+			return []ast.Stmt{rw.rangeChanLoop(s, nil)}
+		}
+	case *ast.LabeledStmt:
+		if rs, ok := s.Stmt.(*ast.RangeStmt); ok && rw.typed(rs, rw.fx.rangeChanAt()) {
+			return []ast.Stmt{rw.rangeChanLoop(rs, s)}
 		}
 	}
 	var pre []ast.Stmt
@@ -137,6 +179,17 @@ func (rw *rewriter) chanStmt(st ast.Stmt) []ast.Stmt {
 	case *ast.AssignStmt:
 		for i := range s.Rhs {
 			s.Rhs[i] = hoist(s.Rhs[i])
+		}
+		// yaegi v0.16.1 does not store a received value through an index
+		// or field (a[i] = <-c leaves a[i] unchanged, silently): receive
+		// into a variable first.
+		if _, isID := s.Lhs[0].(*ast.Ident); s.Tok == token.ASSIGN && len(s.Lhs) == 1 && len(s.Rhs) == 1 && !isID {
+			if _, ok := isRecv(s.Rhs[0]); ok {
+				v := "__gorecvv" + rw.uid + "_" + strconv.Itoa(rw.temps)
+				rw.temps++
+				pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v)}, TokPos: s.Pos(), Tok: token.DEFINE, Rhs: s.Rhs})
+				s.Rhs = []ast.Expr{ast.NewIdent(v)}
+			}
 		}
 	case *ast.DeclStmt:
 		if gd, ok := s.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
@@ -150,6 +203,16 @@ func (rw *rewriter) chanStmt(st ast.Stmt) []ast.Stmt {
 	case *ast.ReturnStmt:
 		for i := range s.Results {
 			s.Results[i] = hoist(s.Results[i])
+			// yaegi v0.16.1 fails on return <-c for some element types
+			// ("reflect.Value.Set using unaddressable value", smallest
+			// cell: func f(c chan string) string { return <-c }): receive
+			// into a variable first.
+			if _, ok := isRecv(s.Results[i]); ok {
+				v := "__gorecvv" + rw.uid + "_" + strconv.Itoa(rw.temps)
+				rw.temps++
+				pre = append(pre, &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(v)}, TokPos: s.Pos(), Tok: token.DEFINE, Rhs: []ast.Expr{s.Results[i]}})
+				s.Results[i] = ast.NewIdent(v)
+			}
 		}
 	case *ast.IncDecStmt:
 		s.X = hoist(s.X)
@@ -235,8 +298,8 @@ func hasRecv(e ast.Expr) bool {
 // receive from the channel can complete or the calling goroutine's cell is
 // stopped (then the goroutine ends), receives, and replaces the variable by
 // a buffered channel of the same type holding the value received, or closed
-// if the channel was closed.
-func (s *Session) recv(p any) {
+// if the channel was closed. It reports whether a value was received.
+func (s *Session) recv(p any) bool {
 	v := reflect.ValueOf(p)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Chan {
 		panic("gograd: internal error: Recv of a non-channel")
@@ -244,15 +307,7 @@ func (s *Session) recv(p any) {
 	cv := v.Elem()
 	x, ok := cv.TryRecv()
 	if !ok && !x.IsValid() { // would block
-		var chosen int
-		chosen, x, ok = reflect.Select([]reflect.SelectCase{
-			{Dir: reflect.SelectRecv, Chan: cv},
-			{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.stops.done())},
-		})
-		if chosen == 1 {
-			s.stops.halt()
-			panic("gograd: internal error: a stopped goroutine went on")
-		}
+		x, ok = s.wait(reflect.SelectCase{Dir: reflect.SelectRecv, Chan: cv})
 	}
 	proxy := reflect.MakeChan(reflect.ChanOf(reflect.BothDir, cv.Type().Elem()), 1)
 	if ok {
@@ -261,4 +316,137 @@ func (s *Session) recv(p any) {
 		proxy.Close()
 	}
 	cv.Set(proxy)
+	return ok
+}
+
+// findChanFixes records in fx the channel operations of n that need types
+// to be made interruptible: a range over a channel, and a send whose
+// element type is not an interface (yaegi's select does not convert a sent
+// value to an interface element type, so such sends stay as they are).
+func findChanFixes(fset *token.FileSet, info *types.Info, n ast.Node, fx *yaegiFixes, qual types.Qualifier) {
+	chanOf := func(e ast.Expr) *types.Chan {
+		if tv, ok := info.Types[e]; ok && tv.Type != nil {
+			c, _ := tv.Type.Underlying().(*types.Chan)
+			return c
+		}
+		return nil
+	}
+	switch n := n.(type) {
+	case *ast.RangeStmt:
+		if chanOf(n.X) != nil {
+			if fx.rangeChan == nil {
+				fx.rangeChan = map[int]bool{}
+			}
+			fx.rangeChan[fset.Position(n.Pos()).Offset] = true
+		}
+	case *ast.SendStmt:
+		c := chanOf(n.Chan)
+		tv, ok := info.Types[n.Value]
+		if c == nil || types.IsInterface(c.Elem()) || !ok || tv.Type == nil {
+			return
+		}
+		conv := ""
+		if tv.Value != nil {
+			// A constant: the checker gives it the element type, the
+			// interpreter may not.
+			conv = types.TypeString(c.Elem(), qual)
+			if _, err := parser.ParseExpr(conv); err != nil {
+				return
+			}
+		} else if !types.Identical(tv.Type, c.Elem()) {
+			return
+		}
+		if fx.sendSelect == nil {
+			fx.sendSelect = map[int]string{}
+		}
+		fx.sendSelect[fset.Position(n.Pos()).Offset] = conv
+	}
+}
+
+// rangeChanLoop rewrites a range statement over a channel,
+// `for k := range E { body }`, into
+//
+//	{
+//		__gorangeN := E
+//		for {
+//			__gorecvN := __gorangeN
+//			if !__gograd.Recv(&__gorecvN) { break }
+//			k := <-__gorecvN
+//			body
+//		}
+//	}
+//
+// (k = for `=`; no receive without k). label, if not nil, labels the
+// range statement and moves to the for.
+func (rw *rewriter) rangeChanLoop(rs *ast.RangeStmt, label *ast.LabeledStmt) ast.Stmt {
+	pos := rs.Pos()
+	n := rw.uid + "_" + strconv.Itoa(rw.temps)
+	rw.temps++
+	src, tmp := "__gorange"+n, "__gorecv"+n
+	var list []ast.Stmt
+	list = append(list,
+		&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(tmp)}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{ast.NewIdent(src)}},
+		&ast.IfStmt{If: pos,
+			Cond: &ast.UnaryExpr{OpPos: pos, Op: token.NOT, X: rtCall(pos, "Recv", &ast.UnaryExpr{OpPos: pos, Op: token.AND, X: ast.NewIdent(tmp)})},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.BranchStmt{TokPos: pos, Tok: token.BREAK}}}},
+	)
+	if rs.Key != nil && !isBlank(rs.Key) {
+		tok := rs.Tok
+		list = append(list, &ast.AssignStmt{Lhs: []ast.Expr{rs.Key}, TokPos: pos, Tok: tok,
+			Rhs: []ast.Expr{&ast.UnaryExpr{OpPos: pos, Op: token.ARROW, X: ast.NewIdent(tmp)}}})
+	}
+	rs.Body.List = append(list, rs.Body.List...)
+	var loop ast.Stmt = &ast.ForStmt{For: pos, Body: rs.Body}
+	if label != nil {
+		label.Stmt = loop
+		loop = label
+	}
+	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent(src)}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{rs.X}},
+		loop,
+	}, Rbrace: rs.End()}
+}
+
+func isBlank(e ast.Expr) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == "_"
+}
+
+// wait blocks until the select case c can proceed or the calling
+// goroutine's cell is stopped, then ends the goroutine; it returns what
+// reflect.Select returns for c.
+func (s *Session) wait(c reflect.SelectCase) (reflect.Value, bool) {
+	chosen, x, ok := reflect.Select([]reflect.SelectCase{c, {Dir: reflect.SelectRecv, Chan: reflect.ValueOf(s.stops.done())}})
+	if chosen == 1 {
+		s.stops.halt()
+		panic("gograd: internal error: a stopped goroutine went on")
+	}
+	return x, ok
+}
+
+// drop is __gograd.Drop, the receive statement <-ch.
+func (s *Session) drop(ch any) {
+	cv := reflect.ValueOf(ch)
+	if x, ok := cv.TryRecv(); ok || x.IsValid() {
+		return // received, or closed
+	}
+	s.wait(reflect.SelectCase{Dir: reflect.SelectRecv, Chan: cv})
+}
+
+// send is __gograd.Send, the send statement ch <- v (the type checker
+// found v's type to be ch's element type).
+func (s *Session) send(ch, v any) {
+	cv := reflect.ValueOf(ch)
+	et := cv.Type().Elem()
+	x := reflect.ValueOf(v)
+	switch {
+	case !x.IsValid():
+		x = reflect.Zero(et)
+	case !x.Type().AssignableTo(et) && x.Type().ConvertibleTo(et):
+		x = x.Convert(et)
+	}
+	if cv.TrySend(x) {
+		return
+	}
+	s.wait(reflect.SelectCase{Dir: reflect.SelectSend, Chan: cv, Send: x})
 }

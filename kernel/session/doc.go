@@ -238,26 +238,38 @@
 //     compiled package's variable in a comparison as a constant.
 //   - Blocking channel operations are rewritten to wait on the done channel
 //     too: a select without default gets a case <-__gograd.Done(); a receive
-//     statement becomes such a select; other receives in a statement
+//     statement becomes __gograd.Drop(c); other receives in a statement
 //     (v := <-c, f(<-c), return <-c + 1) wait in __gograd.Recv, which then
-//     hands the value over through a one-element channel of the same type
-//     (see chans.go). An interrupted receive takes nothing: a value sent
-//     later goes to the next receiver.
+//     hands the value over through a one-element channel of the same type;
+//     with the type checker's types, a for range over a channel becomes a
+//     loop of such receives and a send __gograd.Send(c, v) (see chans.go).
+//     An interrupted receive takes nothing: a value sent later goes to the
+//     next receiver. (yaegi v0.16.1's select statement is not safe for
+//     goroutines running the same statement at once: its cases live in
+//     one array per statement. The rewrites add no select of their own.)
 //   - time.Sleep and reads of standard input also wait on the done channel.
 //
-// What the interrupt cannot end: a send statement, a for range over a
-// channel, a receive in a for condition, on the right of && or ||, or in a
-// labelled statement (rewriting those needs the operand's type: a send
-// turned into a select loses yaegi's conversion to an interface element
-// type); blocking calls of compiled code (sync.WaitGroup.Wait, a mutex,
+// What the interrupt cannot end: a send of a value to a channel of an
+// interface type (passing it through a compiled function would lose
+// yaegi's conversion to the interface) or in a cell the type checker could
+// not check, a receive in a for condition, on the
+// right of && or ||, in a labelled statement or from a received channel
+// (<-<-c); blocking calls of compiled code (sync.WaitGroup.Wait, a mutex,
 // network reads). Execute then returns Interrupted at once and leaves the
 // goroutine waiting; should the operation ever complete, the goroutine
-// ends at its next check (before the body of a range loop runs: the value
-// it received is lost). A goroutine running compiled code that calls back
-// into interpreted code (time.AfterFunc) is counted in the newest cell.
-// ad.Interrupt is global: an ad operation running in a goroutine of an
-// earlier cell at the moment of an interrupt fails with Interrupted too
+// ends at its next check. A goroutine running compiled code that calls
+// back into interpreted code (time.AfterFunc) is counted in the newest
+// cell. ad.Interrupt is global: an ad operation running in a goroutine of
+// an earlier cell at the moment of an interrupt fails with Interrupted too
 // (a panic reported on stderr).
+//
+// Two yaegi v0.16.1 bugs the receive rewrite also routes around: a value
+// received into an index or field is not stored (`a[0] = <-c` leaves a[0]
+// unchanged, silently; smallest cell: `a := []int{0}; c := make(chan int,
+// 1); c <- 1; a[0] = <-c; a` shows [0]), and `return <-c` fails with
+// "reflect.Value.Set using unaddressable value" for some element types
+// (`func f(c chan string) string { return <-c }`): both now receive into
+// a variable first.
 //
 // Cost: a loop iteration pays one load and a comparison (a few tens of
 // nanoseconds in the interpreter, see BenchmarkLoopIteration); a hoisted

@@ -60,6 +60,7 @@ func TestValuesSurviveAbort(t *testing.T) {
 		{name: "interrupt empty select", code: "select {}", interrupt: true, err: "Interrupted"},
 		{name: "interrupt range over channel", code: "c := make(chan int)\nfor v := range c { fmt.Println(v) }", interrupt: true, err: "Interrupted"},
 		{name: "interrupt send", code: "c := make(chan int)\nc <- 1", interrupt: true, err: "Interrupted"},
+		{name: "interrupt send in goroutines", code: "c := make(chan int)\nfor i := 0; i < 3; i++ { go func() { c <- i }() }\nselect {}", interrupt: true, err: "Interrupted"},
 		{name: "interrupt WaitGroup", code: "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() { for {} }()\nwg.Wait()", interrupt: true, err: "Interrupted"},
 		{name: "interrupt ad loop", code: "for { _ = ad.MatMul(ad.Ones(200, 200), ad.Ones(200, 200)) }", interrupt: true, err: "Interrupted"},
 		{name: "interrupt ad op", code: "a := ad.Ones(3000, 3000)\nb := ad.MatMul(a, a)\nb.Size()", interrupt: true, err: "Interrupted"},
@@ -111,7 +112,7 @@ func TestInterruptedReceiveTakesNothing(t *testing.T) {
 	skipIfRace(t)
 	s := newSession(t)
 	run(t, s, "import \"time\"\nc := make(chan int)\nv := -1")
-	for _, code := range []string{"v = <-c", "v2 := <-c\nv = v2", "func take() { v = <-c }\ntake()", "select { case x := <-c: v = x }"} {
+	for _, code := range []string{"v = <-c", "v2 := <-c\nv = v2", "func take() { v = <-c }\ntake()", "select { case x := <-c: v = x }", "for x := range c { v = x }"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)
 		if res := s.Execute(ctx, code, &recorder{}); errName(res) != "Interrupted" {
@@ -121,6 +122,39 @@ func TestInterruptedReceiveTakesNothing(t *testing.T) {
 		_, res := run(t, s, "go func() { c <- 5 }()\nr := \"lost\"\nselect {\ncase x := <-c: r = fmt.Sprint(x, v)\ncase <-time.After(2 * time.Second):\n}\nr")
 		if plain(res) != `"5 -1"` {
 			t.Errorf("%q: after the interrupt, a send gave %s %v, want \"5 -1\"", code, plain(res), res.Err)
+		}
+	}
+}
+
+// TestChannelRewrites checks that the rewrites making channel operations
+// interruptible (chans.go) keep their meaning.
+func TestChannelRewrites(t *testing.T) {
+	s := newSession(t)
+	cases := []struct{ code, out, value string }{
+		{code: "c := make(chan int, 5)\nc <- 1\nc <- 2\nv := <-c\nv", value: "1"},
+		{code: "arr := []int{0, 0}\nci := make(chan int, 2)\nci <- 5\nci <- 6\narr[1] = <-ci\nvar ok bool\narr[0], ok = <-ci\nfmt.Println(arr, ok)", out: "[6 5] true\n"},
+		{code: "func get(c chan int) (int, bool) { v, ok := <-c; return v + 1, ok }\ncg := make(chan int, 1)\ncg <- 41\nclose(cg)\nfmt.Println(get(cg))\nfmt.Println(get(cg))", out: "42 true\n1 false\n"},
+		{code: "type Jobs chan string\nj := make(Jobs, 1)\nj <- \"x\"\ns1 := <-j\ns1", value: `"x"`},
+		{code: "func f() string { var ro <-chan string = j; j <- \"y\"; return <-ro }\nf()", value: `"y"`},
+		{code: "type box struct{ v int }\nbx := box{}\ncx := make(chan int, 1)\ncx <- 4\nbx.v = <-cx\nm := map[string]int{}\ncx <- 5\nm[\"k\"] = <-cx\nfmt.Println(bx.v, m[\"k\"])", out: "4 5\n"},
+		{code: "res := make(chan int)\nfor i := 0; i < 3; i++ { go func(k int) { res <- k * k }(i) }\nsum := 0\nfor i := 0; i < 3; i++ { sum += <-res }\nsum", value: "5"},
+		{code: "cc := make(chan chan int, 1)\ninner := make(chan int, 1)\ninner <- 9\ncc <- inner\n<-<-cc", value: "9"},
+		{code: "cf := make(chan float64, 2)\ncf <- 1\ncf <- 2.5\n<-cf + <-cf", value: "3.5"},
+		{code: "if cb := make(chan bool, 1); true { cb <- true; if <-cb { fmt.Println(\"yes\") } }", out: "yes\n"},
+		{code: "type I interface{ M() int }\ntype T struct{}\nfunc (T) M() int { return 7 }\nci2 := make(chan I, 1)\nci2 <- T{}\n(<-ci2).M()", value: "7"},
+		{code: "ct := make(chan *ad.Tensor, 1)\nct <- ad.Scalar(2)\nx := <-ct\nx", value: "2.0"},
+		{code: "cr := make(chan int, 5)\nfor i := 1; i <= 4; i++ { cr <- i }\nclose(cr)\ntot := 0\nfor v := range cr { if v == 2 { continue }; tot += v }\ntot", value: "8"},
+		{code: "cn := make(chan int, 2)\ncn <- 1\ncn <- 2\nclose(cn)\nn := 0\nfor range cn { n++ }\nn", value: "2"},
+		{code: "cs := make(chan string, 2)\ncs <- \"a\"\ncs <- \"b\"\nclose(cs)\nvar last string\nfor last = range cs {}\nlast", value: `"b"`},
+		{code: "func firstBig(c chan int) int {\nOuter:\nfor v := range c { for { if v > 2 { break Outer }; break } }\nreturn len(c) }\ncl := make(chan int, 5)\ncl <- 1\ncl <- 3\ncl <- 4\nfirstBig(cl)", value: "1"},
+		{code: "rs := make(chan int)\ngo func() { for i := 0; i < 3; i++ { rs <- i * i }; close(rs) }()\nacc := 0\nfor r := range rs { acc += r }\nacc", value: "5"},
+		{code: "work := make(chan int)\nout := make(chan int)\nfor w := 0; w < 4; w++ { go func() { for x := range work { out <- x * 2 } }() }\ngo func() { for i := 1; i <= 200; i++ { work <- i }; close(work) }()\ntotal := 0\nfor i := 0; i < 200; i++ { total += <-out }\ntotal", value: "40200"},
+		{code: "sel := make(chan int, 1)\nsel <- 3\nselect { case q := <-sel: fmt.Println(q) }\nselect { case q := <-sel: fmt.Println(q)\ndefault: fmt.Println(\"empty\") }", out: "3\nempty\n"},
+	}
+	for _, c := range cases {
+		r, res := run(t, s, c.code)
+		if res.Err != nil || r.stdout() != c.out || plain(res) != c.value {
+			t.Errorf("%q: got out %q value %s err %v, want out %q value %s", c.code, r.stdout(), plain(res), res.Err, c.out, c.value)
 		}
 	}
 }

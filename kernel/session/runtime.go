@@ -162,6 +162,8 @@ func (s *Session) overrides() interp.Exports {
 			"Spawn":    reflect.ValueOf(s.stops.spawn),
 			"Done":     reflect.ValueOf(s.stops.done),
 			"Recv":     reflect.ValueOf(s.recv),
+			"Drop":     reflect.ValueOf(s.drop),
+			"Send":     reflect.ValueOf(s.send),
 			"Bind":     reflect.ValueOf(func(n int64) func() { return s.stops.bind(n, true) }),
 			"MakeLen":  reflect.ValueOf(makeLen),
 			"GoPanic":  reflect.ValueOf(s.goPanic),

@@ -29,6 +29,13 @@ type yaegiFixes struct {
 	// (smallest cell: `m := map[string]int{}` then `v, ok := m["c"]`).
 	// They become `var v T; var ok bool; v, ok = m[k]`.
 	commaOK map[int][2]string
+	// rangeChan and sendSelect hold the offsets of the range statements
+	// over a channel and of the send statements to a channel whose
+	// element type is not an interface, which chanOps (chans.go) makes
+	// interruptible; for a send of an untyped constant, the element type
+	// to convert it to (a select does not convert it).
+	rangeChan  map[int]bool
+	sendSelect map[int]string
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -36,6 +43,7 @@ type yaegiFixes struct {
 func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.Stmt, qual types.Qualifier) *yaegiFixes {
 	fx := &yaegiFixes{}
 	ast.Inspect(f, func(n ast.Node) bool {
+		findChanFixes(fset, info, n, fx, qual)
 		rs, ok := n.(*ast.RangeStmt)
 		if !ok || rs.Tok == token.ASSIGN {
 			return true
@@ -62,7 +70,7 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 			fx.commaOK[fset.Position(as.Pos()).Offset] = ts
 		}
 	}
-	if fx.rangeInt == nil && fx.commaOK == nil {
+	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil {
 		return nil
 	}
 	return fx
