@@ -10,8 +10,6 @@ coalescing of a fast drag and the interrupt of a slow callback.
 import time
 import uuid
 
-import pytest
-
 from test_jupyter_client import jupyter_path, kernel  # noqa: F401  (fixtures)
 
 VIEW = "application/vnd.jupyter.widget-view+json"
@@ -283,8 +281,6 @@ def test_interrupt_slow_callback(kernel):
     assert outs and "t=4" in output_texts(outs[-1]), outs
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: after an interrupt, closures made before it return zero values "
-                   "(yaegi's run id); remove this marker when issue 13 is fixed")
 def test_callback_runs_again_after_interrupt(kernel):
     km, kc = kernel
     slider_id, out_id = interrupt_callback(km, kc)

@@ -39,6 +39,10 @@ func (s *Session) Call(ctx context.Context, fn func(), io IO) (res Result) {
 	s.newGeneration()
 	s.curFile, s.curLine = "", 0
 	if cerr := s.execute(ctx, p); cerr != nil {
+		if cerr.Name == "Interrupted" {
+			cerr.Value = "the widget callback was interrupted"
+			cerr.Traceback = []string{"Interrupted: the widget callback was interrupted"}
+		}
 		for i, l := range cerr.Traceback {
 			if l == "in the cell's top-level code" {
 				cerr.Traceback[i] = "in a widget callback"

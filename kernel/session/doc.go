@@ -288,9 +288,8 @@
 // (the function is called from a one-statement program the interpreter
 // executes under the context), with the recursion guard, and with a panic
 // reported as a CellError ("in a widget callback"). It adds nothing to
-// the history. Known limit (issue 13): after an interrupt, closures made
-// before it return zero values in yaegi v0.16.1; a widget callback
-// interrupted once stays dead until its cell is run again.
+// the history. A callback that was interrupted runs again normally the
+// next time its widget moves.
 //
 // # Limits
 //

@@ -390,5 +390,77 @@ for (const [clientName, client] of Object.entries(clients)) {
       await page.screenshot({ path: shot(`${kernelName}-inspect`) });
       console.log(`${clientName}: inspection of ${typed}: ${text.trim().slice(0, 160).replace(/\s+/g, ' ')}`);
     });
+
+    // ipywidgets' JupyterLab extension (pinned in requirements.txt) draws
+    // gograd's widget models: dragging the slider re-runs the function in the
+    // kernel and replaces the figure and the text in the Output widget; a
+    // callback that never returns stops at the interrupt button.
+    if (clientName === 'lab' && kernelName === 'gograd') {
+      step('a widget slider moves the figure; a runaway callback stops at the interrupt button', { timeout: 120_000 }, async () => {
+        await page.keyboard.press('Escape');
+        const w = await appendCell([
+          'display.Interact(func(a float64) (string, *display.Figure) {',
+          '\tif a >= 2.75 {',
+          '\t\tfor {',
+          '\t\t}',
+          '\t}',
+          '\tx := ad.Linspace(-3, 3, 61)',
+          '\ttangent := ad.Add(ad.Mul(ad.Sub(x, a), math.Cos(a)), math.Sin(a))',
+          '\treturn fmt.Sprintf("a = %.2f", a), display.Curves(x, []*ad.Tensor{ad.Sin(x), tangent}, []string{"sin x", "tangent at a"}).YRange(-3, 3)',
+          '}, display.FloatSlider("a", -3, 3, 0.25, 0.5))',
+        ].join('\n'));
+        assert.deepEqual(errorsOf(await runCell(w, 30_000)), [], 'the Interact cell runs');
+        const handle = w.cell.locator('.widget-slider .noUi-handle').first();
+        const area = w.cell.locator('.widget-output');
+        const readout = w.cell.locator('.widget-readout').first();
+        await handle.waitFor({ timeout: 20_000 });
+        await waitFor('the first figure in the Output widget', async () =>
+          (await area.locator('img').count()) > 0 && /a = 0\.50/.test(await area.innerText()), { timeoutMs: 20_000 });
+        const before = { src: await area.locator('img').first().getAttribute('src'), text: await area.innerText() };
+        await w.cell.scrollIntoViewIfNeeded();
+
+        // Drag the handle about a third of the track to the right.
+        const track = await w.cell.locator('.widget-slider .noUi-target').first().boundingBox();
+        const hb = await handle.boundingBox();
+        const y = hb.y + hb.height / 2;
+        await page.mouse.move(hb.x + hb.width / 2, y);
+        await page.mouse.down();
+        await page.mouse.move(hb.x + hb.width / 2 + track.width * 0.3, y, { steps: 15 });
+        await page.mouse.up();
+        const value = (await readout.innerText()).trim().replace('\u2212', '-');
+        assert.notEqual(value, '0.50', 'the readout moved');
+        assert.ok(Number(value) < 2.75, `dragged to ${value}`);
+        await waitFor(`the Output widget to show a = ${value}`, async () =>
+          (await area.innerText()).includes(`a = ${value}`) && (await client.status(page)) === 'idle', { timeoutMs: 30_000 });
+        const after = { src: await area.locator('img').first().getAttribute('src'), text: await area.innerText() };
+        assert.match(after.src, /^data:image\//, 'the figure is an image');
+        assert.notEqual(after.src, before.src, 'the figure changed');
+        await w.cell.screenshot({ path: shot('widgets') });
+
+        // Drag to the end of the track: the callback spins until interrupted.
+        const hb2 = await handle.boundingBox();
+        await page.mouse.move(hb2.x + hb2.width / 2, y);
+        await page.mouse.down();
+        await page.mouse.move(track.x + track.width + 40, y, { steps: 10 });
+        await page.mouse.up();
+        await waitFor('the kernel to be busy with the callback', async () => (await client.status(page)) === 'busy', { timeoutMs: 15_000 });
+        await page.waitForTimeout(500);
+        await page.locator(client.interrupt).click();
+        await waitFor('the Output widget to show the interrupt', async () =>
+          /Interrupted/.test(await area.innerText()) && (await client.status(page)) === 'idle', { timeoutMs: 20_000 });
+        await w.cell.screenshot({ path: shot('widgets-interrupted') });
+
+        // The interrupted callback runs again when the slider moves back.
+        const hb3 = await handle.boundingBox();
+        await page.mouse.move(hb3.x + hb3.width / 2, y);
+        await page.mouse.down();
+        await page.mouse.move(track.x + track.width * 0.2, y, { steps: 10 });
+        await page.mouse.up();
+        // d3-format's readout writes negative numbers with U+2212.
+        const back = (await readout.innerText()).trim().replace('\u2212', '-');
+        await waitFor(`the Output widget to show a = ${back} after the interrupt`, async () =>
+          (await area.innerText()).includes(`a = ${back}`) && (await area.locator('img').count()) > 0, { timeoutMs: 30_000 });
+      });
+    }
   });
 }
