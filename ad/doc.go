@@ -97,7 +97,7 @@
 // # Linear algebra
 //
 // Inv, Det, SlogDet, Solve, SolveTriangular (and SolveTriangularT for
-// Aᵀ X = B), Cholesky, CholSolve, Eigh, EighSym, SVD, SingularValues and Pinv run
+// Aᵀ X = B), Cholesky, CholSolve, Eigh, EighSym, Eig (real spectra), SVD, SingularValues and Pinv run
 // on gonum's LAPACK and accept a matrix or a batch (..., m, n); Solve's
 // right-hand side is a vector (n) or a batch (..., n, k) whose batch axes
 // broadcast, as in numpy 2. Norm (2-norm of all elements), NormP(x, p,
@@ -205,6 +205,7 @@
 //	tensordot, einsum                   TensorDot(a, b, n), TensorDotAxes, Einsum
 //	linalg.inv det slogdet solve        Inv Det SlogDet (sign, log|det|) Solve
 //	linalg.cholesky, eigh, svd, pinv    Cholesky, Eigh (lower triangle; EighSym both), SVD (thin), Pinv
+//	linalg.eig                          Eig (real spectra; complex ones panic)
 //	linalg.norm(x), (x, ord, axis)      Norm(x), NormP(x, ord, axes...), NormFro, NormNuc
 //	scipy.linalg.solve_triangular       SolveTriangular(a, b, lower), SolveTriangularT (trans)
 //	scipy.linalg.cho_solve              CholSolve(l, b)

@@ -69,6 +69,7 @@ func init() {
 		"DirichletPDF":      reflect.ValueOf(ad.DirichletPDF),
 		"Div":               reflect.ValueOf(ad.Div),
 		"Dot":               reflect.ValueOf(ad.Dot),
+		"Eig":               reflect.ValueOf(ad.Eig),
 		"Eigh":              reflect.ValueOf(ad.Eigh),
 		"EighSym":           reflect.ValueOf(ad.EighSym),
 		"Einsum":            reflect.ValueOf(ad.Einsum),
