@@ -235,6 +235,10 @@ func methodSig(m reflect.Method) string {
 	ft := m.Type
 	var in, out []string
 	for i := 1; i < ft.NumIn(); i++ { // 0 is the receiver
+		if ft.IsVariadic() && i == ft.NumIn()-1 {
+			in = append(in, "..."+ft.In(i).Elem().String())
+			continue
+		}
 		in = append(in, ft.In(i).String())
 	}
 	for i := 0; i < ft.NumOut(); i++ {

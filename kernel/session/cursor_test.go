@@ -51,7 +51,7 @@ func contains(ss []string, s string) bool {
 // TestCompleteItemTypes checks the kind and type each completion carries.
 func TestCompleteItemTypes(t *testing.T) {
 	s := newSession(t)
-	run(t, s, "func myFunction(x int) int { return x }\nmyVariable := 2.5\ntype Point struct{ X, Y float64 }\npt := &Point{1, 2}\nconst myConst = 3")
+	run(t, s, "func myFunction(x int) int { return x }\nmyVariable := 2.5\ntype Point struct{ X, Y float64 }\npt := &Point{1, 2}\nconst myConst = 3\nmyTensor := ad.Ones(2)")
 	cases := []struct {
 		code, text, typ, sig string // sig: a substring of the signature
 	}{
@@ -62,6 +62,7 @@ func TestCompleteItemTypes(t *testing.T) {
 		{"myV", "myVariable", "variable", "float64"},
 		{"myC", "myConst", "constant", ""},
 		{"pt.", "X", "field", "float64"},
+		{"myTensor.", "At", "method", "func(...int) float64"}, // variadic, as in the expression's completion
 		{"fo", "for", "keyword", ""},
 		{"le", "len", "builtin", ""},
 		{"import \"strings\"\nstrings.ToUpp", "ToUpper", "function", "func(string) string"},
