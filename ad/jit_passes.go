@@ -262,45 +262,6 @@ type jitSop struct {
 // interrupt flag (some microseconds).
 const maxRun = 1024
 
-// scalarRuns replaces each run of consecutive scalar operations by one
-// opScalarRun, which the replay executes in a tight loop.
-func scalarRuns(code []jitOp) []jitOp {
-	n := 0
-	for i := range code {
-		if k := code[i].kind; k == opScalar1 || k == opScalar2 {
-			n++
-		}
-	}
-	if n == 0 {
-		return code
-	}
-	sops := make([]jitSop, 0, n)
-	out := make([]jitOp, 0, len(code)-n+n/maxRun+1)
-	for i := 0; i < len(code); {
-		op := code[i]
-		if op.kind != opScalar1 && op.kind != opScalar2 {
-			out = append(out, op)
-			i++
-			continue
-		}
-		start := len(sops)
-		for ; i < len(code) && len(sops)-start < maxRun; i++ {
-			o := &code[i]
-			if o.kind == opScalar1 {
-				sops = append(sops, jitSop{f1: o.p.scalar1, a: o.args[0], out: o.out})
-			} else if o.kind == opScalar2 {
-				sops = append(sops, jitSop{f2: o.p.scalar2, a: o.args[0], b: o.args[1], out: o.out})
-			} else {
-				break
-			}
-			// A run never holds buffers to free: scalar operations read
-			// 0-d values only, below recycleMin.
-		}
-		out = append(out, jitOp{kind: opScalarRun, run: sops[start:len(sops):len(sops)]})
-	}
-	return out
-}
-
 // jitOp is one operation of a program.
 type jitOp struct {
 	kind   uint8
@@ -401,42 +362,74 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			last[root[in.out]] = i
 		}
 	}
-	p.code = make([]jitOp, len(code))
+	// Operations: scalar instructions go straight into runs (sops), the
+	// others become one operation each; opAt maps an instruction to its
+	// operation (for the buffers freed after it).
+	nScalar := 0
+	kinds := make([]uint8, len(code))
 	for i, in := range code {
-		op := &p.code[i]
-		op.out, op.p, op.params, op.args = in.out, in.p, in.params, in.args
 		switch {
 		case in.guard != nil:
-			op.kind, op.guard = opGuard, in.guard
+			kinds[i] = opGuard
 		case len(in.args) == 1 && in.p.scalar1 != nil && p.scalar[in.args[0]]:
-			op.kind = opScalar1
+			kinds[i] = opScalar1
 			reg[in.out] = true
+			nScalar++
 		case len(in.args) == 2 && in.p.scalar2 != nil && p.scalar[in.args[0]] && p.scalar[in.args[1]]:
-			op.kind = opScalar2
+			kinds[i] = opScalar2
 			reg[in.out] = true
+			nScalar++
 		default:
-			op.kind = opCall
-			if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
-				shapes := make([][]int, len(in.args))
-				for k, a := range in.args {
-					shapes[k] = r.bufs[a].shape
-				}
-				if sa, sb, ok := elemStrides(e, shapes); ok {
-					op.kind, op.elem, op.sa, op.sb = opElem, e, sa, sb
-					planned[in.out] = true
-					owned[in.out] = false
-				}
-			}
+			kinds[i] = opCall
 		}
 	}
+	sops := make([]jitSop, 0, nScalar)
+	ops := make([]jitOp, 0, len(code)-nScalar+nScalar/maxRun+1)
+	opAt := make([]int32, len(code))
+	runStart := -1 // index in sops of the open run, -1 for none
+	for i, in := range code {
+		k := kinds[i]
+		if k == opScalar1 || k == opScalar2 {
+			if runStart < 0 || len(sops)-runStart >= maxRun {
+				runStart = len(sops)
+				ops = append(ops, jitOp{kind: opScalarRun})
+			}
+			if k == opScalar1 {
+				sops = append(sops, jitSop{f1: in.p.scalar1, a: in.args[0], out: in.out})
+			} else {
+				sops = append(sops, jitSop{f2: in.p.scalar2, a: in.args[0], b: in.args[1], out: in.out})
+			}
+			ops[len(ops)-1].run = sops[runStart:len(sops):len(sops)]
+			opAt[i] = int32(len(ops) - 1)
+			continue
+		}
+		runStart = -1
+		op := jitOp{kind: k, out: in.out, p: in.p, params: in.params, args: in.args}
+		if k == opGuard {
+			op.guard = in.guard
+		} else if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
+			shapes := make([][]int, len(in.args))
+			for k, a := range in.args {
+				shapes[k] = r.bufs[a].shape
+			}
+			if sa, sb, ok := elemStrides(e, shapes); ok {
+				op.kind, op.elem, op.sa, op.sb = opElem, e, sa, sb
+				planned[in.out] = true
+				owned[in.out] = false
+			}
+		}
+		ops = append(ops, op)
+		opAt[i] = int32(len(ops) - 1)
+	}
+	p.code = ops
 	p.plan(code, planned, last)
 	for id, l := range last {
 		if l >= 0 && owned[id] {
-			p.code[l].free = append(p.code[l].free, int32(id))
+			op := &p.code[opAt[l]]
+			op.free = append(op.free, int32(id))
 		}
 	}
 	p.reg = reg
-	p.code = scalarRuns(p.code)
 	p.code = p.fuseElems(p.code)
 	p.outReg = make([]bool, len(outs))
 	for i, o := range outs {

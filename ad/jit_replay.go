@@ -19,9 +19,20 @@ func (p *jitProg) newState() *jitState {
 		maxArgs = max(maxArgs, len(op.args))
 	}
 	st.args = make([]*Tensor, maxArgs)
+	// The slots are carved from one allocation (through the allocation
+	// guard), each starting on a 64-byte line and one line after a
+	// multiple of the previous slot's end, so consecutive slots do not
+	// alias each other in the cache.
 	slots := make([][]float64, len(p.slotLen))
+	total := 0
+	for _, n := range p.slotLen {
+		total += (n+7)/8*8 + 8
+	}
+	arena := alloc(p.op, total)
+	off := 0
 	for i, n := range p.slotLen {
-		slots[i] = alloc(p.op, n) // the allocation guard applies
+		slots[i] = arena[off : off+n : off+n]
+		off += (n+7)/8*8 + 8
 	}
 	st.hdrs = make([]Tensor, p.nbuf)
 	for id, s := range p.slotOf {
