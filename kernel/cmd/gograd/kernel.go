@@ -14,8 +14,9 @@ import (
 )
 
 // runKernel runs the Jupyter kernel described by a connection file until a
-// shutdown_request or a termination signal. SIGINT interrupts the running
-// cell instead of ending the process.
+// shutdown_request, a termination signal or, when Jupyter started it, its
+// parent's death. SIGINT interrupts the running cell instead of ending the
+// process.
 func runKernel(args []string, _, stderr io.Writer) error {
 	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -112,7 +113,10 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	if err != nil {
 		return fail(err)
 	}
-	if err := k.Run(context.Background()); err != nil {
+	// The kernel also ends when its parent does (see parent.go).
+	ctx, stopWatching := watchParent(context.Background(), os.Getenv, osParent, parentPollInterval)
+	defer stopWatching()
+	if err := k.Run(ctx); err != nil {
 		return fail(err)
 	}
 	return nil
