@@ -119,6 +119,13 @@ fi
 step "check"
 "$PREFIX/bin/jupyterhub" --version
 "$PY" -c 'import jupyterlab, ipywidgets, jupyterhub_idle_culler; print("jupyterlab", jupyterlab.__version__, "ipywidgets", ipywidgets.__version__)'
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && id nobody >/dev/null 2>&1; then
+	# With GOGRAD_HUB_SPAWNER=local the servers run as the students: the
+	# environment (and the Python it was made from) must be theirs to run.
+	if ! runuser -u nobody -- "$PREFIX/bin/python" -c 'import jupyterhub' 2>/dev/null; then
+		echo "install.sh: warning: other users cannot run $PREFIX/bin/python (it resolves to $(readlink -f "$PREFIX/bin/python")): the local spawner's student servers would fail; use a system Python (e.g. PATH=/usr/bin:\$PATH)" >&2
+	fi
+fi
 specs=$("$PREFIX/bin/jupyter" kernelspec list)
 echo "$specs"
 [ -f "$PREFIX/share/jupyter/kernels/gograd/kernel.json" ] || die "no gograd kernelspec in $PREFIX/share/jupyter/kernels"

@@ -179,6 +179,8 @@ class LoadTest:
         self.hub = None
         self.hub_api_url = None
         self.log_path = None
+        self.kernel_pids = set()
+        self.server_pids = set()
         self.barrier_count = 0
         self.barrier = None
         self.students = []
@@ -196,14 +198,19 @@ class LoadTest:
             "HUB_LOAD_TOKEN": self.token,
             "GOGRAD_HUB_CONFIG": conf,
             "GOGRAD_HUB_AUTH": "dummy",
-            "GOGRAD_HUB_SPAWNER": "simple",
-            # The simple spawner runs the servers as this user, root in CI.
-            "GOGRAD_HUB_ALLOW_ROOT_SERVERS": "1",
+            "GOGRAD_HUB_SPAWNER": self.args.spawner,
             "GOGRAD_HUB_STATE": os.path.join(workdir, "state"),
             "GOGRAD_HUB_URL": self.base,
             "GOGRAD_HUB_API_URL": self.hub_api_url,
             "GOGRAD_HUB_PROXY_API_URL": f"http://127.0.0.1:{free_port()}",
         })
+        if self.args.spawner == "simple":
+            # The simple spawner runs the servers as this user, root in CI.
+            env["GOGRAD_HUB_ALLOW_ROOT_SERVERS"] = "1"
+        else:
+            # System users for the students, made by the hub configuration
+            # and deleted again by this test (see main).
+            env["GOGRAD_HUB_CREATE_USERS"] = "1"
         if self.args.start_timeout:
             env["GOGRAD_HUB_START_TIMEOUT"] = str(int(self.args.start_timeout))
         for name, value in (("GOGRAD_KERNEL_GOMAXPROCS", self.args.gomaxprocs),
@@ -251,7 +258,18 @@ class LoadTest:
                     q.kill()
                 except psutil.NoSuchProcess:
                     pass
-        return len(left)
+        # Kernels whose server is gone are nobody's children any more: they
+        # must notice and exit by themselves (10 s), or they count as left.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(self.alive(p) for p in self.kernel_pids):
+            time.sleep(0.2)
+        stray = [pid for pid in self.kernel_pids if self.alive(pid)]
+        for pid in stray:
+            try:
+                psutil.Process(pid).kill()
+            except psutil.NoSuchProcess:
+                pass
+        return len(left) + len(stray)
 
     def our_servers(self):
         """The single-user server processes of this hub, by user name."""
@@ -272,7 +290,7 @@ class LoadTest:
         req = HTTPRequest(
             self.base + path, method=method,
             headers={"Authorization": f"token {token or self.token}", "Content-Type": "application/json"},
-            body=None if body is None and method == "GET" else json.dumps(body or {}),
+            body=None if body is None and method in ("GET", "DELETE") else json.dumps(body or {}),
             request_timeout=timeout or self.args.timeout, connect_timeout=30)
         resp = await self.http.fetch(req)
         return json.loads(resp.body) if resp.body else None
@@ -444,7 +462,33 @@ class LoadTest:
         for k in kernels:
             if k:
                 k.close()
-        return {"hub_up_s": hub_up_s, "class_s": class_s, "hub_rss": hub_rss, "idle_cpu": idle}
+        # Stop every other server through the REST API, as the idle culler
+        # or a student's "Stop My Server" does, and check that no kernel
+        # outlives its server; the hub's own shutdown stops the rest
+        # (stop_hub checks those).
+        self.kernel_pids = {s.kernel_pid for s in self.students if s.kernel_pid}
+        api_stopped = [s for s in self.students[::2] if s.server_s is not None]
+        self.server_pids = {s.server_pid for s in api_stopped if s.server_pid}
+        api_kernels = {s.kernel_pid for s in api_stopped if s.kernel_pid}
+        await asyncio.gather(*(self.api("DELETE", f"/hub/api/users/{s.name}/server") for s in api_stopped))
+        stop_deadline = time.monotonic() + 60
+        while time.monotonic() < stop_deadline and any(self.alive(p) for p in self.server_pids):
+            await asyncio.sleep(0.2)
+        # A kernel whose server is gone has 15 s to notice and exit.
+        t_gone = time.monotonic()
+        while time.monotonic() < t_gone + 15 and any(self.alive(p) for p in api_kernels):
+            await asyncio.sleep(0.2)
+        left = [p for p in api_kernels if self.alive(p)]
+        return {"hub_up_s": hub_up_s, "class_s": class_s, "hub_rss": hub_rss, "idle_cpu": idle,
+                "kernels_left_after_server_stop": len(left),
+                "kernels_exited_after_server_s": round(time.monotonic() - t_gone, 1)}
+
+    @staticmethod
+    def alive(pid):
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
 
 
 def summarise(lt, extra, args):
@@ -493,12 +537,14 @@ def summarise(lt, extra, args):
         "settings": {k: "(hub configuration's default)" if v is None else (v or "(unset: gograd's own default)")
                      for k, v in (("GOMAXPROCS", args.gomaxprocs), ("GOMEMLIMIT", args.gomemlimit),
                                   ("GOGC", args.gogc))} | {
-                     "burst": args.burst, "idle_seconds": args.idle_seconds},
+                     "burst": args.burst, "idle_seconds": args.idle_seconds, "spawner": args.spawner},
         "hub_up_s": round(extra["hub_up_s"], 1), "class_s": round(extra["class_s"], 1),
         "hub_rss_mib": {k: mb(v) for k, v in extra["hub_rss"].items()},
         "hub_rss_mib_total": mb(sum(v for v in extra["hub_rss"].values() if v)),
         "kinds": rows,
         "errors": {s.name: s.error for s in lt.students if s.error},
+        "kernels_left_after_server_stop": extra["kernels_left_after_server_stop"],
+        "kernels_exited_after_server_s": extra["kernels_exited_after_server_s"],
     }
 
 
@@ -557,6 +603,10 @@ def main():
     ap.add_argument("--gomaxprocs", help="GOMAXPROCS of the kernels (default: the hub configuration's)")
     ap.add_argument("--gomemlimit", help="GOMEMLIMIT of the kernels (default: the hub configuration's)")
     ap.add_argument("--gogc", help="GOGC of the kernels (default: the hub configuration's)")
+    ap.add_argument("--spawner", choices=("simple", "local"), default="simple",
+                    help="simple: every server runs as this user; local: as a system user per student, "
+                         "created for the test and deleted after it (root only; refuses to run if any "
+                         "of the students' names is an existing user)")
     ap.add_argument("--user-prefix", default="hl", help="prefix of the simulated students' names")
     ap.add_argument("--json", help="write the report as JSON to this file too")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (hub log, homes)")
@@ -564,7 +614,23 @@ def main():
     if args.ipykernel_students is None:
         args.ipykernel_students = max(1, args.students // 5)
     args.load_before = os.getloadavg()
+    names = ([f"{args.user_prefix}go{i:03d}" for i in range(args.students)]
+             + [f"{args.user_prefix}py{i:03d}" for i in range(args.ipykernel_students)])
+    if args.spawner == "local":
+        import pwd
+        if os.geteuid() != 0:
+            sys.exit("hub_load: --spawner local needs root (it creates the students' system users)")
+        existing = []
+        for n in names:
+            try:
+                pwd.getpwnam(n)
+                existing.append(n)
+            except KeyError:
+                pass
+        if existing:
+            sys.exit(f"hub_load: system users {existing} exist already: choose another --user-prefix")
     workdir = tempfile.mkdtemp(prefix="hub-load-")
+    os.chmod(workdir, 0o755)
     lt = LoadTest(args)
     report, fatal = None, None
     try:
@@ -574,6 +640,15 @@ def main():
         fatal = f"{type(e).__name__}: {e}"
     finally:
         left = lt.stop_hub()
+        if args.spawner == "local":
+            for n in names:
+                for p in psutil.process_iter(["username"]):
+                    if p.info["username"] == n:
+                        try:
+                            p.kill()
+                        except psutil.NoSuchProcess:
+                            pass
+                subprocess.run(["userdel", "--remove", n], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if fatal:
         print(f"hub_load: {fatal} (hub log: {lt.log_path}, kept)", file=sys.stderr)
         for s in lt.students:
@@ -587,9 +662,11 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=1)
-    ok = not report["errors"] and left == 0
+    kleft = report["kernels_left_after_server_stop"]
+    ok = not report["errors"] and left == 0 and kleft == 0
     if not ok:
-        print(f"hub_load: FAILED: {len(report['errors'])} students failed, {left} processes left "
+        print(f"hub_load: FAILED: {len(report['errors'])} students failed, {kleft} kernels outlived "
+              f"their stopped server, {left} processes left after the hub stopped "
               f"(hub log: {lt.log_path})", file=sys.stderr)
         for n, e in report["errors"].items():
             print(f"  {n}: {e}", file=sys.stderr)
