@@ -109,3 +109,24 @@ func reportFlops(b *testing.B, flops, cpu float64) {
 		b.ReportMetric(cpu*1e9/float64(b.N), "cpu-ns/op")
 	}
 }
+
+// BenchmarkW7 is workload W7 of shared/bench (a dense n×n product, GFLOP/s
+// = 2n³/t) at the sizes of issue 17, through Dgemm with the default
+// GOMAXPROCS. cpu-GFLOP/s (per CPU second of the process) is the figure
+// to compare on a loaded machine.
+func BenchmarkW7(b *testing.B) {
+	if !asmSupported() {
+		b.Skip("no AVX2/FMA")
+	}
+	for _, n := range []int{128, 256, 512, 1000, 2000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(7, 7))
+			a, bb, c := randSlice(r, n*n), randSlice(r, n*n), make([]float64, n*n)
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, bb, n, 0, c, n)
+			}
+			reportFlops(b, 2*float64(n*n*n), cpuSeconds()-cpu0)
+		})
+	}
+}
