@@ -155,6 +155,27 @@
 //     `var v, ok = m["c"]`.) yaegi logs some of these failures through the
 //     log package ("nil type"), which in the kernel writes to the cell's
 //     stderr: while a chunk compiles, those lines are dropped.
+//   - A method value (x.M not called where it is written) copies its
+//     receiver when it is evaluated, as Go says. yaegi v0.16.1 reads the
+//     receiver from the receiver expression's slot at every call, silently
+//     wrong: with `type num struct{ v int }; func (n num) Get() int {
+//     return n.v }`, the cell `var fs []func() int; for _, n := range
+//     []num{{1}, {2}} { fs = append(fs, n.Get) }; fmt.Println(fs[0](),
+//     fs[1]())` printed 2 2 (also in function bodies, for pointer
+//     receivers, slice elements, fields, map values and interfaces), and
+//     `t.Item` of a *ad.Tensor did not compile ("cannot use type
+//     func(*ad.Tensor) float64 as type func() float64"). With the type
+//     checker's selections, each method value becomes a function literal
+//     called at once that copies the receiver into a local of its own
+//     frame (&x for a pointer method of an addressable x, *p for a value
+//     method through a pointer, through the embedded fields of a promoted
+//     method) and returns the method value of the copy; for methods of
+//     compiled types and of interfaces it returns a function literal
+//     calling the method on the copy (methval.go). A nil pointer with a
+//     value method panics where the method value is evaluated, as in Go.
+//     Not covered: a method value whose type the cell cannot write (an
+//     unexported type of a compiled package, a generic method) or in a
+//     cell the type checker could not check.
 //   - yaegi v0.16.1 does not declare the names of a := or var with several
 //     names and one multiple-value expression (a, b := f()) in a block of
 //     top-level code ("undefined: a"; plain yaegi does the same). A
@@ -360,13 +381,13 @@
 //     read (`y := 1; func g() int { return y }; y := 2` leaves g returning
 //     1). The old slot is emptied when no function body, function literal,
 //     go or defer statement of any cell mentions the name.
-//   - A method value reads its receiver from the receiver expression's
-//     slot each time it is called (`mv := adder{10}.Add`: the slot of
-//     `adder{10}`; `for _, n := range ns { fs = append(fs, n.Get) }`: the
-//     slot of n, so every fs[i] sees the last n, as in plain yaegi). A chunk
-//     with a selector that is not called where it is written (other than a
-//     package's member, a field read counts) keeps its slots, and the
-//     receiver's names count as mentioned.
+//   - yaegi's method value reads its receiver from the receiver
+//     expression's slot each time it is called (`mv := adder{10}.Add`: the
+//     slot of `adder{10}`). The method values the type checker finds are
+//     rewritten to copy their receiver (see "Cell model"); for those it
+//     cannot, a chunk with a selector that is not called where it is
+//     written (other than a package's member, a field read counts) keeps
+//     its slots, and the receiver's names count as mentioned.
 //   - The file set gets a file (positions) per compiled unit. The shadow
 //     forgets a statement chunk's file once compiled, the live interpreter
 //     once it ran unless it holds code that outlives it (a function

@@ -112,6 +112,9 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if len(c.dropImports) > 0 {
 		dropImports(f, c.dropImports)
 	}
+	if c.fixes != nil {
+		rewriteMethodValues(fset, f, c.fixes.methodVals)
+	}
 	if len(c.renames) > 0 {
 		renameTypes(f, c.renames)
 	}

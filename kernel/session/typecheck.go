@@ -201,7 +201,8 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 			tc.redefines = true
 		}
 	}
-	tc.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Instances: map[*ast.Ident]types.Instance{}}
+	tc.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Instances: map[*ast.Ident]types.Instance{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{}}
 	var all []types.Error
 	conf := types.Config{Importer: im, Error: func(err error) {
 		if te, ok := err.(types.Error); ok {

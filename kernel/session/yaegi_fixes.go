@@ -36,6 +36,9 @@ type yaegiFixes struct {
 	// to convert it to (a select does not convert it).
 	rangeChan  map[int]bool
 	sendSelect map[int]string
+	// methodVals holds the method values, by the offset of the method's
+	// name (methval.go).
+	methodVals map[int]methodValueFix
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -70,7 +73,8 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 			fx.commaOK[fset.Position(as.Pos()).Offset] = ts
 		}
 	}
-	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil {
+	fx.methodVals = findMethodValues(fset, f, info, qual)
+	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil {
 		return nil
 	}
 	return fx
