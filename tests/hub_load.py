@@ -18,10 +18,12 @@ student, all at once, as a browser would through the proxy:
 ipykernel students (--ipykernel-students) do the same except tutorial 1,
 in the same run, as the reference. Then it measures the RSS of every
 student's server and kernel and of the hub (hub, proxy, culler), the idle
-CPU of every kernel over --idle-seconds, stops the hub (which stops the
-servers) and prints a report. Every request is bounded (count and
---timeout); nothing leaves the loopback interface. Exit status 1 if any
-student failed anything.
+CPU of every kernel over --idle-seconds, stops every other student's
+server through the REST API (as the idle culler does), stops the hub
+(which stops the rest) and prints a report. Every request is bounded
+(count and --timeout); nothing leaves the loopback interface. Exit status
+1 if any student failed anything or any server or kernel outlived its
+stop.
 
   PREFIX/bin/python tests/hub_load.py --prefix /opt/gograd --students 30
 """
