@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"golang.org/x/tools/go/ast/astutil"
@@ -52,6 +53,10 @@ import (
 func (rw *rewriter) chanOps(f *ast.File) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Name.Name == stmtWrapper && n.Body != nil {
+				rw.top = n.Body
+			}
 		case *ast.BlockStmt:
 			n.List = rw.chanList(n.List)
 		case *ast.CaseClause:
@@ -112,8 +117,17 @@ func (rw *rewriter) guardSelect(s *ast.SelectStmt) {
 func (rw *rewriter) chanList(list []ast.Stmt) []ast.Stmt {
 	var out []ast.Stmt
 	changed := false
-	for _, st := range list {
+	top := rw.top != nil && len(list) > 0 && len(rw.top.List) > 0 && &list[0] == &rw.top.List[0]
+	for i, st := range list {
 		rep := rw.chanStmt(st)
+		_, isExpr := st.(*ast.ExprStmt)
+		// (The cell's last expression statement may be its value: it stays
+		// at top level, for the capture.)
+		if top && len(rep) > 1 && rep[len(rep)-1] == st && !(isExpr && i == len(list)-1 && rw.result) {
+			if w, ok := rw.inFunc(st, rep[:len(rep)-1]); ok {
+				rep = w
+			}
+		}
 		if len(rep) != 1 || rep[0] != st {
 			changed = true
 		}
@@ -156,8 +170,7 @@ func (rw *rewriter) chanStmt(st ast.Stmt) []ast.Stmt {
 		if conv, ok := rw.fx.sendSelectAt()[rw.fset.Position(s.Pos()).Offset]; ok && !hasRecv(s.Chan) && !hasRecv(s.Value) {
 			v := s.Value
 			if conv != "" {
-				t, _ := parser.ParseExpr(conv)
-				v = &ast.CallExpr{Fun: t, Lparen: v.Pos(), Args: []ast.Expr{v}}
+				v = &ast.CallExpr{Fun: typeAt(conv, v.Pos()), Lparen: v.Pos(), Args: []ast.Expr{v}}
 			}
 			// ch <- v: __gograd.Send(ch, v)
 			return []ast.Stmt{&ast.ExprStmt{X: rtCall(s.Pos(), "Send", s.Chan, v)}}
@@ -181,9 +194,12 @@ func (rw *rewriter) chanStmt(st ast.Stmt) []ast.Stmt {
 			s.Rhs[i] = hoist(s.Rhs[i])
 		}
 		// yaegi v0.16.1 does not store a received value through an index
-		// or field (a[i] = <-c leaves a[i] unchanged, silently): receive
-		// into a variable first.
-		if _, isID := s.Lhs[0].(*ast.Ident); s.Tok == token.ASSIGN && len(s.Lhs) == 1 && len(s.Rhs) == 1 && !isID {
+		// or field (a[i] = <-c leaves a[i] unchanged, silently), and a
+		// variable assigned or defined from a receive holds a value that
+		// can no longer be set (v = <-c, then v++ fails with
+		// "reflect.Value.SetInt using unaddressable value"): receive into
+		// a temporary first, then assign.
+		if (s.Tok == token.ASSIGN || s.Tok == token.DEFINE) && len(s.Lhs) == 1 && len(s.Rhs) == 1 {
 			if _, ok := isRecv(s.Rhs[0]); ok {
 				v := "__gorecvv" + rw.uid + "_" + strconv.Itoa(rw.temps)
 				rw.temps++
@@ -449,4 +465,134 @@ func (s *Session) send(ch, v any) {
 		return
 	}
 	s.wait(reflect.SelectCase{Dir: reflect.SelectSend, Chan: cv, Send: x})
+}
+
+// findTopRecvDefines records the types of the names defined by top-level
+// := statements holding a receive (see yaegiFixes.recvDefine).
+func findTopRecvDefines(fset *token.FileSet, info *types.Info, stmts []ast.Stmt, fx *yaegiFixes, qual types.Qualifier) {
+	for _, st := range stmts {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || !slices.ContainsFunc(as.Rhs, hasRecv) {
+			continue
+		}
+		ts := make([]string, len(as.Lhs))
+		good := true
+		for k, e := range as.Lhs {
+			id, ok := e.(*ast.Ident)
+			if !ok {
+				good = false
+				break
+			}
+			if id.Name == "_" {
+				continue
+			}
+			// The type of the value assigned (the checker may have seen
+			// the name as a redeclaration, not a definition).
+			var t types.Type
+			if len(as.Rhs) == len(as.Lhs) {
+				if tv, ok := info.Types[as.Rhs[k]]; ok {
+					t = tv.Type
+				}
+			} else if tv, ok := info.Types[as.Rhs[0]]; ok && len(as.Rhs) == 1 {
+				if tup, ok := tv.Type.(*types.Tuple); ok && tup.Len() == len(as.Lhs) {
+					t = tup.At(k).Type()
+				}
+			}
+			if t == nil {
+				good = false
+				break
+			}
+			if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+				t = types.Default(t)
+			}
+			ts[k] = types.TypeString(t, qual)
+			if _, err := parser.ParseExpr(ts[k]); err != nil {
+				good = false
+				break
+			}
+		}
+		if good {
+			if fx.recvDefine == nil {
+				fx.recvDefine = map[int][]string{}
+			}
+			fx.recvDefine[fset.Position(as.Pos()).Offset] = ts
+		}
+	}
+}
+
+// inFunc wraps the statements of a top-level statement whose receives were
+// hoisted into a function literal called at once, so that the temporaries
+// are the literal's locals, not package variables a session keeps for
+// ever. A := becomes var declarations of its names (their types from the
+// checker) and an assignment inside.
+func (rw *rewriter) inFunc(st ast.Stmt, pre []ast.Stmt) ([]ast.Stmt, bool) {
+	var decls []ast.Stmt
+	switch s := st.(type) {
+	case *ast.AssignStmt:
+		if s.Tok == token.DEFINE {
+			var ts []string
+			if rw.fx != nil {
+				ts = rw.fx.recvDefine[rw.fset.Position(s.Pos()).Offset]
+			}
+			if ts == nil {
+				return nil, false
+			}
+			for k, e := range s.Lhs {
+				if ts[k] == "" {
+					continue
+				}
+				t := typeAt(ts[k], s.Pos())
+				decls = append(decls, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: s.Pos(),
+					Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(e.(*ast.Ident).Name)}, Type: t}}}})
+			}
+			s.Tok = token.ASSIGN
+		}
+	case *ast.ExprStmt, *ast.IncDecStmt, *ast.SendStmt, *ast.GoStmt:
+	default:
+		return nil, false
+	}
+	pos := st.Pos()
+	lit := &ast.FuncLit{
+		Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{Lbrace: pos, List: append(pre, st)},
+	}
+	rw.lits[lit] = true
+	return append(decls, &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos}}), true
+}
+
+// typeAt parses a type written by the type checker, placing it at pos:
+// yaegi scopes imports by the file of an identifier's position, so a
+// package-qualified type parsed elsewhere (ad.Tensor at offset 1 of its own
+// little file) crashes the compiler.
+func typeAt(src string, pos token.Pos) ast.Expr {
+	t, err := parser.ParseExpr(src)
+	if err != nil {
+		return ast.NewIdent(src)
+	}
+	ast.Inspect(t, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Ident:
+			n.NamePos = pos
+		case *ast.StarExpr:
+			n.Star = pos
+		case *ast.ArrayType:
+			n.Lbrack = pos
+		case *ast.MapType:
+			n.Map = pos
+		case *ast.ChanType:
+			n.Begin, n.Arrow = pos, token.NoPos
+		case *ast.FuncType:
+			n.Func = pos
+		case *ast.StructType:
+			n.Struct = pos
+		case *ast.InterfaceType:
+			n.Interface = pos
+		case *ast.IndexExpr:
+			n.Lbrack, n.Rbrack = pos, pos
+		case *ast.FieldList:
+			n.Opening, n.Closing = pos, pos
+		}
+		return true
+	})
+	return t
 }

@@ -284,13 +284,18 @@
 // an earlier cell at the moment of an interrupt fails with Interrupted too
 // (a panic reported on stderr).
 //
-// Two yaegi v0.16.1 bugs the receive rewrite also routes around: a value
-// received into an index or field is not stored (`a[0] = <-c` leaves a[0]
-// unchanged, silently; smallest cell: `a := []int{0}; c := make(chan int,
-// 1); c <- 1; a[0] = <-c; a` shows [0]), and `return <-c` fails with
-// "reflect.Value.Set using unaddressable value" for some element types
-// (`func f(c chan string) string { return <-c }`): both now receive into
-// a variable first.
+// Three yaegi v0.16.1 bugs the receive rewrite also routes around, by
+// receiving into a temporary first: a value received into an index or
+// field is not stored (`a[0] = <-c` leaves a[0] unchanged, silently;
+// smallest cell: `a := []int{0}; c := make(chan int, 1); c <- 1; a[0] =
+// <-c; a` shows [0]); a variable assigned or defined from a receive can no
+// longer be set (`v = <-c` then `v++` fails with "reflect.Value.SetInt
+// using unaddressable value"); `return <-c` fails with "reflect.Value.Set
+// using unaddressable value" for some element types (`func f(c chan
+// string) string { return <-c }`). At top level, a statement whose
+// receives were hoisted runs in a function literal called at once (a :=
+// becoming var declarations typed by the checker), so that the
+// temporaries are not package variables kept for the whole session.
 //
 // Cost: a loop iteration pays one load and a comparison (a few tens of
 // nanoseconds in the interpreter, see BenchmarkLoopIteration); a hoisted

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -149,12 +150,47 @@ func TestChannelRewrites(t *testing.T) {
 		{code: "func firstBig(c chan int) int {\nOuter:\nfor v := range c { for { if v > 2 { break Outer }; break } }\nreturn len(c) }\ncl := make(chan int, 5)\ncl <- 1\ncl <- 3\ncl <- 4\nfirstBig(cl)", value: "1"},
 		{code: "rs := make(chan int)\ngo func() { for i := 0; i < 3; i++ { rs <- i * i }; close(rs) }()\nacc := 0\nfor r := range rs { acc += r }\nacc", value: "5"},
 		{code: "work := make(chan int)\nout := make(chan int)\nfor w := 0; w < 4; w++ { go func() { for x := range work { out <- x * 2 } }() }\ngo func() { for i := 1; i <= 200; i++ { work <- i }; close(work) }()\ntotal := 0\nfor i := 0; i < 200; i++ { total += <-out }\ntotal", value: "40200"},
+		{code: "cv := make(chan int, 2)\ncv <- 1\ncv <- 10\nvv := 0\nvv = <-cv\nvv++\nuu := <-cv\nuu++\nfmt.Println(vv, uu)", out: "2 11\n"},
 		{code: "sel := make(chan int, 1)\nsel <- 3\nselect { case q := <-sel: fmt.Println(q) }\nselect { case q := <-sel: fmt.Println(q)\ndefault: fmt.Println(\"empty\") }", out: "3\nempty\n"},
 	}
 	for _, c := range cases {
 		r, res := run(t, s, c.code)
 		if res.Err != nil || r.stdout() != c.out || plain(res) != c.value {
 			t.Errorf("%q: got out %q value %s err %v, want out %q value %s", c.code, r.stdout(), plain(res), res.Err, c.out, c.value)
+		}
+	}
+}
+
+// TestReceiveCellsMemory checks that cells receiving at top level keep
+// nothing per cell: the receive rewrite's temporaries would otherwise be
+// package variables the session keeps for ever (15 KiB per cell measured
+// with one name per cell).
+func TestReceiveCellsMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("heap sizes under the race detector are not representative")
+	}
+	s := newSession(t)
+	run(t, s, "c := make(chan int, 1)\nv := 0")
+	heap := func() int64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	for _, code := range []string{"c <- 1\nv = <-c", "c <- 1\nw := <-c\n_ = w", "c <- 1\nfmt.Sprint(<-c)\nv++"} {
+		for i := 0; i < 50; i++ {
+			run(t, s, code)
+		}
+		const n = 500
+		h0 := heap()
+		for i := 0; i < n; i++ {
+			if _, res := run(t, s, code); res.Err != nil {
+				t.Fatalf("%q: %v", code, res.Err)
+			}
+		}
+		if per := (heap() - h0) / n; per > 4<<10 {
+			t.Errorf("%q: the live heap grew by %d bytes per cell, want at most 4 KiB", code, per)
 		}
 	}
 }

@@ -119,7 +119,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 		renameTypes(f, c.renames)
 	}
 	renameMain(f)
-	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, gotos: map[*ast.BranchStmt]bool{}, selects: map[*ast.SelectStmt]bool{}, uid: c.uid, fx: c.fixes, noGuard: c.noGuard, leaves: c.leaves}
+	rw := rewriter{fset: fset, made: map[*ast.GoStmt]bool{}, lits: map[*ast.FuncLit]bool{}, gotos: map[*ast.BranchStmt]bool{}, selects: map[*ast.SelectStmt]bool{}, uid: c.uid, fx: c.fixes, result: c.result, noGuard: c.noGuard, leaves: c.leaves}
 	if c.kind == stmtChunk {
 		if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Name.Name == stmtWrapper {
 			applyFixes(fset, f, fd.Body, c.fixes)
@@ -207,6 +207,10 @@ type rewriter struct {
 	// fx holds the chunk's typed rewrites: chanOps reads the channel
 	// operations the type checker found.
 	fx *yaegiFixes
+	// top is a statement chunk's top-level block; result tells whether
+	// its last expression statement is captured as the cell's value.
+	top    *ast.BlockStmt
+	result bool
 	// gotos holds the goto statements given a loop check already.
 	gotos map[*ast.BranchStmt]bool
 	// noGuard disables the recursion guard.

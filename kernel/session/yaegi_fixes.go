@@ -39,6 +39,10 @@ type yaegiFixes struct {
 	// methodVals holds the method values, by the offset of the method's
 	// name (methval.go).
 	methodVals map[int]methodValueFix
+	// recvDefine holds, for the offsets of top-level := statements with a
+	// receive, the types of the names they define ("" for _), so that
+	// chanOps can keep the receive's temporaries out of the package scope.
+	recvDefine map[int][]string
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -74,7 +78,8 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 		}
 	}
 	fx.methodVals = findMethodValues(fset, f, info, qual)
-	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil {
+	findTopRecvDefines(fset, info, stmts, fx, qual)
+	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil {
 		return nil
 	}
 	return fx
