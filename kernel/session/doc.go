@@ -464,7 +464,8 @@
 //	%timeit [STATEMENT]   run the statement, or the rest of the cell, in a
 //	                      loop: 7 runs of 10^k loops, k the smallest making
 //	                      a run last 0.2 s; print the mean ± std. dev. per
-//	                      loop in IPython's format
+//	                      loop in IPython's format; IPython's -n LOOPS and
+//	                      -r RUNS set them (other options: UsageError)
 //	%recursion_limit [N]  show or set the recursion limit (N >= 100)
 //
 // %%time and %%timeit are the same commands. %time STATEMENT keeps the

@@ -28,6 +28,42 @@ type timeitSpec struct {
 	// evaluated and discarded in the loop (`_ = EXPR`), or "" when the body
 	// is statements.
 	expr bool
+	// number and repeat are IPython's -n (loops per run; 0: chosen
+	// automatically) and -r (runs; 0: timeitRepeat).
+	number, repeat int
+}
+
+// timeitOptions reads IPython's -n N and -r R at the start of what follows
+// %timeit; it returns how many bytes of rest they take.
+func timeitOptions(rest string, spec *timeitSpec) (int, error) {
+	used := 0
+	for {
+		trimmed := strings.TrimLeft(rest[used:], " \t")
+		if !strings.HasPrefix(trimmed, "-") {
+			return used, nil
+		}
+		used = len(rest) - len(trimmed)
+		f := strings.Fields(trimmed)
+		var dst *int
+		switch f[0] {
+		case "-n":
+			dst = &spec.number
+		case "-r":
+			dst = &spec.repeat
+		default:
+			return 0, fmt.Errorf("option %s is not supported (gograd's %%timeit knows -n LOOPS and -r RUNS)", f[0])
+		}
+		n := 0
+		if len(f) > 1 {
+			fmt.Sscanf(f[1], "%d", &n)
+		}
+		if len(f) < 2 || n < 1 || fmt.Sprint(n) != f[1] {
+			return 0, fmt.Errorf("option %s wants a positive integer", f[0])
+		}
+		*dst = n
+		used += len(f[0])
+		used += len(rest[used:]) - len(strings.TrimLeft(rest[used:], " \t")) + len(f[1])
+	}
 }
 
 // magicRest returns what follows the command name on a special line.
@@ -49,6 +85,15 @@ func blankMagic(line, name string) string {
 // cannot be timed.
 func (s *Session) timeitCell(lines []string, k int, name string) (string, *CellError) {
 	spec := &timeitSpec{line: k}
+	if rest := magicRest(lines[k], name); strings.HasPrefix(rest, "-") {
+		n, err := timeitOptions(rest, spec)
+		if err != nil {
+			return "", s.specialError(k+1, "%s: %v", name, err)
+		}
+		// Blank the options too, so that the statement keeps its columns.
+		i := strings.Index(lines[k], rest)
+		lines[k] = lines[k][:i] + strings.Repeat(" ", n) + lines[k][i+n:]
+	}
 	if rest := magicRest(lines[k], name); rest != "" {
 		lines[k] = blankMagic(lines[k], name)
 		if e, err := parser.ParseExpr(rest); err == nil {
@@ -107,15 +152,22 @@ func (s *Session) timeitRun(run func(n int)) {
 		run(n)
 		return time.Since(start)
 	}
-	number := 1
-	for i := 0; i < 10; i++ {
-		number = int(math.Pow10(i))
-		if timed(number) >= timeitMinRun || stopped() {
-			break
+	spec := s.timeit
+	if spec == nil {
+		spec = &timeitSpec{}
+	}
+	number, repeat := spec.number, spec.repeat
+	if repeat == 0 {
+		repeat = timeitRepeat
+	}
+	for i := 0; number == 0 && i < 10; i++ {
+		n := int(math.Pow10(i))
+		if timed(n) >= timeitMinRun || stopped() || i == 9 {
+			number = n
 		}
 	}
-	runs := make([]float64, 0, timeitRepeat)
-	for i := 0; i < timeitRepeat && !stopped(); i++ {
+	runs := make([]float64, 0, repeat)
+	for i := 0; i < repeat && !stopped(); i++ {
 		runs = append(runs, timed(number).Seconds()/float64(number))
 	}
 	if len(runs) == 0 {

@@ -59,7 +59,7 @@ func TestTimeMagics(t *testing.T) {
 	defer func(d time.Duration) { timeitMinRun = d }(timeitMinRun)
 	timeitMinRun = time.Millisecond
 	s := newSession(t)
-	if _, res := run(t, s, "x := 3"); res.Err != nil {
+	if _, res := run(t, s, "x := 3\ncount := 0"); res.Err != nil {
 		t.Fatal(res.Err)
 	}
 	for _, c := range []struct {
@@ -74,6 +74,16 @@ func TestTimeMagics(t *testing.T) {
 		{code: "%timeit\nfunc f() {}", err: "UsageError: %timeit times statements: move the declarations to a cell of their own"},
 		{code: "%foo", err: "UsageError: Line magic function `%foo` not found (see %help for the commands gograd knows)"},
 		{code: "%timeit\nz := 1\nz += undefinedQ", err: "CompileError: undefined: undefinedQ"},
+		// IPython's -n and -r: exactly n loops in each of r runs.
+		{code: "%timeit -n 3 -r 2 count++", stdout: `per loop \(mean ± std\. dev\. of 2 runs, 3 loops each\)\n$`},
+		{code: "count", value: "6"},
+		{code: "%timeit -r 1 -n 1 count++", stdout: `of 1 run, 1 loop each\)\n$`},
+		{code: "%timeit -n 2\ncount++\ncount++", stdout: `of 7 runs, 2 loops each\)\n$`},
+		{code: "count", value: "35"},
+		{code: "%timeit -n 2 -r 1 fmt.Sprint(undefinedQ)", err: "CompileError: undefined: undefinedQ"},
+		{code: "%timeit -n x count++", err: "UsageError: %timeit: option -n wants a positive integer"},
+		{code: "%timeit -n 0 count++", err: "UsageError: %timeit: option -n wants a positive integer"},
+		{code: "%timeit -q count++", err: "UsageError: %timeit: option -q is not supported (gograd's %timeit knows -n LOOPS and -r RUNS)"},
 	} {
 		r, res := run(t, s, c.code)
 		if c.code == "y := 3\n%timeit x + 1" {
