@@ -92,7 +92,8 @@
 // control calls f again (through reflect, so f may be an interpreted
 // function) and replaces the result in place: the Output widget's outputs
 // are replaced in one update, so a figure does not flicker. The first call
-// runs in the cell; text it prints goes to the cell's output.
+// runs in the cell; the text it prints goes to the Output widget as well
+// when the sink is a StreamRedirector (the session's is).
 //
 // display talks to the front end only through a CommSink that the kernel
 // installs (SetCommSink); comms belong to the process, not to a cell.

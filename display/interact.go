@@ -20,8 +20,9 @@ import (
 //		return display.Curves(...)
 //	}, display.FloatSlider("a", -3, 3, 0.1, 0.5), display.LogSlider("h", 1e-12, 1e-1, 1e-4))
 //
-// f runs once at once, in the cell; later calls run in the kernel like a
-// cell (serialised with cells, interruptible), and their printed text,
+// f runs once at once, in the cell (what it prints goes to the result's
+// place too, when the sink allows, as the session's does); later calls run
+// in the kernel like a cell (serialised with cells, interruptible), and their printed text,
 // displays and errors appear in the result's place. During a fast drag
 // only the latest position is computed. Interact panics with an *Error if
 // f is not a function of matching arguments.
@@ -147,6 +148,11 @@ func (it *interaction) run() {
 // into cp (the first run, inside the cell, and pre-rendering).
 func (it *interaction) runInto(cp *capture) {
 	prev := CurrentSink()
+	if r, ok := prev.(StreamRedirector); ok {
+		// f's printed text goes to the Output widget too.
+		restore := r.RedirectStreams(cp)
+		defer restore()
+	}
 	SetSink(cp)
 	defer SetSink(prev)
 	defer func() {

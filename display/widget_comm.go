@@ -155,6 +155,14 @@ type StreamSink interface {
 	Stream(name, text string)
 }
 
+// StreamRedirector is implemented by sinks whose printed text can be sent
+// elsewhere for a while (the session's): RedirectStreams sends the text
+// printed from now on to to, until restore is called, which first passes
+// on everything printed before it.
+type StreamRedirector interface {
+	RedirectStreams(to StreamSink) (restore func())
+}
+
 // Run runs the callbacks in order. A panic stops it (the kernel reports
 // it with Fail).
 func (c *Call) Run() {

@@ -102,6 +102,9 @@ def test_interact_protocol(kernel):
     out_id, out = models["OutputModel"][0]
     first = (output_updates(msgs, out_id) or [out["outputs"]])[-1]
     assert "value 0.5" in output_texts(first), first
+    # What the first call prints goes to the Output widget, not below the cell.
+    assert "printed 0.5" in output_texts(first), first
+    assert not [m for m in msgs if m["msg_type"] == "stream" and "printed" in m["content"]["text"]]
     box_id, box = models["VBoxModel"][0]
     assert box["children"] == ["IPY_MODEL_" + slider_id, "IPY_MODEL_" + out_id]
     # The view is displayed after its models were opened.

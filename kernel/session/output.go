@@ -219,6 +219,29 @@ func (o orderedSink) Display(b display.Bundle) { o.s.flush(); o.io.Display(b) }
 func (o orderedSink) Update(b display.Bundle)  { o.s.flush(); o.io.Update(b) }
 func (o orderedSink) Clear(wait bool)          { o.s.flush(); o.io.Clear(wait) }
 
+// RedirectStreams sends the text printed from now on to to (an Interact's
+// first call, whose prints belong in its Output widget), until restore.
+func (o orderedSink) RedirectStreams(to display.StreamSink) (restore func()) {
+	o.s.flush()
+	old := o.s.cur.Load()
+	o.s.cur.Store(&ioBox{io: redirectIO{StreamSink: to, io: o.io}})
+	return func() {
+		o.s.flush()
+		o.s.cur.Store(old)
+	}
+}
+
+// redirectIO is an IO whose text and displays go to a StreamSink; input
+// still comes from the cell's IO.
+type redirectIO struct {
+	display.StreamSink
+	io IO
+}
+
+func (r redirectIO) Input(prompt string, password bool) (string, error) {
+	return r.io.Input(prompt, password)
+}
+
 // coalesceSize is the most text a coalescer holds before writing it.
 const coalesceSize = 32 << 10
 

@@ -117,20 +117,22 @@ func init() {
 		"Rich":               reflect.ValueOf((*display.Rich)(nil)),
 		"SVGer":              reflect.ValueOf((*display.SVGer)(nil)),
 		"Sink":               reflect.ValueOf((*display.Sink)(nil)),
+		"StreamRedirector":   reflect.ValueOf((*display.StreamRedirector)(nil)),
 		"StreamSink":         reflect.ValueOf((*display.StreamSink)(nil)),
 		"SurfaceOptions":     reflect.ValueOf((*display.SurfaceOptions)(nil)),
 		"Widget":             reflect.ValueOf((*display.Widget)(nil)),
 
 		// interface wrapper definitions
-		"_CommSink":    reflect.ValueOf((*_github_com_gograd_gograd_display_CommSink)(nil)),
-		"_HTMLer":      reflect.ValueOf((*_github_com_gograd_gograd_display_HTMLer)(nil)),
-		"_LaTeXer":     reflect.ValueOf((*_github_com_gograd_gograd_display_LaTeXer)(nil)),
-		"_MIMEBundler": reflect.ValueOf((*_github_com_gograd_gograd_display_MIMEBundler)(nil)),
-		"_Markdowner":  reflect.ValueOf((*_github_com_gograd_gograd_display_Markdowner)(nil)),
-		"_PNGer":       reflect.ValueOf((*_github_com_gograd_gograd_display_PNGer)(nil)),
-		"_SVGer":       reflect.ValueOf((*_github_com_gograd_gograd_display_SVGer)(nil)),
-		"_Sink":        reflect.ValueOf((*_github_com_gograd_gograd_display_Sink)(nil)),
-		"_StreamSink":  reflect.ValueOf((*_github_com_gograd_gograd_display_StreamSink)(nil)),
+		"_CommSink":         reflect.ValueOf((*_github_com_gograd_gograd_display_CommSink)(nil)),
+		"_HTMLer":           reflect.ValueOf((*_github_com_gograd_gograd_display_HTMLer)(nil)),
+		"_LaTeXer":          reflect.ValueOf((*_github_com_gograd_gograd_display_LaTeXer)(nil)),
+		"_MIMEBundler":      reflect.ValueOf((*_github_com_gograd_gograd_display_MIMEBundler)(nil)),
+		"_Markdowner":       reflect.ValueOf((*_github_com_gograd_gograd_display_Markdowner)(nil)),
+		"_PNGer":            reflect.ValueOf((*_github_com_gograd_gograd_display_PNGer)(nil)),
+		"_SVGer":            reflect.ValueOf((*_github_com_gograd_gograd_display_SVGer)(nil)),
+		"_Sink":             reflect.ValueOf((*_github_com_gograd_gograd_display_Sink)(nil)),
+		"_StreamRedirector": reflect.ValueOf((*_github_com_gograd_gograd_display_StreamRedirector)(nil)),
+		"_StreamSink":       reflect.ValueOf((*_github_com_gograd_gograd_display_StreamSink)(nil)),
 	}
 }
 
@@ -228,6 +230,16 @@ func (W _github_com_gograd_gograd_display_Sink) Display(b display.Bundle) {
 }
 func (W _github_com_gograd_gograd_display_Sink) Update(b display.Bundle) {
 	W.WUpdate(b)
+}
+
+// _github_com_gograd_gograd_display_StreamRedirector is an interface wrapper for StreamRedirector type
+type _github_com_gograd_gograd_display_StreamRedirector struct {
+	IValue           interface{}
+	WRedirectStreams func(to display.StreamSink) (restore func())
+}
+
+func (W _github_com_gograd_gograd_display_StreamRedirector) RedirectStreams(to display.StreamSink) (restore func()) {
+	return W.WRedirectStreams(to)
 }
 
 // _github_com_gograd_gograd_display_StreamSink is an interface wrapper for StreamSink type
