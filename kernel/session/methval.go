@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"reflect"
 	"strconv"
 
 	"golang.org/x/tools/go/ast/astutil"
@@ -191,7 +192,7 @@ func rewriteMethodValues(fset *token.FileSet, f *ast.File, at map[int]methodValu
 			return e
 		}
 		pos := se.Pos()
-		typ, err := parser.ParseExpr(fx.typ)
+		typ, err := parseTypeAt(fx.typ, pos)
 		if err != nil {
 			return e
 		}
@@ -208,7 +209,7 @@ func rewriteMethodValues(fset *token.FileSet, f *ast.File, at map[int]methodValu
 		r := &ast.Ident{NamePos: pos, Name: "__gograd_recv"}
 		var val ast.Expr = &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: r.Name}, Sel: se.Sel}
 		if fx.wrap {
-			ft, err := parser.ParseExpr(fx.params)
+			ft, err := parseTypeAt(fx.params, pos)
 			if err != nil {
 				return e
 			}
@@ -242,4 +243,33 @@ func rewriteMethodValues(fset *token.FileSet, f *ast.File, at map[int]methodValu
 		}
 		return true
 	})
+}
+
+// parseTypeAt parses the source of a type written by a rewrite and gives
+// every node of it the position pos: positions of another file set would
+// point into some other unit, and yaegi resolves a package name (ad in
+// *ad.Tensor) through the imports of the file its position is in.
+func parseTypeAt(src string, pos token.Pos) (ast.Expr, error) {
+	e, err := parser.ParseExpr(src)
+	if err != nil {
+		return nil, err
+	}
+	posType := reflect.TypeOf(token.NoPos)
+	ast.Inspect(e, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		v := reflect.ValueOf(n)
+		if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+			return true
+		}
+		v = v.Elem()
+		for i := 0; i < v.NumField(); i++ {
+			if f := v.Field(i); f.Type() == posType && f.CanSet() && token.Pos(f.Int()).IsValid() {
+				f.SetInt(int64(pos))
+			}
+		}
+		return true
+	})
+	return e, nil
 }
