@@ -176,6 +176,16 @@
 //     Not covered: a method value whose type the cell cannot write (an
 //     unexported type of a compiled package, a generic method) or in a
 //     cell the type checker could not check.
+//   - A package-level var initialised from a variable of an earlier cell
+//     or statement (`g := 2.5`, then `var z float64 = g`) failed in yaegi
+//     v0.16.1 with "variable definition loop": it orders a unit's
+//     initialisers by the package-level variables they mention and counts
+//     only the unit's own as initialised. Such an initialiser (located by
+//     the type checker) is moved into a function declared in the same
+//     chunk and called by the declaration (varinit.go); one whose type the
+//     cell cannot write (hash.Hash with hash not imported) is a
+//     CompileError at its line saying to write name := value or to
+//     declare the variable and assign it.
 //   - yaegi v0.16.1 does not declare the names of a := or var with several
 //     names and one multiple-value expression (a, b := f()) in a block of
 //     top-level code ("undefined: a"; plain yaegi does the same). A

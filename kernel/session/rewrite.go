@@ -114,6 +114,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	}
 	if c.fixes != nil {
 		rewriteMethodValues(fset, f, c.fixes.methodVals)
+		rewriteVarInits(fset, f, c.fixes.varInits, c.uid)
 	}
 	if len(c.renames) > 0 {
 		renameTypes(f, c.renames)

@@ -446,6 +446,10 @@ func (s *Session) compileError(err error) *CellError {
 			// package-level :=.
 			msg += " (the interpreter's message: look for an undefined name in this statement)"
 		}
+		if msg == "variable definition loop" {
+			// What varinit.go could not move (var a, b = m[k]).
+			msg = "the interpreter cannot initialise this package-level variable from a variable of an earlier cell or statement (its message: variable definition loop); write name := value, or declare var name T and assign it"
+		}
 		ce.Value = msg
 		ce.Traceback = append(ce.Traceback, s.location(file, line, col))
 		if src := s.sourceLine(file, line); src != "" {
@@ -487,6 +491,11 @@ func caret(src string, col int) string {
 func (s *Session) runtimeError(err error) *CellError {
 	var p interp.Panic
 	if !errors.As(err, &p) {
+		if strings.HasSuffix(err.Error(), ": variable definition loop") {
+			// yaegi orders a unit's package-level initialisers when it
+			// runs the unit (see varinit.go): nothing of the chunk ran.
+			return s.compileError(err)
+		}
 		return s.withTrace(&CellError{Name: "Error", Value: err.Error()}, "")
 	}
 	v := p.Value

@@ -202,7 +202,7 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 		}
 	}
 	tc.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Instances: map[*ast.Ident]types.Instance{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{}}
+		Selections: map[*ast.SelectorExpr]*types.Selection{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
 	var all []types.Error
 	conf := types.Config{Importer: im, Error: func(err error) {
 		if te, ok := err.(types.Error); ok {

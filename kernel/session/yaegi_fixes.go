@@ -43,6 +43,9 @@ type yaegiFixes struct {
 	// receive, the types of the names they define ("" for _), so that
 	// chanOps can keep the receive's temporaries out of the package scope.
 	recvDefine map[int][]string
+	// varInits holds the initialisers of package-level variables that
+	// mention variables of earlier units, by offset (varinit.go).
+	varInits map[int]varInitFix
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -79,7 +82,8 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 	}
 	fx.methodVals = findMethodValues(fset, f, info, qual)
 	findTopRecvDefines(fset, info, stmts, fx, qual)
-	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil {
+	fx.varInits = findVarInits(fset, f, info, qual)
+	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil {
 		return nil
 	}
 	return fx
