@@ -210,6 +210,7 @@
 //	scipy.linalg.solve_triangular       SolveTriangular(a, b, lower), SolveTriangularT (trans)
 //	scipy.linalg.cho_solve              CholSolve(l, b)
 //	scipy.linalg.solve_sylvester, sqrtm SolveSylvester(a, b, q), Sqrtm (real non-negative spectra)
+//	scipy.linalg.solve_banded((l,u),…)  SolveBanded(l, u, ab, b)
 //	scipy.signal.convolve / correlate   Convolve(a, v, mode), Correlate(a, v, mode)
 //	scipy.integrate.odeint(f, y0, t)    Odeint(f, y0, ts) with f(y, t float64); OdeintTol
 //	special: erf erfc erfinv erfcinv    Erf Erfc Erfinv Erfcinv

@@ -85,3 +85,33 @@ func init() {
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return SolveSylvester(c.Out, c.Out, t) }},
 	}
 }
+
+// SolveBanded solves A X = B for a banded A given in LAPACK's band storage,
+// like scipy.linalg.solve_banded((l, u), ab, b): ab (l+u+1, M) holds
+// A[i, j] at ab[u+i−j, j] (entries of ab outside the matrix are ignored);
+// b is (M) or (M, K). It builds A densely and calls Solve, so it is
+// differentiable in ab and b to any order. It panics with ErrArgument for
+// negative l or u, ErrShape for shapes that do not fit and ErrSingular for a
+// singular A.
+func SolveBanded(l, u int, ab, b *Tensor) *Tensor {
+	mustTensor("SolveBanded", ab)
+	mustTensor("SolveBanded", b)
+	if l < 0 || u < 0 {
+		panic(errorf(ErrArgument, "SolveBanded", "band widths l = %d, u = %d: want ≥ 0", l, u))
+	}
+	if len(ab.shape) != 2 || ab.shape[0] != l+u+1 || len(b.shape) == 0 || len(b.shape) > 2 || b.shape[0] != ab.shape[1] {
+		panic(errorf(ErrShape, "SolveBanded", "ab %s and b %s with l = %d, u = %d: want ab (l+u+1, M) and b (M) or (M, K)", fmtShape(ab.shape), fmtShape(b.shape), l, u))
+	}
+	m := ab.shape[1]
+	var from, to []int
+	for r := 0; r <= l+u; r++ {
+		for j := 0; j < m; j++ {
+			if i := r + j - u; i >= 0 && i < m {
+				from = append(from, r*m+j)
+				to = append(to, i*m+j)
+			}
+		}
+	}
+	a := scatterFlat(Take(Reshape(ab, -1), from, 0), to, m, m)
+	return Solve(a, b)
+}

@@ -61,3 +61,36 @@ func TestSylvesterSqrtm(t *testing.T) {
 		}
 	}
 }
+
+func TestSolveBanded(t *testing.T) {
+	t.Parallel()
+	// scipy's example: l = 1, u = 2 on a 5×5 matrix.
+	ab := New([]float64{
+		0, 0, -1, -1, -1,
+		0, 2, 2, 2, 2,
+		5, 4, 3, 2, 1,
+		1, 1, 1, 1, 0,
+	}, 4, 5)
+	b := New([]float64{0, 1, 2, 2, 3})
+	want := []float64{-2.37288136, 3.93220339, -4., 4.3559322, -1.3559322}
+	got := SolveBanded(1, 2, ab, b).Data()
+	for i, w := range want {
+		if math.Abs(got[i]-w) > 1e-8 {
+			t.Fatalf("solve_banded: got %v want %v", got, want)
+		}
+	}
+	rep := CheckGradsWith(func(x *Tensor) *Tensor { return SolveBanded(1, 2, x, b) }, ab, CheckOptions{Order: 2})
+	if !rep.OK {
+		t.Errorf("wrt ab: %s", rep)
+	}
+	rep = CheckGradsWith(func(x *Tensor) *Tensor { return SolveBanded(1, 2, ab, Square(x)) }, Reshape(Arange(1, 11, 1), 5, 2), CheckOptions{Order: 2})
+	if !rep.OK {
+		t.Errorf("wrt b: %s", rep)
+	}
+	if err := Catch(func() { SolveBanded(1, 1, ab, b) }); !errors.Is(err, ErrShape) {
+		t.Errorf("shape: got %v", err)
+	}
+	if err := Catch(func() { SolveBanded(-1, 1, ab, b) }); !errors.Is(err, ErrArgument) {
+		t.Errorf("negative width: got %v", err)
+	}
+}

@@ -239,6 +239,7 @@ func init() {
 		"Softmax":           reflect.ValueOf(ad.Softmax),
 		"Softplus":          reflect.ValueOf(ad.Softplus),
 		"Solve":             reflect.ValueOf(ad.Solve),
+		"SolveBanded":       reflect.ValueOf(ad.SolveBanded),
 		"SolveSylvester":    reflect.ValueOf(ad.SolveSylvester),
 		"SolveTriangular":   reflect.ValueOf(ad.SolveTriangular),
 		"SolveTriangularT":  reflect.ValueOf(ad.SolveTriangularT),
