@@ -102,12 +102,14 @@ func (s *Session) CompleteItems(code string, cursor int) (items []CompletionItem
 		// methods, or those of any expression's type.
 		if qual != "" {
 			cands = s.members(qual, local)
-			if cands == nil {
-				cands = s.fieldsOf(qual)
-			}
 		}
 		if cands == nil {
+			// The type checker knows the methods of types declared in
+			// cells, which the interpreter's values do not show.
 			cands = s.exprMembers(exprBefore(code, st-1), local)
+		}
+		if cands == nil && qual != "" {
+			cands = s.fieldsOf(qual)
 		}
 	} else {
 		s.namesMu.Lock()
@@ -329,7 +331,11 @@ func (s *Session) inspectName(qual, name string, local map[string]string) (strin
 // inspectMember documents a method or field of a notebook variable
 // (`t.Shape`).
 func (s *Session) inspectMember(varName, name string) (string, bool) {
-	for _, it := range s.fieldsOf(varName) {
+	items := s.exprMembers(varName, nil) // with the methods of types declared in cells
+	if items == nil {
+		items = s.fieldsOf(varName)
+	}
+	for _, it := range items {
 		if it.Text == name {
 			if it.Type == "method" {
 				return "func (" + varName + ") " + name + strings.TrimPrefix(it.Signature, "func"), true

@@ -51,7 +51,7 @@ func contains(ss []string, s string) bool {
 // TestCompleteItemTypes checks the kind and type each completion carries.
 func TestCompleteItemTypes(t *testing.T) {
 	s := newSession(t)
-	run(t, s, "func myFunction(x int) int { return x }\nmyVariable := 2.5\ntype Point struct{ X, Y float64 }\npt := &Point{1, 2}\nconst myConst = 3\nmyTensor := ad.Ones(2)")
+	run(t, s, "func myFunction(x int) int { return x }\nmyVariable := 2.5\ntype Point struct{ X, Y float64 }\npt := &Point{1, 2}\nconst myConst = 3\nmyTensor := ad.Ones(2)\nfunc (p Point) Dist() float64 { return p.X }\npv := Point{3, 4}")
 	cases := []struct {
 		code, text, typ, sig string // sig: a substring of the signature
 	}{
@@ -62,7 +62,9 @@ func TestCompleteItemTypes(t *testing.T) {
 		{"myV", "myVariable", "variable", "float64"},
 		{"myC", "myConst", "constant", ""},
 		{"pt.", "X", "field", "float64"},
-		{"myTensor.", "At", "method", "func(...int) float64"}, // variadic, as in the expression's completion
+		{"myTensor.", "At", "method", "...int) float64"}, // variadic
+		{"pt.", "Dist", "method", "func() float64"},      // a method declared in a cell
+		{"pv.", "Dist", "method", "func() float64"},
 		{"fo", "for", "keyword", ""},
 		{"le", "len", "builtin", ""},
 		{"import \"strings\"\nstrings.ToUpp", "ToUpper", "function", "func(string) string"},
@@ -160,6 +162,7 @@ temp := Celsius(20)`)
 		// A value whose String method never returns: not called.
 		{"temp", []string{"var temp Celsius", "20"}, ""},
 		{"y := x.Shape", []string{"func (x) Shape() []int"}, ""},
+		{"temp.String", []string{"func (temp) String() string"}, ""}, // a method declared in a cell
 	}
 	for _, c := range cases {
 		b, ok := s.Inspect(c.code, end(c.code), 0)
