@@ -25,7 +25,9 @@ import (
 // in the kernel like a cell (serialised with cells, interruptible), and their printed text,
 // displays and errors appear in the result's place. During a fast drag
 // only the latest position is computed. Interact panics with an *Error if
-// f is not a function of matching arguments.
+// f is not a function of matching arguments; a float control's value is
+// never passed as an integer argument (it would be truncated: take a
+// float64, or use an IntSlider).
 func Interact(f any, controls ...*Widget) {
 	Show(NewInteractive(f, controls...))
 }
@@ -108,6 +110,11 @@ func argFor(c *Widget, t reflect.Type) (reflect.Value, error) {
 		return reflect.Value{}, fmt.Errorf("a %s has no value to pass", c.kind)
 	}
 	rv := reflect.ValueOf(v)
+	// A float control's value passed as an integer would be truncated
+	// without a word (0.7 becomes 0): refuse it.
+	if from, to := numberKind(rv.Type()), numberKind(t); isFloat(from) && isInteger(to) {
+		return reflect.Value{}, fmt.Errorf("a %s gives %v values, which would be truncated to %v: take a float64 argument, or use an IntSlider", c.kind, rv.Type(), t)
+	}
 	switch {
 	case t.Kind() == reflect.Interface && rv.Type().Implements(t):
 		out := reflect.New(t).Elem()
@@ -133,8 +140,19 @@ func argFor(c *Widget, t reflect.Type) (reflect.Value, error) {
 	return reflect.Value{}, fmt.Errorf("a %s gives a %T, which cannot be passed as %v", c.kind, v, t)
 }
 
-func isNumber(k reflect.Kind) bool {
-	return (k >= reflect.Int && k <= reflect.Uint64) || k == reflect.Float32 || k == reflect.Float64
+func isNumber(k reflect.Kind) bool { return isInteger(k) || isFloat(k) }
+
+func isInteger(k reflect.Kind) bool { return k >= reflect.Int && k <= reflect.Uint64 }
+
+func isFloat(k reflect.Kind) bool { return k == reflect.Float32 || k == reflect.Float64 }
+
+// numberKind is the kind of t's numbers: t's own kind, or its elements'
+// for a slice or array.
+func numberKind(t reflect.Type) reflect.Kind {
+	if k := t.Kind(); k == reflect.Slice || k == reflect.Array {
+		return t.Elem().Kind()
+	}
+	return t.Kind()
 }
 
 // run is the observer of every control: f's result replaces the output.

@@ -141,6 +141,15 @@ func TestWidgetBadArguments(t *testing.T) {
 			"display.Interact: the function takes 2 argument(s) but 1 control(s) were given"},
 		{"type", func() { display.Interact(func(s string) any { return nil }, display.FloatSlider("a", 0, 1, 0.1, 0)) },
 			"display.Interact: argument 1 of the function: a FloatSlider gives a float64, which cannot be passed as string"},
+		// A float control passed as an integer would be truncated (0.7
+		// shown as 0) without a word.
+		{"truncated", func() { display.Interact(func(a int) any { return a }, display.FloatSlider("a", 0, 1, 0.1, 0.7)) },
+			"display.Interact: argument 1 of the function: a FloatSlider gives float64 values, which would be truncated to int: take a float64 argument, or use an IntSlider"},
+		{"truncated log", func() { display.Interact(func(h int64) any { return h }, display.LogSlider("h", 1e-3, 10, 0.1)) },
+			"which would be truncated to int64"},
+		{"truncated range", func() {
+			display.Interact(func(r [2]int) any { return r }, display.FloatRangeSlider("r", 0, 1, 0.1, 0.2, 0.5))
+		}, "which would be truncated to [2]int"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
