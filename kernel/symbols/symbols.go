@@ -7,8 +7,13 @@
 //
 //	go generate ./kernel/symbols/
 //
-// and commit the result with the change. TestSymbolsUpToDate fails when the
-// committed tables are stale. Generic functions and types cannot be
+// and commit the result with the change. After changing only doc comments
+// (package docs included), regenerating the documentation table is enough
+// and takes about a second:
+//
+//	(cd kernel/symbols && go run ./internal/gensym/cmd/gensym -docs)
+//
+// TestSymbolsUpToDate fails when the committed tables are stale. Generic functions and types cannot be
 // extracted by yaegi and are silently absent.
 package symbols
 
