@@ -79,8 +79,11 @@
 //     value shows nothing; several values (a call with several results)
 //     show as a tuple.
 //   - A go statement runs the function in a goroutine whose panic is
-//     recovered and reported on the cell's stderr (with the line of the go
-//     statement): a goroutine cannot end the process. The function value
+//     recovered and reported on the cell's stderr, as a traceback: the go
+//     statement's line, then the statement each interpreted frame of the
+//     goroutine was running, innermost last, then the error (Go's
+//     goroutine traceback in the cell's numbering): a goroutine cannot end
+//     the process. The function value
 //     and arguments are still evaluated by the calling goroutine, once per
 //     execution of the statement, so `for i := range n { go f(i) }` calls f
 //     with each i.
@@ -453,12 +456,20 @@
 // starts, not the statement running, so the session records the lines
 // itself (positions.go): every function whose statements are not all on
 // its first line carries a line register, set before each statement and
-// made known to the session by the recursion guard's call on entry. This
-// costs about 0.3-0.6 µs per call of such a function (BenchmarkCallGuarded
-// against BenchmarkCallGuardedMultiline) and one assignment per statement
-// on a line of its own; one-line functions and loops cost nothing more. In
-// recursion, or when goroutines run the same function, an outer frame of a
-// function can show an inner frame's line. The last line repeats "Name:
+// made known to the session by the recursion guard's call on entry, on a
+// stack per goroutine. This costs about 0.3-0.6 µs per call of such a
+// function (BenchmarkCallGuarded against BenchmarkCallGuardedMultiline)
+// and one assignment per statement on a line of its own; one-line
+// functions and loops cost nothing more. Each frame shows its own line, in
+// recursion and when goroutines run the same function; a frame repeated
+// more than three times in a row is shown three times and then counted
+// ("[previous frame repeated 49992 more times]", as Python does), which
+// is how a RecursionError's traceback ends: the frames of the recursion,
+// and the function it stopped entering. An Interrupted error shows where
+// the cell was, as IPython's KeyboardInterrupt does: the top-level
+// statement, and the statement of each interpreted function it was in
+// when it stopped at a check (only the top-level statement when it was
+// blocked where an interrupt cannot reach). The last line repeats "Name:
 // Value". A nil pointer dereference that the interpreter performs through
 // reflection is reported as the runtime's "invalid memory address or nil
 // pointer dereference".

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Runtime errors name the statement that failed, in every interpreted
@@ -21,38 +22,58 @@ import (
 // __gograd.Frame(id, &__gograd_ln)`, and every statement in it, at any
 // depth of blocks but not inside nested function literals (which have
 // their own), is preceded by `__gograd_ln = L`, L the statement's line.
-// Frame records the register's address in a small ring per function, so
-// that when a panic has unwound, the trace's frames (innermost first, named
-// by yaegi with the function's start position) find the line each frame
-// was running. Top-level code uses a package-level register of the same
-// name, registered once. Leaf functions (leaf.go) are left alone: their
-// frames name their declaration line, or their only statement.
+// Frame pushes the register's address on a stack of the calling goroutine,
+// with the stack depth of the call: the entries recorded at the same or a
+// greater depth belong to frames that have returned, and are dropped then.
+// When a panic has unwound, the trace yaegi wrote for the goroutine (its
+// frames innermost first, named with the function's start position) and
+// that stack give each frame's line: the frames with registers the panic
+// went through are the first ones of the stack, in order (returned frames
+// can only lie above them). Top-level code uses a package-level register
+// of the same name, registered once. Leaf functions (leaf.go) are left
+// alone: their frames name their declaration line, or their only
+// statement. The same stack gives a RecursionError's frames and, when an
+// interrupt stops the cell's goroutine at a check, where it was.
 //
 // The cost is one assignment per statement executed and one call of a
 // compiled function per call of an interpreted function (see
-// BenchmarkCallGuarded). Recursion or goroutines running the same function
-// can make an outer frame of that function show an inner frame's line.
+// BenchmarkCallGuarded).
 
 // lineReg is the name of the line registers.
 const lineReg = "__gograd_ln"
 
-// frameRing is how many recent frames of one function are remembered.
-const frameRing = 16
+// frameSlack is how many bytes of stack two calls of Frame from frames at
+// the same depth may differ by (they come through Frame or DeepAt, from a
+// statement or a condition); a call one interpreted frame deeper uses some
+// 500 bytes more (see bytesPerCall).
+const frameSlack = 160
 
-// frameTable maps functions to their registers.
+// frameTable maps functions to their registers, and keeps, per goroutine,
+// the registers of the interpreted frames it is running.
 type frameTable struct {
 	mu sync.Mutex
-	// rings holds, per function id, the registers of its latest frames.
-	rings map[int]*ring
+	// top is top-level code's register (function id 0).
+	top *int
+	// stacks holds, per goroutine (its runtime g), the frames that called
+	// Frame, outermost first: a frame is pushed when it starts, and the
+	// frames recorded at the same or a greater depth, which have returned,
+	// are dropped then. Frames that returned without a later call at
+	// their depth stay on top ("stale") until one comes.
+	stacks map[unsafe.Pointer][]frameEnt
+	// halted holds, per goroutine, its live frames when it was stopped by
+	// an interrupt (see halt).
+	halted map[unsafe.Pointer][]frameEnt
 	// at maps a function's start positions ("line:col" in the global line
 	// numbering) to its id; info describes each id.
 	at   map[string]int
 	info map[int]funcInfo
 }
 
-type ring struct {
-	regs [frameRing]*int
-	n    int // frames recorded since the last reset
+// frameEnt is one frame of an instrumented function.
+type frameEnt struct {
+	depth uintptr // stack in use when it called Frame
+	id    int
+	reg   *int
 }
 
 // funcInfo describes an instrumented function for tracebacks.
@@ -61,54 +82,99 @@ type funcInfo struct {
 	line int    // the line of its declaration, global numbering
 	// only is the line of its only statement, or 0.
 	only int
+	// regs tells that the function has a line register (its frames call
+	// Frame).
+	regs bool
 }
 
 func newFrameTable() *frameTable {
-	return &frameTable{rings: map[int]*ring{}, at: map[string]int{}, info: map[int]funcInfo{}}
+	return &frameTable{stacks: map[unsafe.Pointer][]frameEnt{}, halted: map[unsafe.Pointer][]frameEnt{},
+		at: map[string]int{}, info: map[int]funcInfo{}}
 }
 
 // frame is __gograd.Frame: it records that a frame of function id started,
-// with its line register at reg.
+// with its line register at reg, on the calling goroutine.
+//
+//go:noinline
 func (t *frameTable) frame(id int, reg *int) {
+	d := stackUsed()
+	g := getG()
 	t.mu.Lock()
-	r := t.rings[id]
-	if r == nil {
-		r = &ring{}
-		t.rings[id] = r
+	if id == 0 {
+		t.top = reg
+		t.mu.Unlock()
+		return
 	}
-	r.regs[r.n%frameRing] = reg
-	r.n++
+	st := t.stacks[g]
+	for len(st) > 0 && st[len(st)-1].depth+frameSlack >= d {
+		st = st[:len(st)-1]
+	}
+	t.stacks[g] = append(st, frameEnt{depth: d, id: id, reg: reg})
 	t.mu.Unlock()
 }
 
-// resetRings forgets the frames of earlier units and clears top-level
-// code's register (id 0), which it keeps.
-func (t *frameTable) resetRings() {
+// halt records the calling goroutine's live frames, when an interrupt
+// stops it: the frames recorded deeper than the caller have returned.
+func (t *frameTable) halt() {
+	d := stackUsed()
+	g := getG()
 	t.mu.Lock()
-	for id, r := range t.rings {
-		if id != 0 {
-			delete(t.rings, id)
-		} else if reg := r.regs[(r.n-1)%frameRing]; reg != nil {
-			*reg = 0
+	st := t.stacks[g]
+	for len(st) > 0 && st[len(st)-1].depth > d+frameSlack {
+		st = st[:len(st)-1]
+	}
+	t.halted[g] = append([]frameEnt(nil), st...)
+	t.mu.Unlock()
+}
+
+// take removes and returns goroutine g's frames, and those recorded when
+// it was halted.
+func (t *frameTable) take(g unsafe.Pointer) (stack, halted []frameEnt) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	stack, halted = t.stacks[g], t.halted[g]
+	delete(t.stacks, g)
+	delete(t.halted, g)
+	return stack, halted
+}
+
+// drop forgets goroutine g's frames.
+func (t *frameTable) drop(g unsafe.Pointer) {
+	t.mu.Lock()
+	delete(t.stacks, g)
+	delete(t.halted, g)
+	t.mu.Unlock()
+}
+
+// resetFrames clears top-level code's register, and forgets the frames of
+// goroutines that are not in keep (goroutines that ended without saying
+// so: those started by compiled code).
+func (t *frameTable) resetFrames(keep func(unsafe.Pointer) bool) {
+	t.mu.Lock()
+	if t.top != nil {
+		*t.top = 0
+	}
+	for g := range t.stacks {
+		if !keep(g) {
+			delete(t.stacks, g)
+		}
+	}
+	for g := range t.halted {
+		if !keep(g) {
+			delete(t.halted, g)
 		}
 	}
 	t.mu.Unlock()
 }
 
-// lineOf returns the line the k-th most recent frame (0: the latest) of
-// function id was running, or 0.
-func (t *frameTable) lineOf(id, k int) int {
+// topLine returns the line top-level code is running, or 0.
+func (t *frameTable) topLine() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	r := t.rings[id]
-	if r == nil || k >= r.n || k >= frameRing {
+	if t.top == nil {
 		return 0
 	}
-	reg := r.regs[(r.n-1-k)%frameRing]
-	if reg == nil {
-		return 0
-	}
-	return *reg
+	return *t.top
 }
 
 // lookup finds the function yaegi reports at a position of the global
@@ -121,6 +187,30 @@ func (t *frameTable) lookup(line, col int) (int, funcInfo, bool) {
 		id, ok = t.at[fmt.Sprintf("%d", line)]
 	}
 	return id, t.info[id], ok
+}
+
+// infoOf describes function id.
+func (t *frameTable) infoOf(id int) funcInfo {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.info[id]
+}
+
+// registered reports whether a trace line ("cell:L:C: panic: main.f(...)")
+// names a frame of a function with a line register.
+func (t *frameTable) registered(traceLine string) bool {
+	m := posRE.FindStringSubmatch(traceLine)
+	if m == nil {
+		return false
+	}
+	fn := strings.TrimPrefix(strings.TrimSuffix(strings.TrimPrefix(m[3], "panic: "), "(...)"), "main.")
+	if fn == "main" {
+		return false
+	}
+	big, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	_, info, ok := t.lookup(big, col)
+	return ok && info.regs
 }
 
 // instrument adds the line registers to every function of a parsed chunk
@@ -181,6 +271,10 @@ func (t *frameTable) instrument(fset *token.FileSet, f *ast.File, body *ast.Bloc
 			// names that line without a register.
 			return true
 		}
+		info.regs = true
+		t.mu.Lock()
+		t.info[id] = info
+		t.mu.Unlock()
 		pos := b.Lbrace
 		reg := &ast.Ident{NamePos: pos, Name: lineReg}
 		decl := &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: pos,
@@ -265,12 +359,35 @@ type tracedFrame struct {
 	decl bool   // line is the function's declaration, not a statement
 }
 
-// framesOf resolves yaegi's panic trace lines (innermost first) to the
-// statements each frame was running.
-func (s *Session) framesOf(trace []string) []tracedFrame {
-	seen := map[int]int{}
+// framesOf resolves a goroutine's panic trace (innermost first) to the
+// statements each frame was running, reading the line registers of the
+// goroutine's frames (stack, outermost first). The frames with registers
+// that the panic went through are the first pt.regs of stack, in the
+// trace's order (those above them had returned before the panic): the
+// k-th such line from the innermost is stack[pt.regs-1-k]. A frame whose
+// register cannot be matched names its function's declaration.
+func (s *Session) framesOf(pt panicTrace, stack []frameEnt) []tracedFrame {
+	lines := append(append([]string(nil), pt.head...), pt.tail...)
+	// idx[k] is the index in stack of line k's frame: counted from the
+	// innermost for the head, from the outermost for the tail (frames
+	// between them may have been left out).
+	idx := make([]int, len(lines))
+	n := pt.regs - 1
+	for k, l := range pt.head {
+		idx[k] = n
+		if s.frames.registered(l) {
+			n--
+		}
+	}
+	n = 0
+	for k := len(lines) - 1; k >= len(pt.head); k-- {
+		if s.frames.registered(lines[k]) {
+			idx[k] = n
+			n++
+		}
+	}
 	var out []tracedFrame
-	for _, l := range trace {
+	for k, l := range lines {
 		m := posRE.FindStringSubmatch(l)
 		if m == nil {
 			out = append(out, tracedFrame{})
@@ -281,7 +398,7 @@ func (s *Session) framesOf(trace []string) []tracedFrame {
 		fn := strings.TrimSuffix(strings.TrimPrefix(m[3], "panic: "), "(...)")
 		fn = strings.TrimPrefix(fn, "main.")
 		if fn == "main" {
-			out = append(out, tracedFrame{top: true, line: s.frames.lineOf(0, 0)})
+			out = append(out, tracedFrame{top: true, line: s.frames.topLine()})
 			continue
 		}
 		id, info, ok := s.frames.lookup(big, col)
@@ -294,15 +411,35 @@ func (s *Session) framesOf(trace []string) []tracedFrame {
 			out = append(out, tracedFrame{name: fn})
 			continue
 		}
-		f := tracedFrame{name: info.name, line: s.frames.lineOf(id, seen[id])}
-		seen[id]++
-		if f.line == 0 {
-			f.line, f.decl = info.only, false
-			if f.line == 0 {
-				f.line, f.decl = info.line, true
-			}
+		f := tracedFrame{name: info.name}
+		if i := idx[k]; info.regs && len(stack) >= pt.regs && i >= 0 && i < len(stack) && stack[i].id == id {
+			f.line = *stack[i].reg
 		}
-		out = append(out, f)
+		out = append(out, s.declFallback(f, info))
+	}
+	return out
+}
+
+// declFallback names the only statement or the declaration of a frame
+// whose line is not known.
+func (s *Session) declFallback(f tracedFrame, info funcInfo) tracedFrame {
+	if f.line == 0 {
+		f.line = info.only
+		if f.line == 0 {
+			f.line, f.decl = info.line, true
+		}
+	}
+	return f
+}
+
+// stackFrames resolves a goroutine's frames (outermost first, all live:
+// a recursion error's) to the statements they were running, innermost
+// first.
+func (s *Session) stackFrames(stack []frameEnt) []tracedFrame {
+	out := make([]tracedFrame, 0, len(stack))
+	for k := len(stack) - 1; k >= 0; k-- {
+		info := s.frames.infoOf(stack[k].id)
+		out = append(out, s.declFallback(tracedFrame{name: info.name, line: *stack[k].reg}, info))
 	}
 	return out
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
 
@@ -26,6 +27,7 @@ type recursionError struct {
 	depth     int
 	stack     uintptr
 	limit     int
+	frames    []frameEnt // the recursing goroutine's frames, outermost first
 }
 
 func (e *recursionError) Error() string {
@@ -164,7 +166,7 @@ func (s *Session) overrides() interp.Exports {
 			"Recv":     reflect.ValueOf(s.recv),
 			"Drop":     reflect.ValueOf(s.drop),
 			"Send":     reflect.ValueOf(s.send),
-			"Bind":     reflect.ValueOf(func(n int64) func() { return s.stops.bind(n, true) }),
+			"Bind":     reflect.ValueOf(s.bindGo),
 			"MakeLen":  reflect.ValueOf(makeLen),
 			"GoPanic":  reflect.ValueOf(s.goPanic),
 			"Timeit":   reflect.ValueOf(s.timeitRun),
@@ -181,6 +183,22 @@ func (s *Session) overrides() interp.Exports {
 				}
 			}),
 		},
+	}
+}
+
+// bindGo is __gograd.Bind, called first by a goroutine a go statement
+// started: it binds the goroutine to its cell's generation (stopper.bind)
+// and starts its traceback state afresh (a goroutine's runtime g is reused
+// by later goroutines); the function it returns undoes both.
+func (s *Session) bindGo(n int64) func() {
+	g := getG()
+	s.frames.drop(g)
+	s.trace.take(g)
+	undo := s.stops.bind(n, true)
+	return func() {
+		s.frames.drop(g)
+		s.trace.take(g)
+		undo()
 	}
 }
 
@@ -236,6 +254,7 @@ func (s *Session) enter(fn, where string) {
 		return
 	}
 	e := &recursionError{fn: fn, where: where, depth: int(used / bytesPerCall()), stack: used, limit: int(s.limit.Load())}
+	e.frames, _ = s.frames.take(getG())
 	mine := s.stops.current()
 	s.execMu.Lock()
 	running := s.execGen
@@ -307,14 +326,28 @@ func clampU(x uint64) int64 {
 }
 
 // goPanic reports a panic of a goroutine started by a cell on the stderr of
-// the cell running (or that last ran).
+// the cell running (or that last ran), as a traceback like a cell's: where
+// the goroutine was started, then the statement each interpreted frame of
+// the goroutine was running, innermost last, then the error. It runs on
+// the panicking goroutine, in the deferred function of the go statement's
+// wrapper, after the interpreter wrote the trace of the inner frames.
 func (s *Session) goPanic(r any, where string) {
+	g := getG()
+	pt := s.trace.take(g)
+	stack, _ := s.frames.take(g)
 	file, line := s.splitWhere(where)
-	msg := fmt.Sprintf("panic in goroutine started at %s: %v\n", s.location(file, line, 0), r)
+	var tb []string
 	if re, ok := r.(*recursionError); ok {
-		msg = fmt.Sprintf("RecursionError in goroutine started at %s: %v\n", s.location(file, line, 0), re)
+		tb = append(s.withSource([]string{"RecursionError in goroutine started at " + s.location(file, line, 0)}, file, line),
+			"RecursionError: "+re.Error())
+		fmt.Fprintln(s.stderr.w, strings.Join(tb, "\n"))
+		return
 	}
-	fmt.Fprint(s.stderr.w, msg)
+	name, value, _ := s.classify(r)
+	tb = s.withSource([]string{"panic in goroutine started at " + s.location(file, line, 0)}, file, line)
+	tb = append(tb, s.renderFrames(s.framesOf(pt, stack), pt.dropped, len(pt.head))...)
+	tb = append(tb, name+": "+value)
+	fmt.Fprintln(s.stderr.w, strings.Join(tb, "\n"))
 }
 
 func fmtBytes(n int64) string {
@@ -331,53 +364,85 @@ func fmtBytes(n int64) string {
 }
 
 // traceWriter collects the interpreter's panic trace lines ("cell3:2:5:
-// panic: main.f(...)"), keeping the innermost and outermost ones.
+// panic: main.f(...)"), per goroutine (yaegi writes them on the panicking
+// goroutine as the panic unwinds each interpreted frame), keeping the
+// innermost and outermost ones.
 type traceWriter struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// registered tells whether a line names a frame with a line register
+	// (frameTable.registered).
+	registered func(string) bool
+	byG        map[unsafe.Pointer]*panicTrace
+}
+
+// panicTrace is the trace of one goroutine's panic.
+type panicTrace struct {
 	partial []byte
-	head    []string
-	tail    []string
-	dropped int
+	head    []string // the innermost lines, innermost first
+	tail    []string // the outermost ones, innermost first
+	dropped int      // lines left out between head and tail
+	regs    int      // lines naming frames with a line register, in all
 }
 
 const traceKeep = 8
 
 func (t *traceWriter) Write(p []byte) (int, error) {
+	g := getG()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.partial = append(t.partial, p...)
+	if t.byG == nil {
+		t.byG = map[unsafe.Pointer]*panicTrace{}
+	}
+	pt := t.byG[g]
+	if pt == nil {
+		pt = &panicTrace{}
+		t.byG[g] = pt
+	}
+	pt.partial = append(pt.partial, p...)
 	for {
-		i := strings.IndexByte(string(t.partial), '\n')
+		i := strings.IndexByte(string(pt.partial), '\n')
 		if i < 0 {
 			break
 		}
-		line := string(t.partial[:i])
-		t.partial = t.partial[i+1:]
-		if len(t.head) < traceKeep {
-			t.head = append(t.head, line)
+		line := string(pt.partial[:i])
+		pt.partial = pt.partial[i+1:]
+		if t.registered != nil && t.registered(line) {
+			pt.regs++
+		}
+		if len(pt.head) < traceKeep {
+			pt.head = append(pt.head, line)
 			continue
 		}
-		t.tail = append(t.tail, line)
-		if len(t.tail) > traceKeep {
-			t.tail = t.tail[1:]
-			t.dropped++
+		pt.tail = append(pt.tail, line)
+		if len(pt.tail) > traceKeep {
+			pt.tail = pt.tail[1:]
+			pt.dropped++
 		}
 	}
 	return len(p), nil
 }
 
-func (t *traceWriter) reset() {
+// reset forgets the traces of goroutines not in keep.
+func (t *traceWriter) reset(keep func(unsafe.Pointer) bool) {
 	t.mu.Lock()
-	t.partial, t.head, t.tail, t.dropped = nil, nil, nil, 0
+	for g := range t.byG {
+		if !keep(g) {
+			delete(t.byG, g)
+		}
+	}
 	t.mu.Unlock()
 }
 
-// frames returns the trace lines innermost first, and how many were
-// dropped in the middle.
-func (t *traceWriter) frames() (head, tail []string, dropped int) {
+// take removes and returns goroutine g's trace.
+func (t *traceWriter) take(g unsafe.Pointer) panicTrace {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return append([]string(nil), t.head...), append([]string(nil), t.tail...), t.dropped
+	pt := t.byG[g]
+	delete(t.byG, g)
+	if pt == nil {
+		return panicTrace{}
+	}
+	return *pt
 }
 
 var posRE = regexp.MustCompile(`^cell:(\d+):(\d+): (.*)$`)
@@ -498,44 +563,48 @@ func (s *Session) runtimeError(err error) *CellError {
 		}
 		return s.withTrace(&CellError{Name: "Error", Value: err.Error()}, "")
 	}
-	v := p.Value
-	ce := &CellError{Name: "Panic", Value: s.unrename(fmt.Sprint(v))}
+	name, value, where := s.classify(p.Value)
+	return s.withTrace(&CellError{Name: name, Value: value}, where)
+}
+
+// classify names the kind of a panic value and says it in Go's words;
+// where is the guard's "cellN:line" for the guards' errors.
+func (s *Session) classify(v any) (name, value, where string) {
+	name, value = "Panic", s.unrename(fmt.Sprint(v))
 	if e, ok := v.(error); ok {
 		// yaegi's own runtime errors start with its position ("cell:2:6:
 		// interface conversion: …"): the traceback says where.
 		if m := posRE.FindStringSubmatch(e.Error()); m != nil {
-			ce.Value = s.unrename(m[3])
+			value = s.unrename(m[3])
 			if strings.HasPrefix(m[3], "interface conversion: ") {
-				ce.Name = "RuntimeError"
+				name = "RuntimeError"
 			}
-			return s.withTrace(ce, "")
+			return name, value, ""
 		}
 	}
 	switch x := v.(type) {
 	case *recursionError:
-		ce.Name, ce.Value = "RecursionError", x.Error()
-		return s.withTrace(ce, x.where)
+		return "RecursionError", x.Error(), x.where
 	case *memoryError:
-		ce.Name, ce.Value = "MemoryError", x.Error()
-		return s.withTrace(ce, x.where)
+		return "MemoryError", x.Error(), x.where
 	case *exitError:
-		ce.Name, ce.Value = "Exit", x.Error()
+		name, value = "Exit", x.Error()
 	case runtime.Error:
-		ce.Name = "RuntimeError"
+		name = "RuntimeError"
 	case *reflect.ValueError:
 		// The interpreter reaches fields and elements through reflect: a
 		// zero Value there is a nil pointer.
-		ce.Name, ce.Value = "RuntimeError", "runtime error: invalid memory address or nil pointer dereference"
+		name, value = "RuntimeError", "runtime error: invalid memory address or nil pointer dereference"
 	case string:
 		// The interpreter performs indexing and map writes through reflect,
 		// whose panics are strings: report them as the runtime would.
 		if msg, ok := strings.CutPrefix(x, "reflect: "); ok {
-			ce.Name, ce.Value = "RuntimeError", "runtime error: "+msg
+			name, value = "RuntimeError", "runtime error: "+msg
 		}
 	case error:
-		ce.Name, ce.Value = errorKind(x), x.Error()
+		name, value = errorKind(x), x.Error()
 	}
-	return s.withTrace(ce, "")
+	return name, value, ""
 }
 
 // errorKind names an error's kind for CellError.Name.
@@ -568,28 +637,27 @@ func errorKind(err error) string {
 	return "Panic"
 }
 
-// withTrace fills the traceback from the interpreter's panic trace, and
-// from where (a guard's "cellN:line") when given.
+// withTrace fills the traceback from the interpreter's panic trace of the
+// goroutine that ran the cell's program and its frames (s.last), or from a
+// recursion error's frames, and from where (a guard's "cellN:line") when
+// given.
 func (s *Session) withTrace(ce *CellError, where string) *CellError {
-	head, tail, dropped := s.trace.frames()
-	// Innermost first: head, then tail; each frame names the statement
-	// it was running (positions.go).
-	frames := s.framesOf(append(append([]string(nil), head...), tail...))
+	last := s.last
+	// Innermost first; each frame names the statement it was running
+	// (positions.go).
+	frames := s.framesOf(last.trace, last.stack)
+	dropped, head := last.trace.dropped, len(last.trace.head)
+	if re := last.rec; re != nil {
+		frames, dropped, head = s.stackFrames(re.frames), 0, 0
+	}
 	// yaegi does not always report the frame of top-level code (a
 	// definition's initialiser): it is the outermost frame.
 	if !slices.ContainsFunc(frames, func(f tracedFrame) bool { return f.top }) {
-		if top := (tracedFrame{top: true, line: s.frames.lineOf(0, 0)}); top.line > 0 || s.curLine > 0 {
+		if top := (tracedFrame{top: true, line: s.frames.topLine()}); top.line > 0 || s.curLine > 0 {
 			frames = append(frames, top)
 		}
 	}
-	// Outermost first.
-	var tb []string
-	for k := len(frames) - 1; k >= 0; k-- {
-		if dropped > 0 && k == len(head)-1 {
-			tb = append(tb, fmt.Sprintf("... %d more frames ...", dropped))
-		}
-		tb = append(tb, s.render(frames[k])...)
-	}
+	tb := s.renderFrames(frames, dropped, head)
 	if where != "" {
 		file, line := s.splitWhere(where)
 		loc := s.location(file, line, 0)
@@ -608,6 +676,42 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 	}
 	ce.Traceback = append(tb, ce.Name+": "+ce.Value)
 	return ce
+}
+
+// renderFrames formats frames (innermost first, with dropped frames left
+// out after the first head ones) outermost first, as Python does: a frame
+// repeated more than three times in a row (recursion) is shown three times
+// and then counted.
+func (s *Session) renderFrames(frames []tracedFrame, dropped, head int) []string {
+	var tb, prev []string
+	run, repeats := 0, 0
+	flush := func() {
+		if repeats > 0 {
+			tb = append(tb, fmt.Sprintf("  [previous frame repeated %d more times]", repeats))
+			repeats = 0
+		}
+	}
+	for k := len(frames) - 1; k >= 0; k-- {
+		if dropped > 0 && k == head-1 {
+			flush()
+			tb = append(tb, fmt.Sprintf("... %d more frames ...", dropped))
+			prev, run = nil, 0
+		}
+		r := s.render(frames[k])
+		if len(r) > 0 && slices.Equal(r, prev) {
+			run++
+		} else {
+			flush()
+			prev, run = r, 1
+		}
+		if run > 3 {
+			repeats++
+			continue
+		}
+		tb = append(tb, r...)
+	}
+	flush()
+	return tb
 }
 
 // executing reports whether a goroutine is still running a program of i.

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
@@ -120,8 +121,11 @@ type Session struct {
 
 	stdout, stderr *forwarder
 	trace          *traceWriter
-	stdin          *stdinReader
-	cur            atomic.Pointer[ioBox]
+	// last is what the goroutine of the program that ran last left for
+	// its traceback.
+	last  lastRun
+	stdin *stdinReader
+	cur   atomic.Pointer[ioBox]
 
 	// stops delivers interrupts to the goroutines of a cell; gen is the
 	// generation of the cell (or widget callback) running or last run.
@@ -205,7 +209,8 @@ func New(opts Options) (*Session, error) {
 		s.stdout.close()
 		return nil, err
 	}
-	s.trace = &traceWriter{}
+	s.trace = &traceWriter{registered: s.frames.registered}
+	s.stops.onHalt = s.frames.halt
 	s.stdin = &stdinReader{s: s}
 	limit := opts.RecursionLimit
 	if limit <= 0 {
@@ -628,11 +633,15 @@ func (s *Session) ensureShadow() error {
 // goroutine of the cell's generation; an interrupt stops that generation
 // (see stopper) and never cancels the interpreter's own context.
 func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
-	s.trace.reset()
-	s.frames.resetRings()
+	bound := s.stops.boundSet()
+	keep := func(g unsafe.Pointer) bool { return bound[g] }
+	s.trace.reset(keep)
+	s.frames.resetFrames(keep)
+	s.last = lastRun{}
 	type outcome struct {
 		err      error
 		finished bool // false when the goroutine ended by runtime.Goexit
+		last     lastRun
 	}
 	done := make(chan outcome, 1)
 	ids := make(chan int64, 1)
@@ -649,6 +658,12 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 		var o outcome
 		defer func() { done <- o }()
 		defer s.stops.bind(gen, false)()
+		defer func() {
+			// The goroutine's panic trace and frames, for the traceback.
+			g := getG()
+			o.last.trace = s.trace.take(g)
+			o.last.stack, o.last.halted = s.frames.take(g)
+		}()
 		ids <- goroutineID()
 		defer func() {
 			if r := recover(); r != nil {
@@ -671,10 +686,13 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 		s.stops.stop(gen)
 		// A program still blocked may write its slots when it wakes:
 		// they are not released (see releaseSlots).
-		s.running = !awaitStop(done, <-ids)
-		return &CellError{Name: "Interrupted", Value: "the cell was interrupted", Traceback: []string{"Interrupted: the cell was interrupted"}}
+		o, ended := awaitStop(done, <-ids)
+		s.running = !ended
+		return s.interrupted(o.last.halted, ended)
 	}
+	s.last = o.last
 	if re := s.takeRecursionError(); re != nil {
+		s.last.rec = re
 		return s.withTrace(&CellError{Name: "RecursionError", Value: re.Error()}, re.where)
 	}
 	if o.err != nil {
@@ -683,23 +701,51 @@ func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	return nil
 }
 
+// lastRun is what the goroutine of a cell's program left when it ended:
+// its panic trace and frames (positions.go), the frames it was running
+// when an interrupt stopped it, and the recursion error that stopped it.
+type lastRun struct {
+	trace         panicTrace
+	stack, halted []frameEnt
+	rec           *recursionError
+}
+
+// interrupted is the error of an interrupted cell. Like a KeyboardInterrupt
+// in IPython, its traceback shows where the cell was: the top-level
+// statement and the statement of each interpreted function it was in
+// (known when the cell's goroutine stopped at a check; otherwise only
+// the top-level statement).
+func (s *Session) interrupted(halted []frameEnt, ended bool) *CellError {
+	ce := &CellError{Name: "Interrupted", Value: "the cell was interrupted"}
+	// The top-level register is read only once the goroutine that writes
+	// it has ended.
+	top := tracedFrame{top: true}
+	if ended {
+		top.line = s.frames.topLine()
+	}
+	frames := append(s.stackFrames(halted), top)
+	ce.Traceback = append(s.renderFrames(frames, 0, 0), ce.Name+": "+ce.Value)
+	return ce
+}
+
 // awaitStop waits until the interrupted program's goroutine (id) has
 // ended, or is waiting in an operation the interrupt cannot end (a receive
 // the rewrite could not reach, sync.WaitGroup.Wait, a network read; it
 // ends at its next check once the operation completes), for at most two
 // seconds. It reports whether the goroutine ended.
-func awaitStop[T any](done <-chan T, id int64) bool {
+func awaitStop[T any](done <-chan T, id int64) (T, bool) {
+	var zero T
 	deadline := time.After(2 * time.Second)
 	for wait := time.Millisecond; ; wait = min(2*wait, 50*time.Millisecond) {
 		select {
-		case <-done:
-			return true
+		case o := <-done:
+			return o, true
 		case <-deadline:
-			return false
+			return zero, false
 		case <-time.After(wait):
 		}
 		if wait >= 16*time.Millisecond && waiting(id) {
-			return false
+			return zero, false
 		}
 	}
 }

@@ -31,6 +31,9 @@ type stopper struct {
 	// check sees the new value.
 	flag uint32
 
+	// onHalt, when set, is called by a goroutine that halt ends, first.
+	onHalt func()
+
 	mu     sync.Mutex
 	byG    map[unsafe.Pointer]int64 // goroutine (its runtime g) -> generation
 	gens   map[int64]*generation
@@ -182,8 +185,22 @@ func (st *stopper) stopped() bool {
 // halt ends the calling goroutine when its generation is stopped.
 func (st *stopper) halt() {
 	if st.stopped() {
+		if st.onHalt != nil {
+			st.onHalt()
+		}
 		runtime.Goexit()
 	}
+}
+
+// boundSet returns the goroutines bound to a generation.
+func (st *stopper) boundSet() map[unsafe.Pointer]bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	m := make(map[unsafe.Pointer]bool, len(st.byG))
+	for g := range st.byG {
+		m[g] = true
+	}
+	return m
 }
 
 // done returns the channel closed when the calling goroutine's generation

@@ -1,0 +1,205 @@
+package session
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGoroutineTraceback checks the report of a panic in a goroutine a
+// cell started: where it was started, then the statement each of its
+// interpreted frames was running, innermost last (Go's goroutine
+// traceback, in the cell's numbering).
+func TestGoroutineTraceback(t *testing.T) {
+	cases := []struct {
+		name   string
+		cells  []string
+		stderr string
+	}{
+		{
+			name: "function literal calling a function of an earlier cell",
+			cells: []string{
+				"func work(xs []int) int {\n\ty := 1\n\treturn xs[5] + y\n}",
+				"done := make(chan bool)\ngo func() {\n\tdefer close(done)\n\ta := 1\n\t_ = a\n\twork(nil)\n}()\n<-done",
+			},
+			stderr: `panic in goroutine started at cell 2, line 2
+    go func() {
+cell 2, line 6, in func literal
+    	work(nil)
+cell 1, line 3, in work
+    	return xs[5] + y
+RuntimeError: runtime error: slice index out of range`,
+		},
+		{
+			name: "one of several goroutines running the same function",
+			cells: []string{
+				"func worker(i int, out chan int) {\n\tif i == 2 {\n\t\tvar m map[int]int\n\t\tm[i] = 1\n\t}\n\tout <- i\n}",
+				"out := make(chan int, 4)\nfor i := range 4 {\n\tgo worker(i, out)\n}\ntime.Sleep(50 * time.Millisecond)",
+			},
+			stderr: `panic in goroutine started at cell 2, line 3
+    	go worker(i, out)
+cell 1, line 4, in worker
+    		m[i] = 1
+RuntimeError: assignment to entry in nil map`,
+		},
+		{
+			name: "explicit panic in a method, one frame",
+			cells: []string{
+				"type Job struct{ name string }\nfunc (j Job) Run() {\n\tif j.name == \"\" {\n\t\tpanic(\"a job without a name\")\n\t}\n}",
+				"go Job{}.Run()\ntime.Sleep(50 * time.Millisecond)",
+			},
+			stderr: `panic in goroutine started at cell 2, line 1
+    go Job{}.Run()
+cell 1, line 4, in Job.Run
+    		panic("a job without a name")
+Panic: a job without a name`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession(t)
+			var r *recorder
+			for k, code := range c.cells {
+				var res Result
+				r, res = run(t, s, code)
+				if res.Err != nil {
+					t.Fatalf("cell %d: %s", k+1, strings.Join(res.Err.Traceback, "\n"))
+				}
+			}
+			// The report is written after the goroutine's deferred calls:
+			// it may arrive just after the cell.
+			last := c.stderr[strings.LastIndexByte(c.stderr, '\n')+1:]
+			for i := 0; i < 200 && !strings.Contains(r.stderr(), last); i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+			got := strings.TrimPrefix(r.stderr(), "note: added import \"time\"\n")
+			if strings.TrimRight(got, "\n") != c.stderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", got, c.stderr)
+			}
+		})
+	}
+}
+
+// TestRecursionTraceback checks that each frame of a RecursionError's
+// traceback shows its own statement, with the repeated frames counted as
+// Python does.
+func TestRecursionTraceback(t *testing.T) {
+	skipIfRace(t)
+	cases := []struct {
+		name, code, trace string
+	}{
+		{
+			name: "direct",
+			code: "func rec(n int) int {\n\tx := n + 1\n\treturn rec(x) + 1\n}\nrec(1)",
+			trace: `cell 1, line 5, at top level
+    rec(1)
+cell 1, line 3, in rec
+    	return rec(x) + 1
+cell 1, line 3, in rec
+    	return rec(x) + 1
+cell 1, line 3, in rec
+    	return rec(x) + 1
+  [previous frame repeated N more times]
+cell 1, line 1, in rec
+    func rec(n int) int {`,
+		},
+		{
+			name: "mutual, after calls that returned",
+			code: "func small(n int) int {\n\ty := n\n\treturn y\n}\nfunc ping(n int) int {\n\tsmall(n)\n\treturn pong(n + 1)\n}\nfunc pong(n int) int {\n\tz := small(n)\n\treturn ping(z)\n}\nping(0)",
+			trace: `cell 1, line 13, at top level
+    ping(0)
+cell 1, line 7, in ping
+    	return pong(n + 1)
+cell 1, line 11, in pong
+    	return ping(z)
+cell 1, line 7, in ping
+    	return pong(n + 1)
+cell 1, line 11, in pong
+    	return ping(z)
+cell 1, line 7, in ping
+    	return pong(n + 1)
+cell 1, line 11, in pong
+    	return ping(z)
+`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession(t)
+			_, res := run(t, s, c.code)
+			if errName(res) != "RecursionError" {
+				t.Fatalf("got %v, want a RecursionError", res.Err)
+			}
+			tb := res.Err.Traceback
+			got := strings.Join(tb[:len(tb)-1], "\n")
+			got = repeatedRE.ReplaceAllString(got, "repeated N more")
+			if strings.HasSuffix(c.trace, "\n") {
+				// Only the outermost frames are compared.
+				if !strings.HasPrefix(got, c.trace) {
+					t.Errorf("traceback:\n%s\nwant it to start with:\n%s", got, c.trace)
+				}
+				return
+			}
+			if got != c.trace {
+				t.Errorf("traceback:\n%s\nwant:\n%s", got, c.trace)
+			}
+		})
+	}
+}
+
+// TestInterruptTraceback checks that an interrupted cell's error shows
+// where the cell was, as IPython's KeyboardInterrupt traceback does.
+func TestInterruptTraceback(t *testing.T) {
+	skipIfRace(t)
+	cases := []struct {
+		name  string
+		cells []string
+		trace string
+	}{
+		{
+			name:  "top-level loop",
+			cells: []string{"k := 0\nfor {\n\tk++\n}"},
+			trace: "cell 1, line 3, at top level\n    \tk++",
+		},
+		{
+			name: "loop in a function of an earlier cell",
+			cells: []string{
+				"func spin() int {\n\ts := 0\n\tfor {\n\t\ts++\n\t}\n\treturn s\n}",
+				"x := 1\nspin()",
+			},
+			trace: "cell 2, line 2, at top level\n    spin()\ncell 1, line 4, in spin\n    \t\ts++",
+		},
+		{
+			name:  "sleeping",
+			cells: []string{"import \"time\"\nlong := time.Hour\nfunc nap() {\n\ttime.Sleep(long)\n}\nfmt.Println(1)\nnap()"},
+			trace: "cell 1, line 7, at top level\n    nap()\ncell 1, line 4, in nap\n    \ttime.Sleep(long)",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession(t)
+			for k, code := range c.cells[:len(c.cells)-1] {
+				if _, res := run(t, s, code); res.Err != nil {
+					t.Fatalf("cell %d: %v", k+1, res.Err)
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+			res := s.Execute(ctx, c.cells[len(c.cells)-1], &recorder{})
+			if errName(res) != "Interrupted" {
+				t.Fatalf("got %v, want Interrupted", res.Err)
+			}
+			tb := res.Err.Traceback
+			if got := strings.Join(tb[:len(tb)-1], "\n"); got != c.trace {
+				t.Errorf("traceback:\n%s\nwant:\n%s", got, c.trace)
+			}
+			if tb[len(tb)-1] != "Interrupted: the cell was interrupted" {
+				t.Errorf("last line %q", tb[len(tb)-1])
+			}
+		})
+	}
+}
+
+var repeatedRE = regexp.MustCompile(`repeated \d+ more`)
