@@ -53,6 +53,9 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 					}
 					p := fset.Position(fd.Pos())
 					c.funcs = append(c.funcs, [2]string{name, fmt.Sprintf("%s:%d", p.Filename, p.Line)})
+					if fd.Recv == nil {
+						c.funcTexts = append(c.funcTexts, [2]string{name, nodeText(c.src, f, fd)})
+					}
 				}
 			}
 			if pos, ok := declaresMain(f); ok {
@@ -266,7 +269,7 @@ func (s *Session) checkDecls(fset *token.FileSet, f *ast.File, c *chunk, seen ma
 			text := nodeText(c.src, f, fd)
 			old, ok := s.methods[key]
 			c.decls = append(c.decls, declared{kind: token.FUNC, name: key, recv: recvTypeName(fd.Recv.List[0].Type),
-				text: text, changed: ok && old != text, pos: fset.Position(fd.Pos()).String()})
+				text: text, changed: ok && (old != text || s.staleMethods[key]), pos: fset.Position(fd.Pos()).String()})
 			continue
 		}
 		gd, ok := d.(*ast.GenDecl)

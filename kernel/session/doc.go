@@ -51,7 +51,10 @@
 //   - Imports made by an earlier cell (and the pre-imports) are dropped, so
 //     re-running a cell that imports is harmless.
 //   - Functions, variables and constants may be redeclared by a later cell;
-//     the new definition replaces the old one.
+//     the new definition replaces the old one for the code compiled after
+//     it, and for earlier function declarations (see "Redefining a
+//     function"); a function value made before keeps the definition it
+//     was made with, and the cell that redefines says which.
 //   - Types can be redefined too, although yaegi keeps the first definition
 //     of a type and of each of its methods: a cell that declares type T with
 //     a different definition, or with a method whose definition changed,
@@ -195,6 +198,72 @@
 //     top-level if, for, switch, select or block holding one is run as the
 //     body of a function literal called at once, where it works; a runtime
 //     error still names the statement's line.
+//
+// # Redefining a function
+//
+// yaegi v0.16.1 binds a call of a package-level function to the function
+// when it compiles the call, so a later definition reaches only the code
+// compiled after it. Smallest cells:
+//
+//	func sq(x float64) float64 { return x * x }
+//	func g(x float64) float64 { return sq(x) + 1 }
+//	h := func(x float64) float64 { return sq(x) + 2 }
+//
+//	func sq(x float64) float64 { return x * x * x }
+//
+//	fmt.Println(sq(3), g(3), h(3)) // 27 10 11 in plain yaegi
+//
+// A notebook user expects 27 28 29 (IPython looks names up at each call;
+// GoNB compiles the whole program again). When a cell's declaration chunk
+// changes the text of a plain function declared by an earlier cell, right
+// after that chunk has run (redefine.go):
+//
+//   - Every function declaration kept in the history (see "Memory over a
+//     long session") whose body mentions the function, transitively (k
+//     calls g calls sq), and that the cell does not declare itself, is
+//     compiled again from its kept source, all in one unit (mutual
+//     recursion across cells binds right), with the rewrites it had; in
+//     the shadow first, then in the live interpreter. A declaration runs
+//     no code, so this changes nothing but what the calls reach: g(3) is
+//     28. One that no longer compiles with the new function (its
+//     signature changed) keeps its earlier definition, and the cell's
+//     stderr says so: "note: g (cell 1) still calls the earlier sq: it
+//     does not compile with the new one: cannot use type float64 as type
+//     int (cell 1, line 2, column 39)", and for each function calling
+//     it, "note: k (cell 1) calls g, which still calls the earlier sq".
+//   - A method cannot be compiled again (yaegi keeps a type's first
+//     methods, see "Cell model"): a method that calls the function is
+//     named ("note: method T.Area (cell 1) still calls the earlier sq
+//     ..."), and running the cell that declares T again then redeclares T
+//     as a new type whose methods call the new function.
+//   - Function values made before cannot be made again without running
+//     their cells: function literals held in variables, maps, slices,
+//     fields or passed to compiled code (a widget callback), functions
+//     taken as values (k := g), goroutines started with go. The session
+//     keeps, for every top-level statement and package-level var that ran,
+//     the session names such values may hold (those inside function
+//     literals, names used as values, the function of a go statement) and
+//     the session functions it called, keyed by the variable assigned or
+//     else by the statement's text (so re-running a cell replaces them).
+//     Those that hold a replaced function (or a variable holding one) are
+//     named on the cell's stderr: "note: h (cell 1, line 3) was made with
+//     the earlier sq and still calls it; run its cell again to use the new
+//     one"; "note: a function value made in cell 4, line 2 still calls
+//     the earlier sq; ..." when it went to no variable (display.Interact's
+//     callback); "a goroutine started in cell 5, line 1 may still run the
+//     earlier sq"; "f (cell 3, line 1) may hold a function made with the
+//     earlier sq" when it was made by a call of a function whose body makes
+//     function values holding the replaced one. Statements of the
+//     redefining cell from that chunk on are not named (they are made
+//     with the new definition).
+//
+// The scan reads names, not types, so a local variable or field named
+// like a session name can make a note appear that is not needed, and a
+// function value that reaches the replaced one through something the
+// syntax does not show (an interface, a value returned by compiled code)
+// is not named. Re-running a cell with the same text redefines nothing:
+// no recompile, no note. A redefinition that compiles callers again keeps
+// the unit's file and traceback entries: about 0.8 KiB per such cell.
 //
 // # Output and input
 //

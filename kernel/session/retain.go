@@ -464,7 +464,7 @@ func historyOf(chunks []chunk) []chunk {
 	for _, c := range chunks {
 		f, err := parser.ParseFile(token.NewFileSet(), posFile, c.src, parser.SkipObjectResolution)
 		h := chunk{kind: c.kind, src: c.src, dropImports: c.dropImports, result: c.result, renames: c.renames, noGuard: c.noGuard, fixes: c.fixes, frames: c.frames, rich: c.rich,
-			liveFile: c.liveFile, shadowFile: c.shadowFile}
+			liveFile: c.liveFile, shadowFile: c.shadowFile, uid: c.uid, leaves: c.leaves}
 		if err != nil {
 			out = append(out, h)
 			continue

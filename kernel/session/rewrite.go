@@ -69,6 +69,13 @@ type chunk struct {
 	// liveFile and shadowFile are the chunk's files in the interpreters'
 	// file sets, removed when the history drops the chunk.
 	liveFile, shadowFile *token.File
+	// funcTexts lists the plain functions a declaration chunk declares,
+	// with their normalised text (see redefine.go).
+	funcTexts [][2]string
+	// only, when set, keeps of a declaration chunk only the plain
+	// functions it names: the chunk is compiled again to rebind their
+	// calls (see redefine.go).
+	only map[string]bool
 }
 
 // posFile is the file name of every cell in positions. The interpreter
@@ -108,6 +115,9 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	f, err := parser.ParseFile(fset, posFile, c.src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		return nil, err
+	}
+	if c.only != nil {
+		keepOnly(f, c.only)
 	}
 	if len(c.dropImports) > 0 {
 		dropImports(f, c.dropImports)

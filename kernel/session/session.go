@@ -161,6 +161,17 @@ type Session struct {
 	// defer statement of any cell mentions (see releaseSlots).
 	captured map[string]bool
 
+	// funcText holds each plain function's normalised declaration text;
+	// sites the places of earlier cells that made function values, by
+	// key; staleMethods the methods that still call an earlier definition
+	// of a redefined function; taintShadow asks for the shadow to be
+	// rebuilt after the cell (a recompile failed in it). See redefine.go.
+	funcText     map[string]string
+	sites        map[string]*site
+	siteSeq      int
+	staleMethods map[string]bool
+	taintShadow  bool
+
 	result []any // values captured by the last expression
 	hasRes bool
 	// timing asks run to report the cell's times (%time); timeit, when
@@ -263,6 +274,10 @@ func (s *Session) reset() error {
 	s.cells = map[string][]string{}
 	s.tstate = typeState{}
 	s.captured = map[string]bool{}
+	s.funcText = map[string]string{}
+	s.sites = map[string]*site{}
+	s.staleMethods = map[string]bool{}
+	s.taintShadow = false
 	return nil
 }
 
@@ -447,7 +462,12 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		return Result{Err: s.compileError(err)}
 	}
 	defer s.record(chunks)
-	s.commitDecls(chunks)
+	defer func() {
+		if s.taintShadow {
+			s.shadow, s.taintShadow = nil, false
+		}
+	}()
+	made := s.commitDecls(chunks)
 	s.commitTypes(tc)
 	if tc != nil && len(tc.errs) == 0 && s.timeit == nil {
 		if w := s.typeWarnings(tc); w != "" {
@@ -494,8 +514,12 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 				chunks[k].liveFile = nil
 			}
 		}
+		s.addSites(made[k])
 		if cerr != nil {
 			return Result{Err: cerr}
+		}
+		if c.kind == declChunk {
+			s.redefined(chunks, made, k)
 		}
 	}
 	if !s.hasRes {
@@ -808,8 +832,9 @@ func isNil(v any) bool {
 	return false
 }
 
-// commitDecls records the imports and types a compiled cell declared.
-func (s *Session) commitDecls(chunks []chunk) {
+// commitDecls records the imports and types a compiled cell declared, and
+// returns the sites of function values each chunk makes (see redefine.go).
+func (s *Session) commitDecls(chunks []chunk) []map[string]*site {
 	for t, to := range s.pendingRenames {
 		s.renames[t] = to
 		for k := range s.methods {
@@ -817,12 +842,19 @@ func (s *Session) commitDecls(chunks []chunk) {
 				delete(s.methods, k)
 			}
 		}
+		for k := range s.staleMethods {
+			if strings.HasPrefix(k, t+".") {
+				delete(s.staleMethods, k)
+			}
+		}
 	}
 	s.pendingRenames = nil
 	fset := token.NewFileSet()
-	for _, c := range chunks {
+	made := make([]map[string]*site, len(chunks))
+	for k, c := range chunks {
 		if f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution); err == nil {
 			s.recordNames(f, c.src, c.kind)
+			made[k] = s.sitesOf(fset, f, c)
 		}
 		for _, f := range c.funcs {
 			s.funcs[f[0]] = f[1]
@@ -841,4 +873,5 @@ func (s *Session) commitDecls(chunks []chunk) {
 			}
 		}
 	}
+	return made
 }

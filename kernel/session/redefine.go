@@ -1,0 +1,684 @@
+package session
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"log"
+	"sort"
+	"strings"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// Redefining a function. yaegi v0.16.1 binds a call of a package-level
+// function, when it compiles the call, to the function's node: after
+// `func sq(x float64) float64 { return x * x }` and `func g(x float64)
+// float64 { return sq(x) + 1 }`, a cell redefining sq left g calling the
+// earlier sq (g(3) stayed 10, not 28), as did every function literal made
+// before, and every function value taken before. When a cell changes a
+// plain function's text, the session therefore compiles again, from the
+// kept history, every function declaration of earlier cells that mentions
+// it, transitively (k calls g calls sq), in one unit (so mutual recursion
+// binds right), shadow first; a declaration that no longer compiles keeps
+// its earlier definition and the cell's stderr says so. What cannot be
+// compiled again without running code — function values made by earlier
+// cells (literals held in variables, maps, slices, fields, widget
+// callbacks; function values taken with k := g; goroutines running) — is
+// named in a note on the cell's stderr. Methods cannot be replaced in a
+// type (yaegi keeps a type's first methods): a method that calls the
+// redefined function is named, and re-running the cell that declares its
+// type makes it a new type (see planRenames) whose methods call the new
+// function.
+
+// site is a place in a cell that made values holding functions: a
+// function literal, a function used as a value, a go statement, or a call
+// of a session function (which may return a function it made).
+type site struct {
+	seq    int
+	where  string // "cell 4, line 2"
+	cell   string // "cell 4"
+	target string // the variable (or expression) it was stored in, or ""
+	goStmt bool
+	// bound are the session names a function value made here may hold
+	// (the names inside function literals, names used as values, the
+	// function a go statement runs); calls the session functions called
+	// outside function literals.
+	bound, calls []string
+}
+
+// sitesOf returns the sites the chunk c (parsed as f with fset) makes,
+// keyed: a variable defined or assigned as a whole by its name ("var h"),
+// any other place by its statement's text (so that re-running a cell
+// replaces its sites).
+func (s *Session) sitesOf(fset *token.FileSet, f *ast.File, c chunk) map[string]*site {
+	// Only the execution goroutine writes s.names, and this runs on it.
+	names := s.names
+	m := map[string]*site{}
+	add := func(key func() string, target string, pos token.Pos, nodes ...ast.Node) {
+		st := &site{target: target}
+		for _, n := range nodes {
+			if n != nil {
+				collectUses(n, names, st)
+			}
+		}
+		if len(st.bound) == 0 && len(st.calls) == 0 && target == "" {
+			// Its text would bind the same nothing again.
+			return
+		}
+		file, line := s.lines.lookup(fset.Position(pos).Line)
+		st.cell = "cell " + strings.TrimPrefix(file, "cell")
+		st.where = fmt.Sprintf("%s, line %d", st.cell, line)
+		m[key()] = st
+	}
+	varKey := func(name string) func() string { return func() string { return "var " + name } }
+	text := func(n ast.Node) string { return nodeText(c.src, f, n) }
+	valueSpec := func(vs *ast.ValueSpec) {
+		if len(vs.Values) == len(vs.Names) {
+			for i, id := range vs.Names {
+				if id.Name != "_" {
+					add(varKey(id.Name), id.Name, id.Pos(), vs.Values[i])
+				}
+			}
+			return
+		}
+		for _, id := range vs.Names {
+			if id.Name != "_" {
+				add(varKey(id.Name), id.Name, id.Pos(), asNodes(vs.Values)...)
+			}
+		}
+	}
+	genDecl := func(d ast.Decl) {
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, sp := range gd.Specs {
+				valueSpec(sp.(*ast.ValueSpec))
+			}
+		}
+	}
+	if c.kind == declChunk {
+		for _, d := range f.Decls {
+			genDecl(d)
+		}
+		return m
+	}
+	fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl)
+	if !ok || fd.Body == nil {
+		return m
+	}
+	for _, st := range fd.Body.List {
+		switch st := st.(type) {
+		case *ast.DeclStmt:
+			genDecl(st.Decl)
+			continue
+		case *ast.AssignStmt:
+			if st.Tok == token.DEFINE || st.Tok == token.ASSIGN {
+				whole := true
+				for i, l := range st.Lhs {
+					id, ok := l.(*ast.Ident)
+					if !ok {
+						whole = false
+						continue
+					}
+					if id.Name == "_" {
+						continue
+					}
+					// x = append(x, f) keeps what x held: by text.
+					if st.Tok == token.ASSIGN && mentions(st.Rhs, id.Name) {
+						whole = false
+						continue
+					}
+					if len(st.Lhs) == len(st.Rhs) {
+						add(varKey(id.Name), id.Name, st.Pos(), st.Rhs[i])
+					} else {
+						add(varKey(id.Name), id.Name, st.Pos(), asNodes(st.Rhs)...)
+					}
+				}
+				if whole {
+					continue
+				}
+				target := ""
+				if len(st.Lhs) == 1 {
+					target = text(st.Lhs[0])
+				}
+				add(func() string { return "stmt " + text(st) }, target, st.Pos(), st)
+				continue
+			}
+		}
+		key := func() string { return "stmt " + text(st) }
+		add(key, "", st.Pos(), st)
+		if _, ok := st.(*ast.GoStmt); ok && m[key()] != nil {
+			m[key()].goStmt = true
+		}
+	}
+	return m
+}
+
+// asNodes converts expressions to nodes.
+func asNodes(xs []ast.Expr) []ast.Node {
+	out := make([]ast.Node, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// mentions reports whether an identifier named name appears in nodes.
+func mentions(nodes []ast.Expr, name string) bool {
+	found := false
+	for _, n := range nodes {
+		ast.Inspect(n, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && id.Name == name {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// collectUses adds to st the session names (in names) that n binds into
+// function values: every name inside a function literal, a name used as
+// a value (not called, not a selector's member or a composite literal's
+// key), the function of a go statement; and the names it calls.
+func collectUses[V any](n ast.Node, names map[string]V, st *site) {
+	skip := map[*ast.Ident]bool{}
+	add := func(list *[]string, name string) {
+		if _, ok := names[name]; !ok {
+			return
+		}
+		for _, x := range *list {
+			if x == name {
+				return
+			}
+		}
+		*list = append(*list, name)
+	}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			ast.Inspect(n.Body, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					add(&st.bound, id.Name)
+				}
+				return true
+			})
+			return false
+		case *ast.GoStmt:
+			if id, ok := ast.Unparen(n.Call.Fun).(*ast.Ident); ok {
+				add(&st.bound, id.Name)
+			}
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
+				skip[id] = true
+				add(&st.calls, id.Name)
+			}
+		case *ast.SelectorExpr:
+			skip[n.Sel] = true
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				skip[id] = true
+			}
+		case *ast.Ident:
+			if !skip[n] {
+				add(&st.bound, n.Name)
+			}
+		}
+		return true
+	})
+}
+
+// addSites records the sites a chunk made, replacing those of the same
+// key; a key whose new site binds nothing is forgotten.
+func (s *Session) addSites(m map[string]*site) {
+	for key, st := range m {
+		if len(st.bound) == 0 && len(st.calls) == 0 {
+			delete(s.sites, key)
+			continue
+		}
+		s.siteSeq++
+		st.seq = s.siteSeq
+		s.sites[key] = st
+	}
+}
+
+// declInfo is a function or method declaration kept in the history.
+type declInfo struct {
+	name     string // "f", or "T.M" for a method
+	method   bool
+	hist     int    // index of its chunk in s.history
+	where    string // "cell 1"
+	mentions map[string]bool
+	// makes lists the session names function values it makes may hold
+	// (see collectUses).
+	makes []string
+}
+
+// historyFuncs returns the latest kept declaration of each function and
+// method, by name.
+func (s *Session) historyFuncs(names map[string]bool) map[string]*declInfo {
+	infos := map[string]*declInfo{}
+	fset := token.NewFileSet()
+	for k, c := range s.history {
+		if c.kind != declChunk {
+			continue
+		}
+		f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil {
+				continue
+			}
+			fi := &declInfo{name: fd.Name.Name, hist: k, mentions: map[string]bool{}}
+			if fd.Recv != nil && len(fd.Recv.List) > 0 {
+				fi.method = true
+				fi.name = recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
+			}
+			file, _ := s.lines.lookup(fset.Position(fd.Pos()).Line)
+			fi.where = "cell " + strings.TrimPrefix(file, "cell")
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					fi.mentions[id.Name] = true
+				}
+				return true
+			})
+			var st site
+			// Only what the body makes: a plain call binds nothing.
+			for _, b := range fd.Body.List {
+				collectUses(b, names, &st)
+			}
+			fi.makes = st.bound
+			infos[fi.name] = fi
+		}
+	}
+	return infos
+}
+
+// redefined runs after the declaration chunk k of a cell: when it changed
+// plain functions of earlier cells, the declarations that call them are
+// compiled again and what still holds the earlier definitions is named on
+// the cell's stderr.
+func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
+	var changed []string
+	for _, ft := range chunks[k].funcTexts {
+		if old, ok := s.funcText[ft[0]]; ok && old != ft[1] {
+			changed = append(changed, ft[0])
+		}
+		s.funcText[ft[0]] = ft[1]
+	}
+	if len(changed) == 0 || s.running {
+		return
+	}
+	// Names the cell declares itself are compiled anew anyway, and sites
+	// it makes from this chunk on are made with the new definitions.
+	inCell := map[string]bool{}
+	for _, c := range chunks {
+		for _, f := range c.funcs {
+			inCell[f[0]] = true
+		}
+	}
+	remade := map[string]bool{}
+	for _, m := range made[k:] {
+		for key := range m {
+			remade[key] = true
+		}
+	}
+	s.namesMu.Lock()
+	names := make(map[string]bool, len(s.names))
+	for n := range s.names {
+		names[n] = true
+	}
+	s.namesMu.Unlock()
+	infos := s.historyFuncs(names)
+	order := make([]string, 0, len(infos))
+	for n := range infos {
+		order = append(order, n)
+	}
+	sort.Slice(order, func(a, b int) bool {
+		if infos[order[a]].hist != infos[order[b]].hist {
+			return infos[order[a]].hist < infos[order[b]].hist
+		}
+		return order[a] < order[b]
+	})
+
+	// via maps each name whose earlier definition is stale to the
+	// redefined function it reaches.
+	via := map[string]string{}
+	for _, n := range changed {
+		via[n] = n
+	}
+	reach := func(set map[string]bool) string {
+		for _, n := range changed {
+			if set[n] {
+				return n
+			}
+		}
+		for n := range set {
+			if v, ok := via[n]; ok {
+				return v
+			}
+		}
+		return ""
+	}
+	var deps []string
+	for grew := true; grew; {
+		grew = false
+		for _, n := range order {
+			fi := infos[n]
+			if fi.method || inCell[n] || via[n] != "" {
+				continue
+			}
+			if v := reach(fi.mentions); v != "" {
+				via[n] = v
+				deps = append(deps, n)
+				grew = true
+			}
+		}
+	}
+	var notes []string
+	failed := s.recompile(deps, infos)
+	for _, n := range deps {
+		if msg, ok := failed[n]; ok {
+			notes = append(notes, fmt.Sprintf("%s (%s) still calls the earlier %s: it does not compile with the new one: %s", n, infos[n].where, via[n], msg))
+		}
+	}
+	for _, n := range deps {
+		if _, ok := failed[n]; ok {
+			continue
+		}
+		for _, m := range sortedKeys(infos[n].mentions) {
+			if _, ok := failed[m]; ok {
+				notes = append(notes, fmt.Sprintf("%s (%s) calls %s, which still calls the earlier %s", n, infos[n].where, m, via[m]))
+				break
+			}
+		}
+	}
+	inCellMethods := map[string]bool{}
+	for _, c := range chunks {
+		for _, d := range c.decls {
+			if d.kind == token.FUNC || d.kind == token.TYPE {
+				inCellMethods[d.name] = true
+			}
+		}
+	}
+	for _, n := range order {
+		fi := infos[n]
+		if !fi.method || inCellMethods[n] || inCellMethods[strings.SplitN(n, ".", 2)[0]] {
+			continue
+		}
+		if v := reach(fi.mentions); v != "" {
+			s.staleMethods[n] = true
+			t := strings.SplitN(n, ".", 2)[0]
+			notes = append(notes, fmt.Sprintf("method %s (%s) still calls the earlier %s (the interpreter keeps a type's first methods); run the cell declaring %s again to use the new one (values of %s made before keep the earlier method)", n, fi.where, v, t, t))
+		}
+	}
+	// Functions whose calls made function values holding stale names.
+	factory := map[string]string{}
+	for grew := true; grew; {
+		grew = false
+		for _, n := range order {
+			fi := infos[n]
+			if fi.method || factory[n] != "" {
+				continue
+			}
+			set := map[string]bool{}
+			for _, b := range fi.makes {
+				set[b] = true
+			}
+			v := reach(set)
+			if v == "" {
+				for m := range fi.mentions {
+					if factory[m] != "" {
+						v = factory[m]
+						break
+					}
+				}
+			}
+			if v != "" {
+				factory[n] = v
+				grew = true
+			}
+		}
+	}
+	// Values made by earlier cells: stale when they bind a stale name;
+	// a variable holding one makes the names that read it stale too.
+	sites := make([]*site, 0, len(s.sites))
+	keys := map[*site]string{}
+	for key, st := range s.sites {
+		if !remade[key] {
+			sites = append(sites, st)
+			keys[st] = key
+		}
+	}
+	sort.Slice(sites, func(a, b int) bool { return sites[a].seq < sites[b].seq })
+	noted := map[*site]bool{}
+	var siteNotes []*site
+	stale := map[*site]string{}
+	maybe := map[*site]bool{}
+	for grew := true; grew; {
+		grew = false
+		for _, st := range sites {
+			if noted[st] {
+				continue
+			}
+			set := map[string]bool{}
+			for _, b := range st.bound {
+				set[b] = true
+			}
+			v := reach(set)
+			if v == "" {
+				for _, c := range st.calls {
+					if factory[c] != "" {
+						v, maybe[st] = factory[c], true
+						break
+					}
+				}
+			}
+			if v == "" {
+				continue
+			}
+			noted[st], stale[st] = true, v
+			siteNotes = append(siteNotes, st)
+			if strings.HasPrefix(keys[st], "var ") && via[st.target] == "" {
+				via[st.target] = v
+				grew = true
+			}
+		}
+	}
+	sort.Slice(siteNotes, func(a, b int) bool { return siteNotes[a].seq < siteNotes[b].seq })
+	for _, st := range siteNotes {
+		v := stale[st]
+		switch {
+		case st.target != "" && maybe[st]:
+			notes = append(notes, fmt.Sprintf("%s (%s) may hold a function made with the earlier %s; run its cell again to use the new one", st.target, st.where, v))
+		case st.target != "":
+			notes = append(notes, fmt.Sprintf("%s (%s) was made with the earlier %s and still calls it; run its cell again to use the new one", st.target, st.where, v))
+		case st.goStmt:
+			notes = append(notes, fmt.Sprintf("a goroutine started in %s may still run the earlier %s", st.where, v))
+		case maybe[st]:
+			notes = append(notes, fmt.Sprintf("a function value made in %s may still call the earlier %s; run its cell again to use the new one", st.where, v))
+		default:
+			notes = append(notes, fmt.Sprintf("a function value made in %s still calls the earlier %s; run its cell again to use the new one", st.where, v))
+		}
+	}
+	for _, n := range notes {
+		fmt.Fprintf(s.stderr.w, "note: %s\n", n)
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// recompile compiles the plain functions deps again from their kept
+// declarations, in one unit, first in the shadow and then in the live
+// interpreter. It returns the functions that no longer compile (they keep
+// their earlier definition), with the error.
+func (s *Session) recompile(deps []string, infos map[string]*declInfo) map[string]string {
+	failed := map[string]string{}
+	if len(deps) == 0 {
+		return failed
+	}
+	left := map[string]bool{}
+	for _, n := range deps {
+		left[n] = true
+	}
+	if s.shadow == nil {
+		// The shadow cannot be rebuilt in the middle of a cell (the
+		// history lacks the cell): nothing is compiled unchecked.
+		for _, n := range deps {
+			failed[n] = "it could not be checked (the compile checker is being rebuilt); run its cell again"
+		}
+		return failed
+	}
+	for len(left) > 0 {
+		sh := s.shadow
+		from, base := globalSlots(sh), sh.FileSet().Base()
+		unit, decls := s.recompileUnit(sh.FileSet(), left, infos)
+		_, err := compileNode(sh, unit)
+		forgetCompiled(sh)
+		releaseSlots(sh, from, nil, nil)
+		forgetFiles(sh.FileSet(), base)
+		if err == nil {
+			break
+		}
+		s.taintShadow = true
+		ce := s.compileError(err)
+		if len(ce.Traceback) > 0 && strings.HasPrefix(ce.Traceback[0], "cell ") {
+			ce.Value += " (" + ce.Traceback[0] + ")"
+		}
+		culprit := ""
+		if file, line, _, _, ok := s.parsePos(err.Error()); ok {
+			for name, span := range decls {
+				if span.file == file && line >= span.from && line <= span.to {
+					culprit = name
+				}
+			}
+		}
+		if culprit == "" {
+			for n := range left {
+				failed[n] = ce.Value
+			}
+			return failed
+		}
+		failed[culprit] = ce.Value
+		delete(left, culprit)
+	}
+	if len(left) == 0 {
+		return failed
+	}
+	i := s.interp
+	from := globalSlots(i)
+	seen := map[varSlot]bool{}
+	varSlots(i, seen)
+	unit, _ := s.recompileUnit(i.FileSet(), left, infos)
+	p, err := compileNode(i, unit)
+	varSlots(i, seen)
+	forgetCompiled(i)
+	if err == nil {
+		initSlots(i, from)
+		err = executeDecls(i, p)
+	}
+	if err != nil {
+		// The shadow accepted it: the interpreters disagree.
+		s.taintShadow = true
+		for n := range left {
+			failed[n] = s.compileError(err).Value
+		}
+		return failed
+	}
+	releaseSlots(i, from, seen, s.captured)
+	return failed
+}
+
+// span is the lines of a declaration in its cell.
+type span struct {
+	file     string
+	from, to int
+}
+
+// recompileUnit parses the kept chunks declaring the functions in left,
+// keeping only those functions, into one file.
+func (s *Session) recompileUnit(fset *token.FileSet, left map[string]bool, infos map[string]*declInfo) (*ast.File, map[string]span) {
+	byChunk := map[int]map[string]bool{}
+	var idx []int
+	for n := range left {
+		h := infos[n].hist
+		if byChunk[h] == nil {
+			byChunk[h] = map[string]bool{}
+			idx = append(idx, h)
+		}
+		byChunk[h][n] = true
+	}
+	sort.Ints(idx)
+	unit := &ast.File{Name: ast.NewIdent("main")}
+	spans := map[string]span{}
+	for _, h := range idx {
+		c := s.history[h]
+		c.only = byChunk[h]
+		n, err := parseChunk(fset, c)
+		f, ok := n.(*ast.File)
+		if err != nil || !ok {
+			continue
+		}
+		if unit.Package == token.NoPos {
+			unit.Package, unit.Name = f.Package, f.Name
+		}
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+				file, from := s.lines.lookup(fset.Position(fd.Pos()).Line)
+				_, to := s.lines.lookup(fset.Position(fd.End()).Line)
+				spans[fd.Name.Name] = span{file, from, to}
+			}
+		}
+		unit.Decls = append(unit.Decls, f.Decls...)
+	}
+	return unit, spans
+}
+
+// keepOnly removes from a declaration chunk's file everything but the
+// plain functions named in only.
+func keepOnly(f *ast.File, only map[string]bool) {
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && only[fd.Name.Name] {
+			decls = append(decls, d)
+		}
+	}
+	f.Decls = decls
+	f.Imports = nil
+}
+
+// compileNode compiles a node in i, turning an interpreter crash into an
+// error (see compileChunk).
+func compileNode(i *interp.Interpreter, n ast.Node) (p *interp.Program, err error) {
+	prev := log.Writer()
+	log.SetOutput(yaegiLogFilter{prev})
+	defer log.SetOutput(prev)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal interpreter error while compiling: %v", r)
+		}
+	}()
+	return i.CompileAST(n)
+}
+
+// executeDecls runs a unit of function declarations (which runs no cell
+// code), turning an interpreter crash into an error.
+func executeDecls(i *interp.Interpreter, p *interp.Program) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal interpreter error: %v", r)
+		}
+	}()
+	_, err = i.Execute(p)
+	return err
+}

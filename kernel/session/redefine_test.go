@@ -1,0 +1,140 @@
+package session
+
+import (
+	"strings"
+	"testing"
+)
+
+// step is one cell of a redefinition case: the standard output and
+// standard error it must print (every line of err must appear; "" means
+// stderr must be empty).
+type step struct {
+	code, out, err string
+	err2           string // a further line stderr must hold
+}
+
+func TestRedefineRebindsCallers(t *testing.T) {
+	t.Parallel()
+	const sq2 = "func sq(x float64) float64 { return x * x }\n"
+	const sq3 = "func sq(x float64) float64 { return x * x * x }"
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"direct and closure", []step{
+			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},
+			{code: sq3, err: "note: h (cell 1, line 3) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+			{code: "fmt.Println(sq(3), g(3), h(3))", out: "27 28 11\n"},
+			// Re-running the cell that made h makes it with the new sq.
+			{code: "h := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(h(3))", out: "29\n"},
+		}},
+		{"transitive across cells", []step{
+			{code: sq2},
+			{code: "func g(x float64) float64 { return sq(x) + 1 }"},
+			{code: "func k(x float64) float64 { return g(x) * 2 }"},
+			{code: sq3},
+			{code: "fmt.Println(k(3))", out: "56\n"},
+		}},
+		{"mutual recursion across cells", []step{
+			{code: "func base(n int) int { return 0 }"},
+			{code: "func even(n int) bool { if n == 0 { return base(n) == 0 }; return odd(n - 1) }\nfunc odd(n int) bool { if n == 0 { return base(n) != 0 }; return even(n - 1) }"},
+			{code: "func odd(n int) bool { if n == 0 { return base(n) != 0 }; return even(n - 1) }"},
+			{code: "func base(n int) int { return 1 }"},
+			{code: "fmt.Println(even(4), odd(4))", out: "false true\n"},
+		}},
+		{"closure in map, slice and struct field", []step{
+			{code: sq2 + "m := map[string]func(float64) float64{\"a\": func(x float64) float64 { return sq(x) }}\nfs := []func(float64) float64{}\nfs = append(fs, func(x float64) float64 { return sq(x) })\ntype box struct{ f func(float64) float64 }\nb := box{f: func(x float64) float64 { return sq(x) }}"},
+			{code: sq3, err: "note: m (cell 1, line 2) was made with the earlier sq and still calls it; run its cell again to use the new one\n" +
+				"note: fs (cell 1, line 4) was made with the earlier sq and still calls it; run its cell again to use the new one\n" +
+				"note: b (cell 1, line 6) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+			{code: "fmt.Println(sq(2), m[\"a\"](2), fs[0](2), b.f(2))", out: "8 4 4 4\n"},
+		}},
+		{"literal passed to compiled code", []step{
+			{code: sq2 + "var cb func() float64\nfunc keep(f func() float64) { cb = f }"},
+			{code: "keep(func() float64 { return sq(3) })"},
+			{code: sq3, err: "note: a function value made in cell 2, line 1 still calls the earlier sq; run its cell again to use the new one\n"},
+		}},
+		{"widget callback", []step{
+			{code: sq2},
+			{code: "x := 1.0\ndisplay.Interact(func(a float64) any { return sq(a) }, display.FloatSlider(\"a\", 0, 1, 0.1, 0.5))"},
+			{code: sq3, err: "note: a function value made in cell 2, line 2 still calls the earlier sq; run its cell again to use the new one\n"},
+		}},
+		{"closure made earlier in the redefining cell", []step{
+			{code: sq2},
+			{code: "h := func(x float64) float64 { return sq(x) }\n" + sq3 + "\nh2 := func(x float64) float64 { return sq(x) }\nfmt.Println(h(2), h2(2))", out: "4 8\n",
+				err: "note: h (cell 2, line 1) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+		}},
+		{"after %reset", []step{
+			{code: sq2 + "h := func(x float64) float64 { return sq(x) }"},
+			{code: "%reset"},
+			{code: sq2},
+			{code: sq3},
+		}},
+		{"function value taken before", []step{
+			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }"},
+			{code: "kg := g\nks := sq"},
+			{code: sq3, err: "note: kg (cell 2, line 1) was made with the earlier sq and still calls it; run its cell again to use the new one\n" +
+				"note: ks (cell 2, line 2) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+			{code: "fmt.Println(g(2), kg(2), ks(2))", out: "9 5 4\n"},
+		}},
+		{"a variable reading a stale one", []step{
+			{code: sq2 + "h := func(x float64) float64 { return sq(x) }"},
+			{code: "h2 := func(x float64) float64 { return h(x) + 1 }"},
+			{code: sq3, err: "note: h (cell 1, line 2) was made with the earlier sq and still calls it; run its cell again to use the new one\n" +
+				"note: h2 (cell 2, line 1) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+		}},
+		{"function that makes closures", []step{
+			{code: sq2 + "func mk(a float64) func(float64) float64 { return func(x float64) float64 { return a * sq(x) } }"},
+			{code: "f := mk(2)"},
+			{code: sq3, err: "note: f (cell 2, line 1) may hold a function made with the earlier sq; run its cell again to use the new one\n"},
+			{code: "fmt.Println(f(2), mk(2)(2))", out: "8 16\n"},
+		}},
+		{"method calling the function", []step{
+			{code: sq2 + "type sqr struct{ v float64 }\nfunc (s sqr) Area() float64 { return sq(s.v) }"},
+			{code: sq3, err: "note: method sqr.Area (cell 1) still calls the earlier sq (the interpreter keeps a type's first methods); run the cell declaring sqr again to use the new one (values of sqr made before keep the earlier method)\n"},
+			{code: "fmt.Println(sqr{2}.Area())", out: "4\n"},
+			{code: "type sqr struct{ v float64 }\nfunc (s sqr) Area() float64 { return sq(s.v) }\nfmt.Println(sqr{2}.Area())", out: "8\n"},
+		}},
+		{"signature change", []step{
+			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nfunc k(x float64) float64 { return g(x) * 2 }"},
+			{code: "func sq(x int) int { return x * x * x }", err: "note: g (cell 1) still calls the earlier sq: it does not compile with the new one: cannot use type float64 as type int (cell 1, line 2, column ",
+				err2: "note: k (cell 1) calls g, which still calls the earlier sq\n"},
+			{code: "fmt.Println(g(2), k(2), sq(2))", out: "5 10 8\n"},
+		}},
+		{"re-running a cell is quiet", []step{
+			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},
+			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},
+			{code: sq3, err: "note: h (cell 2, line 3) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+			{code: "fmt.Println(g(3))", out: "28\n"},
+			// Going back: h is made again by this same cell, after sq.
+			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},
+		}},
+		{"goroutine", []step{
+			{code: sq2 + "func worker(c chan float64) { for x := range c { _ = sq(x) } }\nc := make(chan float64)"},
+			{code: "go worker(c)"},
+			{code: sq3, err: "note: a goroutine started in cell 2, line 1 may still run the earlier sq\n"},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newSession(t)
+			for i, st := range tc.steps {
+				r, res := run(t, s, st.code)
+				if res.Err != nil {
+					t.Fatalf("step %d: %v\n%s", i, res.Err, strings.Join(res.Err.Traceback, "\n"))
+				}
+				if got := r.stdout(); got != st.out {
+					t.Errorf("step %d: stdout got %q want %q", i, got, st.out)
+				}
+				got := r.stderr()
+				if st.err == "" && got != "" || !strings.HasPrefix(got, st.err) {
+					t.Errorf("step %d: stderr got %q want %q", i, got, st.err)
+				}
+				if !strings.Contains(got, st.err2) {
+					t.Errorf("step %d: stderr got %q want it to hold %q", i, got, st.err2)
+				}
+			}
+		})
+	}
+}
