@@ -53,6 +53,18 @@ func BenchmarkCallGuarded(b *testing.B) { benchCalls(b, true) }
 // on several lines, whose frames carry a line register (positions.go).
 func BenchmarkCallGuardedMultiline(b *testing.B) { benchCallsSrc(b, true, fibLines) }
 
+// BenchmarkCallIndexing measures calls of a function whose statements
+// index a slice outside a loop, which carry bounds checks (bounds.go).
+func BenchmarkCallIndexing(b *testing.B) { benchCallsSrc(b, true, indexLines) }
+
+const indexLines = `var tbl = []int{0, 1, 1, 2, 3, 5, 8, 13}
+func fib(n int) int {
+	if n < 2 {
+		return tbl[n]
+	}
+	return fib(n-1) + fib(n-2) + tbl[n%8] - tbl[n%8]
+}`
+
 // BenchmarkCallUnguarded measures interpreted calls without the guard.
 func BenchmarkCallUnguarded(b *testing.B) { benchCalls(b, false) }
 

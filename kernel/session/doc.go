@@ -539,7 +539,23 @@
 // statement, and the statement of each interpreted function it was in
 // when it stopped at a check (only the top-level statement when it was
 // blocked where an interrupt cannot reach). The last line repeats "Name:
-// Value". A nil pointer dereference that the interpreter performs through
+// Value".
+//
+// Index and slice errors say what Go says, with the values: "runtime
+// error: index out of range [5] with length 3", "slice bounds out of range
+// [:7] with capacity 5". yaegi v0.16.1 indexes through reflect, whose
+// panics carry no values (smallest cell: `xs := []int{1, 2, 3}` then
+// `xs[5]`: "reflect: slice index out of range"), so the rewriter puts a
+// check of the same bounds before each statement that indexes or slices a
+// slice, array or string, when evaluating the statement cannot change the
+// operands first (no calls but len, cap and conversions before the index,
+// not on the right of && or ||), and the check panics with the runtime's
+// own error for those values (bounds.go). Statements in loop bodies are
+// not checked, to keep loops fast, nor is an index below zero unless the
+// index subtracts (xs[i-1]): those errors say "runtime error: index out of
+// range" or "slice bounds out of range", without the values. A checked
+// index costs some 50 ns per execution (BenchmarkCallIndexing: three
+// checked indexes add about 150 ns to a call of 1.7 µs). A nil pointer dereference that the interpreter performs through
 // reflection is reported as the runtime's "invalid memory address or nil
 // pointer dereference".
 //

@@ -145,6 +145,9 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 			c.frames.instrument(fset, f, nil, c.leaves)
 		}
 	}
+	if c.fixes != nil {
+		checkBounds(fset, f, c.fixes.bounds)
+	}
 	rw.chanOps(f)
 	rw.ownFrames(f)
 	ast.Inspect(f, rw.visit)

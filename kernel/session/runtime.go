@@ -168,6 +168,8 @@ func (s *Session) overrides() interp.Exports {
 			"Send":     reflect.ValueOf(s.send),
 			"Bind":     reflect.ValueOf(s.bindGo),
 			"MakeLen":  reflect.ValueOf(makeLen),
+			"Index":    reflect.ValueOf(panicIndex),
+			"Slice":    reflect.ValueOf(panicSlice),
 			"GoPanic":  reflect.ValueOf(s.goPanic),
 			"Timeit":   reflect.ValueOf(s.timeitRun),
 			"Discard":  reflect.ValueOf(func(...any) {}),
@@ -596,10 +598,16 @@ func (s *Session) classify(v any) (name, value, where string) {
 		// zero Value there is a nil pointer.
 		name, value = "RuntimeError", "runtime error: invalid memory address or nil pointer dereference"
 	case string:
-		// The interpreter performs indexing and map writes through reflect,
-		// whose panics are strings: report them as the runtime would.
-		if msg, ok := strings.CutPrefix(x, "reflect: "); ok {
-			name, value = "RuntimeError", "runtime error: "+msg
+		// The interpreter performs indexing, slicing and map writes
+		// through reflect, whose panics are strings: report them as the
+		// runtime would (without the values: see bounds.go).
+		switch {
+		case strings.HasPrefix(x, "reflect: ") && strings.HasSuffix(x, " index out of range"):
+			name, value = "RuntimeError", "runtime error: index out of range"
+		case strings.HasPrefix(x, "reflect.Value.Slice") && strings.HasSuffix(x, "index out of bounds"):
+			name, value = "RuntimeError", "runtime error: slice bounds out of range"
+		case strings.HasPrefix(x, "reflect: "):
+			name, value = "RuntimeError", "runtime error: "+strings.TrimPrefix(x, "reflect: ")
 		}
 	case error:
 		name, value = errorKind(x), x.Error()

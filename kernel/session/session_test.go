@@ -116,7 +116,7 @@ func TestCells(t *testing.T) {
 		{name: "ad preloaded", code: "ad.Scalar(2).Item()", value: "2"},
 		{name: "compile error", code: "z := 1\nfmt.Println(z)\nundefinedThing()", en: "CompileError", errContains: "undefined: undefinedThing"},
 		{name: "no side effects", code: "z", en: "CompileError", errContains: "undefined: z"},
-		{name: "index", code: "var s []int\n_ = s[5]", en: "RuntimeError", errContains: "runtime error: slice index out of range"},
+		{name: "index", code: "var s []int\n_ = s[5]", en: "RuntimeError", errContains: "runtime error: index out of range [5] with length 0"},
 		{name: "panic", code: "panic(\"my panic\")", en: "Panic", errContains: "my panic"},
 		{name: "divide", code: "zero := 0\n1 / zero", en: "RuntimeError", errContains: "divide by zero"},
 		{name: "exit", code: "import \"os\"\nos.Exit(3)\nfmt.Println(\"not reached\")", en: "Exit", errContains: "os.Exit(3)"},

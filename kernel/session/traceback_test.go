@@ -30,7 +30,7 @@ cell 2, line 6, in func literal
     	work(nil)
 cell 1, line 3, in work
     	return xs[5] + y
-RuntimeError: runtime error: slice index out of range`,
+RuntimeError: runtime error: index out of range [5] with length 0`,
 		},
 		{
 			name: "one of several goroutines running the same function",

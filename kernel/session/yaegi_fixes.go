@@ -46,6 +46,9 @@ type yaegiFixes struct {
 	// varInits holds the initialisers of package-level variables that
 	// mention variables of earlier units, by offset (varinit.go).
 	varInits map[int]varInitFix
+	// bounds holds the index and slice expressions of slices, arrays and
+	// strings, by the offset of their bracket (bounds.go).
+	bounds map[int]boundsKind
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -83,7 +86,8 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 	fx.methodVals = findMethodValues(fset, f, info, qual)
 	findTopRecvDefines(fset, info, stmts, fx, qual)
 	fx.varInits = findVarInits(fset, f, info, qual)
-	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil {
+	fx.bounds = findBounds(fset, f, info)
+	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil && fx.bounds == nil {
 		return nil
 	}
 	return fx
