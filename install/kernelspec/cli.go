@@ -68,7 +68,7 @@ func RunCommand(ctx context.Context, args []string, exe Executable, stdout, stde
 	display := fs.String("display-name", DefaultDisplayName, "name shown in kernel pickers")
 	uninstall := fs.Bool("uninstall", false, "remove the kernelspec instead of installing it")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: install %s\n\nInstalls the gograd Jupyter kernelspec.\n\n", Usage)
+		fmt.Fprintf(fs.Output(), "usage: gograd install %s\n\nInstalls the gograd Jupyter kernelspec.\n\n", Usage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -13,6 +13,9 @@ import (
 	"github.com/gograd/gograd/kernel/session"
 )
 
+// kernelUsage is the kernel command's argument synopsis.
+const kernelUsage = "--connection-file FILE [--log-level LEVEL] [--log-file FILE] [--max-message-size SIZE] [--debug]"
+
 // runKernel runs the Jupyter kernel described by a connection file until a
 // shutdown_request, a termination signal or, when Jupyter started it, its
 // parent's death. SIGINT interrupts the running cell instead of ending the
@@ -25,6 +28,10 @@ func runKernel(args []string, _, stderr io.Writer) error {
 	logLevel := fs.String("log-level", "", "least severe log records written: debug, info, warn or error (default: warn on standard error, info in a --log-file)")
 	logFile := fs.String("log-file", "", "append the kernel's log to this file instead of standard error")
 	maxMsg := fs.String("max-message-size", "", "drop (and disconnect) a peer's message larger than this, e.g. 256MiB (default 64MiB, or $GOGRAD_MAX_MESSAGE_SIZE)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: gograd kernel %s\n\nRuns the Jupyter kernel (what the kernelspec starts).\n\n", kernelUsage)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

@@ -10,7 +10,9 @@
 //	gograd help [COMMAND]
 //
 // Each subcommand is one entry of the commands table below; a subcommand
-// parses its own flags.
+// parses its own flags, before doing anything else. "gograd help COMMAND"
+// shows the command's synopsis, summary and flags (the flag package's
+// PrintDefaults, taken from what the command prints for -h).
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/gograd/gograd/install/kernelspec"
 )
@@ -40,7 +43,7 @@ type command struct {
 // commands is the subcommand table. To add a subcommand, add one entry here
 // and put its implementation in its own file of this package.
 var commands = []command{
-	{"kernel", "--connection-file FILE [--log-level LEVEL] [--log-file FILE] [--max-message-size SIZE] [--debug]", "run the Jupyter kernel (what the kernelspec starts)", runKernel},
+	{"kernel", kernelUsage, "run the Jupyter kernel (what the kernelspec starts)", runKernel},
 	{"run", runUsage, "execute a notebook without Jupyter; write it with outputs, as HTML and figures", runRun},
 	{"install", kernelspec.Usage, "install the Jupyter kernelspec \"Go (gograd)\" using this executable", runInstall},
 	{"version", "", "print the gograd version and the BLAS it uses", runVersion},
@@ -128,6 +131,28 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'gograd help COMMAND' for a command's arguments.")
 }
 
+// flagsOf returns a command's flags as the flag package describes them
+// (PrintDefaults), from what the command prints for -h: every line from
+// the first flag on. It is "" for a command without flags. Commands parse
+// their arguments before doing anything, so -h does nothing else.
+func flagsOf(c command) string {
+	if c.name == "help" {
+		return ""
+	}
+	var b strings.Builder
+	if err := c.run([]string{"-h"}, io.Discard, &b); !errors.Is(err, flag.ErrHelp) {
+		return ""
+	}
+	out := b.String()
+	if i := strings.Index(out, "\n  -"); i >= 0 {
+		return out[i+1:]
+	}
+	if strings.HasPrefix(out, "  -") {
+		return out
+	}
+	return ""
+}
+
 // runVersion prints the version and the BLAS the matrix products use.
 func runVersion(args []string, stdout, _ io.Writer) error {
 	if len(args) != 0 {
@@ -149,6 +174,9 @@ func runHelp(args []string, stdout, _ io.Writer) error {
 			return fmt.Errorf("%w: unknown command %q", errUsage, args[0])
 		}
 		fmt.Fprintf(stdout, "usage: gograd %s %s\n\n%s\n", c.name, c.usage, c.summary)
+		if flags := flagsOf(c); flags != "" {
+			fmt.Fprintf(stdout, "\nflags:\n%s", flags)
+		}
 		return nil
 	default:
 		return fmt.Errorf("%w: help takes at most one command name", errUsage)
