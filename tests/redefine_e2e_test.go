@@ -4,7 +4,8 @@ import "testing"
 
 // A redefined function reaches the functions of earlier cells that call
 // it, and the kernel's stderr names what still holds the earlier one (a
-// closure, a widget's callback); re-running a cell says nothing.
+// closure, a widget's callback); re-running a cell says nothing; a
+// variable given a new value is seen by the functions reading it.
 func TestE2ERedefineReachesCallers(t *testing.T) {
 	t.Parallel()
 	p := startKernelProcess(t)
@@ -16,6 +17,9 @@ func TestE2ERedefineReachesCallers(t *testing.T) {
 				"note: a function value made in cell 2, line 1 still calls the earlier sq; run its cell again to use the new one\n"},
 		{code: "fmt.Println(sq(3), g(3), h(3))", stdout: "27 28 11\n"},
 		{code: "func sq(x float64) float64 { return x * x * x }"},
+		// A variable given a new value of its type: every reader sees it.
+		{code: "n := 10\nfunc nf() int { return n }\nhn := func() int { return n }"},
+		{code: "n := 20\nfmt.Println(nf(), hn())", stdout: "20 20\n"},
 	}
 	for i, st := range steps {
 		e := p.exec(t, st.code)

@@ -52,9 +52,11 @@
 //     re-running a cell that imports is harmless.
 //   - Functions, variables and constants may be redeclared by a later cell;
 //     the new definition replaces the old one for the code compiled after
-//     it, and for earlier function declarations (see "Redefining a
-//     function"); a function value made before keeps the definition it
-//     was made with, and the cell that redefines says which.
+//     it, and for earlier function declarations; a := giving a variable a
+//     value of its type is an assignment, seen by everything; a function
+//     value made before keeps the function it was made with, and the cell
+//     that redefines says which (see "Redefining a function or a
+//     variable").
 //   - Types can be redefined too, although yaegi keeps the first definition
 //     of a type and of each of its methods: a cell that declares type T with
 //     a different definition, or with a method whose definition changed,
@@ -199,7 +201,7 @@
 //     body of a function literal called at once, where it works; a runtime
 //     error still names the statement's line.
 //
-// # Redefining a function
+// # Redefining a function or a variable
 //
 // yaegi v0.16.1 binds a call of a package-level function to the function
 // when it compiles the call, so a later definition reaches only the code
@@ -264,6 +266,28 @@
 // is not named. Re-running a cell with the same text redefines nothing:
 // no recompile, no note. A redefinition that compiles callers again keeps
 // the unit's file and traceback entries: about 0.8 KiB per such cell.
+//
+// Variables. A top-level := of a name an earlier statement defined made a
+// new variable in yaegi v0.16.1, in a slot of its own, and the code
+// compiled before kept reading the old one, silently (smallest cells: `n
+// := 10`, `func f() int { return n }`, `n := 20`: f() returned 10; the
+// same for a closure). So a := whose names all are notebook variables
+// already, each given a value of the type it has, is compiled as an
+// assignment (reassign.go): functions, closures and goroutines see the
+// new value, as in IPython, and re-running a cell of parameters is
+// enough. A := that changes a variable's type (n := "twenty"), that also
+// defines new names or blanks, or whose types the checker may have wrong
+// (the cell reads a name it defines later, x := y before y := 1.5, or x :=
+// x + 1; the cell has type errors; the chunk defining the variable did
+// not run), still declares a new variable, and the session treats the
+// name as redefined: the function declarations reading it are compiled
+// again (one that no longer compiles keeps reading the earlier variable:
+// "note: f (cell 2) still reads the earlier n: it does not compile with
+// the new one: ..."), and function values reading it are named ("note: h
+// (cell 3, line 1) was made with the earlier n and still reads it; ...").
+// A value copied from the variable (y := n + 1) is not named. Still
+// wrong, from yaegi: in x := x + 1 the x on the right is the new variable
+// (zero), so x becomes 1.
 //
 // # Output and input
 //
@@ -463,11 +487,13 @@
 //     the next chunk reuses them (given fresh zero values of their new
 //     types before it runs). (A closure's copy of the frame holds the same
 //     storage: replacing a slot's value does not change what it reads.)
-//   - A := redeclaration of a package-level variable gets a new slot; the
-//     old one keeps the old value, which functions compiled before still
-//     read (`y := 1; func g() int { return y }; y := 2` leaves g returning
-//     1). The old slot is emptied when no function body, function literal,
-//     go or defer statement of any cell mentions the name.
+//   - A := that gives a notebook variable a value of another type (see
+//     "Redefining a function or a variable") gets a new slot; the old one
+//     keeps the old value, which code compiled before and not compiled
+//     again still reads. The old slot is emptied when no function body,
+//     function literal, go or defer statement of any cell mentions the
+//     name. (A := with a value of the same type is an assignment and
+//     takes no slot.)
 //   - yaegi's method value reads its receiver from the receiver
 //     expression's slot each time it is called (`mv := adder{10}.Add`: the
 //     slot of `adder{10}`). The method values the type checker finds are
@@ -497,7 +523,7 @@
 //
 // What remains per cell: the cell's text and line numbering (for
 // tracebacks, as IPython keeps In), the history entries of new names, a
-// frame slot per := redeclaration and per temporary of a chunk that also
+// frame slot per := that changes a variable's type and per temporary of a chunk that also
 // declares a new name (its value is released, the slot is not), the file of
 // each chunk that declares functions or types, or creates a function
 // literal, the slots of chunks with method values or field reads, the

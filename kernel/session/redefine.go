@@ -41,11 +41,12 @@ type site struct {
 	cell   string // "cell 4"
 	target string // the variable (or expression) it was stored in, or ""
 	goStmt bool
-	// bound are the session names a function value made here may hold
-	// (the names inside function literals, names used as values, the
-	// function a go statement runs); calls the session functions called
-	// outside function literals.
-	bound, calls []string
+	// lits are the session names inside its function literals and the
+	// function its go statements run; vals the session names used as
+	// values outside function literals (a function so used is held, a
+	// variable's value copied); calls the session names called outside
+	// function literals.
+	lits, vals, calls []string
 }
 
 // sitesOf returns the sites the chunk c (parsed as f with fset) makes,
@@ -63,7 +64,7 @@ func (s *Session) sitesOf(fset *token.FileSet, f *ast.File, c chunk) map[string]
 				collectUses(n, names, st)
 			}
 		}
-		if len(st.bound) == 0 && len(st.calls) == 0 && target == "" {
+		if len(st.lits) == 0 && len(st.vals) == 0 && len(st.calls) == 0 && target == "" {
 			// Its text would bind the same nothing again.
 			return
 		}
@@ -199,14 +200,14 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 		case *ast.FuncLit:
 			ast.Inspect(n.Body, func(n ast.Node) bool {
 				if id, ok := n.(*ast.Ident); ok {
-					add(&st.bound, id.Name)
+					add(&st.lits, id.Name)
 				}
 				return true
 			})
 			return false
 		case *ast.GoStmt:
 			if id, ok := ast.Unparen(n.Call.Fun).(*ast.Ident); ok {
-				add(&st.bound, id.Name)
+				add(&st.lits, id.Name)
 			}
 		case *ast.CallExpr:
 			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
@@ -221,7 +222,7 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 			}
 		case *ast.Ident:
 			if !skip[n] {
-				add(&st.bound, n.Name)
+				add(&st.vals, n.Name)
 			}
 		}
 		return true
@@ -232,7 +233,7 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 // key; a key whose new site binds nothing is forgotten.
 func (s *Session) addSites(m map[string]*site) {
 	for key, st := range m {
-		if len(st.bound) == 0 && len(st.calls) == 0 {
+		if len(st.lits) == 0 && len(st.vals) == 0 && len(st.calls) == 0 {
 			delete(s.sites, key)
 			continue
 		}
@@ -246,20 +247,21 @@ func (s *Session) addSites(m map[string]*site) {
 type declInfo struct {
 	name     string // "f", or "T.M" for a method
 	method   bool
-	hist     int    // index of its chunk in s.history
+	hist     int    // index of its chunk in the list searched
+	chunk    chunk  // its chunk
 	where    string // "cell 1"
 	mentions map[string]bool
-	// makes lists the session names function values it makes may hold
-	// (see collectUses).
-	makes []string
+	// makes holds the session names function values it makes may hold
+	// (see collectUses; its calls are not used).
+	makes site
 }
 
-// historyFuncs returns the latest kept declaration of each function and
-// method, by name.
-func (s *Session) historyFuncs(names map[string]bool) map[string]*declInfo {
+// declaredFuncs returns the latest declaration of each function and
+// method in the chunks list, by name.
+func (s *Session) declaredFuncs(list []chunk, names map[string]bool) map[string]*declInfo {
 	infos := map[string]*declInfo{}
 	fset := token.NewFileSet()
-	for k, c := range s.history {
+	for k, c := range list {
 		if c.kind != declChunk {
 			continue
 		}
@@ -272,7 +274,7 @@ func (s *Session) historyFuncs(names map[string]bool) map[string]*declInfo {
 			if !ok || fd.Body == nil {
 				continue
 			}
-			fi := &declInfo{name: fd.Name.Name, hist: k, mentions: map[string]bool{}}
+			fi := &declInfo{name: fd.Name.Name, hist: k, chunk: c, mentions: map[string]bool{}}
 			if fd.Recv != nil && len(fd.Recv.List) > 0 {
 				fi.method = true
 				fi.name = recvTypeName(fd.Recv.List[0].Type) + "." + fd.Name.Name
@@ -290,7 +292,7 @@ func (s *Session) historyFuncs(names map[string]bool) map[string]*declInfo {
 			for _, b := range fd.Body.List {
 				collectUses(b, names, &st)
 			}
-			fi.makes = st.bound
+			fi.makes = st
 			infos[fi.name] = fi
 		}
 	}
@@ -309,13 +311,42 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 		}
 		s.funcText[ft[0]] = ft[1]
 	}
+	isVar := map[string]bool{}
+	for _, v := range chunks[k].redefVars {
+		if !isVar[v] {
+			isVar[v] = true
+			changed = append(changed, v)
+		}
+	}
 	if len(changed) == 0 || s.running {
 		return
 	}
-	// Names the cell declares itself are compiled anew anyway, and sites
-	// it makes from this chunk on are made with the new definitions.
+	// holds returns the names a site's function values hold: a variable
+	// used as a value outside literals was copied, not held.
+	holds := func(st *site) map[string]bool {
+		set := map[string]bool{}
+		for _, n := range st.lits {
+			set[n] = true
+		}
+		for _, n := range st.vals {
+			if !isVar[n] {
+				set[n] = true
+			}
+		}
+		return set
+	}
+	// A function is called, a variable read.
+	verb := func(root string) string {
+		if isVar[root] {
+			return "reads"
+		}
+		return "calls"
+	}
+	// Functions the cell declares from this chunk on are compiled with
+	// the new definitions, and so are the sites it makes from this chunk
+	// on; those of its earlier chunks are not.
 	inCell := map[string]bool{}
-	for _, c := range chunks {
+	for _, c := range chunks[k:] {
 		for _, f := range c.funcs {
 			inCell[f[0]] = true
 		}
@@ -332,7 +363,8 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 		names[n] = true
 	}
 	s.namesMu.Unlock()
-	infos := s.historyFuncs(names)
+	list := append(s.history[:len(s.history):len(s.history)], chunks[:k]...)
+	infos := s.declaredFuncs(list, names)
 	order := make([]string, 0, len(infos))
 	for n := range infos {
 		order = append(order, n)
@@ -382,7 +414,7 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 	failed := s.recompile(deps, infos)
 	for _, n := range deps {
 		if msg, ok := failed[n]; ok {
-			notes = append(notes, fmt.Sprintf("%s (%s) still calls the earlier %s: it does not compile with the new one: %s", n, infos[n].where, via[n], msg))
+			notes = append(notes, fmt.Sprintf("%s (%s) still %s the earlier %s: it does not compile with the new one: %s", n, infos[n].where, verb(via[n]), via[n], msg))
 		}
 	}
 	for _, n := range deps {
@@ -391,7 +423,7 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 		}
 		for _, m := range sortedKeys(infos[n].mentions) {
 			if _, ok := failed[m]; ok {
-				notes = append(notes, fmt.Sprintf("%s (%s) calls %s, which still calls the earlier %s", n, infos[n].where, m, via[m]))
+				notes = append(notes, fmt.Sprintf("%s (%s) calls %s, which still %s the earlier %s", n, infos[n].where, m, verb(via[m]), via[m]))
 				break
 			}
 		}
@@ -412,7 +444,7 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 		if v := reach(fi.mentions); v != "" {
 			s.staleMethods[n] = true
 			t := strings.SplitN(n, ".", 2)[0]
-			notes = append(notes, fmt.Sprintf("method %s (%s) still calls the earlier %s (the interpreter keeps a type's first methods); run the cell declaring %s again to use the new one (values of %s made before keep the earlier method)", n, fi.where, v, t, t))
+			notes = append(notes, fmt.Sprintf("method %s (%s) still %s the earlier %s (the interpreter keeps a type's first methods); run the cell declaring %s again to use the new one (values of %s made before keep the earlier method)", n, fi.where, verb(v), v, t, t))
 		}
 	}
 	// Functions whose calls made function values holding stale names.
@@ -424,11 +456,7 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 			if fi.method || factory[n] != "" {
 				continue
 			}
-			set := map[string]bool{}
-			for _, b := range fi.makes {
-				set[b] = true
-			}
-			v := reach(set)
+			v := reach(holds(&fi.makes))
 			if v == "" {
 				for m := range fi.mentions {
 					if factory[m] != "" {
@@ -464,11 +492,7 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 			if noted[st] {
 				continue
 			}
-			set := map[string]bool{}
-			for _, b := range st.bound {
-				set[b] = true
-			}
-			v := reach(set)
+			v := reach(holds(st))
 			if v == "" {
 				for _, c := range st.calls {
 					if factory[c] != "" {
@@ -495,13 +519,13 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 		case st.target != "" && maybe[st]:
 			notes = append(notes, fmt.Sprintf("%s (%s) may hold a function made with the earlier %s; run its cell again to use the new one", st.target, st.where, v))
 		case st.target != "":
-			notes = append(notes, fmt.Sprintf("%s (%s) was made with the earlier %s and still calls it; run its cell again to use the new one", st.target, st.where, v))
+			notes = append(notes, fmt.Sprintf("%s (%s) was made with the earlier %s and still %s it; run its cell again to use the new one", st.target, st.where, v, verb(v)))
 		case st.goStmt:
-			notes = append(notes, fmt.Sprintf("a goroutine started in %s may still run the earlier %s", st.where, v))
+			notes = append(notes, fmt.Sprintf("a goroutine started in %s may still use the earlier %s", st.where, v))
 		case maybe[st]:
-			notes = append(notes, fmt.Sprintf("a function value made in %s may still call the earlier %s; run its cell again to use the new one", st.where, v))
+			notes = append(notes, fmt.Sprintf("a function value made in %s may still use the earlier %s; run its cell again to use the new one", st.where, v))
 		default:
-			notes = append(notes, fmt.Sprintf("a function value made in %s still calls the earlier %s; run its cell again to use the new one", st.where, v))
+			notes = append(notes, fmt.Sprintf("a function value made in %s still %s the earlier %s; run its cell again to use the new one", st.where, verb(v), v))
 		}
 	}
 	for _, n := range notes {
@@ -622,7 +646,11 @@ func (s *Session) recompileUnit(fset *token.FileSet, left map[string]bool, infos
 	unit := &ast.File{Name: ast.NewIdent("main")}
 	spans := map[string]span{}
 	for _, h := range idx {
-		c := s.history[h]
+		var c chunk
+		for n := range byChunk[h] {
+			c = infos[n].chunk
+			break
+		}
 		c.only = byChunk[h]
 		n, err := parseChunk(fset, c)
 		f, ok := n.(*ast.File)

@@ -11,6 +11,7 @@ import (
 type step struct {
 	code, out, err string
 	err2           string // a further line stderr must hold
+	wantErr        string // the cell's error kind, "" for none
 }
 
 func TestRedefineRebindsCallers(t *testing.T) {
@@ -112,15 +113,28 @@ func TestRedefineRebindsCallers(t *testing.T) {
 		{"goroutine", []step{
 			{code: sq2 + "func worker(c chan float64) { for x := range c { _ = sq(x) } }\nc := make(chan float64)"},
 			{code: "go worker(c)"},
-			{code: sq3, err: "note: a goroutine started in cell 2, line 1 may still run the earlier sq\n"},
+			{code: sq3, err: "note: a goroutine started in cell 2, line 1 may still use the earlier sq\n"},
 		}},
 	}
+	runSteps(t, cases)
+}
+
+func runSteps(t *testing.T, cases []struct {
+	name  string
+	steps []step
+}) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := newSession(t)
 			for i, st := range tc.steps {
 				r, res := run(t, s, st.code)
+				if st.wantErr != "" {
+					if errName(res) != st.wantErr {
+						t.Fatalf("step %d: got %v, want a %s", i, res.Err, st.wantErr)
+					}
+					continue
+				}
 				if res.Err != nil {
 					t.Fatalf("step %d: %v\n%s", i, res.Err, strings.Join(res.Err.Traceback, "\n"))
 				}
@@ -137,4 +151,70 @@ func TestRedefineRebindsCallers(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRedeclaredVariableReachesReaders(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"same type: an assignment", []step{
+			{code: "n := 10\nh := func() int { return n }"},
+			{code: "func f() int { return n }"},
+			{code: "n := 20"},
+			{code: "fmt.Println(n, f(), h())", out: "20 20 20\n"},
+		}},
+		{"several names", []step{
+			{code: "a, b := 1, 2\nfunc f() int { return a + b }"},
+			{code: "a, b := 3, 4\nfmt.Println(f())", out: "7\n"},
+		}},
+		{"a closure variable", []step{
+			{code: "sq := func(x float64) float64 { return x * x }\nfunc g(x float64) float64 { return sq(x) + 1 }"},
+			{code: "sq := func(x float64) float64 { return x * x * x }"},
+			{code: "fmt.Println(g(3))", out: "28\n"},
+		}},
+		{"tensor", []step{
+			{code: "x := ad.Linspace(0, 1, 3)\nfunc total() float64 { return ad.Sum(x).Item() }"},
+			{code: "x := ad.Linspace(0, 2, 3)\nfmt.Println(total())", out: "3\n"},
+		}},
+		{"a value copied is not named", []step{
+			{code: "n := 10\ny := n + 1"},
+			{code: "n := \"ten\"\nfmt.Println(n, y)", out: "ten 11\n"},
+		}},
+		{"type change", []step{
+			{code: "n := 10"},
+			{code: "func f() int { return n }\nfunc k() string { return fmt.Sprint(n) }"},
+			{code: "h := func() int { return n }"},
+			{code: "n := \"twenty\"", err: "note: f (cell 2) still reads the earlier n: it does not compile with the new one: ",
+				err2: "note: h (cell 3, line 1) was made with the earlier n and still reads it; run its cell again to use the new one\n"},
+			{code: "fmt.Println(n, f(), k(), h())", out: "twenty 10 twenty 10\n"},
+		}},
+		{"comma-ok", []step{
+			{code: "m := map[string]int{\"c\": 1}\nv, ok := m[\"c\"]\nfunc f() (int, bool) { return v, ok }"},
+			{code: "v, ok := m[\"d\"]\nfmt.Println(f())", out: "0 false\n"},
+		}},
+		{"a value of a cell type", []step{
+			{code: "type P struct{ X int }\np := P{1}\nfunc f() int { return p.X }"},
+			{code: "p := P{2}\nfmt.Println(f())", out: "2\n"},
+			{code: "type P struct{ X, Y int }\np := P{3, 4}\nfmt.Println(f(), p.Y)", out: "3 4\n"},
+		}},
+		{"a cell that stopped before its :=", []step{
+			{code: "z := 1\nfunc f() int { return z }"},
+			{code: "panic(\"stop\")\nz := 5", wantErr: "Panic"},
+			{code: "z := 6\nfmt.Println(z, f())", out: "6 6\n"},
+		}},
+		{"a cell reading a name it defines later", []step{
+			{code: "y := 1"},
+			{code: "x := y\ny := 1.5\nfmt.Println(x, y)", out: "1 1.5\n"},
+			{code: "x := y\ny := 2.5\nfmt.Println(x, y)", out: "1.5 2.5\n"},
+			{code: "func f() float64 { return x + y }\nx := 1.0\nfmt.Println(f())", out: "3.5\n"},
+		}},
+		{"re-running a cell is quiet", []step{
+			{code: "n := 10\nfunc f() int { return n }\nfmt.Println(f())", out: "10\n"},
+			{code: "n := 10\nfunc f() int { return n }\nfmt.Println(f())", out: "10\n"},
+			{code: "n := 11\nfmt.Println(f())", out: "11\n"},
+		}},
+	}
+	runSteps(t, cases)
 }

@@ -462,12 +462,19 @@ func forgetFiles(fset *token.FileSet, base int) {
 func historyOf(chunks []chunk) []chunk {
 	var out []chunk
 	for _, c := range chunks {
-		f, err := parser.ParseFile(token.NewFileSet(), posFile, c.src, parser.SkipObjectResolution)
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, posFile, c.src, parser.SkipObjectResolution)
 		h := chunk{kind: c.kind, src: c.src, dropImports: c.dropImports, result: c.result, renames: c.renames, noGuard: c.noGuard, fixes: c.fixes, frames: c.frames, rich: c.rich,
 			liveFile: c.liveFile, shadowFile: c.shadowFile, uid: c.uid, leaves: c.leaves}
 		if err != nil {
 			out = append(out, h)
 			continue
+		}
+		if c.kind == stmtChunk && c.fixes != nil && len(c.fixes.reassign) > 0 {
+			// An assignment now: it declares nothing.
+			if fd, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && fd.Body != nil {
+				applyReassigns(fset, fd.Body, c.fixes.reassign)
+			}
 		}
 		declares, defs, own := namesOf(f, c.kind)
 		if !declares {

@@ -76,6 +76,10 @@ type chunk struct {
 	// functions it names: the chunk is compiled again to rebind their
 	// calls (see redefine.go).
 	only map[string]bool
+	// redefVars lists the variables of earlier statements the chunk's :=
+	// statements declare again (reassign.go).
+	redefVars []string
+	varDefs   chunkDefs
 }
 
 // posFile is the file name of every cell in positions. The interpreter

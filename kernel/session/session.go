@@ -166,11 +166,14 @@ type Session struct {
 	// key; staleMethods the methods that still call an earlier definition
 	// of a redefined function; taintShadow asks for the shadow to be
 	// rebuilt after the cell (a recompile failed in it). See redefine.go.
-	funcText     map[string]string
-	sites        map[string]*site
-	siteSeq      int
-	staleMethods map[string]bool
-	taintShadow  bool
+	funcText map[string]string
+	// untrustedVars holds the variables whose type the checker may have
+	// wrong (reassign.go).
+	untrustedVars map[string]bool
+	sites         map[string]*site
+	siteSeq       int
+	staleMethods  map[string]bool
+	taintShadow   bool
 
 	result []any // values captured by the last expression
 	hasRes bool
@@ -275,6 +278,7 @@ func (s *Session) reset() error {
 	s.tstate = typeState{}
 	s.captured = map[string]bool{}
 	s.funcText = map[string]string{}
+	s.untrustedVars = map[string]bool{}
 	s.sites = map[string]*site{}
 	s.staleMethods = map[string]bool{}
 	s.taintShadow = false
@@ -421,6 +425,8 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 	if tc != nil {
 		for k := range chunks {
 			chunks[k].fixes = tc.fixes[k]
+			chunks[k].redefVars = tc.redefVars[k]
+			chunks[k].varDefs = tc.defs[k]
 			if chunks[k].result {
 				chunks[k].rich = tc.rich
 			}
@@ -516,11 +522,13 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		}
 		s.addSites(made[k])
 		if cerr != nil {
+			for _, c := range chunks[k:] {
+				s.trustDefs(c.varDefs, false)
+			}
 			return Result{Err: cerr}
 		}
-		if c.kind == declChunk {
-			s.redefined(chunks, made, k)
-		}
+		s.trustDefs(c.varDefs, true)
+		s.redefined(chunks, made, k)
 	}
 	if !s.hasRes {
 		return Result{}

@@ -60,6 +60,11 @@ type typeCheck struct {
 	// cell: statements before the declaration still see the old type,
 	// which one file cannot express, so no error is trusted.
 	redefines bool
+	// redefVars lists, for each chunk, the variables of earlier
+	// statements its := statements declare again, and defs the variables
+	// it defines (reassign.go).
+	redefVars [][]string
+	defs      []chunkDefs
 }
 
 // typecheck checks a prepared cell.
@@ -272,6 +277,7 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 			tc.errs = append(tc.errs, e)
 		}
 	}
+	s.findReassigns(tc, fset, files, stmts)
 	return tc
 }
 

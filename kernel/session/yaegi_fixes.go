@@ -49,6 +49,10 @@ type yaegiFixes struct {
 	// bounds holds the index and slice expressions of slices, arrays and
 	// strings, by the offset of their bracket (bounds.go).
 	bounds map[int]boundsKind
+	// reassign holds the offsets of top-level := statements that only
+	// give notebook variables new values of their types: they become
+	// assignments (reassign.go).
+	reassign map[int]bool
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -151,6 +155,9 @@ func (s *Session) qualifier(pkg *types.Package, cell map[string]string) types.Qu
 // applyFixes rewrites the chunk's syntax tree. body is the statement
 // wrapper's body (nil for declarations).
 func applyFixes(fset *token.FileSet, f *ast.File, body *ast.BlockStmt, fx *yaegiFixes) {
+	if body != nil && fx != nil && len(fx.reassign) > 0 {
+		applyReassigns(fset, body, fx.reassign)
+	}
 	if body != nil {
 		discardBlanks(body)
 	}

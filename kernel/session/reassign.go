@@ -1,0 +1,235 @@
+package session
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// A top-level := of a name an earlier cell (or statement) defined made a
+// new variable in yaegi v0.16.1, in a slot of its own: functions and
+// function literals compiled before kept reading the old one, silently
+// (`n := 10`, `func f() int { return n }`, then `n := 20`: f() returned
+// 10). A := whose names all are notebook variables already, each given a
+// value of its own type, is therefore compiled as an assignment (`n = 20`):
+// everything compiled before sees the new value, as in IPython. One that
+// changes a variable's type (or mixes new names, blanks or receives)
+// still declares new variables; the session then treats the names as
+// redefined (redefine.go): functions of earlier cells reading them are
+// compiled again, and what still reads the earlier variable is named.
+
+// findReassigns records, for each top-level := of the cell, whether it
+// becomes an assignment (the chunk's fixes.reassign) or redeclares
+// variables of earlier statements (tc.redefVars), and which names each
+// chunk defines (tc.defs) and whether the checker's type for them can be
+// trusted (see Session.untrustedVars).
+//
+// The checker sees a cell's := as package-level variables declared in any
+// order, so a statement reading a name the cell defines later (x := y
+// before y := 1.5, or x := x + 1) gets the later type in the checker and
+// the earlier one in the interpreter: such names, those of a cell with
+// errors, and those of chunks that did not run are untrusted until a
+// chunk defines them again cleanly, and are never reassigned.
+func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast.File, stmts [][]ast.Stmt) {
+	tc.redefVars = make([][]string, len(stmts))
+	tc.defs = make([]chunkDefs, len(stmts))
+	clean := len(tc.errs) == 0 && !tc.redefines
+	pathQ := func(p *types.Package) string { return p.Path() }
+	same := func(a, b types.Type) bool {
+		if a == nil || b == nil {
+			return false
+		}
+		if types.Identical(a, b) {
+			return true
+		}
+		// Compiled packages' types are built again for every check.
+		sa := types.TypeString(a, pathQ)
+		return sa == types.TypeString(b, pathQ) && !strings.Contains(sa, "main.")
+	}
+	// The statement index (over the whole cell) of each := defining a
+	// name, to find statements reading a name defined after them.
+	lastDef := map[string]int{}
+	idx := 0
+	for _, list := range stmts {
+		for _, st := range list {
+			if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				for _, e := range as.Lhs {
+					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+						lastDef[id.Name] = idx
+					}
+				}
+			}
+			idx++
+		}
+	}
+	// The variables known before each statement, with their types.
+	known := map[string]types.Type{}
+	for name, obj := range s.tstate.objs {
+		if v, ok := obj.(*types.Var); ok && !s.untrustedVars[name] {
+			known[name] = v.Type()
+		}
+	}
+	idx = 0
+	for ci, list := range stmts {
+		if list == nil && files[ci] != nil {
+			// A declaration chunk: its variables.
+			for _, d := range files[ci].Decls {
+				if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+					for _, sp := range gd.Specs {
+						for _, id := range sp.(*ast.ValueSpec).Names {
+							if id.Name != "_" {
+								tc.defs[ci].clean = append(tc.defs[ci].clean, id.Name)
+								delete(known, id.Name)
+							}
+						}
+					}
+				}
+			}
+		}
+		for _, st := range list {
+			here := idx
+			idx++
+			as, ok := st.(*ast.AssignStmt)
+			if !ok || as.Tok != token.DEFINE {
+				continue
+			}
+			orderly := clean
+			for _, r := range as.Rhs {
+				ast.Inspect(r, func(n ast.Node) bool {
+					if id, ok := n.(*ast.Ident); ok {
+						if j, ok := lastDef[id.Name]; ok && j >= here {
+							orderly = false
+						}
+					}
+					return orderly
+				})
+			}
+			vts := valueTypes(tc.info, as)
+			flip := orderly
+			var redecl, names []string
+			for k, e := range as.Lhs {
+				id, ok := e.(*ast.Ident)
+				if !ok || id.Name == "_" {
+					flip = false
+					continue
+				}
+				names = append(names, id.Name)
+				old, had := known[id.Name]
+				if _, ok := s.tstate.objs[id.Name].(*types.Var); ok || had {
+					redecl = append(redecl, id.Name)
+				}
+				if !had || vts == nil || !same(old, vts[k]) {
+					flip = false
+				}
+			}
+			off := fset.Position(as.Pos()).Offset
+			if fx := tc.fixes[ci]; fx != nil {
+				// Those have rewrites of their own.
+				if _, ok := fx.recvDefine[off]; ok {
+					flip = false
+				}
+				if _, ok := fx.commaOK[off]; ok {
+					flip = false
+				}
+			}
+			switch {
+			case flip:
+				if tc.fixes[ci] == nil {
+					tc.fixes[ci] = &yaegiFixes{}
+				}
+				if tc.fixes[ci].reassign == nil {
+					tc.fixes[ci].reassign = map[int]bool{}
+				}
+				tc.fixes[ci].reassign[off] = true
+			default:
+				tc.redefVars[ci] = append(tc.redefVars[ci], redecl...)
+				if orderly && vts != nil {
+					tc.defs[ci].clean = append(tc.defs[ci].clean, names...)
+				} else {
+					tc.defs[ci].dirty = append(tc.defs[ci].dirty, names...)
+				}
+			}
+			for k, e := range as.Lhs {
+				id, ok := e.(*ast.Ident)
+				if !ok || id.Name == "_" {
+					continue
+				}
+				if orderly && vts != nil {
+					known[id.Name] = vts[k]
+				} else {
+					delete(known, id.Name)
+				}
+			}
+		}
+	}
+}
+
+// chunkDefs are the package-level variables a chunk defines, whose type
+// the checker knows (clean) or may not (dirty).
+type chunkDefs struct{ clean, dirty []string }
+
+// trustDefs records, once a chunk has run (ran) or was not run or failed
+// (!ran), whether the checker's types for the variables it defines can be
+// trusted by a later := (see findReassigns).
+func (s *Session) trustDefs(d chunkDefs, ran bool) {
+	for _, n := range d.clean {
+		if ran {
+			delete(s.untrustedVars, n)
+		} else {
+			s.untrustedVars[n] = true
+		}
+	}
+	for _, n := range d.dirty {
+		s.untrustedVars[n] = true
+	}
+}
+
+// valueTypes returns the types of the values a := gives its names (an
+// untyped constant's default type), or nil when unknown.
+func valueTypes(info *types.Info, as *ast.AssignStmt) []types.Type {
+	out := make([]types.Type, len(as.Lhs))
+	switch {
+	case len(as.Rhs) == len(as.Lhs):
+		for k, r := range as.Rhs {
+			tv, ok := info.Types[r]
+			if !ok || tv.Type == nil {
+				return nil
+			}
+			out[k] = tv.Type
+		}
+	case len(as.Rhs) == 1:
+		tv, ok := info.Types[as.Rhs[0]]
+		if !ok {
+			return nil
+		}
+		tup, ok := tv.Type.(*types.Tuple)
+		if !ok || tup.Len() != len(as.Lhs) {
+			return nil
+		}
+		for k := range out {
+			out[k] = tup.At(k).Type()
+		}
+	default:
+		return nil
+	}
+	for k, t := range out {
+		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			out[k] = types.Default(t)
+		}
+		if _, ok := out[k].(*types.Tuple); ok {
+			return nil
+		}
+	}
+	return out
+}
+
+// applyReassigns turns the top-level := statements at the offsets of
+// reassign into assignments.
+func applyReassigns(fset *token.FileSet, body *ast.BlockStmt, reassign map[int]bool) {
+	for _, st := range body.List {
+		if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE && reassign[fset.Position(as.Pos()).Offset] {
+			as.Tok = token.ASSIGN
+		}
+	}
+}
