@@ -606,4 +606,15 @@
 // of a function literal called by a compiled loop driver (the statements'
 // variables are the loop's, not the notebook's); a body with declarations is
 // a UsageError. Any other %name is a UsageError, as in IPython.
+//
+// As in IPython, %time and %timeit also work on a later line of a cell, at
+// its top level, for the statement on their line (magic_lines.go): `x :=
+// 2` then `%time y := f(x)` runs the cell and prints the times of that
+// statement after it (it defines y as usual; when it is the cell's last
+// expression, its value is shown). %timeit must then be on the cell's
+// last statement. The other commands on a later line, %time or %timeit
+// inside a block, without a statement, or on a statement that does not run
+// as a unit of its own (a cell with go statements, defer or labels) are
+// UsageErrors naming the line. A line starting with % inside a multi-line
+// raw string (a Printf format) is not a command.
 package session

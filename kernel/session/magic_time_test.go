@@ -66,7 +66,18 @@ func TestTimeMagics(t *testing.T) {
 		code, stdout, value, err string
 	}{
 		{code: "%time ad.Grad(ad.Tanh)(ad.Scalar(0.3))", stdout: "^" + timeRE, value: "0.9"},
-		{code: "y := 3\n%timeit x + 1"}, // %timeit below Go is not a command
+		// On a later line, as IPython: the statement on the command's line.
+		{code: "y := 3\n%timeit x + y", stdout: timeitRE},
+		{code: "y := 3\n%time z := x * y\nfmt.Println(z)", stdout: "^" + strings.TrimSuffix(timeRE, "$") + "9\n$"},
+		{code: "fmt.Println(0)\n%time x * 14", stdout: "^0\n" + timeRE, value: "42"},
+		{code: "s := `\n%d\n`\nfmt.Printf(s, 7)", stdout: "^\n7\n$"}, // a format, not a command
+		{code: "y := 3\n%time", err: "UsageError: %time on a later line of a cell times the statement after it on its line (%time STATEMENT); to time the whole cell, put %time on its first line"},
+		{code: "y := 3\n%timeit y++\ny", err: "UsageError: %timeit on a later line of a cell must be on its last statement: move the statements after it to another cell"},
+		{code: "for i := 0; i < 2; i++ {\n\t%time fmt.Println(i)\n}", err: "UsageError: %time runs at the top level of a cell, not inside a block: put it before a statement at the top level (a call of the code to time)"},
+		{code: "y := 3\ngo fmt.Print()\n%time fmt.Print(y)", err: "UsageError: %time on a later line times one statement, but this one does not run on its own (the cell uses go, defer, goto or labels, or it is a declaration): put %time on the first line of a cell of its own"},
+		{code: "y := 3\n%%time", err: "UsageError: Line magic function `%%time` not found (a cell magic %%time must be on the first line of the cell)"},
+		{code: "y := 3\n%reset", err: "UsageError: %reset is a command for the top of a cell, before its Go code"},
+		{code: "y := 3\n%foo", err: "UsageError: Line magic function `%foo` not found (see %help for the commands gograd knows)"},
 		{code: "%timeit x + 1", stdout: timeitRE},
 		{code: "%timeit fmt.Sprint(x)", stdout: timeitRE},
 		{code: "%%timeit\ny := 0\nfor i := 0; i < 100; i++ { y += i }", stdout: timeitRE},
@@ -86,15 +97,11 @@ func TestTimeMagics(t *testing.T) {
 		{code: "%timeit -q count++", err: "UsageError: %timeit: option -q is not supported (gograd's %timeit knows -n LOOPS and -r RUNS)"},
 	} {
 		r, res := run(t, s, c.code)
-		if c.code == "y := 3\n%timeit x + 1" {
-			if res.Err == nil {
-				t.Errorf("%q: no error", c.code)
-			}
-			continue
-		}
 		if c.err != "" {
 			if res.Err == nil || res.Err.Traceback[len(res.Err.Traceback)-1] != c.err {
 				t.Errorf("%q: got error %v, want %q", c.code, res.Err, c.err)
+			} else if strings.HasPrefix(c.err, "UsageError") && strings.Contains(c.code, "\n") && !strings.HasPrefix(res.Err.Traceback[0], "cell ") {
+				t.Errorf("%q: the traceback does not name the line: %q", c.code, res.Err.Traceback)
 			}
 			continue
 		}

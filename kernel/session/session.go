@@ -180,7 +180,10 @@ type Session struct {
 	// timing asks run to report the cell's times (%time); timeit, when
 	// set, makes the cell a timed loop (%timeit).
 	timing bool
-	timeit *timeitSpec
+	// timeLines holds the lines of a cell with a %time STATEMENT after its
+	// top (magic_lines.go).
+	timeLines map[int]bool
+	timeit    *timeitSpec
 	// rawCell is the running cell as written, for UsageError tracebacks.
 	rawCell string
 
@@ -391,7 +394,7 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 	s.cellNo++
 	s.newGeneration()
 	file := fmt.Sprintf("cell%d", s.cellNo)
-	s.timing, s.timeit = false, nil
+	s.timing, s.timeit, s.timeLines = false, nil, nil
 	original := code
 	s.rawCell = code
 	code, cerr := s.specials(code, io)
@@ -415,6 +418,9 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 func (s *Session) run(ctx context.Context, file, code string) Result {
 	chunks, cerr := s.prepare(file, code)
 	if cerr != nil {
+		return Result{Err: cerr}
+	}
+	if cerr := s.checkTimedLines(chunks); cerr != nil {
 		return Result{Err: cerr}
 	}
 	tc := s.typecheck(chunks)
@@ -512,7 +518,16 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		}
 		s.curFile, s.curLine = c.file, c.line
 		s.running = false
+		timed := c.kind == stmtChunk && c.line > 0 && s.timeLines[c.line]
+		var start cellTimes
+		if timed {
+			start = startTimes()
+		}
 		cerr := s.execute(ctx, p)
+		if timed && cerr == nil {
+			// %time STATEMENT on a later line (magic_lines.go).
+			fmt.Fprint(s.stdout.out, start.report())
+		}
 		if !s.running && !keepsFrameSlots(c.src, s.isPackageName) {
 			releaseSlots(s.interp, from, seen, s.captured)
 			if c.kind == stmtChunk && !declaresCode(c.src) {

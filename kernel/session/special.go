@@ -21,7 +21,7 @@ A cell may mix declarations (func, type, var, const, import) and statements; the
 final expression is displayed. Functions, variables, constants and types can be redefined
 (a redefined type is a new type: values made before keep the old one).
 
-Special commands (at the top of a cell):
+Special commands (at the top of a cell; %time and %timeit STATEMENT also on a later line):
   %help                 this text
   %reset                forget every definition: a fresh interpreter, same process
   %time [STATEMENT]     time the statement, or the rest of the cell (CPU and wall time)
@@ -38,7 +38,21 @@ Documentation: https://pkg.go.dev/github.com/gograd/gograd/ad
 // stay those of the cell.
 func (s *Session) specials(code string, io IO) (string, *CellError) {
 	lines := strings.Split(code, "\n")
-	for _, k := range specialLines(lines) {
+	top := specialLines(lines)
+	from := 0
+	if len(top) > 0 {
+		from = top[len(top)-1] + 1
+	}
+	later, cerr := s.laterMagics(lines, from)
+	if cerr != nil {
+		return "", cerr
+	}
+	for _, k := range top {
+		if f := strings.Fields(lines[k]); later >= 0 && (strings.HasPrefix(f[0], "%time") || strings.HasPrefix(f[0], "%%time")) {
+			return "", s.specialError(later+1, "%%timeit on a later line cannot be combined with %s at the top of the cell", f[0])
+		}
+	}
+	for _, k := range top {
 		f := strings.Fields(lines[k])
 		line := lines[k]
 		lines[k] = ""
@@ -80,6 +94,11 @@ func (s *Session) specials(code string, io IO) (string, *CellError) {
 		default:
 			return "", s.specialError(k+1, "Line magic function `%s` not found (see %%help for the commands gograd knows)", f[0])
 		}
+	}
+	if later >= 0 {
+		// %timeit STATEMENT on the cell's last statement: the statements
+		// before it run first, then the loops.
+		return s.timeitCell(lines, later, "%timeit")
 	}
 	return strings.Join(lines, "\n"), nil
 }
