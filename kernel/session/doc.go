@@ -150,7 +150,12 @@
 //     integer (yaegi: "nil type"; smallest cell `for i := range 3 {}`)
 //     becomes a three-clause loop with i of n's type; a top-level comma-ok
 //     definition (`v, ok := m["c"]`, x.(T), <-ch; yaegi: "nil type")
-//     becomes var declarations and an assignment; a top-level assignment
+//     becomes var declarations and an assignment; a package-level comma-ok
+//     declaration (`var v, ok = m["c"]`; yaegi: "nil type") gets its
+//     values from a function declared beside it that defines and returns
+//     them (see varinit.go; the chunk's own variables the expression
+//     mentions are passed as arguments, so that yaegi still initialises
+//     them first); a top-level assignment
 //     to blanks only (`_ = x`) becomes a call that discards its operands
 //     (yaegi fixes the type of the top-level _ at its first use: after
 //     `f, _ := os.Open("/")`, `_ = ad.Eye(2)` panicked with "reflect.Set:
@@ -159,8 +164,7 @@
 //     message: "generic functions are not supported here: …" when the
 //     cell declares or uses a generic function or type, otherwise "the
 //     interpreter cannot compile this valid Go (its message: …); write the
-//     statement another way …". (Still failing: a package-level
-//     `var v, ok = m["c"]`.) yaegi logs some of these failures through the
+//     statement another way …". yaegi logs some of these failures through the
 //     log package ("nil type"), which in the kernel writes to the cell's
 //     stderr: while a chunk compiles, those lines are dropped.
 //   - A method value (x.M not called where it is written) copies its

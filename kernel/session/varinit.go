@@ -24,6 +24,13 @@ import (
 // `func __gograd_init<uid>_0() float64 { return g }`. yaegi does not look
 // into called functions for dependencies, and the value is the same,
 // computed when the declaration runs.
+//
+// A comma-ok initialiser (`var v, ok = m["c"]`, x.(T), <-c) is moved the
+// same way, whatever it mentions, since yaegi fails with "nil type" on
+// it: `func __gograd_init<uid>_0(m2 M) (int, bool) { __v, __ok := m2["c"];
+// return __v, __ok }`, the chunk's own variables it mentions (m2 here)
+// passed as arguments of the same names, so that the call still depends
+// on them.
 
 // varInitFix is an initialiser to move: the source of its type.
 type varInitFix struct {
@@ -31,6 +38,12 @@ type varInitFix struct {
 	// results is set when typ is the whole function type (several
 	// results, from a call).
 	results bool
+	// commaOK is set for a comma-ok initialiser (var v, ok = m[k], x.(T),
+	// <-c): the function defines the two values and returns them.
+	commaOK bool
+	// args names the chunk's own variables the function takes, as
+	// parameters of the same names (typ lists them).
+	args []string
 }
 
 // findVarInits records, for a declaration chunk parsed as f, the
@@ -58,6 +71,50 @@ func findVarInits(fset *token.FileSet, f *ast.File, info *types.Info, qual types
 	}
 	var out map[int]varInitFix
 	for _, vs := range specs {
+		if len(vs.Values) == 1 && len(vs.Names) == 2 && isCommaOK(vs.Values[0]) {
+			// var v, ok = m[k]: yaegi v0.16.1 fails with "nil type" on a
+			// comma-ok initialiser of package-level variables (smallest
+			// cell: `m := map[string]int{}` then `var v, ok = m["c"]`).
+			// It becomes a function returning the two values, unless it
+			// mentions a variable of the chunk itself, whose initialisation
+			// order the move would hide.
+			v := vs.Values[0]
+			tup, ok := info.Types[v].Type.(*types.Tuple)
+			if !ok || tup.Len() != 2 {
+				continue
+			}
+			// The chunk's own variables it mentions are passed to the
+			// function (of the same names), so that yaegi still sees the
+			// dependency and initialises them first.
+			var params []string
+			ps := ""
+			for _, o := range ownUsed(v, info, own) {
+				params = append(params, o.Name())
+				if ps != "" {
+					ps += ", "
+				}
+				ps += o.Name() + " " + types.TypeString(o.Type(), qual)
+			}
+			ts := "func(" + ps + ") ("
+			for k := 0; k < 2; k++ {
+				t := tup.At(k).Type()
+				if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+					t = types.Default(t)
+				}
+				if k > 0 {
+					ts += ", "
+				}
+				ts += types.TypeString(t, qual)
+			}
+			ts += ")"
+			if _, err := parser.ParseExpr(ts); err == nil {
+				if out == nil {
+					out = map[int]varInitFix{}
+				}
+				out[fset.Position(v.Pos()).Offset] = varInitFix{typ: ts, results: true, commaOK: true, args: params}
+			}
+			continue
+		}
 		if len(vs.Values) == 1 && len(vs.Names) > 1 {
 			// var a, b = f(g): a function of the call's results.
 			v := vs.Values[0]
@@ -111,9 +168,44 @@ func findVarInits(fset *token.FileSet, f *ast.File, info *types.Info, qual types
 	return out
 }
 
+// isCommaOK reports whether e is an index, type assertion or receive
+// expression, which give a second value (ok) when two names are defined.
+func isCommaOK(e ast.Expr) bool {
+	switch u := ast.Unparen(e).(type) {
+	case *ast.IndexExpr, *ast.TypeAssertExpr:
+		return true
+	case *ast.UnaryExpr:
+		return u.Op == token.ARROW
+	}
+	return false
+}
+
+// ownUsed returns the variables of own that e mentions, once each, in
+// order of first mention.
+func ownUsed(e ast.Expr, info *types.Info, own map[types.Object]bool) []*types.Var {
+	var out []*types.Var
+	seen := map[*types.Var]bool{}
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok && own[v] && !seen[v] {
+				seen[v] = true
+				out = append(out, v)
+			}
+		}
+		return true
+	})
+	return out
+}
+
 // usesOtherGlobal reports whether e mentions a package-level variable that
 // is not one of own.
 func usesOtherGlobal(e ast.Expr, info *types.Info, own map[types.Object]bool) bool {
+	return usesGlobal(e, info, own, false)
+}
+
+// usesGlobal reports whether e mentions a package-level variable that is
+// one of own (mine) or not (!mine).
+func usesGlobal(e ast.Expr, info *types.Info, own map[types.Object]bool, mine bool) bool {
 	found := false
 	ast.Inspect(e, func(n ast.Node) bool {
 		id, ok := n.(*ast.Ident)
@@ -121,7 +213,7 @@ func usesOtherGlobal(e ast.Expr, info *types.Info, own map[types.Object]bool) bo
 			return !found
 		}
 		v, ok := info.Uses[id].(*types.Var)
-		if ok && !v.IsField() && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() && !own[v] {
+		if ok && !v.IsField() && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() && own[v] == mine {
 			found = true
 		}
 		return true
@@ -161,14 +253,29 @@ func rewriteVarInits(fset *token.FileSet, f *ast.File, at map[int]varInitFix, ui
 						continue
 					}
 					ft.Results = pt.Results
+					if pt.Params != nil {
+						ft.Params = pt.Params
+					}
 				}
 				name := "__gograd_init" + uid + "_" + strconv.Itoa(len(funcs))
+				body := []ast.Stmt{&ast.ReturnStmt{Return: pos, Results: []ast.Expr{v}}}
+				if fx.commaOK {
+					// __v, __ok := EXPR; return __v, __ok
+					body = []ast.Stmt{
+						&ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("__v"), ast.NewIdent("__ok")}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{v}},
+						&ast.ReturnStmt{Return: pos, Results: []ast.Expr{ast.NewIdent("__v"), ast.NewIdent("__ok")}},
+					}
+				}
 				funcs = append(funcs, &ast.FuncDecl{
 					Name: &ast.Ident{NamePos: pos, Name: name},
 					Type: ft,
-					Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.ReturnStmt{Return: pos, Results: []ast.Expr{v}}}, Rbrace: v.End()},
+					Body: &ast.BlockStmt{Lbrace: pos, List: body, Rbrace: v.End()},
 				})
-				vs.Values[k] = &ast.CallExpr{Fun: &ast.Ident{NamePos: pos, Name: name}, Lparen: pos, Rparen: v.End()}
+				call := &ast.CallExpr{Fun: &ast.Ident{NamePos: pos, Name: name}, Lparen: pos, Rparen: v.End()}
+				for _, a := range fx.args {
+					call.Args = append(call.Args, &ast.Ident{NamePos: pos, Name: a})
+				}
+				vs.Values[k] = call
 			}
 		}
 	}

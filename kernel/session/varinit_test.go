@@ -26,6 +26,14 @@ func TestVarInitFromEarlierCell(t *testing.T) {
 		{"value taken when declared", []string{"g := []int{1}", "var z = len(g)\ng = append(g, 2)\nfmt.Println(z, len(g))"}, "1 2"},
 		{"type of an earlier cell", []string{"type pt struct{ x int }\np := pt{3}", "var q pt = p\nfmt.Println(q.x)"}, "3"},
 		{"compiled type", []string{"t := ad.Scalar(2)", "var u = t\nfmt.Println(u.Item())"}, "2"},
+		// Comma-ok initialisers: yaegi failed with "nil type" on them.
+		{"comma-ok map index, missing key", []string{"m := map[string]int{\"a\": 1}\nvar v, ok = m[\"c\"]\nfmt.Println(v, ok)"}, "0 false"},
+		{"comma-ok map index, present key", []string{"m := map[string]int{\"a\": 1}", "var v, ok = m[\"a\"]\nfmt.Println(v, ok)"}, "1 true"},
+		{"comma-ok blank value", []string{"m := map[string]int{\"a\": 1}", "var _, ok = m[\"a\"]\nfmt.Println(ok)"}, "true"},
+		{"comma-ok type assertions", []string{"var x any = 3", "var n, isInt = x.(int)\nvar s, isStr = x.(string)\nfmt.Println(n, isInt, s == \"\", isStr)"}, "3 true true false"},
+		{"comma-ok receive", []string{"c := make(chan float64, 1)\nc <- 2.5\nvar got, open = <-c\nfmt.Println(got, open)"}, "2.5 true"},
+		{"comma-ok on a map of the same chunk, declared after", []string{"var zv, zok = mm[\"z\"]\nvar mm = map[string]int{\"z\": 9}\nfmt.Println(zv, zok)"}, "9 true"},
+		{"comma-ok on a map of the same chunk, declared before", []string{"var mm = map[string]int{\"z\": 9}\nvar zv, zok = mm[\"z\"]\nfmt.Println(zv, zok)"}, "9 true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSession(t)
