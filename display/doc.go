@@ -79,7 +79,12 @@
 // IntRangeSlider, Dropdown, Checkbox, ToggleButton, Text, Button, Play,
 // FloatProgress, Label, HTMLMath, Output, HBox, VBox and GridBox, each a
 // *Widget with a Layout and (most) a style model (SetLayout, SetStyle). A
-// widget shows itself as a cell's last value or with Show. Its state is a
+// widget shows itself as a cell's last value or with Show; its comm (and
+// those of the models it refers to: layout, style, children) is opened
+// when it is first displayed, so a widget that is never shown — a slider
+// given to an Interact that refused its function — leaves no model in the
+// front end. CloseWidgets closes them all (the session does at %reset).
+// Its state is a
 // map of attributes; Set changes one and tells the front end, Value,
 // Float, Int, Bool, Text and Floats read the value the user chose.
 //
@@ -93,7 +98,10 @@
 // function) and replaces the result in place: the Output widget's outputs
 // are replaced in one update, so a figure does not flicker. The first call
 // runs in the cell; the text it prints goes to the Output widget as well
-// when the sink is a StreamRedirector (the session's is).
+// when the sink is a StreamRedirector (the session's is), and so does its
+// error, named by the sink when it is a PanicDescriber (the session's
+// names it as a cell's error, ShapeError or RuntimeError with the lines
+// of f) — the cell itself goes on.
 //
 // display talks to the front end only through a CommSink that the kernel
 // installs (SetCommSink); comms belong to the process, not to a cell.

@@ -175,7 +175,13 @@ func (it *interaction) runInto(cp *capture) {
 	defer SetSink(prev)
 	defer func() {
 		if r := recover(); r != nil {
-			cp.fail("Panic", fmt.Sprint(r), []string{fmt.Sprintf("Panic: %v", r), "(in the function given to display.Interact)"})
+			const where = "in the function given to display.Interact"
+			if d, ok := prev.(PanicDescriber); ok {
+				name, value, tb := d.DescribePanic(r)
+				cp.fail(name, value, append([]string{where}, tb...))
+				return
+			}
+			cp.fail("Panic", fmt.Sprint(r), []string{where, fmt.Sprintf("Panic: %v", r)})
 		}
 	}()
 	cp.Clear(true)

@@ -108,12 +108,15 @@ type Widget struct {
 	layout    *Widget
 	style     *Widget
 	closed    bool
+	// opened is set when the widget's comm is opened: when it, or a
+	// widget that refers to it, is first displayed.
+	opened bool
 	// interaction is set on the box an Interact shows.
 	interaction *interaction
 }
 
-// newWidget creates a model, registers it and opens its comm. It does not
-// display it.
+// newWidget creates a model and registers it. Its comm is opened when it
+// is first displayed (see open).
 func newWidget(kind, model, module, version string, state map[string]any) *Widget {
 	w := &Widget{id: newDisplayID(), kind: kind, state: map[string]any{
 		"_model_name":           model,
@@ -127,18 +130,74 @@ func newWidget(kind, model, module, version string, state map[string]any) *Widge
 	widgets.mu.Lock()
 	widgets.widgets[w.id] = w
 	widgets.order = append(widgets.order, w.id)
-	sink := widgets.sink
 	widgets.mu.Unlock()
-	if sink != nil {
-		st, paths, bufs := splitBuffers(w.State())
-		sink.CommOpen(CommMessage{
-			CommID: w.id, TargetName: WidgetTarget,
-			Data:     map[string]any{"state": st, "buffer_paths": paths},
-			Metadata: map[string]any{"version": WidgetProtocolVersion},
-			Buffers:  bufs,
-		})
-	}
 	return w
+}
+
+// open opens the widget's comm, with its whole state, after opening the
+// comms of the widgets its state refers to (layout, style, children), so
+// that the front end knows every model a view needs. Widgets are opened
+// lazily, when first displayed, so that a widget that is never shown (a
+// slider given to an Interact that refused its function) leaves no model
+// behind in the front end. Opening twice, or a closed widget, does
+// nothing.
+func (w *Widget) open() {
+	w.mu.Lock()
+	if w.opened || w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.opened = true
+	refs := refsIn(w.state)
+	w.mu.Unlock()
+	for _, id := range refs {
+		if c := lookupWidget(id); c != nil {
+			c.open()
+		}
+	}
+	sink := commSink()
+	if sink == nil {
+		return
+	}
+	st, paths, bufs := splitBuffers(w.State())
+	sink.CommOpen(CommMessage{
+		CommID: w.id, TargetName: WidgetTarget,
+		Data:     map[string]any{"state": st, "buffer_paths": paths},
+		Metadata: map[string]any{"version": WidgetProtocolVersion},
+		Buffers:  bufs,
+	})
+}
+
+// isOpen reports whether the widget's comm is open.
+func (w *Widget) isOpen() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.opened && !w.closed
+}
+
+// refsIn returns the ids of the widgets v refers to ("IPY_MODEL_<id>"
+// strings, at any depth), in order.
+func refsIn(v any) []string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if id, ok := strings.CutPrefix(x, "IPY_MODEL_"); ok {
+				out = append(out, id)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, k := range sortedKeys(x) {
+				walk(x[k])
+			}
+		}
+	}
+	walk(v)
+	return out
 }
 
 // newDOMWidget creates a controls model with its view, a Layout and a
@@ -241,6 +300,14 @@ func (w *Widget) Set(name string, v any) *Widget {
 	if !changed {
 		return w
 	}
+	if w.isOpen() {
+		// New children of an open box are opened before it refers to them.
+		for _, id := range refsIn(v) {
+			if c := lookupWidget(id); c != nil {
+				c.open()
+			}
+		}
+	}
 	w.sendState(map[string]any{name: v}, "update")
 	for _, o := range w.observersOf(name) {
 		o.fn(Change{Widget: w, Name: name, Old: old, New: v})
@@ -330,12 +397,13 @@ func (w *Widget) Close() {
 		return
 	}
 	w.closed = true
+	opened := w.opened
 	w.mu.Unlock()
 	widgets.mu.Lock()
 	delete(widgets.widgets, w.id)
 	sink := widgets.sink
 	widgets.mu.Unlock()
-	if sink != nil {
+	if sink != nil && opened {
 		sink.CommClose(CommMessage{CommID: w.id, Data: map[string]any{}})
 	}
 	for _, c := range []*Widget{w.layout, w.style} {
@@ -348,6 +416,7 @@ func (w *Widget) Close() {
 // MIMEBundle shows the widget's view: application/vnd.jupyter.widget-view+json
 // for front ends with the widget manager, text/plain for the others.
 func (w *Widget) MIMEBundle() map[string]any {
+	w.open()
 	return map[string]any{
 		WidgetViewMIME: map[string]any{"version_major": 2, "version_minor": 0, "model_id": w.id},
 		"text/plain":   w.String(),
@@ -399,7 +468,7 @@ func (w *Widget) observersOf(name string) []observer {
 // "echo_update".
 func (w *Widget) sendState(state map[string]any, method string) {
 	sink := commSink()
-	if sink == nil {
+	if sink == nil || !w.isOpen() {
 		return
 	}
 	st, paths, bufs := splitBuffers(state)

@@ -21,7 +21,7 @@ import (
 // message.
 func HandleWidgetMsg(commID string, data map[string]any, buffers [][]byte) (*Call, error) {
 	w := lookupWidget(commID)
-	if w == nil {
+	if w == nil || !w.isOpen() {
 		return nil, fmt.Errorf("no widget has comm id %q", commID)
 	}
 	method, _ := data["method"].(string)
@@ -96,6 +96,42 @@ func WidgetClosed(commID string) {
 	}
 }
 
+// CloseWidgets closes every widget (see Widget.Close) and forgets it, with
+// its callbacks: the session calls it at %reset, whose fresh interpreter
+// would otherwise leave the old widgets running callbacks of definitions
+// it forgot. It returns how many of them had been displayed, layout and
+// style models not counted.
+func CloseWidgets() int {
+	widgets.mu.Lock()
+	all := make([]*Widget, 0, len(widgets.order))
+	for _, id := range widgets.order {
+		if w, ok := widgets.widgets[id]; ok {
+			all = append(all, w)
+		}
+	}
+	widgets.mu.Unlock()
+	n := 0
+	for _, w := range all {
+		if w.isOpen() && w.kind != "Layout" && w.kind != "Style" {
+			n++
+		}
+		w.Close()
+		w.mu.Lock()
+		w.observers, w.clicks, w.interaction = nil, nil, nil
+		w.mu.Unlock()
+	}
+	widgets.mu.Lock()
+	kept := widgets.order[:0]
+	for _, id := range widgets.order {
+		if _, ok := widgets.widgets[id]; ok {
+			kept = append(kept, id)
+		}
+	}
+	widgets.order = kept
+	widgets.mu.Unlock()
+	return n
+}
+
 // WidgetStates returns the state of every open widget, keyed by model id,
 // in the form of the update_states reply and of saved notebook metadata:
 // {"model_name", "model_module", "model_module_version", "state"}. Binary
@@ -108,8 +144,10 @@ func WidgetStates() map[string]any {
 	for _, id := range widgets.order {
 		if w, ok := widgets.widgets[id]; ok {
 			kept = append(kept, id)
-			ids = append(ids, id)
-			live = append(live, w)
+			if w.isOpen() {
+				ids = append(ids, id)
+				live = append(live, w)
+			}
 		}
 	}
 	widgets.order = kept
@@ -161,6 +199,16 @@ type StreamSink interface {
 // on everything printed before it.
 type StreamRedirector interface {
 	RedirectStreams(to StreamSink) (restore func())
+}
+
+// PanicDescriber is implemented by sinks that can describe a panic of the
+// code they collect output for (the session's): DescribePanic names the
+// error as a cell's error would be named (ShapeError, RecursionError, ...)
+// with the cell lines it went through. Interact's first call, which runs
+// in the cell and shows its error in the Output widget instead of failing
+// the cell, uses it; without it the error is shown as a Panic.
+type PanicDescriber interface {
+	DescribePanic(r any) (name, value string, traceback []string)
 }
 
 // Run runs the callbacks in order. A panic stops it (the kernel reports

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 type comms struct {
 	mu     sync.Mutex
 	opened map[string]display.CommMessage
+	order  []string // comm ids in the order they were opened
 	msgs   []display.CommMessage
 	closed []string
 }
@@ -22,6 +24,7 @@ type comms struct {
 func (c *comms) CommOpen(m display.CommMessage) {
 	c.mu.Lock()
 	c.opened[m.CommID] = m
+	c.order = append(c.order, m.CommID)
 	c.mu.Unlock()
 }
 func (c *comms) CommMsg(m display.CommMessage) {
@@ -82,9 +85,13 @@ func TestWidgetModels(t *testing.T) {
 		{display.GridBox(2, display.Label("l")), "GridBoxModel", nil},
 	}
 	for _, tc := range cases {
+		if _, ok := c.opened[tc.w.ID()]; ok {
+			t.Errorf("%s: comm opened before the widget was displayed", tc.model)
+		}
+		b := tc.w.MIMEBundle()
 		open, ok := c.opened[tc.w.ID()]
 		if !ok {
-			t.Errorf("%s: no comm_open", tc.model)
+			t.Errorf("%s: no comm_open when displayed", tc.model)
 			continue
 		}
 		st := open.Data["state"].(map[string]any)
@@ -103,13 +110,12 @@ func TestWidgetModels(t *testing.T) {
 		}
 		if lay, _ := st["layout"].(string); !strings.HasPrefix(lay, "IPY_MODEL_") {
 			t.Errorf("%s: layout %v is not a model reference", tc.model, st["layout"])
-		} else if _, ok := c.opened[strings.TrimPrefix(lay, "IPY_MODEL_")]; !ok {
+		} else if i, j := slices.Index(c.order, strings.TrimPrefix(lay, "IPY_MODEL_")), slices.Index(c.order, tc.w.ID()); i < 0 || i > j {
 			t.Errorf("%s: its layout model was not opened before it", tc.model)
 		}
 		if tc.value != nil && !reflect.DeepEqual(st["value"], tc.value) {
 			t.Errorf("%s value: got %v, want %v", tc.model, st["value"], tc.value)
 		}
-		b := tc.w.MIMEBundle()
 		if v := b[display.WidgetViewMIME].(map[string]any); v["model_id"] != tc.w.ID() || v["version_major"] != 2 {
 			t.Errorf("%s view: %v", tc.model, v)
 		}
@@ -168,6 +174,7 @@ func TestWidgetBadArguments(t *testing.T) {
 func TestHandleWidgetMsg(t *testing.T) {
 	c := withComms(t)
 	s := display.FloatSlider("a", 0, 10, 0.5, 1)
+	s.MIMEBundle() // displayed: its comm is open
 	var seen []display.Change
 	s.Observe(func(ch display.Change) { seen = append(seen, ch) })
 
@@ -232,6 +239,7 @@ func TestHandleWidgetMsg(t *testing.T) {
 	// Button clicks.
 	clicks := 0
 	btn := display.Button("go").OnClick(func() { clicks++ })
+	btn.MIMEBundle()
 	call, _ = display.HandleWidgetMsg(btn.ID(), map[string]any{"method": "custom", "content": map[string]any{"event": "click"}}, nil)
 	if call == nil {
 		t.Fatal("click: no call")
@@ -248,6 +256,52 @@ func TestHandleWidgetMsg(t *testing.T) {
 	if _, err := display.HandleWidgetMsg(s.ID(), map[string]any{"method": "request_state"}, nil); err == nil {
 		t.Errorf("a closed widget still answers")
 	}
+	// A widget never displayed has no comm: nothing to close.
+	hidden := display.Checkbox("never shown", false)
+	if _, err := display.HandleWidgetMsg(hidden.ID(), map[string]any{"method": "request_state"}, nil); err == nil {
+		t.Errorf("a widget never displayed answers")
+	}
+	hidden.Close()
+	if slices.Contains(c.closed, hidden.ID()) {
+		t.Errorf("Close of a widget never displayed sent comm_close")
+	}
+}
+
+// An Interact that refuses its function leaves no model in the front end
+// (the controls' comms open only when they are displayed).
+func TestInteractRefusedOpensNothing(t *testing.T) {
+	c := withComms(t)
+	for _, f := range []any{
+		func(a, b float64) any { return a },
+		func(a string) any { return a },
+		func(a int) any { return a },
+	} {
+		func() {
+			defer func() {
+				if _, ok := recover().(*display.Error); !ok {
+					t.Errorf("Interact(%T): no *Error", f)
+				}
+			}()
+			display.Interact(f, display.FloatSlider("a", 0, 1, 0.1, 0.5))
+		}()
+	}
+	if len(c.opened) != 0 || len(c.msgs) != 0 {
+		t.Errorf("refused Interacts opened %d comms and sent %d messages, want none", len(c.opened), len(c.msgs))
+	}
+	// The same slider still works in an Interact that accepts it.
+	a := display.FloatSlider("a", 0, 1, 0.1, 0.5)
+	func() {
+		defer func() { recover() }()
+		display.Interact(func(s string) any { return s }, a)
+	}()
+	box := display.NewInteractive(func(x float64) string { return fmt.Sprint(x) }, a)
+	box.MIMEBundle()
+	if _, ok := c.opened[a.ID()]; !ok {
+		t.Errorf("the slider of the accepted Interact was not opened")
+	}
+	if _, ok := c.opened[box.ID()]; !ok {
+		t.Errorf("the box was not opened")
+	}
 }
 
 // outputs returns the outputs last sent to an Output widget, as JSON.
@@ -255,7 +309,13 @@ func outputsJSON(t *testing.T, c *comms, out string) string {
 	t.Helper()
 	m, ok := c.last(out, "update")
 	if !ok {
-		return ""
+		// Not updated since it was opened: the outputs it was opened with.
+		c.mu.Lock()
+		m, ok = c.opened[out]
+		c.mu.Unlock()
+		if !ok {
+			return ""
+		}
 	}
 	raw, err := json.Marshal(m.Data["state"].(map[string]any)["outputs"])
 	if err != nil {
@@ -272,6 +332,7 @@ func TestInteract(t *testing.T) {
 	box := display.NewInteractive(func(a float64, n int, r [2]float64) (string, error) {
 		return strings.Repeat("x", n) + " " + display.FloatSlider("tmp", 0, 1, 1, 0).Kind(), nil
 	}, a, n, r)
+	box.MIMEBundle()
 	out := strings.TrimPrefix(box.Get("children").([]any)[3].(string), "IPY_MODEL_")
 	if got := outputsJSON(t, c, out); !strings.Contains(got, `"xx FloatSlider"`) {
 		t.Errorf("first run: outputs %s", got)
@@ -318,6 +379,7 @@ box := display.NewInteractive(func(a float64) *display.Figure {
 	if !ok {
 		t.Fatalf("box is a %T", v.Interface())
 	}
+	box.MIMEBundle()
 	kids := box.Get("children").([]any)
 	slider := strings.TrimPrefix(kids[0].(string), "IPY_MODEL_")
 	out := strings.TrimPrefix(kids[1].(string), "IPY_MODEL_")
@@ -379,5 +441,33 @@ func TestPrerenderThinsToTheLimit(t *testing.T) {
 	// The controls are back at their values, and nothing was sent for them.
 	if x.Float() != 37.3 || n.Int() != 7 {
 		t.Errorf("controls not restored: x %g n %d", x.Float(), n.Int())
+	}
+}
+
+func TestCloseWidgets(t *testing.T) {
+	c := withComms(t)
+	display.CloseWidgets() // widgets of earlier tests
+	ran := false
+	a := display.FloatSlider("a", 0, 1, 0.1, 0.5)
+	box := display.NewInteractive(func(x float64) string { ran = true; return fmt.Sprint(x) }, a)
+	box.MIMEBundle()
+	hidden := display.Checkbox("never shown", false)
+	ran = false
+	if n := display.CloseWidgets(); n != 3 {
+		t.Errorf("CloseWidgets: got %d, want 3 (slider, output, box)", n)
+	}
+	for _, w := range []*display.Widget{a, box} {
+		if !slices.Contains(c.closed, w.ID()) {
+			t.Errorf("%s was not closed", w.Kind())
+		}
+	}
+	if slices.Contains(c.closed, hidden.ID()) {
+		t.Errorf("a widget never displayed was sent comm_close")
+	}
+	if _, err := display.HandleWidgetMsg(a.ID(), map[string]any{"method": "update", "state": map[string]any{"value": 1.0}}, nil); err == nil {
+		t.Errorf("a closed slider still takes updates")
+	}
+	if ran || len(display.WidgetStates()) != 0 {
+		t.Errorf("after CloseWidgets: callback ran %v, states %v", ran, display.WidgetStates())
 	}
 }

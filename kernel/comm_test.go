@@ -72,6 +72,7 @@ func TestWidgetComms(t *testing.T) {
 		return "a is " + strings.Repeat("|", int(a))
 	}, slider)
 	defer box.Close()
+	box.MIMEBundle() // displayed: the comms open
 	out := strings.TrimPrefix(box.Get("children").([]any)[1].(string), "IPY_MODEL_")
 
 	var info wire.CommInfoReply

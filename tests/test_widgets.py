@@ -290,3 +290,77 @@ def test_callback_runs_again_after_interrupt(kernel):
     mid = update(kc, slider_id, {"value": 3})
     outs = output_updates(until_idle(kc, mid), out_id)
     assert outs and "x=3" in output_texts(outs[-1]), outs
+
+
+def first_outputs(msgs):
+    """The outputs of the Output widget of the Interact a cell showed."""
+    models = opened(msgs)
+    out_id, out = models["OutputModel"][-1]
+    return (output_updates(msgs, out_id) or [out["outputs"]])[-1]
+
+
+def test_callback_errors_are_named_with_lines(kernel):
+    """QA rows 5-7: the first call's error is named like a cell's (ShapeError,
+    RuntimeError) with the line inside the function; os.Exit in a callback
+    says the callback stopped, not the cell."""
+    km, kc = kernel
+    msgs = execute(kc, '''import "os"
+display.Interact(func(a float64) any {
+	x := ad.New([]float64{1, 2, 3})
+	if a > 4 {
+		os.Exit(3)
+	}
+	return ad.Add(x, ad.New([]float64{1, 2}))
+}, display.FloatSlider("a", 0, 5, 1, 1))''')
+    errs = [o for o in first_outputs(msgs) if o["output_type"] == "error"]
+    assert errs and errs[0]["ename"] == "ShapeError", errs
+    tb = "\n".join(errs[0]["traceback"])
+    assert "in the function given to display.Interact" in tb, tb
+    assert "line 7, in func literal" in tb and "return ad.Add(x, ad.New([]float64{1, 2}))" in tb, tb
+
+    slider_id = opened(msgs)["FloatSliderModel"][-1][0]
+    out_id = opened(msgs)["OutputModel"][-1][0]
+    outs = output_updates(until_idle(kc, update(kc, slider_id, {"value": 5})), out_id)
+    errs = [o for o in outs[-1] if o["output_type"] == "error"]
+    assert errs and errs[0]["ename"] == "Exit", outs
+    assert "the widget callback stopped" in errs[0]["evalue"] and "cell stopped" not in errs[0]["evalue"], errs[0]
+    assert "line 5, in func literal" in "\n".join(errs[0]["traceback"]), errs[0]
+
+    msgs = execute(kc, '''display.Interact(func(a float64) string {
+	xs := []float64{1, 2}
+	return fmt.Sprint(xs[int(a)])
+}, display.FloatSlider("a", 0, 5, 1, 3))''')
+    errs = [o for o in first_outputs(msgs) if o["output_type"] == "error"]
+    assert errs and errs[0]["ename"] == "RuntimeError" and "index out of range" in errs[0]["evalue"], errs
+    assert "line 3, in func literal" in "\n".join(errs[0]["traceback"]), errs[0]
+
+
+def test_refused_interact_opens_no_models(kernel):
+    """QA row 8: an Interact whose function does not fit its controls fails
+    the cell and leaves no widget model behind in the front end."""
+    km, kc = kernel
+    for code in ['display.Interact(func(a, b float64) any { return a }, display.FloatSlider("a", 0, 5, 1, 0))',
+                 'display.Interact(func(a string) any { return a }, display.FloatSlider("a", 0, 5, 1, 0))']:
+        mid = kc.execute(code)
+        reply = kc.get_shell_msg(timeout=30)
+        assert reply["content"]["status"] == "error"
+        msgs = until_idle(kc, mid)
+        assert not [m for m in msgs if m["msg_type"] == "comm_open"], [m["msg_type"] for m in msgs]
+    kc.comm_info(target_name="jupyter.widget")
+    assert kc.get_shell_msg(timeout=10)["content"]["comms"] == {}
+
+
+def test_reset_closes_widgets(kernel):
+    """QA row 9: after %reset the widgets made before it are closed (their
+    callbacks would run forgotten definitions), and the cell says so."""
+    km, kc = kernel
+    msgs = execute(kc, 'f := func(a float64) any { return a * 2 }\n'
+                       'display.Interact(func(a float64) any { return f(a) }, display.FloatSlider("a", 0, 5, 1, 1))')
+    ids = {cid for cid, _ in sum(opened(msgs).values(), [])}
+    msgs = execute(kc, "%reset -f")
+    closed = {m["content"]["comm_id"] for m in msgs if m["msg_type"] == "comm_close"}
+    assert ids <= closed, (ids - closed)
+    text = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
+    assert "%reset closed the 3 widget(s)" in text, text
+    kc.comm_info(target_name="jupyter.widget")
+    assert kc.get_shell_msg(timeout=10)["content"]["comms"] == {}

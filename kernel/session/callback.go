@@ -2,6 +2,8 @@ package session
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/gograd/gograd/ad"
 	"github.com/gograd/gograd/display"
@@ -43,10 +45,19 @@ func (s *Session) Call(ctx context.Context, fn func(), io IO) (res Result) {
 			cerr.Value = "the widget callback was interrupted"
 			cerr.Traceback = []string{"Interrupted: the widget callback was interrupted"}
 		}
+		if cerr.Name == "Exit" {
+			retell(cerr, "the widget callback stopped; the session keeps running")
+		}
+		header := false
 		for i, l := range cerr.Traceback {
 			if l == "in the cell's top-level code" {
-				cerr.Traceback[i] = "in a widget callback"
+				cerr.Traceback[i], header = "in a widget callback", true
 			}
+		}
+		if !header {
+			// A RecursionError stops the callback without unwinding
+			// through its frames: say where it ran all the same.
+			cerr.Traceback = append([]string{"in a widget callback"}, cerr.Traceback...)
 		}
 		return Result{Err: cerr}
 	}
@@ -74,5 +85,47 @@ func (s *Session) callbackProgram() (*interp.Program, error) {
 func (s *Session) runCallback() {
 	if fn := s.callFn; fn != nil {
 		fn()
+	}
+}
+
+// DescribePanic names a panic that display recovered in the cell (the
+// first call of an Interact's function, whose error is shown in its
+// Output widget while the cell goes on) as the cell's error would be
+// named, with the cell lines it unwound through.
+func (o orderedSink) DescribePanic(r any) (name, value string, traceback []string) {
+	s := o.s
+	// The panic unwound the function's frames on this goroutine, which
+	// goes on running the cell: its trace is taken, its frame stack only
+	// read (the cell's own frames are in it).
+	g := getG()
+	s.last = lastRun{trace: s.trace.take(g)}
+	s.frames.mu.Lock()
+	s.last.stack = append([]frameEnt(nil), s.frames.stacks[g]...)
+	s.frames.mu.Unlock()
+	ce := s.runtimeError(interp.Panic{Value: r})
+	s.last = lastRun{}
+	if ce.Name == "Exit" {
+		retell(ce, "the function stopped; the cell and the session keep running")
+	}
+	return ce.Name, ce.Value, ce.Traceback
+}
+
+// retell replaces what an Exit error says stopped ("the cell stopped;
+// the session keeps running") with what, in a callback, did.
+func retell(ce *CellError, what string) {
+	const cell = "the cell stopped; the session keeps running"
+	ce.Value = strings.Replace(ce.Value, cell, what, 1)
+	for i, l := range ce.Traceback {
+		ce.Traceback[i] = strings.Replace(l, cell, what, 1)
+	}
+}
+
+// resetWidgets closes the widgets made before a %reset: their callbacks
+// are functions of the interpreter %reset discards, which would go on
+// running the forgotten definitions (and keep that interpreter alive).
+// The front end removes their views; the cell says so.
+func resetWidgets(io IO) {
+	if n := display.CloseWidgets(); n > 0 {
+		io.Stream("stdout", fmt.Sprintf("%%reset closed the %d widget(s) shown before it: their callbacks belonged to the forgotten definitions; run their cells again to get them back\n", n))
 	}
 }

@@ -425,7 +425,22 @@
 // executes under the context), with the recursion guard, and with a panic
 // reported as a CellError ("in a widget callback"). It adds nothing to
 // the history. A callback that was interrupted runs again normally the
-// next time its widget moves.
+// next time its widget moves. An os.Exit in a callback says that the
+// callback stopped ("the widget callback stopped; the session keeps
+// running"). The first call of an Interact's function runs in the cell and
+// display shows its error in the Interact's Output widget rather than
+// failing the cell; the cell's sink names that error as a cell's would
+// (DescribePanic: ShapeError, RuntimeError, ... with the lines of the
+// function it went through).
+//
+// %reset closes every widget shown before it (display.CloseWidgets) and
+// says how many: their callbacks are functions of the interpreter %reset
+// discards, which would otherwise keep running the forgotten definitions
+// (and keep that interpreter in memory). The front end removes their
+// views; running their cells again brings them back. IPython's %reset -f
+// clears the namespace but leaves ipywidgets' objects and their callbacks
+// alive, where a callback that reads a cleared global fails with a
+// NameError: gograd makes the break visible at once instead.
 //
 // # Limits
 //
@@ -594,7 +609,8 @@
 // Lines at the top of a cell starting with % are commands:
 //
 //	%help                 what is preloaded, the commands, links
-//	%reset                a fresh interpreter in the same process
+//	%reset                a fresh interpreter in the same process; the
+//	                      widgets shown before it are closed
 //	%time [STATEMENT]     run the statement, or the rest of the cell, and
 //	                      print its CPU and wall time (IPython's format)
 //	%timeit [STATEMENT]   run the statement, or the rest of the cell, in a

@@ -60,6 +60,7 @@ func (s *Session) specials(code string, io IO) (string, *CellError) {
 		case "%help":
 			io.Stream("stdout", strings.ReplaceAll(helpText, "{limit}", strconv.Itoa(DefaultRecursionLimit)))
 		case "%reset":
+			resetWidgets(io)
 			if err := s.reset(); err != nil {
 				return "", &CellError{Name: "InternalError", Value: err.Error(), Traceback: []string{err.Error()}}
 			}

@@ -16,6 +16,7 @@ func init() {
 		"Button":                   reflect.ValueOf(display.Button),
 		"Checkbox":                 reflect.ValueOf(display.Checkbox),
 		"ClearOutput":              reflect.ValueOf(display.ClearOutput),
+		"CloseWidgets":             reflect.ValueOf(display.CloseWidgets),
 		"Contour":                  reflect.ValueOf(display.Contour),
 		"CurrentSink":              reflect.ValueOf(display.CurrentSink),
 		"Curves":                   reflect.ValueOf(display.Curves),
@@ -111,6 +112,7 @@ func init() {
 		"MIMEBundler":        reflect.ValueOf((*display.MIMEBundler)(nil)),
 		"Markdowner":         reflect.ValueOf((*display.Markdowner)(nil)),
 		"PNGer":              reflect.ValueOf((*display.PNGer)(nil)),
+		"PanicDescriber":     reflect.ValueOf((*display.PanicDescriber)(nil)),
 		"PrerenderedControl": reflect.ValueOf((*display.PrerenderedControl)(nil)),
 		"Prerendering":       reflect.ValueOf((*display.Prerendering)(nil)),
 		"ProgressBar":        reflect.ValueOf((*display.ProgressBar)(nil)),
@@ -129,6 +131,7 @@ func init() {
 		"_MIMEBundler":      reflect.ValueOf((*_github_com_gograd_gograd_display_MIMEBundler)(nil)),
 		"_Markdowner":       reflect.ValueOf((*_github_com_gograd_gograd_display_Markdowner)(nil)),
 		"_PNGer":            reflect.ValueOf((*_github_com_gograd_gograd_display_PNGer)(nil)),
+		"_PanicDescriber":   reflect.ValueOf((*_github_com_gograd_gograd_display_PanicDescriber)(nil)),
 		"_SVGer":            reflect.ValueOf((*_github_com_gograd_gograd_display_SVGer)(nil)),
 		"_Sink":             reflect.ValueOf((*_github_com_gograd_gograd_display_Sink)(nil)),
 		"_StreamRedirector": reflect.ValueOf((*_github_com_gograd_gograd_display_StreamRedirector)(nil)),
@@ -202,6 +205,16 @@ type _github_com_gograd_gograd_display_PNGer struct {
 
 func (W _github_com_gograd_gograd_display_PNGer) PNG() []byte {
 	return W.WPNG()
+}
+
+// _github_com_gograd_gograd_display_PanicDescriber is an interface wrapper for PanicDescriber type
+type _github_com_gograd_gograd_display_PanicDescriber struct {
+	IValue         interface{}
+	WDescribePanic func(r any) (name string, value string, traceback []string)
+}
+
+func (W _github_com_gograd_gograd_display_PanicDescriber) DescribePanic(r any) (name string, value string, traceback []string) {
+	return W.WDescribePanic(r)
 }
 
 // _github_com_gograd_gograd_display_SVGer is an interface wrapper for SVGer type
