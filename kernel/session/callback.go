@@ -99,9 +99,7 @@ func (o orderedSink) DescribePanic(r any) (name, value string, traceback []strin
 	// read (the cell's own frames are in it).
 	g := getG()
 	s.last = lastRun{trace: s.trace.take(g)}
-	s.frames.mu.Lock()
-	s.last.stack = append([]frameEnt(nil), s.frames.stacks[g]...)
-	s.frames.mu.Unlock()
+	s.last.stack = s.frames.snapshot(g)
 	ce := s.runtimeError(interp.Panic{Value: r})
 	s.last = lastRun{}
 	if ce.Name == "Exit" {

@@ -33,7 +33,11 @@ import (
 // of the same name, registered once. Leaf functions (leaf.go) are left
 // alone: their frames name their declaration line, or their only
 // statement. The same stack gives a RecursionError's frames and, when an
-// interrupt stops the cell's goroutine at a check, where it was.
+// interrupt stops the cell's goroutine at a check, where it was. It also
+// tells a new panic's trace lines from those of an earlier one that a
+// deferred function recovered in the same goroutine (which yaegi wrote
+// too): a goroutine that went on after a recovered panic has returned from
+// frames it held at the last line (see watermark).
 //
 // The cost is one assignment per statement executed and one call of a
 // compiled function per call of an interpreted function (see
@@ -59,7 +63,7 @@ type frameTable struct {
 	// frames recorded at the same or a greater depth, which have returned,
 	// are dropped then. Frames that returned without a later call at
 	// their depth stay on top ("stale") until one comes.
-	stacks map[unsafe.Pointer][]frameEnt
+	stacks map[unsafe.Pointer]*gstack
 	// halted holds, per goroutine, its live frames when it was stopped by
 	// an interrupt (see halt).
 	halted map[unsafe.Pointer][]frameEnt
@@ -67,6 +71,14 @@ type frameTable struct {
 	// numbering) to its id; info describes each id.
 	at   map[string]int
 	info map[int]funcInfo
+}
+
+// gstack is a goroutine's frames.
+type gstack struct {
+	ents []frameEnt
+	// low is the fewest frames the stack held since the interpreter last
+	// wrote a panic trace line on the goroutine (see watermark).
+	low int
 }
 
 // frameEnt is one frame of an instrumented function.
@@ -88,7 +100,7 @@ type funcInfo struct {
 }
 
 func newFrameTable() *frameTable {
-	return &frameTable{stacks: map[unsafe.Pointer][]frameEnt{}, halted: map[unsafe.Pointer][]frameEnt{},
+	return &frameTable{stacks: map[unsafe.Pointer]*gstack{}, halted: map[unsafe.Pointer][]frameEnt{},
 		at: map[string]int{}, info: map[int]funcInfo{}}
 }
 
@@ -105,11 +117,17 @@ func (t *frameTable) frame(id int, reg *int) {
 		t.mu.Unlock()
 		return
 	}
-	st := t.stacks[g]
+	gs := t.stacks[g]
+	if gs == nil {
+		gs = &gstack{}
+		t.stacks[g] = gs
+	}
+	st := gs.ents
 	for len(st) > 0 && st[len(st)-1].depth+frameSlack >= d {
 		st = st[:len(st)-1]
 	}
-	t.stacks[g] = append(st, frameEnt{depth: d, id: id, reg: reg})
+	gs.low = min(gs.low, len(st))
+	gs.ents = append(st, frameEnt{depth: d, id: id, reg: reg})
 	t.mu.Unlock()
 }
 
@@ -119,7 +137,10 @@ func (t *frameTable) halt() {
 	d := stackUsed()
 	g := getG()
 	t.mu.Lock()
-	st := t.stacks[g]
+	var st []frameEnt
+	if gs := t.stacks[g]; gs != nil {
+		st = gs.ents
+	}
 	for len(st) > 0 && st[len(st)-1].depth > d+frameSlack {
 		st = st[:len(st)-1]
 	}
@@ -132,10 +153,41 @@ func (t *frameTable) halt() {
 func (t *frameTable) take(g unsafe.Pointer) (stack, halted []frameEnt) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	stack, halted = t.stacks[g], t.halted[g]
+	if gs := t.stacks[g]; gs != nil {
+		stack = gs.ents
+	}
+	halted = t.halted[g]
 	delete(t.stacks, g)
 	delete(t.halted, g)
 	return stack, halted
+}
+
+// watermark returns the fewest frames goroutine g's stack held since the
+// last call, and how many it holds now. The panic trace writer calls it
+// for each line: a panic's lines are written as it unwinds, while the
+// stack keeps its frames (a deferred call's frames go above them); fewer
+// frames than at the last line mean that the goroutine went on after a
+// recovered panic, whose lines are then stale.
+func (t *frameTable) watermark(g unsafe.Pointer) (low, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	gs := t.stacks[g]
+	if gs == nil {
+		return 0, 0
+	}
+	low, n = gs.low, len(gs.ents)
+	gs.low = n
+	return low, n
+}
+
+// snapshot returns a copy of goroutine g's frames.
+func (t *frameTable) snapshot(g unsafe.Pointer) []frameEnt {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if gs := t.stacks[g]; gs != nil {
+		return append([]frameEnt(nil), gs.ents...)
+	}
+	return nil
 }
 
 // drop forgets goroutine g's frames.

@@ -374,7 +374,9 @@ type traceWriter struct {
 	// registered tells whether a line names a frame with a line register
 	// (frameTable.registered).
 	registered func(string) bool
-	byG        map[unsafe.Pointer]*panicTrace
+	// frames, when set, tells a new panic from the rest of a recovered one.
+	frames *frameTable
+	byG    map[unsafe.Pointer]*panicTrace
 }
 
 // panicTrace is the trace of one goroutine's panic.
@@ -384,22 +386,31 @@ type panicTrace struct {
 	tail    []string // the outermost ones, innermost first
 	dropped int      // lines left out between head and tail
 	regs    int      // lines naming frames with a line register, in all
+	frames  int      // the goroutine's frames at the last line written
 }
 
 const traceKeep = 8
 
 func (t *traceWriter) Write(p []byte) (int, error) {
 	g := getG()
+	low, n := 0, 0
+	if t.frames != nil {
+		low, n = t.frames.watermark(g)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.byG == nil {
 		t.byG = map[unsafe.Pointer]*panicTrace{}
 	}
 	pt := t.byG[g]
-	if pt == nil {
+	if pt == nil || low < pt.frames {
+		// The goroutine returned from frames it held at the last line
+		// (frameTable.watermark): a new panic, the earlier one having
+		// been recovered.
 		pt = &panicTrace{}
 		t.byG[g] = pt
 	}
+	pt.frames = n
 	pt.partial = append(pt.partial, p...)
 	for {
 		i := strings.IndexByte(string(pt.partial), '\n')

@@ -226,7 +226,7 @@ func New(opts Options) (*Session, error) {
 		s.stdout.close()
 		return nil, err
 	}
-	s.trace = &traceWriter{registered: s.frames.registered}
+	s.trace = &traceWriter{registered: s.frames.registered, frames: s.frames}
 	s.stops.onHalt = s.frames.halt
 	s.stdin = &stdinReader{s: s}
 	limit := opts.RecursionLimit

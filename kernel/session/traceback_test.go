@@ -203,3 +203,53 @@ func TestInterruptTraceback(t *testing.T) {
 }
 
 var repeatedRE = regexp.MustCompile(`repeated \d+ more`)
+
+// TestTracebackAfterRecover checks that the traceback of a panic shows
+// only its own frames: not those of an earlier panic a deferred function
+// recovered in the same goroutine, and all of them when a deferred
+// function runs other functions while the panic unwinds.
+func TestTracebackAfterRecover(t *testing.T) {
+	helpers := "func g3(n int) int {\n\tvar m map[int]int\n\tm[n] = 1\n\treturn 0\n}\n" +
+		"func g2(n int) int {\n\tx := g3(n)\n\treturn x\n}\n" +
+		"func safe() (r any) {\n\tdefer func() {\n\t\tr = recover()\n\t}()\n\tg2(1)\n\treturn nil\n}\n" +
+		"func later(xs []int) int {\n\ty := 2\n\treturn xs[y]\n}\n" +
+		"func note(s string) int {\n\tn := len(s)\n\treturn n\n}\n"
+	cases := []struct{ name, code, trace string }{
+		{
+			name: "a recovered panic before",
+			code: "func both() int {\n\tsafe()\n\treturn later(nil)\n}\nboth()",
+			trace: `cell 2, line 5, at top level
+    both()
+cell 2, line 3, in both
+    	return later(nil)
+cell 1, line 19, in later
+    	return xs[y]`,
+		},
+		{
+			name: "deferred calls while unwinding",
+			code: "func cleanup() {\n\tnote(\"a\")\n\tnote(\"b\")\n}\nfunc work() int {\n\tdefer cleanup()\n\tv := later(nil)\n\treturn v\n}\nwork()",
+			trace: `cell 2, line 10, at top level
+    work()
+cell 2, line 7, in work
+    	v := later(nil)
+cell 1, line 19, in later
+    	return xs[y]`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession(t)
+			if _, res := run(t, s, helpers); res.Err != nil {
+				t.Fatal(res.Err)
+			}
+			_, res := run(t, s, c.code)
+			if res.Err == nil {
+				t.Fatal("no error")
+			}
+			tb := res.Err.Traceback
+			if got := strings.Join(tb[:len(tb)-1], "\n"); got != c.trace {
+				t.Errorf("traceback:\n%s\nwant:\n%s", got, c.trace)
+			}
+		})
+	}
+}
