@@ -326,21 +326,25 @@ func TestE2EInterrupt(t *testing.T) {
 		name  string
 		code  string
 		limit time.Duration
+		where string // the traceback's line: where the cell was, as IPython's KeyboardInterrupt shows
 	}{
 		{"interpreted loop", `fmt.Println("started")
-for { n++ }`, time.Second},
+for { n++ }`, time.Second, ", line 2, at top level\n    for { n++ }"},
 		// One compiled call of several seconds: it must stop inside ad.
 		{"compiled ad computation", `a := ad.New(make([]float64, 3000*3000), 3000, 3000)
 fmt.Println("started")
-b := ad.MatMul(a, a)`, time.Second},
+b := ad.MatMul(a, a)`, time.Second, ", line 3, at top level\n    b := ad.MatMul(a, a)"},
 		{"sleep", `import "time"
 fmt.Println("started")
-time.Sleep(time.Hour)`, 5 * time.Second},
+time.Sleep(time.Hour)`, 5 * time.Second, ", line 3, at top level\n    time.Sleep(time.Hour)"},
 	}
 	for _, tc := range cases {
 		e, took := interruptAfterStart(t, p, tc.code)
 		if e.Reply.Status != "error" || e.Reply.Ename != "Interrupted" {
 			t.Errorf("%s: reply %s %s: %s, want Interrupted", tc.name, e.Reply.Status, e.Reply.Ename, e.Reply.Evalue)
+		}
+		if tb := strings.Join(e.Reply.Traceback, "\n"); !strings.Contains(tb, tc.where) {
+			t.Errorf("%s: traceback %q does not show %q", tc.name, tb, tc.where)
 		}
 		t.Logf("%s: interrupt → execute_reply in %v", tc.name, took)
 		if took > tc.limit {
