@@ -456,7 +456,7 @@
 // smaller depth; the reported depth is an estimate. The guard also covers
 // goroutines: recursion in a goroutine of the running cell stops the cell;
 // in a goroutine left running by an earlier cell it ends that goroutine
-// with a message on stderr (while no cell runs; during a cell, such a
+// with a message on stderr (the goroutine's frames, as a traceback) (while no cell runs; during a cell, such a
 // goroutine stops the running cell, whose error then names its function). New sets the runtime's maximum stack size to
 // 768 MB. On other architectures the guard is off and only that maximum
 // applies. The guard costs one call of a compiled function per interpreted

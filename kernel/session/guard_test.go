@@ -305,15 +305,19 @@ func TestInterruptStdin(t *testing.T) {
 func TestRecursionInBackgroundGoroutine(t *testing.T) {
 	skipIfRace(t)
 	s := newSession(t)
-	r, res := run(t, s, "import \"time\"\nfunc f(n int) int { return f(n+1) + 1 }\ngo func() { time.Sleep(50 * time.Millisecond); f(0) }()")
+	r, res := run(t, s, "import \"time\"\nfunc f(n int) int {\n\tm := n + 1\n\treturn f(m) + 1\n}\ngo func() { time.Sleep(50 * time.Millisecond); f(0) }()")
 	if res.Err != nil {
 		t.Fatal(res.Err)
 	}
-	for i := 0; i < 300 && !strings.Contains(r.stderr(), "RecursionError"); i++ {
+	for i := 0; i < 300 && !strings.Contains(r.stderr(), "RecursionError:"); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if !strings.Contains(r.stderr(), "RecursionError in a background goroutine") {
-		t.Errorf("stderr %q does not report the background RecursionError", r.stderr())
+	// Its frames, each with its own line, as a cell's traceback.
+	want := "RecursionError in a background goroutine; the goroutine stopped\n" +
+		"cell 1, line 4, in f\n    \treturn f(m) + 1\ncell 1, line 4, in f\n    \treturn f(m) + 1\ncell 1, line 4, in f\n    \treturn f(m) + 1\n" +
+		"  [previous frame repeated N more times]\ncell 1, line 2, in f\n    func f(n int) int {\nRecursionError: maximum recursion depth exceeded in f"
+	if got := repeatedRE.ReplaceAllString(r.stderr(), "repeated N more"); !strings.Contains(got, want) {
+		t.Errorf("stderr %q does not report the background RecursionError as\n%s", r.stderr(), want)
 	}
 	if _, res := run(t, s, "5"); plain(res) != "5" {
 		t.Errorf("after: %q %v", plain(res), res.Err)

@@ -268,8 +268,14 @@ func (s *Session) enter(fn, where string) {
 		s.stops.stop(running)
 		runtime.Goexit()
 	}
-	file, line := s.splitWhere(where)
-	fmt.Fprintf(s.stderr.w, "RecursionError in a background goroutine (%s): %v; the goroutine stopped\n", s.location(file, line, 0), e)
+	// The goroutine's frames, innermost last, as a cell's traceback.
+	tb := append([]string{"RecursionError in a background goroutine; the goroutine stopped"},
+		s.renderFrames(s.stackFrames(e.frames), 0, 0)...)
+	if len(e.frames) == 0 {
+		file, line := s.splitWhere(where)
+		tb = s.withSource(append(tb, s.location(file, line, 0)), file, line)
+	}
+	fmt.Fprintln(s.stderr.w, strings.Join(append(tb, "RecursionError: "+e.Error()), "\n"))
 	runtime.Goexit()
 }
 
