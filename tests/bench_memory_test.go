@@ -74,13 +74,16 @@ print(f(2), z)`,
 // of each kind of cell in a fresh kernel process, gograd with its own GC
 // setting (GOGC and GOMEMLIMIT are removed from its environment) and
 // ipykernel as the reference, and reports the growth of the resident set
-// per cell (RSS from /proc, before the first cell to after the last),
-// the RSS after 250, 1000 and all cells, and the 99th percentile and the
-// median of the execute round trip over the first and the last 200 cells. Run it with
-// -benchtime=1x; each kind is one session whatever b.N is. The kernel's
-// GC setting (GOGC=400) lets its heap reach five times the live heap, so
-// the first few hundred cells fill that headroom once (about 25 MiB); the
-// growth over the second half of the run is the per-cell figure.
+// per cell (RSS from /proc, before the first cell to after the last, and
+// to two seconds after the last: an idle gograd kernel returns the free
+// heap its cells left resident), the RSS after 250, 1000 and all cells,
+// and the 99th percentile and the median of the execute round trip over
+// the first and the last 200 cells. Run it with -benchtime=1x; each kind
+// is one session whatever b.N is. The kernel's GC setting (GOGC=400 while
+// cells run) lets its heap reach five times the live heap, so cells run
+// back to back fill that headroom once over the first few hundred (some
+// 10 MiB); the growth over the second half of the run is the per-cell
+// figure.
 //
 //	go test ./tests -run '^$' -bench LongSession -benchtime=1x -timeout 60m
 func BenchmarkLongSession(b *testing.B) {
@@ -144,6 +147,10 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 			rss[i] = rssKiB(b, pid)
 		}
 	}
+	// An idle kernel returns the free heap its cells left resident a
+	// second after the last cell (session.Options.ReleaseFree).
+	time.Sleep(idleWait)
+	rssIdle := rssKiB(b, pid)
 	at := func(ds []time.Duration, q float64) float64 {
 		s := slices.Clone(ds)
 		slices.Sort(s)
@@ -160,6 +167,8 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 	b.ReportMetric(float64(rss[250])/1024, "MiB-at-250")
 	b.ReportMetric(float64(rss[1000])/1024, "MiB-at-1000")
 	b.ReportMetric(float64(rss[n])/1024, "MiB-at-end")
+	b.ReportMetric(float64(rssIdle)/1024, "MiB-idle-after")
+	b.ReportMetric(float64(rssIdle-rss0)/float64(n), "KiB/cell-idle-after")
 	b.ReportMetric(p99(lat[:200]), "p99-first200-ms")
 	b.ReportMetric(p99(lat[n-200:]), "p99-last200-ms")
 	// The median is steadier than the 99th percentile (the second slowest
@@ -168,6 +177,10 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 	b.ReportMetric(at(lat[n-200:], 0.5), "p50-last200-ms")
 	b.ReportMetric(0, "ns/op")
 }
+
+// idleWait is how long BenchmarkLongSession waits after the last cell
+// before it reads the resident set of the idle kernel.
+const idleWait = 2 * time.Second
 
 // rssKiB reads the resident set size of process pid in KiB.
 func rssKiB(b *testing.B, pid int) int {

@@ -24,6 +24,7 @@ func (s *Session) Call(ctx context.Context, fn func(), io IO) (res Result) {
 	if s.closed {
 		return Result{Err: &CellError{Name: "SessionClosed", Value: "the session is closed"}}
 	}
+	defer s.release.afterCell()
 	s.cur.Store(&ioBox{io: io})
 	routeProcess(s)
 	display.SetSink(orderedSink{s: s, io: io})

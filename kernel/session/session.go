@@ -50,6 +50,11 @@ type Options struct {
 	// cells run (GOGC=400) then does not keep five times its live heap
 	// while it waits (see "Memory over a long session").
 	IdleGCPercent int
+	// ReleaseFree, when positive, makes the session return the heap's
+	// free pages to the operating system once it has been idle for a
+	// second after a cell that left more than ReleaseFree bytes of them
+	// (see release.go). Zero leaves that to the runtime's scavenger.
+	ReleaseFree int64
 }
 
 // Result is the outcome of one cell.
@@ -152,6 +157,9 @@ type Session struct {
 	// busyGC is the GC percentage cells run with when IdleGCPercent is
 	// set.
 	busyGC int
+	// release returns free heap pages once the session is idle
+	// (Options.ReleaseFree); nil when not asked for.
+	release *releaser
 
 	// peakSlots is the most global frame slots the cell's chunks took
 	// in the interpreter that compiled them all (see reserveSlots).
@@ -236,6 +244,9 @@ func New(opts Options) (*Session, error) {
 	s.setRecursionLimit(limit)
 	if opts.IdleGCPercent > 0 {
 		s.busyGC = debug.SetGCPercent(opts.IdleGCPercent)
+	}
+	if opts.ReleaseFree > 0 {
+		s.release = &releaser{threshold: uint64(opts.ReleaseFree), delay: releaseDelay, idle: &s.mu}
 	}
 	if err := s.reset(); err != nil {
 		s.Close()
@@ -355,6 +366,7 @@ func (s *Session) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.release.stop()
 	err1 := s.stdout.close()
 	err2 := s.stderr.close()
 	if err1 != nil {
@@ -384,6 +396,7 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 		debug.SetGCPercent(s.busyGC)
 		defer debug.SetGCPercent(s.opts.IdleGCPercent)
 	}
+	defer s.release.afterCell()
 	s.cur.Store(&ioBox{io: io})
 	routeProcess(s)
 	display.SetSink(orderedSink{s: s, io: io})

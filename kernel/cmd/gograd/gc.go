@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/gograd/gograd/ad"
 )
@@ -31,6 +32,16 @@ const kernelGCPercent = 400
 // a fresh session), while cells still run with kernelGCPercent (see
 // session.Options.IdleGCPercent).
 const idleGCPercent = 100
+
+// releaseFree is the free heap (bytes) above which an idle kernel returns
+// it to the system a second after a cell or widget callback (see
+// session.Options.ReleaseFree): what the collector's headroom left
+// resident, some 5-10 MiB for a fresh session.
+const releaseFree = 1 << 20
+
+// warmDelay is how long after start the kernel builds what the first cell
+// needs (session.Session.Warm): after the front end's first requests.
+const warmDelay = 200 * time.Millisecond
 
 // tuneGC applies the kernel's GC settings (see above) and reports what it
 // set: the GC percentage (0 if left alone) and the memory limit in bytes (0

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/gograd/gograd/kernel"
 	"github.com/gograd/gograd/kernel/session"
@@ -104,11 +105,19 @@ func runKernel(args []string, _, stderr io.Writer) error {
 		// Collect rarely while cells run, as usual between them.
 		opts.IdleGCPercent = idleGCPercent
 	}
+	opts.ReleaseFree = releaseFree
 	sess, err := session.New(opts)
 	if err != nil {
 		return fail(fmt.Errorf("starting the Go interpreter: %w", err))
 	}
 	defer sess.Close()
+	// What the first cell would build, built once the front end has
+	// connected (startup is not slowed by it) and before the user's first
+	// cell, most likely.
+	go func() {
+		time.Sleep(warmDelay)
+		sess.Warm()
+	}()
 
 	k, err := kernel.New(info, kernel.Options{
 		Engine:         sess,
