@@ -84,9 +84,9 @@
 // when it is first displayed, so a widget that is never shown — a slider
 // given to an Interact that refused its function — leaves no model in the
 // front end. CloseWidgets closes them all (the session does at %reset).
-// Its state is a
-// map of attributes; Set changes one and tells the front end, Value,
-// Float, Int, Bool, Text and Floats read the value the user chose.
+// A widget's state is a map of attributes; Set changes one and tells the
+// front end, Value, Float, Int, Bool, Text and Floats read the value the
+// user chose.
 //
 // Interact is the two-line form:
 //

@@ -10,12 +10,13 @@ import (
 // Limits of pre-rendering an Interact for a page without a kernel (gograd
 // run --html): at most MaxPrerenderCombinations combinations of control
 // values are computed, and the outputs of one Interact may take at most
-// PrerenderBudget bytes (figures are kept as PNG only). When a control
+// PrerenderBudget bytes (a figure keeps the smaller of its PNG and SVG,
+// usually the SVG). When a control
 // has more positions than fit, its range is thinned to evenly spaced
 // positions (always including the value it started at) and Notes says so.
 const (
 	MaxPrerenderCombinations = 400
-	PrerenderBudget          = 12 << 20
+	PrerenderBudget          = 4 << 20
 )
 
 // Prerendering is what an Interact shows over a grid of control values.
@@ -124,7 +125,7 @@ func (w *Widget) Prerender(run func(c *Call)) (*Prerendering, error) {
 		// Start from an empty area: only this call's outputs.
 		call.caps = []*capture{{out: it.out}}
 		run(call)
-		return pngOnly(call.caps[0].result())
+		return smallerImage(call.caps[0].result())
 	}
 	// Estimate the size of one output to respect the budget.
 	first := render(startIndex(axes))
@@ -299,13 +300,32 @@ func (cp *capture) result() []any {
 	return cloneValue(append([]any{}, cp.outputs...)).([]any)
 }
 
-// pngOnly drops the SVG of figures that also have a PNG.
-func pngOnly(outs []any) []any {
+// smallerImage keeps one image of each figure that has both a PNG and an
+// SVG: the smaller, counting the SVG at 1.5 times its length (what
+// percent-encoding it for a data: URL costs, about) against the PNG's
+// base64. A line plot's SVG is about five times smaller than its PNG at
+// twice the resolution, and sharp at any zoom; a heat map's SVG embeds an
+// image and is not.
+func smallerImage(outs []any) []any {
 	for _, o := range outs {
 		m, _ := o.(map[string]any)
 		data, _ := m["data"].(map[string]any)
-		if _, ok := data["image/png"]; ok {
+		png, ok1 := data["image/png"].(string)
+		svg, ok2 := data["image/svg+xml"].(string)
+		if !ok1 || !ok2 {
+			continue
+		}
+		if len(svg)*3/2 >= len(png) {
 			delete(data, "image/svg+xml")
+			continue
+		}
+		delete(data, "image/png")
+		// The PNG's size metadata (its CSS size) is the SVG's too.
+		if md, ok := m["metadata"].(map[string]any); ok {
+			if sz, ok := md["image/png"]; ok {
+				md["image/svg+xml"] = sz
+				delete(md, "image/png")
+			}
 		}
 	}
 	return outs

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gograd/gograd/ad"
 	"github.com/gograd/gograd/display"
 )
 
@@ -469,5 +470,41 @@ func TestCloseWidgets(t *testing.T) {
 	}
 	if ran || len(display.WidgetStates()) != 0 {
 		t.Errorf("after CloseWidgets: callback ran %v, states %v", ran, display.WidgetStates())
+	}
+}
+
+// Pre-rendered figures keep one image each, the smaller: a line plot's
+// SVG (about five times smaller than its PNG), with the PNG's CSS size.
+func TestPrerenderKeepsTheSmallerImage(t *testing.T) {
+	withComms(t)
+	box := display.NewInteractive(func(a float64) *display.Figure {
+		return display.Line(ad.Linspace(0, 1, 50), ad.Mul(ad.Linspace(0, 1, 50), a))
+	}, display.FloatSlider("a", 0, 1, 0.5, 0))
+	pr, err := box.Prerender(func(c *display.Call) {
+		display.SetSink(c)
+		defer display.SetSink(nil)
+		c.Run()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pr.Outputs) != 3 {
+		t.Fatalf("outputs for 3 positions: got %d", len(pr.Outputs))
+	}
+	for k, outs := range pr.Outputs {
+		if len(outs) != 1 {
+			t.Fatalf("position %d: got %d outputs, want 1", k, len(outs))
+		}
+		o := outs[0].(map[string]any)
+		data, md := o["data"].(map[string]any), o["metadata"].(map[string]any)
+		if _, ok := data["image/png"]; ok {
+			t.Errorf("position %d: the PNG was kept beside or instead of the smaller SVG", k)
+		}
+		if svg, _ := data["image/svg+xml"].(string); !strings.HasPrefix(svg, "<?xml") && !strings.HasPrefix(svg, "<svg") {
+			t.Errorf("position %d: no SVG: %.60q", k, svg)
+		}
+		if sz, _ := md["image/svg+xml"].(map[string]any); sz["width"] != display.DefaultWidth {
+			t.Errorf("position %d: SVG size metadata %v, want the figure's CSS size", k, md)
+		}
 	}
 }

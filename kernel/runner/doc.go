@@ -45,8 +45,9 @@
 // With Options.Prerender (gograd run --html sets it), each display.Interact
 // a cell shows is computed ahead over a grid of its controls' values
 // (display.Widget.Prerender: at most display.MaxPrerenderCombinations = 400
-// combinations and display.PrerenderBudget = 12 MB of outputs per Interact,
-// figures as PNG only; sliders thinned to evenly spaced positions that
+// combinations and display.PrerenderBudget = 4 MB of outputs per Interact,
+// each figure as the smaller of its PNG and SVG — the SVG for line plots,
+// which makes tutorial 07's page 3 MB instead of 18 MB; sliders thinned to evenly spaced positions that
 // include their starting value, checkboxes and dropdowns in full, range
 // sliders and text fields fixed). Each call runs like a widget callback in
 // the kernel (session.Call). WriteHTML then shows the Interact with live

@@ -70,7 +70,7 @@ func init() {
 		"Panels":                   reflect.ValueOf(display.Panels),
 		"Play":                     reflect.ValueOf(display.Play),
 		"Plot":                     reflect.ValueOf(display.Plot),
-		"PrerenderBudget":          reflect.ValueOf(constant.MakeFromLiteral("12582912", token.INT, 0)),
+		"PrerenderBudget":          reflect.ValueOf(constant.MakeFromLiteral("4194304", token.INT, 0)),
 		"Progress":                 reflect.ValueOf(display.Progress),
 		"ProgressInterval":         reflect.ValueOf(display.ProgressInterval),
 		"Publish":                  reflect.ValueOf(display.Publish),
