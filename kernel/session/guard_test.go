@@ -314,6 +314,7 @@ func TestRecursionInBackgroundGoroutine(t *testing.T) {
 	}
 	// Its frames, each with its own line, as a cell's traceback.
 	want := "RecursionError in a background goroutine; the goroutine stopped\n" +
+		"goroutine started at cell 1, line 6\n    go func() { time.Sleep(50 * time.Millisecond); f(0) }()\n" +
 		"cell 1, line 4, in f\n    \treturn f(m) + 1\ncell 1, line 4, in f\n    \treturn f(m) + 1\ncell 1, line 4, in f\n    \treturn f(m) + 1\n" +
 		"  [previous frame repeated N more times]\ncell 1, line 2, in f\n    func f(n int) int {\nRecursionError: maximum recursion depth exceeded in f"
 	if got := repeatedRE.ReplaceAllString(r.stderr(), "repeated N more"); !strings.Contains(got, want) {

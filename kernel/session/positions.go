@@ -67,6 +67,9 @@ type frameTable struct {
 	// halted holds, per goroutine, its live frames when it was stopped by
 	// an interrupt (see halt).
 	halted map[unsafe.Pointer][]frameEnt
+	// goWhere holds where a go statement started each goroutine it did
+	// ("cellN:line").
+	goWhere map[unsafe.Pointer]string
 	// at maps a function's start positions ("line:col" in the global line
 	// numbering) to its id; info describes each id.
 	at   map[string]int
@@ -100,7 +103,7 @@ type funcInfo struct {
 }
 
 func newFrameTable() *frameTable {
-	return &frameTable{stacks: map[unsafe.Pointer]*gstack{}, halted: map[unsafe.Pointer][]frameEnt{},
+	return &frameTable{stacks: map[unsafe.Pointer]*gstack{}, goWhere: map[unsafe.Pointer]string{}, halted: map[unsafe.Pointer][]frameEnt{},
 		at: map[string]int{}, info: map[int]funcInfo{}}
 }
 
@@ -190,12 +193,27 @@ func (t *frameTable) snapshot(g unsafe.Pointer) []frameEnt {
 	return nil
 }
 
-// drop forgets goroutine g's frames.
+// drop forgets goroutine g's frames and where it was started.
 func (t *frameTable) drop(g unsafe.Pointer) {
 	t.mu.Lock()
 	delete(t.stacks, g)
 	delete(t.halted, g)
+	delete(t.goWhere, g)
 	t.mu.Unlock()
+}
+
+// started records that a go statement at where started goroutine g.
+func (t *frameTable) started(g unsafe.Pointer, where string) {
+	t.mu.Lock()
+	t.goWhere[g] = where
+	t.mu.Unlock()
+}
+
+// startedAt returns where goroutine g was started, or "".
+func (t *frameTable) startedAt(g unsafe.Pointer) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.goWhere[g]
 }
 
 // resetFrames clears top-level code's register, and forgets the frames of
@@ -214,6 +232,11 @@ func (t *frameTable) resetFrames(keep func(unsafe.Pointer) bool) {
 	for g := range t.halted {
 		if !keep(g) {
 			delete(t.halted, g)
+		}
+	}
+	for g := range t.goWhere {
+		if !keep(g) {
+			delete(t.goWhere, g)
 		}
 	}
 	t.mu.Unlock()

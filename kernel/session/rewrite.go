@@ -412,7 +412,7 @@ func (rw rewriter) goBlock(g *ast.GoStmt) ast.Stmt {
 	// fail between reserving the place and starting the goroutine.
 	lhs, rhs = append(lhs, ast.NewIdent("__gogen")), append(rhs, rtCall(pos, "Spawn"))
 	// defer __gograd.Bind(__gogen)(), first, so that it is undone last.
-	bind := &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: rtCall(pos, "Bind", ast.NewIdent("__gogen")), Lparen: pos}}
+	bind := &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{Fun: rtCall(pos, "Bind", ast.NewIdent("__gogen"), strLit(where)), Lparen: pos}}
 	// defer func() { if r := recover(); r != nil { __gograd.GoPanic(r, where) } }()
 	recLit := &ast.FuncLit{
 		Type: &ast.FuncType{Params: &ast.FieldList{}},

@@ -28,6 +28,7 @@ type recursionError struct {
 	stack     uintptr
 	limit     int
 	frames    []frameEnt // the recursing goroutine's frames, outermost first
+	goWhere   string     // where a go statement started the goroutine, or ""
 }
 
 func (e *recursionError) Error() string {
@@ -189,12 +190,13 @@ func (s *Session) overrides() interp.Exports {
 }
 
 // bindGo is __gograd.Bind, called first by a goroutine a go statement
-// started: it binds the goroutine to its cell's generation (stopper.bind)
-// and starts its traceback state afresh (a goroutine's runtime g is reused
+// (at where, "cellN:line") started: it binds the goroutine to its cell's
+// generation (stopper.bind) and starts its traceback state afresh (a goroutine's runtime g is reused
 // by later goroutines); the function it returns undoes both.
-func (s *Session) bindGo(n int64) func() {
+func (s *Session) bindGo(n int64, where string) func() {
 	g := getG()
 	s.frames.drop(g)
+	s.frames.started(g, where)
 	s.trace.take(g)
 	undo := s.stops.bind(n, true)
 	return func() {
@@ -256,6 +258,7 @@ func (s *Session) enter(fn, where string) {
 		return
 	}
 	e := &recursionError{fn: fn, where: where, depth: int(used / bytesPerCall()), stack: used, limit: int(s.limit.Load())}
+	e.goWhere = s.frames.startedAt(getG())
 	e.frames, _ = s.frames.take(getG())
 	mine := s.stops.current()
 	s.execMu.Lock()
@@ -269,8 +272,12 @@ func (s *Session) enter(fn, where string) {
 		runtime.Goexit()
 	}
 	// The goroutine's frames, innermost last, as a cell's traceback.
-	tb := append([]string{"RecursionError in a background goroutine; the goroutine stopped"},
-		s.renderFrames(s.stackFrames(e.frames), 0, 0)...)
+	tb := []string{"RecursionError in a background goroutine; the goroutine stopped"}
+	if e.goWhere != "" {
+		file, line := s.splitWhere(e.goWhere)
+		tb = s.withSource(append(tb, "goroutine started at "+s.location(file, line, 0)), file, line)
+	}
+	tb = append(tb, s.renderFrames(s.stackFrames(e.frames), 0, 0)...)
 	if len(e.frames) == 0 {
 		file, line := s.splitWhere(where)
 		tb = s.withSource(append(tb, s.location(file, line, 0)), file, line)
@@ -672,8 +679,15 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 	// (positions.go).
 	frames := s.framesOf(last.trace, last.stack)
 	dropped, head := last.trace.dropped, len(last.trace.head)
+	var started []string
 	if re := last.rec; re != nil {
 		frames, dropped, head = s.stackFrames(re.frames), 0, 0
+		if re.goWhere != "" {
+			// A goroutine of the cell: where it was started, after the
+			// cell's own frame.
+			file, line := s.splitWhere(re.goWhere)
+			started = s.withSource([]string{"in goroutine started at " + s.location(file, line, 0)}, file, line)
+		}
 	}
 	// yaegi does not always report the frame of top-level code (a
 	// definition's initialiser): it is the outermost frame.
@@ -682,7 +696,12 @@ func (s *Session) withTrace(ce *CellError, where string) *CellError {
 			frames = append(frames, top)
 		}
 	}
-	tb := s.renderFrames(frames, dropped, head)
+	var tb []string
+	if len(started) > 0 && len(frames) > 0 && frames[len(frames)-1].top {
+		tb = append(append(s.renderFrames(frames[len(frames)-1:], 0, 0), started...), s.renderFrames(frames[:len(frames)-1], 0, 0)...)
+	} else {
+		tb = append(started, s.renderFrames(frames, dropped, head)...)
+	}
 	if where != "" {
 		file, line := s.splitWhere(where)
 		loc := s.location(file, line, 0)

@@ -106,6 +106,25 @@ cell 1, line 1, in rec
     func rec(n int) int {`,
 		},
 		{
+			name: "in a goroutine of the cell",
+			code: "func f(n int) int {\n\tm := n + 1\n\treturn f(m) + 1\n}\ndone := make(chan bool)\ngo func() {\n\tdefer close(done)\n\tf(0)\n}()\n<-done",
+			trace: `cell 1, line 10, at top level
+    <-done
+in goroutine started at cell 1, line 6
+    go func() {
+cell 1, line 8, in func literal
+    	f(0)
+cell 1, line 3, in f
+    	return f(m) + 1
+cell 1, line 3, in f
+    	return f(m) + 1
+cell 1, line 3, in f
+    	return f(m) + 1
+  [previous frame repeated N more times]
+cell 1, line 1, in f
+    func f(n int) int {`,
+		},
+		{
 			name: "mutual, after calls that returned",
 			code: "func small(n int) int {\n\ty := n\n\treturn y\n}\nfunc ping(n int) int {\n\tsmall(n)\n\treturn pong(n + 1)\n}\nfunc pong(n int) int {\n\tz := small(n)\n\treturn ping(z)\n}\nping(0)",
 			trace: `cell 1, line 13, at top level
