@@ -204,6 +204,13 @@
 //     top-level if, for, switch, select or block holding one is run as the
 //     body of a function literal called at once, where it works; a runtime
 //     error still names the statement's line.
+//   - In a block of top-level code (a for or if statement's init, a loop
+//     body, a plain block), yaegi v0.16.1 took a := or var of a notebook
+//     variable's name as that variable, silently: after `y := 1`, `for i
+//     := 0; i < 2; i++ { y := i * 10 }` left y at 10, and `if y := 5; y >
+//     0 {}` at 5. Such a statement is run in a function literal called at
+//     once too (its variables are local either way), unless it holds a
+//     return, defer, goto or labelled branch outside function literals.
 //
 // # Redefining a function or a variable
 //
@@ -279,19 +286,24 @@
 // already, each given a value of the type it has, is compiled as an
 // assignment (reassign.go): functions, closures and goroutines see the
 // new value, as in IPython, and re-running a cell of parameters is
-// enough. A := that changes a variable's type (n := "twenty"), that also
-// defines new names or blanks, or whose types the checker may have wrong
-// (the cell reads a name it defines later, x := y before y := 1.5, or x :=
-// x + 1; the cell has type errors; the chunk defining the variable did
-// not run), still declares a new variable, and the session treats the
-// name as redefined: the function declarations reading it are compiled
-// again (one that no longer compiles keeps reading the earlier variable:
-// "note: f (cell 2) still reads the earlier n: it does not compile with
-// the new one: ..."), and function values reading it are named ("note: h
-// (cell 3, line 1) was made with the earlier n and still reads it; ...").
-// A value copied from the variable (y := n + 1) is not named. Still
-// wrong, from yaegi: in x := x + 1 the x on the right is the new variable
-// (zero), so x becomes 1.
+// enough. This also makes x := x + 1 right: yaegi read the new, zero x on
+// the right (x became 1). The type checker, which sees a cell's := as
+// package-level variables, checks reads of the earlier variable (on the
+// right of its first := in the cell, or before it) as that variable.
+//
+// A := that changes a variable's type (n := "twenty"), that also defines
+// new names or blanks, or whose types the checker may have wrong (the cell
+// has type errors; the chunk defining the variable did not run) still
+// declares a new variable, and the session treats the name as redefined:
+// the function declarations reading it are compiled again (one that no
+// longer compiles keeps reading the earlier variable: "note: f (cell 2)
+// still reads the earlier n: it does not compile with the new one: ..."),
+// and function values reading it are named ("note: h (cell 3, line 1) was
+// made with the earlier n and still reads it; ..."). A value copied from
+// the variable (y := n + 1) is not named. Such a := that reads the
+// variable on its right (n := fmt.Sprint(n, "!")) is a CompileError
+// saying to compute the value into another variable first: yaegi would
+// read the new, zero n there.
 //
 // # Output and input
 //

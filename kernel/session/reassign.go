@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -18,6 +19,90 @@ import (
 // still declares new variables; the session then treats the names as
 // redefined (redefine.go): functions of earlier cells reading them are
 // compiled again, and what still reads the earlier variable is named.
+
+// priorPrefix renames, for the type check only, a read of the earlier
+// variable on the right of a := that defines the name again.
+const priorPrefix = "__gograd_prior_"
+
+// priorReads renames, for the type check, the reads of the earlier
+// variable of a name the cell defines again with :=, made before or on the
+// right of its first := in the cell (x := x + 1; fmt.Println(y) before y
+// := 1.5): the checker sees the cell's := as package-level variables, so
+// it would type them as the new variable (x := x + 1 a cycle), where the
+// interpreter reads the earlier one. Only names of variables of earlier
+// cells whose type the checker knows are renamed. It records them in
+// tc.priorReads and returns them (renamed back after the check).
+func (s *Session) priorReads(tc *typeCheck, stmts [][]ast.Stmt) []*ast.Ident {
+	firstDef := map[string]int{}
+	idx := 0
+	for _, list := range stmts {
+		for _, st := range list {
+			if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				for _, e := range as.Lhs {
+					id, ok := e.(*ast.Ident)
+					if !ok || id.Name == "_" || s.untrustedVars[id.Name] {
+						continue
+					}
+					if _, ok := firstDef[id.Name]; ok {
+						continue
+					}
+					if _, ok := s.tstate.objs[id.Name].(*types.Var); ok {
+						firstDef[id.Name] = idx
+					}
+				}
+			}
+			idx++
+		}
+	}
+	if len(firstDef) == 0 {
+		return nil
+	}
+	var out []*ast.Ident
+	rename := func(n ast.Node, at int) {
+		skip := map[*ast.Ident]bool{}
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				skip[n.Sel] = true
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok {
+					skip[id] = true
+				}
+			case *ast.Ident:
+				if d, ok := firstDef[n.Name]; ok && d >= at && !skip[n] {
+					out = append(out, n)
+				}
+			}
+			return true
+		})
+	}
+	idx = 0
+	for _, list := range stmts {
+		for _, st := range list {
+			if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				for _, r := range as.Rhs {
+					rename(r, idx)
+				}
+				for _, l := range as.Lhs {
+					if _, ok := l.(*ast.Ident); !ok {
+						rename(l, idx)
+					}
+				}
+			} else {
+				rename(st, idx+1) // not a definition: reads only
+			}
+			idx++
+		}
+	}
+	if tc.priorReads == nil {
+		tc.priorReads = map[*ast.Ident]bool{}
+	}
+	for _, id := range out {
+		tc.priorReads[id] = true
+		id.Name = priorPrefix + id.Name
+	}
+	return out
+}
 
 // findReassigns records, for each top-level := of the cell, whether it
 // becomes an assignment (the chunk's fixes.reassign) or redeclares
@@ -47,28 +132,40 @@ func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast
 		sa := types.TypeString(a, pathQ)
 		return sa == types.TypeString(b, pathQ) && !strings.Contains(sa, "main.")
 	}
-	// The statement index (over the whole cell) of each := defining a
-	// name, to find statements reading a name defined after them.
-	lastDef := map[string]int{}
+	// The statement indexes (over the whole cell) of the := defining each
+	// name. The checker types every read of a name the cell defines as
+	// the cell's first definition (cellType): right when the read comes
+	// after it and the variable then has that type (known).
+	defsOf := map[string][]int{}
 	idx := 0
 	for _, list := range stmts {
 		for _, st := range list {
 			if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
 				for _, e := range as.Lhs {
 					if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
-						lastDef[id.Name] = idx
+						defsOf[id.Name] = append(defsOf[id.Name], idx)
 					}
 				}
 			}
 			idx++
 		}
 	}
+	cellType := map[string]types.Type{}
 	// The variables known before each statement, with their types.
 	known := map[string]types.Type{}
 	for name, obj := range s.tstate.objs {
 		if v, ok := obj.(*types.Var); ok && !s.untrustedVars[name] {
 			known[name] = v.Type()
 		}
+	}
+	typedRight := func(name string, at int) bool {
+		ds := defsOf[name]
+		if len(ds) == 0 {
+			return true
+		}
+		t0, ok := cellType[name]
+		cur, ok2 := known[name]
+		return ds[0] < at && ok && ok2 && same(t0, cur)
 	}
 	idx = 0
 	for ci, list := range stmts {
@@ -97,10 +194,8 @@ func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast
 			orderly := clean
 			for _, r := range as.Rhs {
 				ast.Inspect(r, func(n ast.Node) bool {
-					if id, ok := n.(*ast.Ident); ok {
-						if j, ok := lastDef[id.Name]; ok && j >= here {
-							orderly = false
-						}
+					if id, ok := n.(*ast.Ident); ok && !tc.priorReads[id] && !typedRight(id.Name, here) {
+						orderly = false
 					}
 					return orderly
 				})
@@ -143,6 +238,10 @@ func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast
 				}
 				tc.fixes[ci].reassign[off] = true
 			default:
+				if id := readsOwnNames(as, known, s.tstate.objs); id != nil && tc.selfRead == nil {
+					tc.selfRead = types.Error{Fset: fset, Pos: id.Pos(), Msg: fmt.Sprintf(
+						"%[1]s := … reads the earlier %[1]s, which the interpreter cannot do when the := gives %[1]s a value of another type or defines other names too (it would read a new, zero %[1]s): compute the value into another variable first (v := …), then write %[1]s := v", id.Name)}
+				}
 				tc.redefVars[ci] = append(tc.redefVars[ci], redecl...)
 				if orderly && vts != nil {
 					tc.defs[ci].clean = append(tc.defs[ci].clean, names...)
@@ -157,12 +256,57 @@ func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast
 				}
 				if orderly && vts != nil {
 					known[id.Name] = vts[k]
+					if ds := defsOf[id.Name]; len(ds) > 0 && ds[0] == here {
+						cellType[id.Name] = vts[k]
+					}
 				} else {
 					delete(known, id.Name)
 				}
 			}
 		}
 	}
+}
+
+// readsOwnNames returns a read, on the right of the top-level := as
+// outside function literals, of a name it defines that is a variable
+// already (known, or of an earlier cell), or nil. yaegi v0.16.1 reads the
+// new variable there (zero): `n := 10`, then `n := fmt.Sprint(n, "!")`
+// made n "!".
+func readsOwnNames(as *ast.AssignStmt, known map[string]types.Type, objs map[string]types.Object) *ast.Ident {
+	own := map[string]bool{}
+	for _, e := range as.Lhs {
+		if id, ok := e.(*ast.Ident); ok && id.Name != "_" {
+			_, isVar := objs[id.Name].(*types.Var)
+			if _, ok := known[id.Name]; ok || isVar {
+				own[id.Name] = true
+			}
+		}
+	}
+	if len(own) == 0 {
+		return nil
+	}
+	var found *ast.Ident
+	skip := map[*ast.Ident]bool{}
+	for _, r := range as.Rhs {
+		ast.Inspect(r, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false // read when called: the new variable is right
+			case *ast.SelectorExpr:
+				skip[n.Sel] = true
+			case *ast.KeyValueExpr:
+				if id, ok := n.Key.(*ast.Ident); ok {
+					skip[id] = true
+				}
+			case *ast.Ident:
+				if own[n.Name] && !skip[n] && found == nil {
+					found = n
+				}
+			}
+			return found == nil
+		})
+	}
+	return found
 }
 
 // chunkDefs are the package-level variables a chunk defines, whose type

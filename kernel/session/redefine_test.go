@@ -204,6 +204,22 @@ func TestRedeclaredVariableReachesReaders(t *testing.T) {
 			{code: "panic(\"stop\")\nz := 5", wantErr: "Panic"},
 			{code: "z := 6\nfmt.Println(z, f())", out: "6 6\n"},
 		}},
+		{"x := x + 1", []step{
+			{code: "x := 1\nfunc f() int { return x }\nhx := func() int { return x }"},
+			{code: "x := x + 1\nfmt.Println(x, f(), hx())", out: "2 2 2\n"},
+			{code: "x := x + 1\nx := x * 10\nfmt.Println(x, f(), hx())", out: "30 30 30\n"},
+			{code: "w := ad.Scalar(1)\nw := ad.Sub(w, 0.25)\nw := ad.Sub(w, 0.25)\nfmt.Println(w)", out: "0.5\n"},
+		}},
+		{"reading the earlier value with a type change", []step{
+			{code: "n := 10\np := 1"},
+			{code: "n := fmt.Sprint(n, \"!\")", wantErr: "CompileError"},
+			{code: "p, q := p + 1, 5", wantErr: "CompileError"},
+			{code: "v := fmt.Sprint(n, \"!\")\nn := v\nfmt.Println(n, p)", out: "10! 1\n"},
+		}},
+		{"a recursive closure defined again", []step{
+			{code: "fact := func(n int) int { if n == 0 { return 1 }; return n * fact(n-1) }"},
+			{code: "fact := func(n int) int { if n <= 1 { return 1 }; return n * fact(n-1) }\nfmt.Println(fact(5))", out: "120\n"},
+		}},
 		{"a cell reading a name it defines later", []step{
 			{code: "y := 1"},
 			{code: "x := y\ny := 1.5\nfmt.Println(x, y)", out: "1 1.5\n"},
@@ -214,6 +230,38 @@ func TestRedeclaredVariableReachesReaders(t *testing.T) {
 			{code: "n := 10\nfunc f() int { return n }\nfmt.Println(f())", out: "10\n"},
 			{code: "n := 10\nfunc f() int { return n }\nfmt.Println(f())", out: "10\n"},
 			{code: "n := 11\nfmt.Println(f())", out: "11\n"},
+		}},
+	}
+	runSteps(t, cases)
+}
+
+// A := in a block of top-level code declares a local variable, even when
+// a notebook variable has its name (yaegi v0.16.1 set the notebook
+// variable).
+func TestBlockLocalsLeaveNotebookVariables(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"loop body", []step{
+			{code: "y := 1"},
+			{code: "for i := 0; i < 2; i++ { y := i * 10; _ = y }\nfmt.Println(y)", out: "1\n"},
+		}},
+		{"loop init", []step{
+			{code: "y := 1"},
+			{code: "for y := 0; y < 2; y++ { fmt.Print(y) }\nfmt.Println(y)", out: "011\n"},
+		}},
+		{"if and switch init, plain block", []step{
+			{code: "y := 1\nz := 2"},
+			{code: "if y := 5; y > 0 { fmt.Print(y) }\nswitch z := 3; z { case 3: fmt.Print(z) }\n{ z := 7; _ = z }\nfmt.Println(y, z)", out: "531 2\n"},
+		}},
+		{"a name of the same cell", []step{
+			{code: "y := 1\nfor i := 0; i < 2; i++ { var y = i; _ = y }\nfmt.Println(y)", out: "1\n"},
+		}},
+		{"assignment still sets it", []step{
+			{code: "y := 1"},
+			{code: "for i := 0; i < 3; i++ { y = i }\nfmt.Println(y)", out: "2\n"},
 		}},
 	}
 	runSteps(t, cases)

@@ -76,6 +76,9 @@ type chunk struct {
 	// functions it names: the chunk is compiled again to rebind their
 	// calls (see redefine.go).
 	only map[string]bool
+	// isName tells the session's package-level names (for
+	// closeMultiDefines).
+	isName func(string) bool
 	// redefVars lists the variables of earlier statements the chunk's :=
 	// statements declare again (reassign.go).
 	redefVars []string
@@ -141,7 +144,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 			if c.frames != nil {
 				c.frames.instrument(fset, f, fd.Body, c.leaves)
 			}
-			closeMultiDefines(fd.Body.List, rw.lits)
+			closeMultiDefines(fd.Body.List, rw.lits, c.isName)
 		}
 	} else {
 		applyFixes(fset, f, nil, c.fixes)
@@ -606,14 +609,23 @@ func renameTypes(f *ast.File, renames map[string]string) {
 // it works. Such a top-level statement is run as the body of a function
 // literal called at once, which is the same program: its variables are
 // local to the statement either way. Labelled statements are left alone.
-func closeMultiDefines(list []ast.Stmt, lits map[*ast.FuncLit]bool) {
+//
+// The same for a second yaegi v0.16.1 bug: a := or var in a block of
+// top-level code (a for or if statement's init, a loop body, a plain
+// block) of a name that is a notebook variable sets that variable instead
+// of declaring a local one, silently: after `y := 1`, `for i := 0; i < 2;
+// i++ { y := i * 10 }` left y at 10, `if y := 5; y > 0 {}` at 5. Such a
+// statement (isName tells the session's names) is run in a function
+// literal too, unless it holds a return, defer or goto outside function
+// literals (their meaning would change).
+func closeMultiDefines(list []ast.Stmt, lits map[*ast.FuncLit]bool, isName func(string) bool) {
 	for i, st := range list {
 		switch st.(type) {
 		case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt:
 		default:
 			continue
 		}
-		if !hasMultiDefine(st) {
+		if !hasMultiDefine(st) && !(isName != nil && definesName(st, isName) && !leavesBlock(st)) {
 			continue
 		}
 		lit := &ast.FuncLit{
@@ -623,6 +635,71 @@ func closeMultiDefines(list []ast.Stmt, lits map[*ast.FuncLit]bool) {
 		lits[lit] = true
 		list[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: st.Pos(), Rparen: st.End()}}
 	}
+}
+
+// definesName reports whether st declares, outside function literals, a
+// local name for which isName is true.
+func definesName(st ast.Stmt, isName func(string) bool) bool {
+	found := false
+	check := func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok && id.Name != "_" && isName(id.Name) {
+			found = true
+		}
+	}
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					check(l)
+				}
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				if n.Key != nil {
+					check(n.Key)
+				}
+				if n.Value != nil {
+					check(n.Value)
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				check(id)
+			}
+		case *ast.TypeSwitchStmt:
+			if as, ok := n.Assign.(*ast.AssignStmt); ok {
+				for _, l := range as.Lhs {
+					check(l)
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// leavesBlock reports whether st holds, outside function literals, a
+// return, defer or goto, whose meaning a function literal around it would
+// change.
+func leavesBlock(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt, *ast.DeferStmt:
+			found = true
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO || n.Label != nil {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // hasMultiDefine reports whether st holds, outside function literals, a :=

@@ -441,6 +441,10 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 		chunks = s.addImports(chunks, tc.missing)
 		tc = s.typecheck(chunks)
 	}
+	if tc != nil && tc.selfRead != nil {
+		// Before anything compiles: the interpreter would read a zero.
+		return Result{Err: s.compileError(tc.selfRead)}
+	}
 	if tc != nil {
 		for k := range chunks {
 			chunks[k].fixes = tc.fixes[k]
@@ -451,8 +455,14 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 			}
 		}
 	}
+	isName := func(n string) bool {
+		// Only the execution goroutine writes s.names, and this runs on it.
+		_, ok := s.names[n]
+		return ok || (tc != nil && tc.declared[n])
+	}
 	for k := range chunks {
 		chunks[k].frames = s.frames
+		chunks[k].isName = isName
 	}
 	// Compile in the shadow first: a compile error must leave the live
 	// interpreter untouched. Should the shadow ever fail to rebuild, cells

@@ -65,6 +65,12 @@ type typeCheck struct {
 	// it defines (reassign.go).
 	redefVars [][]string
 	defs      []chunkDefs
+	// priorReads are the identifiers on the right of a := that read the
+	// earlier variable of a name the := defines again (x := x + 1).
+	priorReads map[*ast.Ident]bool
+	// selfRead, when set, is the error for a := reading a name it defines
+	// again that cannot become an assignment (reassign.go).
+	selfRead error
 }
 
 // typecheck checks a prepared cell.
@@ -82,6 +88,7 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 	selectors := map[token.Pos]string{}      // X of pkg.Sel -> Sel
 	var methodsOn []string                   // receiver types of methods the cell declares
 	var lastStmt *ast.ExprStmt
+	var prior []*ast.Ident // reads of an earlier variable, renamed for the check
 	files := make([]*ast.File, len(chunks))
 	stmts := make([][]ast.Stmt, len(chunks))
 	for ci, c := range chunks {
@@ -198,12 +205,21 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 	if lastStmt != nil {
 		tc.last = lastStmt.X
 	}
+	// x := x + 1, or a read of y before y := 1.5, reads the earlier
+	// variable (reassign.go).
+	prior = s.priorReads(tc, stmts)
 	tc.pkg = types.NewPackage("main", "main")
 	for name, obj := range s.tstate.objs {
 		if !tc.declared[name] {
 			tc.pkg.Scope().Insert(obj)
 		} else if _, ok := obj.(*types.TypeName); ok {
 			tc.redefines = true
+		}
+	}
+	for _, id := range prior {
+		if tc.pkg.Scope().Lookup(id.Name) == nil {
+			obj := s.tstate.objs[strings.TrimPrefix(id.Name, priorPrefix)]
+			tc.pkg.Scope().Insert(types.NewVar(obj.Pos(), tc.pkg, id.Name, obj.Type()))
 		}
 	}
 	tc.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Instances: map[*ast.Ident]types.Instance{},
@@ -219,6 +235,9 @@ func (s *Session) typecheck(chunks []chunk) *typeCheck {
 		defer func() { recover() }() // a checker crash must not cost the cell
 		checker.Files([]*ast.File{file})
 	}()
+	for _, id := range prior {
+		id.Name = strings.TrimPrefix(id.Name, priorPrefix)
+	}
 	if tc.last != nil {
 		if tv, ok := tc.info.Types[tc.last]; ok {
 			tc.rich = richMethods(im, tv.Type)
@@ -328,7 +347,7 @@ func (s *Session) commitTypes(tc *typeCheck) {
 	}
 	for _, name := range tc.pkg.Scope().Names() {
 		obj := tc.pkg.Scope().Lookup(name)
-		if obj.Pkg() == tc.pkg && name != "_" {
+		if obj.Pkg() == tc.pkg && name != "_" && !strings.HasPrefix(name, priorPrefix) {
 			s.tstate.objs[name] = obj
 		}
 	}
@@ -402,6 +421,11 @@ func (s *Session) interpreterLimit(ce *CellError, tc *typeCheck) *CellError {
 // (the session allows it), initialisation order across notebook
 // variables, and types redefined across cells.
 func trusted(e types.Error) bool {
+	if strings.HasPrefix(e.Msg, "\t") {
+		// A continuation of an error before it ("\tv refers to n" after
+		// an initialization cycle), untrusted as that one is.
+		return false
+	}
 	for _, doubt := range []string{
 		"redeclared", "initialization cycle", "refers to itself", "cannot define new methods",
 		"does not implement", "missing method", "could not import", "generic", "cannot infer",
