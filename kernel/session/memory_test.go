@@ -24,7 +24,8 @@ func (discardIO) Input(string, bool) (string, error) { return "", errors.New("no
 // memoryKinds are the cells of issue 13 (a small cell that redefines a
 // func, takes the gradient of a function literal on 10 points, does two ad
 // operations and prints) and each of its parts alone, plus a function
-// redefined with a new body each time and a cell whose last expression is
+// redefined with a new body each time (alone, and called by a function
+// and a closure of an earlier cell) and a cell whose last expression is
 // displayed.
 var memoryKinds = []struct {
 	name string
@@ -45,6 +46,15 @@ fmt.Println(f(2), z)`
 	{"redefine-new-body", func(i int) string { return fmt.Sprintf("func f(x float64) float64 { return x*x + %d }", i) }},
 	{"print", func(int) string { return `fmt.Println("hello", 42)` }},
 	{"expression", func(int) string { return "ad.Sum(x0)" }},
+	{"redefine-with-callers", func(i int) string {
+		// A function and a closure of the first cell call f: every later
+		// cell compiles the function again and names the closure.
+		src := fmt.Sprintf("func fr(x float64) float64 { return x*x + %d }", i)
+		if i == 0 {
+			src += "\nfunc gr() float64 { return fr(2) }\nhr := func() float64 { return fr(1) }"
+		}
+		return src
+	}},
 }
 
 // maxLiveGrowth is the bound on the live heap's growth per cell: the
