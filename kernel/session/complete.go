@@ -414,7 +414,7 @@ func describe(name string, v reflect.Value) string {
 // string are still open, or "invalid" for a syntax error that more lines
 // cannot fix.
 func (s *Session) IsComplete(code string) (status, indent string) {
-	code = blankSpecials(code)
+	code = blankCommands(code)
 	if strings.TrimSpace(code) == "" {
 		return "complete", ""
 	}

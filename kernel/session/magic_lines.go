@@ -58,6 +58,26 @@ func (s *Session) laterMagics(lines []string, from int) (timeit int, cerr *CellE
 	return timeit, nil
 }
 
+// blankCommands blanks the command names of every line starting with %
+// (at the top of the cell or later; see magicCandidates), keeping what
+// follows them: the Go an incomplete statement after %time continues.
+func blankCommands(code string) string {
+	lines := strings.Split(code, "\n")
+	for _, k := range magicCandidates(lines, 0) {
+		name := strings.Fields(lines[k])[0]
+		if name == "%time" || name == "%timeit" || name == "%%time" || name == "%%timeit" {
+			lines[k] = blankMagic(lines[k], name)
+			// %timeit's options are not Go.
+			if rest := strings.TrimSpace(lines[k]); strings.HasPrefix(rest, "-") {
+				lines[k] = ""
+			}
+			continue
+		}
+		lines[k] = ""
+	}
+	return strings.Join(lines, "\n")
+}
+
 // magicCandidates returns the indices (from index from on) of the lines
 // whose first non-blank character is % and that do not lie inside a
 // multi-line raw string or comment.

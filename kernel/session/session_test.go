@@ -208,6 +208,9 @@ func TestIsComplete(t *testing.T) {
 		{"x := = 2", "invalid"},
 		{"%help", "complete"},
 		{"%time\nfor i := 0; i < 3; i++ {", "incomplete"},
+		{"x := 1\n%time y := x", "complete"},
+		{"x := 1\n%timeit x * 2", "complete"},
+		{"x := 1\n%time f(x,", "incomplete"},
 	}
 	for _, c := range cases {
 		if got, _ := s.IsComplete(c.code); got != c.status {

@@ -115,15 +115,6 @@ func (s *Session) specialError(line int, format string, args ...any) *CellError 
 	return &CellError{Name: "UsageError", Value: msg, Traceback: append(tb, "UsageError: "+msg)}
 }
 
-// blankSpecials blanks the special command lines at the top of a cell.
-func blankSpecials(code string) string {
-	lines := strings.Split(code, "\n")
-	for _, k := range specialLines(lines) {
-		lines[k] = ""
-	}
-	return strings.Join(lines, "\n")
-}
-
 // specialLines returns the indices of the special command lines at the top
 // of a cell: the %-lines before its first line of Go, among which blank
 // lines and comments may stand.
