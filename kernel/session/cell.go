@@ -58,6 +58,7 @@ func (s *Session) prepare(file, code string) ([]chunk, *CellError) {
 					}
 				}
 			}
+			c.declVars, c.constTexts = valuesDeclared(c.src, f)
 			if pos, ok := declaresMain(f); ok {
 				mainLine = fset.Position(pos).Line - s.cellBase
 			}

@@ -305,6 +305,14 @@
 // saying to compute the value into another variable first: yaegi would
 // read the new, zero n there.
 //
+// A package-level var declared again (var n = 20 after var n = 10 or n :=
+// 10) is a new variable too, even with the same text, and a constant
+// declared again with another value is inlined anew by the code compiled
+// after it (`const c = 1`, `func fc() int { return c }`, `const c = 2`:
+// fc() returned 1): both go the same way, when some function body or
+// literal mentions the name — the declarations reading it are compiled
+// again and the function values reading it are named.
+//
 // # Output and input
 //
 // The interpreter's standard output and error are the write ends of pipes

@@ -320,6 +320,7 @@ func (s *Session) trustDefs(d chunkDefs, ran bool) {
 	for _, n := range d.clean {
 		if ran {
 			delete(s.untrustedVars, n)
+			s.funcText["var "+n] = "" // a variable now (see redefined)
 		} else {
 			s.untrustedVars[n] = true
 		}

@@ -318,6 +318,26 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 			changed = append(changed, v)
 		}
 	}
+	// A var declared again is a new variable (even with the same text:
+	// code compiled before reads the earlier one); a constant declared
+	// again with another value is inlined anew. Only names that some
+	// function body or literal mentions matter.
+	for _, v := range chunks[k].declVars {
+		key := "var " + v
+		if _, ok := s.funcText[key]; ok && s.captured[v] && !isVar[v] {
+			isVar[v] = true
+			changed = append(changed, v)
+		}
+		s.funcText[key] = ""
+	}
+	for _, ct := range chunks[k].constTexts {
+		key := "const " + ct[0]
+		if old, ok := s.funcText[key]; ok && old != ct[1] && s.captured[ct[0]] && !isVar[ct[0]] {
+			isVar[ct[0]] = true
+			changed = append(changed, ct[0])
+		}
+		s.funcText[key] = ct[1]
+	}
 	if len(changed) == 0 || s.running {
 		return
 	}
@@ -531,6 +551,30 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 	for _, n := range notes {
 		fmt.Fprintf(s.stderr.w, "note: %s\n", n)
 	}
+}
+
+// valuesDeclared returns the package-level variables and the constants
+// (with their declaration's normalised text: iota and implicit repetition
+// make a spec's meaning depend on the whole) of a declaration chunk f.
+func valuesDeclared(src string, f *ast.File) (vars []string, consts [][2]string) {
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || (gd.Tok != token.VAR && gd.Tok != token.CONST) {
+			continue
+		}
+		for _, sp := range gd.Specs {
+			for _, id := range sp.(*ast.ValueSpec).Names {
+				switch {
+				case id.Name == "_":
+				case gd.Tok == token.VAR:
+					vars = append(vars, id.Name)
+				default:
+					consts = append(consts, [2]string{id.Name, nodeText(src, f, gd)})
+				}
+			}
+		}
+	}
+	return vars, consts
 }
 
 func sortedKeys(m map[string]bool) []string {

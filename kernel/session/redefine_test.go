@@ -266,3 +266,30 @@ func TestBlockLocalsLeaveNotebookVariables(t *testing.T) {
 	}
 	runSteps(t, cases)
 }
+
+// A var or const declared again: functions reading it are compiled again,
+// closures reading it are named; the same const again says nothing.
+func TestRedeclaredVarAndConst(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		steps []step
+	}{
+		{"var", []step{
+			{code: "var n = 10\nfunc f() int { return n }"},
+			{code: "h := func() int { return n }"},
+			{code: "var n = 20", err: "note: h (cell 2, line 1) was made with the earlier n and still reads it; run its cell again to use the new one\n"},
+			{code: "fmt.Println(n, f(), h())", out: "20 20 10\n"},
+		}},
+		{"var after :=", []step{
+			{code: "m := 5\nfunc fm() int { return m }"},
+			{code: "var m = 6\nfmt.Println(m, fm())", out: "6 6\n"},
+		}},
+		{"const", []step{
+			{code: "const c = 1\nfunc fc() int { return c }"},
+			{code: "const c = 1"},
+			{code: "const c = 2\nfmt.Println(c, fc())", out: "2 2\n"},
+		}},
+	}
+	runSteps(t, cases)
+}

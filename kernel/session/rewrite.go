@@ -76,6 +76,11 @@ type chunk struct {
 	// functions it names: the chunk is compiled again to rebind their
 	// calls (see redefine.go).
 	only map[string]bool
+	// declVars and constTexts list the package-level variables and the
+	// constants (with their normalised text) a declaration chunk
+	// declares (see redefine.go).
+	declVars   []string
+	constTexts [][2]string
 	// isName tells the session's package-level names (for
 	// closeMultiDefines).
 	isName func(string) bool

@@ -565,8 +565,8 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 			}
 			return Result{Err: cerr}
 		}
-		s.trustDefs(c.varDefs, true)
 		s.redefined(chunks, made, k)
+		s.trustDefs(c.varDefs, true)
 	}
 	if !s.hasRes {
 		return Result{}
