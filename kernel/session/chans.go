@@ -113,6 +113,48 @@ func (rw *rewriter) guardSelect(s *ast.SelectStmt) {
 	s.Body.List = append(s.Body.List, doneCase(s.Select))
 }
 
+// assignedReceives rewrites the receive cases of select statements that
+// assign to existing variables, `case v, ok = <-c:`, into `case t, u :=
+// <-c: v, ok = t, u` (blanks stay blanks): yaegi v0.16.1 panics with
+// "reflect.Select: invalid Dir" on the former (smallest cell: `c :=
+// make(chan int, 1)`, `c <- 1`, `var v int`, `select { case v = <-c: }`).
+// As in Go, the assignment happens only when the case is chosen. It runs
+// before the other rewrites, which treat the new := like one written so
+// (closeMultiDefines).
+func assignedReceives(f *ast.File, uid string) {
+	n := 0
+	ast.Inspect(f, func(node ast.Node) bool {
+		cc, ok := node.(*ast.CommClause)
+		if !ok {
+			return true
+		}
+		as, ok := cc.Comm.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Rhs) != 1 {
+			return true
+		}
+		var dst, tmps []ast.Expr
+		lhs := make([]ast.Expr, len(as.Lhs))
+		for k, e := range as.Lhs {
+			if id, ok := e.(*ast.Ident); ok && id.Name == "_" {
+				lhs[k] = e
+				continue
+			}
+			name := "__goselv" + uid + "_" + strconv.Itoa(n)
+			n++
+			lhs[k] = &ast.Ident{NamePos: e.Pos(), Name: name}
+			dst = append(dst, e)
+			tmps = append(tmps, &ast.Ident{NamePos: cc.Colon, Name: name})
+		}
+		if len(dst) == 0 { // case _ = <-c
+			cc.Comm = &ast.ExprStmt{X: as.Rhs[0]}
+			return true
+		}
+		cc.Comm = &ast.AssignStmt{Lhs: lhs, TokPos: as.TokPos, Tok: token.DEFINE, Rhs: as.Rhs}
+		cc.Body = append([]ast.Stmt{&ast.AssignStmt{Lhs: dst, TokPos: cc.Colon, Tok: token.ASSIGN, Rhs: tmps}}, cc.Body...)
+		return true
+	})
+}
+
 // chanList rewrites the channel operations of the statements of a list.
 func (rw *rewriter) chanList(list []ast.Stmt) []ast.Stmt {
 	var out []ast.Stmt

@@ -427,6 +427,13 @@
 // becoming var declarations typed by the checker), so that the
 // temporaries are not package variables kept for the whole session.
 //
+// A fourth: a select case that receives into existing variables fails
+// with "reflect.Select: invalid Dir" (smallest cell: `c := make(chan int,
+// 1)`, `c <- 1`, `var v int`, `select { case v = <-c: }`). Such a case,
+// `case v, ok = <-c:`, becomes `case t, u := <-c: v, ok = t, u` before any
+// other rewrite (assignedReceives in chans.go); blanks stay blanks, and
+// the assignment happens only when the case is chosen, as in Go.
+//
 // Cost: a loop iteration pays one load and a comparison (a few tens of
 // nanoseconds in the interpreter, see BenchmarkLoopIteration); a hoisted
 // receive one call and a channel allocation. Under the race detector the

@@ -152,6 +152,14 @@ func TestChannelRewrites(t *testing.T) {
 		{code: "work := make(chan int)\nout := make(chan int)\nfor w := 0; w < 4; w++ { go func() { for x := range work { out <- x * 2 } }() }\ngo func() { for i := 1; i <= 200; i++ { work <- i }; close(work) }()\ntotal := 0\nfor i := 0; i < 200; i++ { total += <-out }\ntotal", value: "40200"},
 		{code: "cv := make(chan int, 2)\ncv <- 1\ncv <- 10\nvv := 0\nvv = <-cv\nvv++\nuu := <-cv\nuu++\nfmt.Println(vv, uu)", out: "2 11\n"},
 		{code: "sel := make(chan int, 1)\nsel <- 3\nselect { case q := <-sel: fmt.Println(q) }\nselect { case q := <-sel: fmt.Println(q)\ndefault: fmt.Println(\"empty\") }", out: "3\nempty\n"},
+		// case v = <-c and case v, ok = <-c assign existing variables
+		// (yaegi: "reflect.Select: invalid Dir"), at top level, in a
+		// function, with a default, into an element and a blank.
+		{code: "sa := make(chan int, 1)\nsa <- 5\nvar sv int\nselect {\ncase sv = <-sa:\n\tsv++\n}\nsv", value: "6"},
+		{code: "func recv2(c chan int) (int, bool) {\n\tvar v int\n\tvar ok bool\n\tselect {\n\tcase v, ok = <-c:\n\t}\n\treturn v, ok\n}\nsb := make(chan int, 1)\nsb <- 7\nclose(sb)\nfmt.Println(recv2(sb))\nfmt.Println(recv2(sb))", out: "7 true\n0 false\n"},
+		{code: "sl := make(chan int, 1)\nsl <- 8\nvar slok bool\nfor i := 0; i < 1; i++ {\n\tselect {\n\tcase _, slok = <-sl:\n\t}\n}\nslok", value: "true"},
+		{code: "se := make(chan int)\nsw := -1\nselect {\ncase sw = <-se:\ndefault:\n}\nsw", value: "-1"},
+		{code: "sf := make(chan int, 1)\nsf <- 8\nsarr := []int{0, 0}\nvar sok bool\nselect {\ncase sarr[1], sok = <-sf:\n}\nfmt.Println(sarr, sok)\nsf <- 9\nselect { case _, sok = <-sf: }\nsok", out: "[0 8] true\n", value: "true"},
 	}
 	for _, c := range cases {
 		r, res := run(t, s, c.code)

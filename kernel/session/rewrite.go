@@ -131,6 +131,7 @@ func parseChunk(fset *token.FileSet, c chunk) (ast.Node, error) {
 	if c.only != nil {
 		keepOnly(f, c.only)
 	}
+	assignedReceives(f, c.uid)
 	if len(c.dropImports) > 0 {
 		dropImports(f, c.dropImports)
 	}
