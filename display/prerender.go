@@ -12,8 +12,9 @@ import (
 // values are computed, and the outputs of one Interact may take at most
 // PrerenderBudget bytes (a figure keeps the smaller of its PNG and SVG,
 // usually the SVG). When a control
-// has more positions than fit, its range is thinned to evenly spaced
-// positions (always including the value it started at) and Notes says so.
+// has more positions than fit, its range is thinned to every k-th
+// position through the value it started at (evenly spaced, so the labels
+// step evenly) and Notes says so.
 const (
 	MaxPrerenderCombinations = 400
 	PrerenderBudget          = 4 << 20
@@ -253,34 +254,18 @@ func formatReadout(v float64, c *Widget) string {
 
 // thinAxis keeps keep evenly spaced positions, including start.
 func thinAxis(vals []any, labels []string, start, keep int) ([]any, []string, int) {
+	// Every step-th position through start: evenly spaced, so the
+	// slider's labels step evenly (a log slider's by a constant factor),
+	// at most keep of them; the ends may fall between two positions.
 	n := len(vals)
-	picked := make([]int, 0, keep)
-	for k := 0; k < keep; k++ {
-		picked = append(picked, int(math.Round(float64(k)*float64(n-1)/float64(keep-1))))
-	}
-	// Replace the nearest pick by start.
-	best, bi := n, 0
-	for i, p := range picked {
-		if d := abs(p - start); d < best {
-			best, bi = d, i
-		}
-	}
-	picked[bi] = start
+	step := max(1, (n-1+keep-2)/max(1, keep-1))
+	first := start % step
 	out, outL := make([]any, 0, keep), make([]string, 0, keep)
-	newStart := 0
-	last := -1
-	for _, p := range picked {
-		if p == last {
-			continue
-		}
-		if p == start {
-			newStart = len(out)
-		}
+	for p := first; p < n; p += step {
 		out = append(out, vals[p])
 		outL = append(outL, labels[p])
-		last = p
 	}
-	return out, outL, newStart
+	return out, outL, (start - first) / step
 }
 
 func abs(x int) int {

@@ -3,8 +3,10 @@ package display_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -431,6 +433,18 @@ func TestPrerenderThinsToTheLimit(t *testing.T) {
 	}
 	// The starting values are positions of the grid, and the page opens on them.
 	xs, ns := pr.Controls[0], pr.Controls[1]
+	// The thinned positions are evenly spaced.
+	var prev, gap float64
+	for i, l := range xs.Labels {
+		v, _ := strconv.ParseFloat(l, 64)
+		if i == 1 {
+			gap = v - prev
+		} else if i > 1 && math.Abs(v-prev-gap) > 1e-9 {
+			t.Errorf("x's positions are not evenly spaced: %q", xs.Labels)
+			break
+		}
+		prev = v
+	}
 	if xs.Labels[xs.Start] != "37.30" || ns.Labels[ns.Start] != "7" {
 		t.Errorf("start positions: x %q n %q, want 37.30 and 7", xs.Labels[xs.Start], ns.Labels[ns.Start])
 	}
