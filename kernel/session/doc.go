@@ -88,7 +88,10 @@
 //     statement's line, then the statement each interpreted frame of the
 //     goroutine was running, innermost last, then the error (Go's
 //     goroutine traceback in the cell's numbering): a goroutine cannot end
-//     the process. The function value
+//     the process. The same holds for the functions a cell gives to
+//     time.AfterFunc and context.AfterFunc, which the runtime calls in
+//     goroutines of its own (a panic or os.Exit there ended the kernel):
+//     the report names the line that passed the function. The function value
 //     and arguments are still evaluated by the calling goroutine, once per
 //     execution of the statement, so `for i := range n { go f(i) }` calls f
 //     with each i.

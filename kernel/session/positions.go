@@ -183,6 +183,22 @@ func (t *frameTable) watermark(g unsafe.Pointer) (low, n int) {
 	return low, n
 }
 
+// currentLine returns the line (global numbering) goroutine g is running:
+// its innermost interpreted frame's, or top-level code's, or 0.
+func (t *frameTable) currentLine(g unsafe.Pointer) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if gs := t.stacks[g]; gs != nil && len(gs.ents) > 0 {
+		if l := *gs.ents[len(gs.ents)-1].reg; l > 0 {
+			return l
+		}
+	}
+	if t.top != nil {
+		return *t.top
+	}
+	return 0
+}
+
 // snapshot returns a copy of goroutine g's frames.
 func (t *frameTable) snapshot(g unsafe.Pointer) []frameEnt {
 	t.mu.Lock()

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -153,7 +154,11 @@ func (s *Session) overrides() interp.Exports {
 			"Writer":    reflect.ValueOf(logger.Writer),
 		},
 		"time/time": {
-			"Sleep": reflect.ValueOf(s.sleep),
+			"Sleep":     reflect.ValueOf(s.sleep),
+			"AfterFunc": reflect.ValueOf(s.afterFunc),
+		},
+		"context/context": {
+			"AfterFunc": reflect.ValueOf(s.callAfter),
 		},
 		rtPath + "/cellrt": {
 			"Result":   reflect.ValueOf(s.captureResult),
@@ -358,11 +363,57 @@ func (s *Session) goPanic(r any, where string) {
 		fmt.Fprintln(s.stderr.w, strings.Join(tb, "\n"))
 		return
 	}
+	s.reportPanic(r, pt, stack, s.withSource([]string{"panic in goroutine started at " + s.location(file, line, 0)}, file, line))
+}
+
+// reportPanic writes a goroutine's panic r on the cell's stderr: head,
+// then the statement of each interpreted frame it went through (from its
+// trace pt and frames), innermost last, then the error.
+func (s *Session) reportPanic(r any, pt panicTrace, stack []frameEnt, head []string) {
 	name, value, _ := s.classify(r)
-	tb = s.withSource([]string{"panic in goroutine started at " + s.location(file, line, 0)}, file, line)
-	tb = append(tb, s.renderFrames(s.framesOf(pt, stack), pt.dropped, len(pt.head))...)
+	if name == "Exit" {
+		// The goroutine stopped, not the cell.
+		value = strings.Replace(value, "the cell stopped", "the goroutine stopped", 1)
+	}
+	tb := append(head, s.renderFrames(s.framesOf(pt, stack), pt.dropped, len(pt.head))...)
 	tb = append(tb, name+": "+value)
 	fmt.Fprintln(s.stderr.w, strings.Join(tb, "\n"))
+}
+
+// afterFunc is time.AfterFunc for cells, and callAfter context.AfterFunc:
+// they call f in a goroutine of the runtime's, where a panic (or os.Exit)
+// would end the process. Here it is recovered and reported on the cell's
+// stderr like a go statement's, with the line that passed f.
+func (s *Session) afterFunc(d time.Duration, f func()) *time.Timer {
+	return time.AfterFunc(d, s.guardCallback("time.AfterFunc", f))
+}
+
+func (s *Session) callAfter(ctx context.Context, f func()) func() bool {
+	return context.AfterFunc(ctx, s.guardCallback("context.AfterFunc", f))
+}
+
+// guardCallback returns f, run with its panic recovered and reported as
+// the panic of a function given to fn at the calling statement's line.
+func (s *Session) guardCallback(fn string, f func()) func() {
+	file, line := s.lines.lookup(s.frames.currentLine(getG()))
+	return func() {
+		g := getG()
+		defer func() {
+			r := recover()
+			pt := s.trace.take(g)
+			stack, _ := s.frames.take(g)
+			s.frames.drop(g)
+			if r == nil {
+				return
+			}
+			head := []string{"panic in the function given to " + fn}
+			if line > 0 {
+				head = s.withSource([]string{head[0] + " at " + s.location(file, line, 0)}, file, line)
+			}
+			s.reportPanic(r, pt, stack, head)
+		}()
+		f()
+	}
 }
 
 func fmtBytes(n int64) string {

@@ -272,3 +272,53 @@ cell 1, line 19, in later
 		})
 	}
 }
+
+// TestCallbackGoroutinePanic checks that a panic (or os.Exit) in a
+// function a cell gives to time.AfterFunc or context.AfterFunc, which run
+// it in a goroutine of their own, is reported on the cell's stderr with
+// its lines instead of ending the process.
+func TestCallbackGoroutinePanic(t *testing.T) {
+	cases := []struct {
+		name, code, stderr string
+	}{
+		{
+			name: "time.AfterFunc",
+			code: "import \"time\"\nfunc boom(n int) {\n\tvar m map[int]int\n\tm[n] = 1\n}\nx := 1\ntime.AfterFunc(time.Millisecond, func() {\n\ty := x\n\tboom(y)\n})\ntime.Sleep(100 * time.Millisecond)",
+			stderr: `panic in the function given to time.AfterFunc at cell 1, line 7
+    time.AfterFunc(time.Millisecond, func() {
+cell 1, line 9, in func literal
+    	boom(y)
+cell 1, line 4, in boom
+    	m[n] = 1
+RuntimeError: assignment to entry in nil map`,
+		},
+		{
+			name: "context.AfterFunc and os.Exit",
+			code: "import (\n\t\"context\"\n\t\"os\"\n\t\"time\"\n)\nctx, cancel := context.WithCancel(context.Background())\ncontext.AfterFunc(ctx, func() { os.Exit(3) })\ncancel()\ntime.Sleep(100 * time.Millisecond)",
+			stderr: `panic in the function given to context.AfterFunc at cell 1, line 7
+    context.AfterFunc(ctx, func() { os.Exit(3) })
+cell 1, line 7, in func literal
+    context.AfterFunc(ctx, func() { os.Exit(3) })
+Exit: os.Exit(3) called: the goroutine stopped; the session keeps running`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSession(t)
+			r, res := run(t, s, c.code)
+			if res.Err != nil {
+				t.Fatalf("%s", strings.Join(res.Err.Traceback, "\n"))
+			}
+			last := c.stderr[strings.LastIndexByte(c.stderr, '\n')+1:]
+			for i := 0; i < 200 && !strings.Contains(r.stderr(), last); i++ {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := strings.TrimRight(r.stderr(), "\n"); got != c.stderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", got, c.stderr)
+			}
+			if _, res := run(t, s, "1 + 1"); plain(res) != "2" {
+				t.Errorf("after: %q %v", plain(res), res.Err)
+			}
+		})
+	}
+}
