@@ -273,8 +273,11 @@
 //     redefining cell from that chunk on are not named (they are made
 //     with the new definition).
 //
-// The scan reads names, not types, so a local variable or field named
-// like a session name can make a note appear that is not needed, and a
+// A variable whose type cannot hold a function (a number, a tensor, a
+// slice of them: the type checker's type) is not named, nor a function
+// made and called at once (fmt.Println(ad.Grad(f)(x)), func() {...}()).
+// Otherwise the scan reads names, not types, so a local variable or field
+// named like a session name can make a note appear that is not needed, and a
 // function value that reaches the replaced one through something the
 // syntax does not show (an interface, a value returned by compiled code)
 // is not named. Re-running a cell with the same text redefines nothing:

@@ -178,6 +178,9 @@ func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast
 							if id.Name != "_" {
 								tc.defs[ci].clean = append(tc.defs[ci].clean, id.Name)
 								delete(known, id.Name)
+								if obj := tc.info.Defs[id]; obj != nil {
+									tc.setHolds(ci, fset, id, obj.Type())
+								}
 							}
 						}
 					}
@@ -187,6 +190,7 @@ func (s *Session) findReassigns(tc *typeCheck, fset *token.FileSet, files []*ast
 		for _, st := range list {
 			here := idx
 			idx++
+			tc.recordHolds(ci, fset, st)
 			as, ok := st.(*ast.AssignStmt)
 			if !ok || as.Tok != token.DEFINE {
 				continue
@@ -307,6 +311,100 @@ func readsOwnNames(as *ast.AssignStmt, known map[string]types.Type, objs map[str
 		})
 	}
 	return found
+}
+
+// recordHolds records whether the variables a top-level statement sets
+// as a whole (x := v, x = v, var x = v) can hold a function, from their
+// types (see holdsFunc).
+func (tc *typeCheck) recordHolds(ci int, fset *token.FileSet, st ast.Stmt) {
+	switch st := st.(type) {
+	case *ast.AssignStmt:
+		var vts []types.Type
+		if st.Tok == token.DEFINE {
+			vts = valueTypes(tc.info, st)
+		}
+		for k, l := range st.Lhs {
+			id, ok := l.(*ast.Ident)
+			if !ok || id.Name == "_" {
+				continue
+			}
+			switch {
+			case st.Tok == token.DEFINE && vts != nil:
+				tc.setHolds(ci, fset, id, vts[k])
+			case st.Tok == token.ASSIGN && tc.info.Uses[id] != nil:
+				tc.setHolds(ci, fset, id, tc.info.Uses[id].Type())
+			}
+		}
+	case *ast.DeclStmt:
+		if gd, ok := st.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR {
+			for _, sp := range gd.Specs {
+				for _, id := range sp.(*ast.ValueSpec).Names {
+					if obj := tc.info.Defs[id]; obj != nil {
+						tc.setHolds(ci, fset, id, obj.Type())
+					}
+				}
+			}
+		}
+	}
+}
+
+// setHolds records whether a variable of type t, named at id, can hold a
+// function.
+func (tc *typeCheck) setHolds(ci int, fset *token.FileSet, id *ast.Ident, t types.Type) {
+	if tc.holds == nil {
+		tc.holds = make([]map[int]bool, len(tc.fixes))
+	}
+	if tc.holds[ci] == nil {
+		tc.holds[ci] = map[int]bool{}
+	}
+	tc.holds[ci][fset.Position(id.Pos()).Offset] = holdsFunc(t, map[types.Type]bool{})
+}
+
+// holdsFunc reports whether a value of type t may hold a function of the
+// session: a function, an interface, or a composite or a type of a cell
+// holding one; a struct of a compiled package may (a *display.Widget
+// holds its callbacks), except ad's Tensor.
+func holdsFunc(t types.Type, seen map[types.Type]bool) bool {
+	if t == nil {
+		return true
+	}
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch u := t.(type) {
+	case *types.Basic:
+		return false
+	case *types.Named:
+		o := u.Obj()
+		if o.Pkg() != nil && o.Pkg().Path() != "main" {
+			if o.Pkg().Path() == "github.com/gograd/gograd/ad" && o.Name() == "Tensor" {
+				return false
+			}
+			if _, ok := u.Underlying().(*types.Struct); ok {
+				return true
+			}
+		}
+		return holdsFunc(u.Underlying(), seen)
+	case *types.Pointer:
+		return holdsFunc(u.Elem(), seen)
+	case *types.Slice:
+		return holdsFunc(u.Elem(), seen)
+	case *types.Array:
+		return holdsFunc(u.Elem(), seen)
+	case *types.Chan:
+		return holdsFunc(u.Elem(), seen)
+	case *types.Map:
+		return holdsFunc(u.Key(), seen) || holdsFunc(u.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if holdsFunc(u.Field(i).Type(), seen) {
+				return true
+			}
+		}
+		return false
+	}
+	return true // functions, interfaces, anything else
 }
 
 // chunkDefs are the package-level variables a chunk defines, whose type

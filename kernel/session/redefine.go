@@ -59,9 +59,13 @@ func (s *Session) sitesOf(fset *token.FileSet, f *ast.File, c chunk) map[string]
 	m := map[string]*site{}
 	add := func(key func() string, target string, pos token.Pos, nodes ...ast.Node) {
 		st := &site{target: target}
-		for _, n := range nodes {
-			if n != nil {
-				collectUses(n, names, st)
+		// A variable whose type cannot hold a function (a number, a
+		// tensor) holds nothing made with a function.
+		if h, ok := c.holds[fset.Position(pos).Offset]; !ok || h {
+			for _, n := range nodes {
+				if n != nil {
+					collectUses(n, names, st)
+				}
 			}
 		}
 		if len(st.lits) == 0 && len(st.vals) == 0 && len(st.calls) == 0 && target == "" {
@@ -130,9 +134,9 @@ func (s *Session) sitesOf(fset *token.FileSet, f *ast.File, c chunk) map[string]
 						continue
 					}
 					if len(st.Lhs) == len(st.Rhs) {
-						add(varKey(id.Name), id.Name, st.Pos(), st.Rhs[i])
+						add(varKey(id.Name), id.Name, id.Pos(), st.Rhs[i])
 					} else {
-						add(varKey(id.Name), id.Name, st.Pos(), asNodes(st.Rhs)...)
+						add(varKey(id.Name), id.Name, id.Pos(), asNodes(st.Rhs)...)
 					}
 				}
 				if whole {
@@ -184,6 +188,7 @@ func mentions(nodes []ast.Expr, name string) bool {
 // key), the function of a go statement; and the names it calls.
 func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 	skip := map[*ast.Ident]bool{}
+	started := map[*ast.CallExpr]bool{} // the calls of go statements
 	add := func(list *[]string, name string) {
 		if _, ok := names[name]; !ok {
 			return
@@ -195,7 +200,8 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 		}
 		*list = append(*list, name)
 	}
-	ast.Inspect(n, func(n ast.Node) bool {
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			ast.Inspect(n.Body, func(n ast.Node) bool {
@@ -206,13 +212,24 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 			})
 			return false
 		case *ast.GoStmt:
+			started[n.Call] = true
 			if id, ok := ast.Unparen(n.Call.Fun).(*ast.Ident); ok {
 				add(&st.lits, id.Name)
 			}
 		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok {
-				skip[id] = true
-				add(&st.calls, id.Name)
+			switch fn := ast.Unparen(n.Fun).(type) {
+			case *ast.Ident:
+				skip[fn] = true
+				add(&st.calls, fn.Name)
+			case *ast.CallExpr, *ast.FuncLit:
+				if !started[n] {
+					// Called at once (ad.Grad(f)(x), func() {...}()):
+					// the function made is used and dropped here.
+					for _, a := range n.Args {
+						ast.Inspect(a, visit)
+					}
+					return false
+				}
 			}
 		case *ast.SelectorExpr:
 			skip[n.Sel] = true
@@ -226,7 +243,8 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 			}
 		}
 		return true
-	})
+	}
+	ast.Inspect(n, visit)
 }
 
 // addSites records the sites a chunk made, replacing those of the same

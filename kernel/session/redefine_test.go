@@ -102,6 +102,18 @@ func TestRedefineRebindsCallers(t *testing.T) {
 				err2: "note: k (cell 1) calls g, which still calls the earlier sq\n"},
 			{code: "fmt.Println(g(2), k(2), sq(2))", out: "5 10 8\n"},
 		}},
+		{"values that cannot hold a function are not named", []step{
+			{code: sq2 + "fsq := func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) }"},
+			{code: "y := ad.Grad(fsq)(ad.Scalar(3))\nz := sq(2)\nw := []float64{sq(1)}\nfmt.Println(ad.Grad(fsq)(ad.Scalar(1)), func() float64 { return sq(4) }())", out: "2.0 16\n"},
+			{code: sq3},
+			{code: "fsq := func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, ad.Mul(x, x)) }"},
+		}},
+		{"an interface or a widget may hold one", []step{
+			{code: sq2},
+			{code: "var anyv any = func() float64 { return sq(1) }\nw := display.NewInteractive(func(a float64) any { return sq(a) }, display.FloatSlider(\"a\", 0, 1, 0.1, 0.5))"},
+			{code: sq3, err: "note: anyv (cell 2, line 1) was made with the earlier sq and still calls it; run its cell again to use the new one\n" +
+				"note: w (cell 2, line 2) was made with the earlier sq and still calls it; run its cell again to use the new one\n"},
+		}},
 		{"re-running a cell is quiet", []step{
 			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},
 			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},

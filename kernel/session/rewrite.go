@@ -81,6 +81,9 @@ type chunk struct {
 	// declares (see redefine.go).
 	declVars   []string
 	constTexts [][2]string
+	// holds tells, by the offset of its name, whether a variable the chunk
+	// sets as a whole can hold a function (reassign.go).
+	holds map[int]bool
 	// isName tells the session's package-level names (for
 	// closeMultiDefines).
 	isName func(string) bool

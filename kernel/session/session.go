@@ -450,6 +450,9 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 			chunks[k].fixes = tc.fixes[k]
 			chunks[k].redefVars = tc.redefVars[k]
 			chunks[k].varDefs = tc.defs[k]
+			if tc.holds != nil {
+				chunks[k].holds = tc.holds[k]
+			}
 			if chunks[k].result {
 				chunks[k].rich = tc.rich
 			}

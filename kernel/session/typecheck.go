@@ -68,6 +68,10 @@ type typeCheck struct {
 	// priorReads are the identifiers on the right of a := that read the
 	// earlier variable of a name the := defines again (x := x + 1).
 	priorReads map[*ast.Ident]bool
+	// holds records, per chunk, whether each variable a top-level
+	// statement sets as a whole can hold a function, by the offset of its
+	// name (reassign.go).
+	holds []map[int]bool
 	// selfRead, when set, is the error for a := reading a name it defines
 	// again that cannot become an assignment (reassign.go).
 	selfRead error
