@@ -344,6 +344,7 @@ def test_refused_interact_opens_no_models(kernel):
         mid = kc.execute(code)
         reply = kc.get_shell_msg(timeout=30)
         assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "display.Error", reply["content"]
         msgs = until_idle(kc, mid)
         assert not [m for m in msgs if m["msg_type"] == "comm_open"], [m["msg_type"] for m in msgs]
     kc.comm_info(target_name="jupyter.widget")

@@ -601,7 +601,9 @@
 // Panic, RuntimeError (index out of range, nil map, division by zero),
 // RecursionError, MemoryError, Interrupted, Exit, UsageError (a bad special
 // command), or the kind of an ad error (ShapeError, AxisError, IndexError,
-// ArgumentError, SingularMatrixError, ...). Value is the message. The
+// ArgumentError, SingularMatrixError, ...), or display.Error for display's
+// (an Interact whose function does not fit its controls). Value is the
+// message. The
 // Traceback, outermost first, gives positions in the cell's own numbering
 // ("cell 3, line 4, column 2"), with the source line and a caret for
 // compile errors. For runtime errors it is a short stack like Python's,

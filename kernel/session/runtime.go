@@ -20,6 +20,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gograd/gograd/ad"
+	"github.com/gograd/gograd/display"
 )
 
 // recursionError is the panic value of the recursion guard.
@@ -716,6 +717,12 @@ func errorKind(err error) string {
 	var ae *ad.Error
 	if errors.As(err, &ae) {
 		return "ad.Error"
+	}
+	// display's programmer errors (an Interact whose function does not
+	// fit its controls, a bad slider range) by their package's name.
+	var de *display.Error
+	if errors.As(err, &de) {
+		return "display.Error"
 	}
 	return "Panic"
 }
