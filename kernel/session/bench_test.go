@@ -249,6 +249,40 @@ ad.Sum(g)`
 	}
 }
 
+// BenchmarkLoopIndexCall measures an iteration of a loop whose statement
+// indexes a slice and calls a function, which carries a bounds check
+// (bounds.go), beside the same loop with the index on a statement of its
+// own, which does not.
+func BenchmarkLoopIndexCall(b *testing.B) {
+	for _, bc := range []struct{ name, def string }{
+		{"checked", "import \"math\"\nfunc iloop(xs []float64) float64 {\n\ts := 0.0\n\tfor i := 0; i < len(xs); i++ {\n\t\tv := 0.0\n\t\ts += math.Sqrt(xs[i]) + v\n\t}\n\treturn s\n}\nxs := make([]float64, 100000)"},
+		{"unchecked", "import \"math\"\nfunc iloop(xs []float64) float64 {\n\ts := 0.0\n\tfor i := 0; i < len(xs); i++ {\n\t\tv := xs[i]\n\t\ts += math.Sqrt(v)\n\t}\n\treturn s\n}\nxs := make([]float64, 100000)"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s, err := New(Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			r := &recorder{}
+			if res := s.Execute(context.Background(), bc.def, r); res.Err != nil {
+				b.Fatal(res.Err)
+			}
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if res := s.Execute(context.Background(), "_ = iloop(xs)", r); res.Err != nil {
+					b.Fatal(res.Err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100000), "ns/iter")
+			if cpu := cpuTime() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*100000), "cpu-ns/iter")
+			}
+		})
+	}
+}
+
 // BenchmarkLoopIteration measures one iteration of a small interpreted
 // loop, which carries the interrupt check (see loopCheck), in a function
 // and at top level.

@@ -45,6 +45,8 @@ func TestBoundsErrors(t *testing.T) {
 		{"argument of a call", "xs := []int{1, 2, 3}\ni := 5\nfmt.Println(xs[i])", goPanicMsg(func() { _ = xs[i] }), "cell 1, line 3, at top level"},
 		{"unsigned index", "xs := []int{1, 2, 3}\nvar u uint16 = 5\nxs[u]", goPanicMsg(func() { var u uint16 = 5; _ = xs[u] }), "cell 1, line 3, at top level"},
 		{"int32 slice bounds", "xs := []int{1, 2, 3}\nvar h int32 = 9\nxs[1:h]", goPanicMsg(func() { var h int32 = 9; _ = xs[1:h] }), "cell 1, line 3, at top level"},
+		{"in a loop, with a call", "xs := []int{1, 2, 3}\nfor i := 0; i <= len(xs); i++ {\n\tfmt.Println(xs[i])\n}", goPanicMsg(func() { _ = xs[i-2] }), "cell 1, line 3, at top level"},
+		{"in a loop in a function, appending", "func evens(xs []int, n int) []int {\n\tvar out []int\n\tfor i := 0; i < n; i += 2 {\n\t\tout = append(out, xs[i])\n\t}\n\treturn out\n}\nevens([]int{1, 2, 3}, 5)", goPanicMsg(func() { _ = xs[k] }), "cell 1, line 4, in evens"},
 		{"in a loop: Go's words, no values", "xs := []int{1, 2, 3}\ns := 0\nfor i := 0; i <= len(xs); i++ {\n\ts += xs[i]\n}", "runtime error: index out of range", "cell 1, line 4, at top level"},
 		{"slice in a loop", "xs := []int{1, 2, 3}\nfor i := 0; i < 2; i++ {\n\t_ = xs[i+2:5]\n}", "runtime error: slice bounds out of range", "cell 1, line 3, at top level"},
 	}
@@ -76,6 +78,8 @@ func TestBoundsChecksKeepMeaning(t *testing.T) {
 		{"guarded by &&", "xs := []int{1, 2, 3}\ni := 5\ni < len(xs) && xs[i] > 0", "false"},
 		{"guarded by ||", "xs := []int{1, 2, 3}\ni := 5\ni >= len(xs) || xs[i] > 0", "true"},
 		{"map index", "m := map[int]int{}\nm[5]", "0"},
+		{"guarded by && in a loop with a call", "xs := []int{1, 2, 3}\nn := 0\nfor i := 0; i < 5; i++ {\n\tif i < len(xs) && math.Abs(float64(xs[i])) > 1 {\n\t\tn++\n\t}\n}\nn", "2"},
+		{"loop with a call changing the slice first", "xs := []int{1}\nfunc grow() int { xs = append(xs, 5); return 0 }\nt := 0\nfor i := 0; i < 3; i++ {\n\tt += grow() + xs[i+1]\n}\nt", "15"},
 		{"grown by a call first", "xs := []int{1}\nfunc grow() int { xs = append(xs, 2, 3); return 1 }\ngrow() + xs[2]", "4"},
 		{"index in if condition", "xs := []int{1, 2, 3}\nv := 0\nif xs[2] == 3 {\n\tv = xs[0]\n}\nv", "1"},
 		{"full slice", "xs := []int{1, 2, 3}\nlen(xs[:]) + len(xs[1:]) + len(xs[:2]) + len(\"abc\"[1:])", "9"},
