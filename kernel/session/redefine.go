@@ -30,7 +30,9 @@ import (
 // type (yaegi keeps a type's first methods): a method that calls the
 // redefined function is named, and re-running the cell that declares its
 // type makes it a new type (see planRenames) whose methods call the new
-// function.
+// function. A variable declared again with another type, or with var, and
+// a constant declared again with another value go the same way
+// (reassign.go).
 
 // site is a place in a cell that made values holding functions: a
 // function literal, a function used as a value, a go statement, or a call
@@ -38,7 +40,6 @@ import (
 type site struct {
 	seq    int
 	where  string // "cell 4, line 2"
-	cell   string // "cell 4"
 	target string // the variable (or expression) it was stored in, or ""
 	goStmt bool
 	// lits are the session names inside its function literals and the
@@ -73,8 +74,7 @@ func (s *Session) sitesOf(fset *token.FileSet, f *ast.File, c chunk) map[string]
 			return
 		}
 		file, line := s.lines.lookup(fset.Position(pos).Line)
-		st.cell = "cell " + strings.TrimPrefix(file, "cell")
-		st.where = fmt.Sprintf("%s, line %d", st.cell, line)
+		st.where = fmt.Sprintf("cell %s, line %d", strings.TrimPrefix(file, "cell"), line)
 		m[key()] = st
 	}
 	varKey := func(name string) func() string { return func() string { return "var " + name } }
@@ -317,10 +317,11 @@ func (s *Session) declaredFuncs(list []chunk, names map[string]bool) map[string]
 	return infos
 }
 
-// redefined runs after the declaration chunk k of a cell: when it changed
-// plain functions of earlier cells, the declarations that call them are
-// compiled again and what still holds the earlier definitions is named on
-// the cell's stderr.
+// redefined runs after chunk k of a cell has run: when it changed plain
+// functions of earlier statements, declared variables again (with another
+// type, or with var) or constants with another value, the function
+// declarations that mention them are compiled again and what still holds
+// the earlier definitions is named on the cell's stderr.
 func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 	var changed []string
 	for _, ft := range chunks[k].funcTexts {
