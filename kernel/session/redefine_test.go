@@ -12,6 +12,7 @@ type step struct {
 	code, out, err string
 	err2           string // a further line stderr must hold
 	wantErr        string // the cell's error kind, "" for none
+	anyOut         bool   // stdout is not checked (%reset reports the widgets of every session of the process it closed)
 }
 
 func TestRedefineRebindsCallers(t *testing.T) {
@@ -67,7 +68,7 @@ func TestRedefineRebindsCallers(t *testing.T) {
 		}},
 		{"after %reset", []step{
 			{code: sq2 + "h := func(x float64) float64 { return sq(x) }"},
-			{code: "%reset"},
+			{code: "%reset", anyOut: true},
 			{code: sq2},
 			{code: sq3},
 		}},
@@ -150,7 +151,7 @@ func runSteps(t *testing.T, cases []struct {
 				if res.Err != nil {
 					t.Fatalf("step %d: %v\n%s", i, res.Err, strings.Join(res.Err.Traceback, "\n"))
 				}
-				if got := r.stdout(); got != st.out {
+				if got := r.stdout(); got != st.out && !st.anyOut {
 					t.Errorf("step %d: stdout got %q want %q", i, got, st.out)
 				}
 				got := r.stderr()
