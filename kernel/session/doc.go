@@ -266,8 +266,8 @@
 //     the earlier sq and still calls it; run its cell again to use the new
 //     one"; "note: a function value made in cell 4, line 2 still calls
 //     the earlier sq; ..." when it went to no variable (display.Interact's
-//     callback); "a goroutine started in cell 5, line 1 may still run the
-//     earlier sq"; "f (cell 3, line 1) may hold a function made with the
+//     callback); "a goroutine started in cell 5, line 1 may still use the
+//     earlier sq" while a goroutine of that cell still runs; "f (cell 3, line 1) may hold a function made with the
 //     earlier sq" when it was made by a call of a function whose body makes
 //     function values holding the replaced one. Statements of the
 //     redefining cell from that chunk on are not named (they are made

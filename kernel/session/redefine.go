@@ -41,7 +41,10 @@ type site struct {
 	seq    int
 	where  string // "cell 4, line 2"
 	target string // the variable (or expression) it was stored in, or ""
+	// goStmt marks a go statement with no variable; gen is the
+	// generation (cell) its goroutines belong to.
 	goStmt bool
+	gen    int64
 	// lits are the session names inside its function literals and the
 	// function its go statements run; vals the session names used as
 	// values outside function literals (a function so used is held, a
@@ -153,7 +156,7 @@ func (s *Session) sitesOf(fset *token.FileSet, f *ast.File, c chunk) map[string]
 		key := func() string { return "stmt " + text(st) }
 		add(key, "", st.Pos(), st)
 		if _, ok := st.(*ast.GoStmt); ok && m[key()] != nil {
-			m[key()].goStmt = true
+			m[key()].goStmt, m[key()].gen = true, s.gen
 		}
 	}
 	return m
@@ -515,6 +518,11 @@ func (s *Session) redefined(chunks []chunk, made []map[string]*site, k int) {
 	sites := make([]*site, 0, len(s.sites))
 	keys := map[*site]string{}
 	for key, st := range s.sites {
+		if st.goStmt && st.target == "" && !s.stops.alive(st.gen) {
+			// Its goroutines have ended: nothing runs the earlier code.
+			delete(s.sites, key)
+			continue
+		}
 		if !remade[key] {
 			sites = append(sites, st)
 			keys[st] = key

@@ -123,6 +123,12 @@ func TestRedefineRebindsCallers(t *testing.T) {
 			// Going back: h is made again by this same cell, after sq.
 			{code: sq2 + "func g(x float64) float64 { return sq(x) + 1 }\nh := func(x float64) float64 { return sq(x) + 2 }\nfmt.Println(g(3), h(3))", out: "10 11\n"},
 		}},
+		{"a goroutine that has ended", []step{
+			{code: sq2 + "func worker(c chan float64) { for x := range c { _ = sq(x) } }\nc := make(chan float64)\ndone := make(chan bool)"},
+			// The goroutine ends right after its send: give it the time.
+			{code: "import \"time\"\ngo func() { worker(c); done <- true }()\nc <- 1\nclose(c)\n<-done\ntime.Sleep(20 * time.Millisecond)"},
+			{code: sq3},
+		}},
 		{"goroutine", []step{
 			{code: sq2 + "func worker(c chan float64) { for x := range c { _ = sq(x) } }\nc := make(chan float64)"},
 			{code: "go worker(c)"},

@@ -51,6 +51,14 @@ func newStopper() *stopper {
 	return &stopper{byG: map[unsafe.Pointer]int64{}, gens: map[int64]*generation{}}
 }
 
+// alive reports whether generation n still has a goroutine running.
+func (st *stopper) alive(n int64) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	g := st.gens[n]
+	return g != nil && g.live > 0
+}
+
 // gen returns generation n's state, creating it. st.mu is held.
 func (st *stopper) gen(n int64) *generation {
 	g := st.gens[n]
