@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Jit: trace once, replay fast.
@@ -54,12 +55,12 @@ const (
 	bufValue        // the output of an instruction
 )
 
-// jitBuf describes one numbered buffer of a recording.
+// jitBuf describes one numbered buffer of a recording. It holds no
+// pointers, so the long list of them costs the garbage collector nothing.
 type jitBuf struct {
-	shape []int
+	shape int32 // index in jitRec.shapes
 	kind  uint8
-	inp   int
-	c     *Tensor // bufConst
+	num   int32 // bufInput: the input's number; bufConst: index in jitRec.cvals
 }
 
 // jitRec is the recording of one trace.
@@ -67,34 +68,62 @@ type jitRec struct {
 	mu     sync.Mutex
 	tr     *trace
 	bufs   []jitBuf
+	shapes [][]int   // the buffers' shapes, each once (mostly); 0 is the 0-d shape
+	cvals  []*Tensor // the constants
+	// The instructions, in chunks (a long recording is never copied
+	// while it grows): the full chunks, then code.
+	chunks [][]jitInstr
 	code   []jitInstr
 	consts map[*Tensor]int32
 	scalar map[uint64]int32 // 0-d constants by value bits
 	impure string           // the random draw that makes the trace unusable
 	// slabs (see jitBox and ids)
-	boxSlab  []boxedTensor
-	nodeSlab []node
-	idSlab   []int32
+	boxSlab []jitBoxed
+	idSlab  []int32
+}
+
+// jitBoxed is a tensor boxed by a jit trace, allocated with the number of
+// its buffer and, for a 0-d value computed on the scalar path, the value
+// itself: one allocation (a slab entry) per recorded instruction.
+type jitBoxed struct {
+	bt  boxedTensor
+	id  int32
+	val scalarBlock
+}
+
+// jitID returns the buffer number of b, a box of a jit trace (jitBox made
+// every such box, inside a jitBoxed).
+func jitID(b *box) int32 {
+	const off = unsafe.Offsetof(jitBoxed{}.bt) + unsafe.Offsetof(boxedTensor{}.b)
+	return (*jitBoxed)(unsafe.Add(unsafe.Pointer(b), -int(off))).id
+}
+
+// nextBox returns the next free entry of the box slab (one allocation per
+// jitSlab entries). Callers hold r.mu.
+func (r *jitRec) nextBox() *jitBoxed {
+	if len(r.boxSlab) == 0 {
+		r.boxSlab = make([]jitBoxed, jitSlab)
+	}
+	jb := &r.boxSlab[0]
+	r.boxSlab = r.boxSlab[1:]
+	return jb
 }
 
 // jitBox returns a tensor boxing the plain value v at jit trace tr as
-// buffer id (stored as its node's seq). Boxes and nodes are taken from
-// slabs (one allocation per jitSlab of each). Callers hold r.mu.
-func (r *jitRec) jitBox(v *Tensor, id int32) *Tensor {
-	if len(r.boxSlab) == 0 {
-		r.boxSlab = make([]boxedTensor, jitSlab)
-		r.nodeSlab = make([]node, jitSlab)
+// buffer id, in the slab entry jb (nil: the next one). Callers hold r.mu.
+func (r *jitRec) jitBox(jb *jitBoxed, v *Tensor, id int32) *Tensor {
+	if jb == nil {
+		jb = r.nextBox()
 	}
-	bt, n := &r.boxSlab[0], &r.nodeSlab[0]
-	r.boxSlab, r.nodeSlab = r.boxSlab[1:], r.nodeSlab[1:]
-	n.seq = uint64(id)
+	jb.id = id
+	bt := &jb.bt
 	bt.t = Tensor{shape: v.shape, data: v.data, b: &bt.b}
-	bt.b = box{value: v, tr: r.tr, node: n}
+	bt.b = box{value: v, tr: r.tr}
 	return &bt.t
 }
 
-// jitSlab is the number of boxes, nodes or argument lists allocated at
-// once while recording.
+// jitSlab is the number of boxes or argument lists allocated at once
+// while recording.
 const jitSlab = 256
 
 // ids returns a slice of n buffer numbers from a slab. Callers hold r.mu.
@@ -107,30 +136,105 @@ func (r *jitRec) ids(n int) []int32 {
 	return s
 }
 
-// newBuf adds a buffer and returns its number. Callers hold r.mu.
-func (r *jitRec) newBuf(b jitBuf) int32 {
-	r.bufs = append(r.bufs, b)
+// grow returns s with room for one more element: it doubles the capacity
+// when s is full (append grows long slices by a quarter only, which for
+// the recording's long lists costs several copies of them).
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	t := make([]T, len(s), max(2*cap(s), jitSlab))
+	copy(t, s)
+	return t
+}
+
+// shapeIndex returns the index of shape in r.shapes, adding it when it is
+// not among the last few added (a shape seen earlier may be added again:
+// the index only has to name an equal shape). Callers hold r.mu.
+func (r *jitRec) shapeIndex(shape []int) int32 {
+	if len(shape) == 0 {
+		return 0
+	}
+	for i := len(r.shapes) - 1; i >= max(1, len(r.shapes)-8); i-- {
+		if sameShape(r.shapes[i], shape) {
+			return int32(i)
+		}
+	}
+	r.shapes = append(r.shapes, shape)
+	return int32(len(r.shapes) - 1)
+}
+
+// shapeOf returns the shape of buffer id.
+func (r *jitRec) shapeOf(id int32) []int { return r.shapes[r.bufs[id].shape] }
+
+// newBuf adds a buffer of the given kind and shape and returns its
+// number. Callers hold r.mu.
+func (r *jitRec) newBuf(kind uint8, shape []int, num int32) int32 {
+	r.bufs = append(grow(r.bufs), jitBuf{shape: r.shapeIndex(shape), kind: kind, num: num})
 	return int32(len(r.bufs) - 1)
+}
+
+// addInstr appends in to the recording. Callers hold r.mu.
+func (r *jitRec) addInstr(in jitInstr) {
+	if len(r.code) == cap(r.code) {
+		n := jitSlab
+		if cap(r.code) > 0 {
+			r.chunks = append(r.chunks, r.code)
+			n = min(2*cap(r.code), jitChunk)
+		}
+		r.code = make([]jitInstr, 0, n)
+	}
+	r.code = append(r.code, in)
+}
+
+// jitChunk is the largest number of instructions of a chunk.
+const jitChunk = 4096
+
+// eachInstr calls f with every recorded instruction, in order.
+func (r *jitRec) eachInstr(f func(in *jitInstr)) {
+	for _, c := range r.chunks {
+		for i := range c {
+			f(&c[i])
+		}
+	}
+	for i := range r.code {
+		f(&r.code[i])
+	}
+}
+
+// numInstr returns the number of recorded instructions.
+func (r *jitRec) numInstr() int {
+	n := len(r.code)
+	for _, c := range r.chunks {
+		n += len(c)
+	}
+	return n
 }
 
 // constBuf returns the buffer of the plain constant c. Callers hold r.mu.
 func (r *jitRec) constBuf(c *Tensor) int32 {
-	if id, ok := r.consts[c]; ok {
-		return id
-	}
 	if len(c.shape) == 0 {
+		// 0-d constants (Go numbers given to ops, new tensors each
+		// time) are merged by value.
 		bits := math.Float64bits(c.data[0])
 		if id, ok := r.scalar[bits]; ok {
 			return id
 		}
-		id := r.newBuf(jitBuf{shape: c.shape, kind: bufConst, c: c})
+		id := r.newConst(c)
 		r.scalar[bits] = id
-		r.consts[c] = id
 		return id
 	}
-	id := r.newBuf(jitBuf{shape: c.shape, kind: bufConst, c: c})
+	if id, ok := r.consts[c]; ok {
+		return id
+	}
+	id := r.newConst(c)
 	r.consts[c] = id
 	return id
+}
+
+func (r *jitRec) newConst(c *Tensor) int32 {
+	r.cvals = append(r.cvals, c)
+	return r.newBuf(bufConst, c.shape, int32(len(r.cvals)-1))
 }
 
 // applyJit applies p at the jit trace top: it computes the value from the
@@ -146,8 +250,21 @@ func (p *Primitive) applyJit(top *trace, params any, args []*Tensor) *Tensor {
 		}
 		vals = append(vals, unboxAt(a, top))
 	}
-	out := p.applyScalar(vals)
-	if out == nil {
+	// The scalar path of applyScalar, computing into the slab entry.
+	var v float64
+	scalar := false
+	switch len(vals) {
+	case 1:
+		if p.scalar1 != nil && len(vals[0].shape) == 0 {
+			v, scalar = p.scalar1(vals[0].data[0]), true
+		}
+	case 2:
+		if p.scalar2 != nil && len(vals[0].shape) == 0 && len(vals[1].shape) == 0 {
+			v, scalar = p.scalar2(vals[0].data[0], vals[1].data[0]), true
+		}
+	}
+	var out *Tensor
+	if !scalar {
 		cb := callPool.Get().(*callBuf)
 		cb.call.Params = params
 		cb.call.Args = append(cb.args[:0], vals...)
@@ -157,20 +274,27 @@ func (p *Primitive) applyJit(top *trace, params any, args []*Tensor) *Tensor {
 	}
 	alias := int32(-1)
 	r.mu.Lock()
+	jb := r.nextBox()
+	if scalar {
+		sb := &jb.val
+		sb.v[0] = v
+		sb.t.shape, sb.t.data = []int{}, sb.v[:]
+		out = &sb.t
+	}
 	ids := r.ids(len(args))
 	for i, a := range args {
 		if a.b != nil {
-			ids[i] = int32(a.b.node.seq)
+			ids[i] = jitID(a.b)
 		} else {
 			ids[i] = r.constBuf(a)
 		}
-		if alias < 0 && len(out.data) > 0 && overlaps(out.data, vals[i].data) {
+		if !scalar && alias < 0 && len(out.data) > 0 && overlaps(out.data, vals[i].data) {
 			alias = int32(i)
 		}
 	}
-	id := r.newBuf(jitBuf{shape: out.shape, kind: bufValue})
-	r.code = append(r.code, jitInstr{p: p, params: params, args: ids, out: id, alias: alias})
-	b := r.jitBox(out, id)
+	id := r.newBuf(bufValue, out.shape, 0)
+	r.addInstr(jitInstr{p: p, params: params, args: ids, out: id, alias: alias})
+	b := r.jitBox(jb, out, id)
 	r.mu.Unlock()
 	return b
 }
@@ -190,7 +314,7 @@ func noteRead(t *Tensor, op string, off, n int) {
 		r := tr.rec
 		g := &jitGuard{op: op, off: off, vals: append([]float64(nil), v.data[off:off+n]...)}
 		r.mu.Lock()
-		r.code = append(r.code, jitInstr{out: int32(v.b.node.seq), alias: -1, guard: g})
+		r.addInstr(jitInstr{out: jitID(v.b), alias: -1, guard: g})
 		r.mu.Unlock()
 		return
 	}
@@ -244,12 +368,12 @@ func noteImpure(op string) {
 func record(op string, f func([]*Tensor) []*Tensor, xs []*Tensor) ([]*Tensor, *jitRec, []int32) {
 	tr := newTrace(jitMode)
 	r := &jitRec{tr: tr, consts: map[*Tensor]int32{}, scalar: map[uint64]int32{},
-		code: make([]jitInstr, 0, jitSlab), bufs: make([]jitBuf, 0, jitSlab)}
+		bufs: make([]jitBuf, 0, jitSlab), shapes: [][]int{{}}}
 	tr.rec = r
 	boxed := make([]*Tensor, len(xs))
 	for i, x := range xs {
-		id := r.newBuf(jitBuf{shape: x.shape, kind: bufInput, inp: i})
-		boxed[i] = r.jitBox(x, id)
+		id := r.newBuf(bufInput, x.shape, int32(i))
+		boxed[i] = r.jitBox(nil, x, id)
 	}
 	jitActive.Lock()
 	if jitActive.recs == nil {
@@ -282,7 +406,12 @@ func record(op string, f func([]*Tensor) []*Tensor, xs []*Tensor) ([]*Tensor, *j
 		case y.b == nil:
 			outs[i], ids[i] = y, r.constBuf(y)
 		case y.b.tr == tr:
-			outs[i], ids[i] = y.b.value, int32(y.b.node.seq)
+			outs[i], ids[i] = y.b.value, jitID(y.b)
+			if len(y.shape) == 0 {
+				// Not the value in the slab entry, which would keep
+				// the slab, and through its boxes the recording, alive.
+				outs[i] = Scalar(y.data[0])
+			}
 		case y.b.tr.id > tr.id:
 			panic(errorf(ErrNotInput, op, "the function returned a value traced by a differentiation that has already finished (a tensor leaked out of an inner Grad, for example through a variable captured by a closure)"))
 		default:
@@ -435,12 +564,12 @@ func JitSlice(f func([]*Tensor) []*Tensor) func([]*Tensor) []*Tensor {
 // String describes a recording for debugging.
 func (r *jitRec) String() string {
 	var b strings.Builder
-	for _, in := range r.code {
+	r.eachInstr(func(in *jitInstr) {
 		if in.guard != nil {
 			fmt.Fprintf(&b, "guard b%d (%s)\n", in.out, in.guard.op)
-			continue
+			return
 		}
 		fmt.Fprintf(&b, "b%d = %s%v\n", in.out, in.p.Name, in.args)
-	}
+	})
 	return b.String()
 }

@@ -3,7 +3,9 @@ package ad
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
+	"unsafe"
 )
 
 // The passes that turn a recording into a program. Each is a small
@@ -23,65 +25,75 @@ import (
 
 // build runs the passes on r with the outputs outs.
 func build(r *jitRec, outs []int32) *jitProg {
-	code := r.code // the recording is not used after build
 	outs = append([]int32(nil), outs...)
-	code = reuseTrig(r, code)
+	code := reuseTrig(r) // a copy of the recording, in one slice
 	code = cse(code, outs, len(r.bufs))
 	code = dce(code, outs, len(r.bufs))
 	return lower(r, code, outs)
 }
 
-// reuseTrig rewrites the fused rules SinGrad(g, x) = g·cos x and
-// CosGrad(g, x) = −g·sin x, when Cos(x) (Sin(x)) has been computed before
-// with x's shape, as Mul(g, Cos(x)) and Mul(Neg(g), Sin(x)): the same
-// arithmetic with the same math.Cos/math.Sin, so the same bits (tested by
+// reuseTrig returns the recorded instructions in one slice, with the
+// fused rules SinGrad(g, x) = g·cos x and CosGrad(g, x) = −g·sin x, when
+// Cos(x) (Sin(x)) has been computed before with x's shape, rewritten as
+// Mul(g, Cos(x)) and Mul(Neg(g), Sin(x)): the same arithmetic with the
+// same math.Cos/math.Sin, so the same bits (tested by
 // TestJitTrigIdentities), one transcendental function less per element.
 // (W2's backward pass evaluates both rules once per step.)
-func reuseTrig(r *jitRec, code []jitInstr) []jitInstr {
-	cosOf, sinOf := map[int32]int32{}, map[int32]int32{}
-	var out []jitInstr // a copy, made at the first insertion
-	for i, in := range code {
-		if in.guard == nil && len(in.args) == 1 && sameShape(r.bufs[in.args[0]].shape, r.bufs[in.out].shape) {
-			switch in.p {
+func reuseTrig(r *jitRec) []jitInstr {
+	nCos := 0 // CosGrad instructions: each may become two
+	r.eachInstr(func(in *jitInstr) {
+		if in.p == primCosGrad {
+			nCos++
+		}
+	})
+	code := make([]jitInstr, 0, r.numInstr()+nCos)
+	if nCos == 0 && !r.hasInstr(primSinGrad) {
+		r.eachInstr(func(in *jitInstr) { code = append(code, *in) })
+		return code
+	}
+	// cosOf[x] (sinOf[x]) is 1 + the buffer holding Cos(x) (Sin(x)), 0
+	// for none.
+	nbuf := len(r.bufs)
+	cosOf, sinOf := make([]int32, nbuf), make([]int32, nbuf)
+	r.eachInstr(func(pin *jitInstr) {
+		in := *pin
+		if in.guard == nil && len(in.args) == 1 && sameShape(r.shapeOf(in.args[0]), r.shapeOf(in.out)) {
+			switch x := in.args[0]; in.p {
 			case primCos:
-				if _, ok := cosOf[in.args[0]]; !ok {
-					cosOf[in.args[0]] = in.out
+				if cosOf[x] == 0 {
+					cosOf[x] = in.out + 1
 				}
 			case primSin:
-				if _, ok := sinOf[in.args[0]]; !ok {
-					sinOf[in.args[0]] = in.out
+				if sinOf[x] == 0 {
+					sinOf[x] = in.out + 1
 				}
 			}
 		}
-		if in.guard == nil && len(in.args) == 2 && sameShape(r.bufs[in.args[0]].shape, r.bufs[in.args[1]].shape) {
+		if in.guard == nil && len(in.args) == 2 && sameShape(r.shapeOf(in.args[0]), r.shapeOf(in.args[1])) {
 			g, x := in.args[0], in.args[1]
 			switch in.p {
 			case primSinGrad:
-				if c, ok := cosOf[x]; ok {
-					in = jitInstr{p: primMul, args: []int32{g, c}, out: in.out, alias: -1}
+				if c := cosOf[x]; c != 0 {
+					in = jitInstr{p: primMul, args: []int32{g, c - 1}, out: in.out, alias: -1}
 				}
 			case primCosGrad:
-				if s, ok := sinOf[x]; ok {
-					if out == nil {
-						out = make([]jitInstr, i, len(code)+len(code)/4)
-						copy(out, code)
-					}
-					n := r.newBuf(jitBuf{shape: r.bufs[g].shape, kind: bufValue})
-					out = append(out, jitInstr{p: primNeg, args: []int32{g}, out: n, alias: -1})
-					in = jitInstr{p: primMul, args: []int32{n, s}, out: in.out, alias: -1}
+				if s := sinOf[x]; s != 0 {
+					n := r.newBuf(bufValue, r.shapeOf(g), 0)
+					code = append(code, jitInstr{p: primNeg, args: []int32{g}, out: n, alias: -1})
+					in = jitInstr{p: primMul, args: []int32{n, s - 1}, out: in.out, alias: -1}
 				}
 			}
 		}
-		if out != nil {
-			out = append(out, in)
-		} else {
-			code[i] = in
-		}
-	}
-	if out == nil {
-		return code
-	}
-	return out
+		code = append(code, in)
+	})
+	return code
+}
+
+// hasInstr reports whether some recorded instruction applies p.
+func (r *jitRec) hasInstr(p *Primitive) bool {
+	found := false
+	r.eachInstr(func(in *jitInstr) { found = found || in.p == p })
+	return found
 }
 
 // cseKey identifies an instruction up to the number of its result:
@@ -125,13 +137,13 @@ func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 	}
 	seen := map[cseKey]int32{}
 	// Most instructions have no parameters and at most three arguments:
-	// they use a small key that hashes fast.
-	type smallKey struct {
-		p *Primitive
-		a [3]int32
-		n int32
+	// they are found through a hash table of positions in kept (plus
+	// one; 0 is an empty entry), with linear probing.
+	size := 16
+	for size < 2*len(code) {
+		size *= 2
 	}
-	small := make(map[smallKey]int32, len(code))
+	table := make([]int32, size)
 	kept := code[:0]
 	for _, in := range code {
 		if in.guard != nil {
@@ -143,13 +155,15 @@ func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 			in.args[i] = rename[a] // the recording is not used after build
 		}
 		if in.params == nil && len(in.args) <= 3 {
-			k := smallKey{p: in.p, n: int32(len(in.args))}
-			copy(k.a[:], in.args)
-			if prev, dup := small[k]; dup {
-				rename[in.out] = prev
+			h := cseHash(&in) & uint64(size-1)
+			for table[h] != 0 && !sameInstr(&kept[table[h]-1], &in) {
+				h = (h + 1) & uint64(size-1)
+			}
+			if table[h] != 0 {
+				rename[in.out] = kept[table[h]-1].out
 				continue
 			}
-			small[k] = in.out
+			table[h] = int32(len(kept) + 1)
 		} else if k, ok := makeCSEKey(&in); ok {
 			if prev, dup := seen[k]; dup {
 				rename[in.out] = prev
@@ -163,6 +177,29 @@ func cse(code []jitInstr, outs []int32, nbuf int) []jitInstr {
 		outs[i] = rename[o]
 	}
 	return kept
+}
+
+// cseHash hashes an instruction's primitive and arguments.
+func cseHash(in *jitInstr) uint64 {
+	h := uint64(uintptr(unsafe.Pointer(in.p)))*0x9e3779b97f4a7c15 ^ uint64(len(in.args))
+	for _, a := range in.args {
+		h = (h ^ uint64(uint32(a))) * 0xff51afd7ed558ccd
+	}
+	return h ^ h>>32
+}
+
+// sameInstr reports whether a and b, instructions without parameters,
+// apply the same primitive to the same buffers.
+func sameInstr(a, b *jitInstr) bool {
+	if a.p != b.p || a.params != nil || a.guard != nil || len(a.args) != len(b.args) {
+		return false
+	}
+	for i, x := range a.args {
+		if b.args[i] != x {
+			return false
+		}
+	}
+	return true
 }
 
 // dce keeps the instructions whose results the outputs or a guard need.
@@ -220,7 +257,7 @@ const (
 
 // fuseElems groups the runs of at least two such operations.
 func (p *jitProg) fuseElems(code []jitOp) []jitOp {
-	numel := func(op *jitOp) int { return shapeNumel(p.shapes[op.out]) }
+	numel := func(op *jitOp) int { return shapeNumel(p.shape(op.out)) }
 	var out []jitOp
 	for i := 0; i < len(code); {
 		op := code[i]
@@ -291,14 +328,19 @@ type jitProg struct {
 	// reg[id] tells that buffer id lives in a register only (the result
 	// of a scalar operation): it is wrapped in a tensor for Forward.
 	reg    []bool
-	consts []int32
-	cvals  []*Tensor // constant buffers' tensors (indexed by buffer)
+	consts []int32   // constant buffers
+	cvals  []*Tensor // their tensors
 	scalar []bool    // 0-d buffers, kept in registers too
+	// clear lists the buffers that hold a tensor of one replay (inputs,
+	// results of Forward), dropped after it.
+	clear []int32
 	// Planned buffers: slotOf[id] is the arena slot of buffer id (-1 for
 	// none); slotLen the length of each slot.
 	slotOf  []int32
 	slotLen []int
-	shapes  [][]int
+	// shapeOf[id] is the index of buffer id's shape in shapeTab.
+	shapeOf  []int32
+	shapeTab [][]int
 
 	st   *jitState  // reused by a replay that finds it free
 	busy sync.Mutex // held by the replay using st
@@ -307,20 +349,21 @@ type jitProg struct {
 // lower turns the instructions into operations and plans the buffers.
 func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	nbuf := len(r.bufs)
-	p := &jitProg{nbuf: nbuf, outs: outs, cvals: make([]*Tensor, nbuf), scalar: make([]bool, nbuf)}
+	p := &jitProg{nbuf: nbuf, outs: outs, scalar: make([]bool, nbuf), shapeTab: r.shapes}
 	reg := make([]bool, nbuf) // produced by a scalar operation
-	p.shapes = make([][]int, nbuf)
+	p.shapeOf = make([]int32, nbuf)
 	for id, b := range r.bufs {
-		p.shapes[id] = b.shape
-		p.scalar[id] = len(b.shape) == 0
+		p.shapeOf[id] = b.shape
+		p.scalar[id] = b.shape == 0
 		switch b.kind {
 		case bufInput:
 			p.inputs = append(p.inputs, int32(id))
 		case bufConst:
 			p.consts = append(p.consts, int32(id))
-			p.cvals[id] = b.c
+			p.cvals = append(p.cvals, r.cvals[b.num])
 		}
 	}
+	p.clear = append(p.clear, p.inputs...)
 	// Planning: the root of a buffer is the buffer whose memory it uses
 	// (itself, or the root of the argument it is a view of); a root is
 	// recyclable when an instruction of a known primitive allocated it
@@ -336,7 +379,7 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		}
 		if in.alias >= 0 {
 			root[in.out] = root[in.args[in.alias]]
-		} else if recyclablePrim(in.p) && shapeNumel(r.bufs[in.out].shape) >= recycleMin {
+		} else if recyclablePrim(in.p) && shapeNumel(r.shapeOf(in.out)) >= recycleMin {
 			owned[in.out] = true
 		}
 	}
@@ -346,20 +389,20 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		outRoot[root[o]] = true
 	}
 	planned := make([]bool, nbuf)
-	last := make([]int, nbuf)
+	last := make([]int32, nbuf)
 	for i := range last {
 		last[i] = -1
 	}
 	for i, in := range code {
 		if in.guard != nil {
-			last[root[in.out]] = i
+			last[root[in.out]] = int32(i)
 			continue
 		}
 		for _, a := range in.args {
-			last[root[a]] = i
+			last[root[a]] = int32(i)
 		}
-		if last[root[in.out]] < i {
-			last[root[in.out]] = i
+		if last[root[in.out]] < int32(i) {
+			last[root[in.out]] = int32(i)
 		}
 	}
 	// Operations: scalar instructions go straight into runs (sops), the
@@ -410,13 +453,16 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		} else if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
 			shapes := make([][]int, len(in.args))
 			for k, a := range in.args {
-				shapes[k] = r.bufs[a].shape
+				shapes[k] = r.shapeOf(a)
 			}
 			if sa, sb, ok := elemStrides(e, shapes); ok {
 				op.kind, op.elem, op.sa, op.sb = opElem, e, sa, sb
 				planned[in.out] = true
 				owned[in.out] = false
 			}
+		}
+		if op.kind == opCall {
+			p.clear = append(p.clear, in.out)
 		}
 		ops = append(ops, op)
 		opAt[i] = int32(len(ops) - 1)
@@ -441,16 +487,19 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 // plan assigns arena slots to the planned buffers: each takes a free slot
 // of its length, or a new one, when it is computed, and gives it back after
 // its last use (last, by root; planned buffers are their own roots).
-func (p *jitProg) plan(code []jitInstr, planned []bool, last []int) {
+func (p *jitProg) plan(code []jitInstr, planned []bool, last []int32) {
 	p.slotOf = make([]int32, p.nbuf)
 	for i := range p.slotOf {
 		p.slotOf[i] = -1
+	}
+	if !slices.Contains(planned, true) {
+		return
 	}
 	free := map[int][]int32{}
 	ending := make([][]int32, len(code)+1)
 	for i, in := range code {
 		if in.guard == nil && planned[in.out] {
-			n := shapeNumel(p.shapes[in.out])
+			n := shapeNumel(p.shape(in.out))
 			var s int32
 			if l := free[n]; len(l) > 0 {
 				s, free[n] = l[len(l)-1], l[:len(l)-1]
@@ -459,7 +508,7 @@ func (p *jitProg) plan(code []jitInstr, planned []bool, last []int) {
 				p.slotLen = append(p.slotLen, n)
 			}
 			p.slotOf[in.out] = s
-			e := max(last[in.out], i)
+			e := max(int(last[in.out]), i)
 			ending[e] = append(ending[e], in.out)
 		}
 		for _, id := range ending[i] {
@@ -468,6 +517,9 @@ func (p *jitProg) plan(code []jitInstr, planned []bool, last []int) {
 		}
 	}
 }
+
+// shape returns the shape of buffer id.
+func (p *jitProg) shape(id int32) []int { return p.shapeTab[p.shapeOf[id]] }
 
 func shapeNumel(shape []int) int {
 	n := 1

@@ -37,12 +37,12 @@ func (p *jitProg) newState() *jitState {
 	st.hdrs = make([]Tensor, p.nbuf)
 	for id, s := range p.slotOf {
 		if s >= 0 {
-			st.hdrs[id] = Tensor{shape: p.shapes[id], data: slots[s]}
+			st.hdrs[id] = Tensor{shape: p.shape(int32(id)), data: slots[s]}
 			st.ts[id] = &st.hdrs[id]
 		}
 	}
-	for _, id := range p.consts {
-		c := p.cvals[id]
+	for i, id := range p.consts {
+		c := p.cvals[i]
 		st.ts[id] = c
 		if p.scalar[id] {
 			st.regs[id] = c.data[0]
@@ -78,10 +78,8 @@ func (p *jitProg) run(xs []*Tensor) ([]*Tensor, bool) {
 		}
 	}
 	// Drop the references to this call's tensors (inputs, results).
-	for i := range st.ts {
-		if p.cvals[i] == nil && p.slotOf[i] < 0 {
-			st.ts[i] = nil
-		}
+	for _, id := range p.clear {
+		st.ts[id] = nil
 	}
 	return outs, ok
 }
