@@ -5,7 +5,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"log"
 	"sort"
 	"strings"
 
@@ -754,20 +753,6 @@ func keepOnly(f *ast.File, only map[string]bool) {
 	}
 	f.Decls = decls
 	f.Imports = nil
-}
-
-// compileNode compiles a node in i, turning an interpreter crash into an
-// error (see compileChunk).
-func compileNode(i *interp.Interpreter, n ast.Node) (p *interp.Program, err error) {
-	prev := log.Writer()
-	log.SetOutput(yaegiLogFilter{prev})
-	defer log.SetOutput(prev)
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("internal interpreter error while compiling: %v", r)
-		}
-	}()
-	return i.CompileAST(n)
 }
 
 // executeDecls runs a unit of function declarations (which runs no cell

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
@@ -642,15 +643,9 @@ func (s *Session) compileAll(i *interp.Interpreter, chunks []chunk) ([]chunk, []
 	return chunks, progs, nil
 }
 
-// compileChunk parses, rewrites and compiles one chunk, turning an
-// interpreter crash into an error.
+// compileChunk parses, rewrites and compiles one chunk, turning a crash of
+// the rewrite or of the interpreter into an error.
 func compileChunk(i *interp.Interpreter, c chunk) (p *interp.Program, err error) {
-	// yaegi reports some of its own failures with log.Panic, whose line
-	// ("2026/12/07 06:00:00 nil type") would reach the cell's stderr
-	// beside the error: the log package drops those lines while compiling.
-	prev := log.Writer()
-	log.SetOutput(yaegiLogFilter{prev})
-	defer log.SetOutput(prev)
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal interpreter error while compiling: %v", r)
@@ -660,6 +655,22 @@ func compileChunk(i *interp.Interpreter, c chunk) (p *interp.Program, err error)
 	if err != nil {
 		return nil, err
 	}
+	return compileNode(i, n)
+}
+
+// compileNode compiles a node in i, turning an interpreter crash into an
+// error. yaegi reports some of its own failures with log.Panic, whose line
+// ("2026/12/07 06:00:00 nil type") would reach the cell's stderr beside the
+// error: the log package drops those lines while compiling.
+func compileNode(i *interp.Interpreter, n ast.Node) (p *interp.Program, err error) {
+	prev := log.Writer()
+	log.SetOutput(yaegiLogFilter{prev})
+	defer log.SetOutput(prev)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal interpreter error while compiling: %v", r)
+		}
+	}()
 	return i.CompileAST(n)
 }
 
