@@ -287,12 +287,90 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 }
 
 // jitSop is one scalar operation of a run: regs[out] = f1(regs[a]) or
-// f2(regs[a], regs[b]).
+// f2(regs[a], regs[b]), computed inline by the replay loop for the most
+// common primitives (code), whose scalar functions are these very
+// expressions.
 type jitSop struct {
-	f1   func(float64) float64
-	f2   func(float64, float64) float64
+	code uint8
 	a, b int32
 	out  int32
+	f1   func(float64) float64
+	f2   func(float64, float64) float64
+}
+
+// appendScalar appends s to the run sops[start:], merged with an earlier
+// operation of the run when that computes the same bits with less work:
+// Sin(x) and Cos(x) of the same x (within a few operations, as in W2's
+// loop x ← sin(x)·0.9 + 0.1·cos(x), or the forward pass of SinGrad and
+// CosGrad's rules) become one math.Sincos, which reduces the argument
+// once; its results are math.Sin's and math.Cos's bit for bit
+// (TestJitScalarMerges). (Merging CosGrad's Neg(g) into the Mul that
+// follows it was tried and made W2's replay slower on AMD EPYC.)
+func appendScalar(sops []jitSop, start int, s jitSop) []jitSop {
+	if s.code != sopSin && s.code != sopCos {
+		return append(sops, s)
+	}
+	for j := len(sops) - 1; j >= max(start, len(sops)-sincosWindow); j-- {
+		t := &sops[j]
+		if t.a != s.a || (t.code != sopSin && t.code != sopCos) || t.code == s.code {
+			continue
+		}
+		sin, cos := t.out, s.out
+		if t.code == sopCos {
+			sin, cos = s.out, t.out
+		}
+		*t = jitSop{code: sopSinCos, a: s.a, out: sin, b: cos}
+		return sops
+	}
+	return append(sops, s)
+}
+
+// sincosWindow is how far back appendScalar looks for a Sin or Cos of the
+// same argument.
+const sincosWindow = 8
+
+// Codes of scalar operations.
+const (
+	sopCall1  = iota // f1
+	sopCall2         // f2
+	sopAdd           // a + b
+	sopSub           // a − b
+	sopMul           // a · b
+	sopDiv           // a / b
+	sopNeg           // −a
+	sopSin           // math.Sin(a)
+	sopCos           // math.Cos(a)
+	sopSinCos        // out, b = math.Sincos(a)
+	sopNegMul        // (−a) · b
+)
+
+// scalarOp returns the operation of p applied to 0-d buffers a (and b).
+func scalarOp(p *Primitive, args []int32, out int32) jitSop {
+	s := jitSop{a: args[0], out: out}
+	if len(args) == 1 {
+		s.code, s.f1 = sopCall1, p.scalar1
+		switch p {
+		case primNeg:
+			s.code = sopNeg
+		case primSin:
+			s.code = sopSin
+		case primCos:
+			s.code = sopCos
+		}
+		return s
+	}
+	s.b, s.code, s.f2 = args[1], sopCall2, p.scalar2
+	switch p {
+	case primAdd:
+		s.code = sopAdd
+	case primSub:
+		s.code = sopSub
+	case primMul:
+		s.code = sopMul
+	case primDiv:
+		s.code = sopDiv
+	}
+	return s
 }
 
 // maxRun bounds a run of scalar operations, between two checks of the
@@ -379,7 +457,7 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		}
 		if in.alias >= 0 {
 			root[in.out] = root[in.args[in.alias]]
-		} else if recyclablePrim(in.p) && shapeNumel(r.shapeOf(in.out)) >= recycleMin {
+		} else if shapeNumel(r.shapeOf(in.out)) >= recycleMin && recyclablePrim(in.p) {
 			owned[in.out] = true
 		}
 	}
@@ -437,11 +515,7 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 				runStart = len(sops)
 				ops = append(ops, jitOp{kind: opScalarRun})
 			}
-			if k == opScalar1 {
-				sops = append(sops, jitSop{f1: in.p.scalar1, a: in.args[0], out: in.out})
-			} else {
-				sops = append(sops, jitSop{f2: in.p.scalar2, a: in.args[0], b: in.args[1], out: in.out})
-			}
+			sops = appendScalar(sops, runStart, scalarOp(in.p, in.args, in.out))
 			ops[len(ops)-1].run = sops[runStart:len(sops):len(sops)]
 			opAt[i] = int32(len(ops) - 1)
 			continue

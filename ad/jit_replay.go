@@ -100,14 +100,7 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 		}
 		switch op.kind {
 		case opScalarRun:
-			for i := range op.run {
-				s := &op.run[i]
-				if s.f2 != nil {
-					regs[s.out] = s.f2(regs[s.a], regs[s.b])
-				} else {
-					regs[s.out] = s.f1(regs[s.a])
-				}
-			}
+			runScalars(op.run, regs)
 			continue
 		case opScalar1:
 			regs[op.out] = op.p.scalar1(regs[op.args[0]])
@@ -218,4 +211,35 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 			}
 		}
 	})
+}
+
+// runScalars runs a run of scalar operations on the registers.
+func runScalars(run []jitSop, regs []float64) {
+	for i := range run {
+		s := &run[i]
+		var v float64
+		switch s.code {
+		case sopAdd:
+			v = regs[s.a] + regs[s.b]
+		case sopSub:
+			v = regs[s.a] - regs[s.b]
+		case sopMul:
+			v = regs[s.a] * regs[s.b]
+		case sopDiv:
+			v = regs[s.a] / regs[s.b]
+		case sopNeg:
+			v = -regs[s.a]
+		case sopSin:
+			v = math.Sin(regs[s.a])
+		case sopCos:
+			v = math.Cos(regs[s.a])
+		case sopSinCos:
+			v, regs[s.b] = math.Sincos(regs[s.a])
+		case sopCall1:
+			v = s.f1(regs[s.a])
+		default:
+			v = s.f2(regs[s.a], regs[s.b])
+		}
+		regs[s.out] = v
+	}
 }

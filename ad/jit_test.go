@@ -533,3 +533,66 @@ func TestJitFusedChains(t *testing.T) {
 		}
 	}
 }
+
+// TestJitScalarMerges: the merged scalar operations of a replay
+// (appendScalar) give the eager results bit for bit: math.Sincos is
+// math.Sin and math.Cos, and programs with the merged pattern, also in
+// the cases it must not merge (Sin and Cos of different values or far
+// apart), replay as eager on special values.
+func TestJitScalarMerges(t *testing.T) {
+	rng := NewRNG(23)
+	vals := []float64{0, math.Copysign(0, -1), 5e-324, -1e-300, 1e-8, 0.5, -0.5, math.Pi / 4, 3 * math.Pi / 4, math.Pi,
+		-7, 1e6, 1 << 29, -(1 << 29) - 3, 1e22, -1e300, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	vals = append(vals, Mul(rng.Normal(5000), 1e3).data...)
+	vals = append(vals, Mul(rng.Normal(1000), 1e12).data...)
+	bits := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+	for _, x := range vals {
+		s, c := math.Sincos(x)
+		if !bits(s, math.Sin(x)) || !bits(c, math.Cos(x)) {
+			t.Fatalf("math.Sincos(%g) = %g, %g; math.Sin, math.Cos give %g, %g", x, s, c, math.Sin(x), math.Cos(x))
+		}
+	}
+	fs := map[string]func(*Tensor) *Tensor{
+		"sin then cos": func(x *Tensor) *Tensor { return Add(Mul(Sin(x), 0.9), Mul(0.1, Cos(x))) },
+		"cos then sin": func(x *Tensor) *Tensor { return Sub(Cos(x), Mul(Sin(x), x)) },
+		"far apart": func(x *Tensor) *Tensor {
+			s, y := Sin(x), x
+			for i := 0; i < 12; i++ {
+				y = Add(Mul(y, 0.5), 1)
+			}
+			return Add(s, Cos(x))
+		},
+		"different values": func(x *Tensor) *Tensor { return Mul(Sin(x), Cos(Add(x, 1e-3))) },
+		"neg then mul":     func(x *Tensor) *Tensor { e := Exp(x); return Mul(Neg(x), e) },
+		"neg read twice":   func(x *Tensor) *Tensor { n := Neg(x); return Add(Mul(n, Tanh(x)), n) },
+		"neg squared":      func(x *Tensor) *Tensor { n := Neg(Sin(x)); return Mul(n, n) },
+		"neg is a result":  func(x *Tensor) *Tensor { return Neg(x) },
+		"grad of trig":     Grad(func(x *Tensor) *Tensor { return Mul(Cos(Sin(x)), Sin(Cos(x))) }),
+		"second derivative": Grad(Grad(func(x *Tensor) *Tensor {
+			return Add(Sin(Mul(x, x)), Cos(x))
+		})),
+	}
+	merged := map[string]uint8{"sin then cos": sopSinCos, "cos then sin": sopSinCos, "grad of trig": sopSinCos}
+	for name, f := range fs {
+		j := newJitted("Jit", func(xs []*Tensor) []*Tensor { return []*Tensor{f(xs[0])} })
+		for _, x := range vals[:200] {
+			want, got := f(Scalar(x)), j.call([]*Tensor{Scalar(x)})[0]
+			if !bits(want.data[0], got.data[0]) && !(math.IsNaN(want.data[0]) && math.IsNaN(got.data[0])) {
+				t.Fatalf("%s at %g: jitted %g, eager %g", name, x, got.data[0], want.data[0])
+			}
+		}
+		if code, ok := merged[name]; ok {
+			n := 0
+			for _, op := range j.entries[0].progs[0].code {
+				for _, s := range op.run {
+					if s.code == code {
+						n++
+					}
+				}
+			}
+			if n == 0 {
+				t.Errorf("%s: no merged operation %d in the program", name, code)
+			}
+		}
+	}
+}
