@@ -40,14 +40,17 @@ func build(r *jitRec, outs []int32) *jitProg {
 // TestJitTrigIdentities), one transcendental function less per element.
 // (W2's backward pass evaluates both rules once per step.)
 func reuseTrig(r *jitRec) []jitInstr {
-	nCos := 0 // CosGrad instructions: each may become two
+	nCos, nSin := 0, 0 // CosGrad instructions (each may become two), SinGrad ones
 	r.eachInstr(func(in *jitInstr) {
-		if in.p == primCosGrad {
+		switch in.p {
+		case primCosGrad:
 			nCos++
+		case primSinGrad:
+			nSin++
 		}
 	})
 	code := make([]jitInstr, 0, r.numInstr()+nCos)
-	if nCos == 0 && !r.hasInstr(primSinGrad) {
+	if nCos == 0 && nSin == 0 {
 		r.eachInstr(func(in *jitInstr) { code = append(code, *in) })
 		return code
 	}
@@ -87,13 +90,6 @@ func reuseTrig(r *jitRec) []jitInstr {
 		code = append(code, in)
 	})
 	return code
-}
-
-// hasInstr reports whether some recorded instruction applies p.
-func (r *jitRec) hasInstr(p *Primitive) bool {
-	found := false
-	r.eachInstr(func(in *jitInstr) { found = found || in.p == p })
-	return found
 }
 
 // cseKey identifies an instruction up to the number of its result:
@@ -451,7 +447,8 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	for i := range root {
 		root[i] = int32(i)
 	}
-	for _, in := range code {
+	for i := range code {
+		in := &code[i]
 		if in.guard != nil {
 			continue
 		}
@@ -471,7 +468,8 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	for i := range last {
 		last[i] = -1
 	}
-	for i, in := range code {
+	for i := range code {
+		in := &code[i]
 		if in.guard != nil {
 			last[root[in.out]] = int32(i)
 			continue
@@ -488,7 +486,8 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	// operation (for the buffers freed after it).
 	nScalar := 0
 	kinds := make([]uint8, len(code))
-	for i, in := range code {
+	for i := range code {
+		in := &code[i]
 		switch {
 		case in.guard != nil:
 			kinds[i] = opGuard
@@ -508,7 +507,8 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	ops := make([]jitOp, 0, len(code)-nScalar+nScalar/maxRun+1)
 	opAt := make([]int32, len(code))
 	runStart := -1 // index in sops of the open run, -1 for none
-	for i, in := range code {
+	for i := range code {
+		in := &code[i]
 		k := kinds[i]
 		if k == opScalar1 || k == opScalar2 {
 			if runStart < 0 || len(sops)-runStart >= maxRun {
@@ -571,7 +571,8 @@ func (p *jitProg) plan(code []jitInstr, planned []bool, last []int32) {
 	}
 	free := map[int][]int32{}
 	ending := make([][]int32, len(code)+1)
-	for i, in := range code {
+	for i := range code {
+		in := &code[i]
 		if in.guard == nil && planned[in.out] {
 			n := shapeNumel(p.shape(in.out))
 			var s int32
