@@ -254,8 +254,18 @@ const (
 // fuseElems groups the runs of at least two such operations.
 func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 	numel := func(op *jitOp) int { return shapeNumel(p.shape(op.out)) }
-	var out []jitOp
-	for i := 0; i < len(code); {
+	fusable := func(i int) bool { return code[i].kind == opElem && numel(&code[i]) >= fuseMin }
+	first := -1 // the first operation of a group
+	for i := 0; i+1 < len(code) && first < 0; i++ {
+		if fusable(i) && code[i+1].kind == opElem && numel(&code[i+1]) == numel(&code[i]) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return code
+	}
+	out := append(make([]jitOp, 0, len(code)), code[:first]...)
+	for i := first; i < len(code); {
 		op := code[i]
 		if op.kind != opElem || numel(&op) < fuseMin {
 			out = append(out, op)
@@ -521,13 +531,15 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			continue
 		}
 		runStart = -1
-		op := jitOp{kind: k, out: in.out, p: in.p, params: in.params, args: in.args}
+		ops = append(ops, jitOp{kind: k, out: in.out, p: in.p, params: in.params, args: in.args})
+		op := &ops[len(ops)-1] // built in place: a jitOp is long
 		if k == opGuard {
 			op.guard = in.guard
 		} else if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
-			shapes := make([][]int, len(in.args))
-			for k, a := range in.args {
-				shapes[k] = r.shapeOf(a)
+			var sb [3][]int
+			shapes := sb[:0]
+			for _, a := range in.args {
+				shapes = append(shapes, r.shapeOf(a))
 			}
 			if sa, sb, ok := elemStrides(e, shapes); ok {
 				op.kind, op.elem, op.sa, op.sb = opElem, e, sa, sb
@@ -538,7 +550,6 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		if op.kind == opCall {
 			p.clear = append(p.clear, in.out)
 		}
-		ops = append(ops, op)
 		opAt[i] = int32(len(ops) - 1)
 	}
 	p.code = ops
