@@ -304,7 +304,9 @@
 // Grad, ElementwiseGrad, Hessian, Derivatives and the backward pass inside
 // f, into a program: a flat list of primitive calls over numbered buffers,
 // with common subexpressions merged, dead code removed, 0-d operations run
-// on registers through the primitives' scalar paths, elementwise kernels
+// on registers through the primitives' scalar paths (the most common ones
+// inline, a Sin and a Cos of one value as one math.Sincos, which gives the
+// same bits), elementwise kernels
 // writing into buffers planned once per program (a buffer is reused as soon
 // as its value is dead), chains of long elementwise operations fused into
 // one pass over the values, and the other intermediate results handed back
