@@ -117,6 +117,53 @@ func LogAddExp1(dst []float64, a float64, b []float64) {
 	}
 }
 
+// Add sets dst[i] = a[i·sa] + b[i·sb], where a stride is 1 for an operand
+// as long as dst and 0 for a one-element operand; bit for bit Go's +.
+func Add(dst, a, b []float64, sa, sb int) { arith(opAdd, "Add", dst, a, b, sa, sb) }
+
+// Sub is Add for a − b (Go's -).
+func Sub(dst, a, b []float64, sa, sb int) { arith(opSub, "Sub", dst, a, b, sa, sb) }
+
+// Mul is Add for a · b (Go's *).
+func Mul(dst, a, b []float64, sa, sb int) { arith(opMul, "Mul", dst, a, b, sa, sb) }
+
+const (
+	opAdd = iota
+	opSub
+	opMul
+)
+
+func arith(op int, name string, dst, a, b []float64, sa, sb int) {
+	checkStride(name, dst, a, sa)
+	checkStride(name, dst, b, sb)
+	if useAVX2 {
+		arithAsm(op, dst, a, b, sa, sb)
+		return
+	}
+	for i := range dst {
+		x, y := a[i*sa], b[i*sb]
+		switch op {
+		case opAdd:
+			dst[i] = x + y
+		case opSub:
+			dst[i] = x - y
+		default:
+			dst[i] = x * y
+		}
+	}
+}
+
+// checkStride checks an operand of stride s: as long as dst (s = 1) or of
+// one element (s = 0).
+func checkStride(op string, dst, x []float64, s int) {
+	switch {
+	case s == 1 && len(x) == len(dst):
+	case s == 0 && len(x) >= 1:
+	default:
+		panic("vmath." + op + ": an operand's length does not match its stride")
+	}
+}
+
 // Div sets dst[i] = a[i] / b[i]. The quotients are IEEE divisions, bit
 // for bit those of Go's / operator.
 func Div(dst, a, b []float64) {

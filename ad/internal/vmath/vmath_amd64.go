@@ -52,6 +52,15 @@ func divAVX2(dst, a, b *float64, n, astep, bstep int)
 //go:noescape
 func negMulDivAVX2(dst, gp, q, b *float64, n int)
 
+//go:noescape
+func addAVX2(dst, a, b *float64, n, astep, bstep int)
+
+//go:noescape
+func subAVX2(dst, a, b *float64, n, astep, bstep int)
+
+//go:noescape
+func mulAVX2(dst, a, b *float64, n, astep, bstep int)
+
 // The kernels need AVX2 and FMA3, and the OS saving the YMM registers; the
 // AVX-512 forms need AVX-512 F and DQ and the OS saving the ZMM and mask
 // registers (x/sys/cpu checks the OS support with each feature).
@@ -130,6 +139,29 @@ func divScalarAAsm(dst []float64, a float64, b []float64) {
 func divScalarBAsm(dst, a []float64, b float64) {
 	bv := [4]float64{b, b, b, b}
 	divAVX2(ptr(dst), ptr(a), &bv[0], len(dst), 32, 0)
+}
+
+// arithAsm runs the kernel of op (opAdd, opSub, opMul) with strides sa,
+// sb (0: a one-element operand, broadcast to four lanes here).
+func arithAsm(op int, dst, a, b []float64, sa, sb int) {
+	var av, bv [4]float64
+	pa, pb, as, bs := ptr(a), ptr(b), 32, 32
+	if sa == 0 {
+		av = [4]float64{a[0], a[0], a[0], a[0]}
+		pa, as = &av[0], 0
+	}
+	if sb == 0 {
+		bv = [4]float64{b[0], b[0], b[0], b[0]}
+		pb, bs = &bv[0], 0
+	}
+	switch op {
+	case opAdd:
+		addAVX2(ptr(dst), pa, pb, len(dst), as, bs)
+	case opSub:
+		subAVX2(ptr(dst), pa, pb, len(dst), as, bs)
+	default:
+		mulAVX2(ptr(dst), pa, pb, len(dst), as, bs)
+	}
 }
 
 func negMulDivAsm(dst, g, q, b []float64) { negMulDivAVX2(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst)) }

@@ -685,6 +685,71 @@ done:
 	VZEROUPPER
 	RET
 
+// BINARYY(OP) is the whole body of an AVX2 function
+// func f(dst, a, b *float64, n, astep, bstep int): dst[i] = a[i] OP b[i]
+// (OP Y1, Y0, Y0 computes Y0 OP Y1), four lanes at a time, eight per
+// round; astep and bstep are 32 for operands as long as dst, 0 for a
+// four-lane broadcast. Like divAVX2, with one IEEE operation per lane.
+#define BINARYY(OP) \
+	MOVQ dst+0(FP), DI; \
+	MOVQ a+8(FP), SI; \
+	MOVQ b+16(FP), DX; \
+	MOVQ n+24(FP), CX; \
+	MOVQ astep+32(FP), R8; \
+	MOVQ bstep+40(FP), R9; \
+loop8: \
+	CMPQ    CX, $8; \
+	JL      loop4; \
+	VMOVUPD (SI), Y0; \
+	VMOVUPD (DX), Y1; \
+	ADDQ    R8, SI; \
+	ADDQ    R9, DX; \
+	VMOVUPD (SI), Y2; \
+	VMOVUPD (DX), Y3; \
+	ADDQ    R8, SI; \
+	ADDQ    R9, DX; \
+	OP      Y1, Y0, Y0; \
+	OP      Y3, Y2, Y2; \
+	VMOVUPD Y0, (DI); \
+	VMOVUPD Y2, 32(DI); \
+	ADDQ    $64, DI; \
+	SUBQ    $8, CX; \
+	JMP     loop8; \
+loop4: \
+	CMPQ    CX, $4; \
+	JL      tail; \
+	VMOVUPD (SI), Y0; \
+	VMOVUPD (DX), Y1; \
+	OP      Y1, Y0, Y0; \
+	VMOVUPD Y0, (DI); \
+	ADDQ    R8, SI; \
+	ADDQ    R9, DX; \
+	ADDQ    $32, DI; \
+	SUBQ    $4, CX; \
+tail: \
+	TESTQ      CX, CX; \
+	JZ         done; \
+	TAILMASK; \
+	VMASKMOVPD (SI), Y15, Y0; \
+	VMASKMOVPD (DX), Y15, Y1; \
+	OP         Y1, Y0, Y0; \
+	VMASKMOVPD Y0, Y15, (DI); \
+done: \
+	VZEROUPPER; \
+	RET
+
+// func addAVX2(dst, a, b *float64, n, astep, bstep int)
+TEXT ·addAVX2(SB), NOSPLIT, $0-48
+	BINARYY(VADDPD)
+
+// func subAVX2(dst, a, b *float64, n, astep, bstep int)
+TEXT ·subAVX2(SB), NOSPLIT, $0-48
+	BINARYY(VSUBPD)
+
+// func mulAVX2(dst, a, b *float64, n, astep, bstep int)
+TEXT ·mulAVX2(SB), NOSPLIT, $0-48
+	BINARYY(VMULPD)
+
 // func negMulDivAVX2(dst, gp, q, b *float64, n int)
 // dst = ((−g)·q)/b, each operation rounded as Go's -g*q/b.
 TEXT ·negMulDivAVX2(SB), NOSPLIT, $0-40
