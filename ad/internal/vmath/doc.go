@@ -1,13 +1,16 @@
 // Package vmath computes elementwise transcendental functions over
 // []float64: Exp, Log, Log1p, Tanh, Sigmoid, Softplus and LogAddExp, for
-// ad's elementwise kernels, and elementwise division (Div, DivScalarA,
+// ad's elementwise kernels, elementwise division (Div, DivScalarA,
 // DivScalarB, NegMulDiv), whose results are bit for bit those of Go's /
-// (VDIVPD is IEEE division) but four to a step.
+// (VDIVPD is IEEE division) but four to a step, and likewise Add, Sub and
+// Mul (Go's +, −, ·), which take operand strides: 1 for an operand as long
+// as dst, 0 for a one-element operand applied to every element.
 //
 // # Contract
 //
 // Each function fills dst from its operands, element by element. dst and
-// the operands must have equal lengths (the function panics otherwise);
+// the operands must have equal lengths (the function panics otherwise;
+// Add, Sub and Mul: as their strides say);
 // dst may be the same slice as an operand (exact aliasing), but must not
 // partly overlap one. Any length is accepted, including 0. The functions
 // allocate nothing and are safe for concurrent use on disjoint dst.
