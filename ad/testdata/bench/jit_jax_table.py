@@ -1,0 +1,37 @@
+import json, re, sys, statistics as st
+jax = {}; go = {}; loads = []
+for line in open(sys.argv[1]):
+    if line.startswith("##"):
+        loads.append(float(line.split("load")[1].split()[0])); continue
+    if line.startswith("{"):
+        d = json.loads(line)
+        if d["workload"] == "meta" or "ratio" in d["variant"]: continue
+        k = (d["workload"].split()[0], d["variant"])
+        jax.setdefault(k, []).append((d["median_s"], d["min_s"], d.get("extra", {}).get("compile_s")))
+    elif line.startswith("Benchmark"):
+        f = line.split(); name = f[0].rsplit("-", 1)[0]
+        go.setdefault(name, []).append((float(f[2]), float(f[f.index("cpu-ns/op") - 1])))
+def us(x): return f"{x*1e6:.1f} µs" if x < 1e-3 else f"{x*1e3:.2f} ms"
+rows = [("W1", "", "BenchmarkW1TanhDerivsChain", "BenchmarkJitW1TanhDerivsChain", "BenchmarkJitFirstW1TanhDerivs"),
+        ("W2", "", "BenchmarkW2ScalarLoop", "BenchmarkJitW2ScalarLoop", "BenchmarkJitFirstW2ScalarLoop"),
+        ("W3", "", "BenchmarkW3MLPGrad", "BenchmarkJitW3MLPGrad", None),
+        ("W4", "", "BenchmarkW4LogReg", "BenchmarkJitW4LogReg", None),
+        ("W6", "", "BenchmarkW6RNN", "BenchmarkJitW6RNN", "BenchmarkJitFirstW6RNN"),
+        ("W6", "forward", "BenchmarkW6RNNForward", "BenchmarkJitW6RNNForward", None),
+        ("EW", "", "BenchmarkEWTanh1e6", "BenchmarkJitEWTanh1e6", None)]
+print(f"load average at the start of each measurement: {min(loads):.2f}-{max(loads):.2f}; rounds: {len(jax.get(('W1',''),[]))}")
+print("| workload | gograd eager | ad.Jit (wall; cpu) | jax.jit median (min) | Jit ÷ JAX (medians) | ad.Jit first call wall (cpu) | JAX first call |")
+print("|---|---|---|---|---|---|---|")
+for w, v, e, j, fc in rows:
+    J = jax.get((w, v), [])
+    jm = st.median([x[0] for x in J]); jmin = min(x[1] for x in J)
+    comp = [x[2] for x in J if x[2]]
+    gw = st.median([x[0] for x in go[j]]) / 1e9; gc = st.median([x[1] for x in go[j]]) / 1e9
+    ew = st.median([x[0] for x in go[e]]) / 1e9
+    first = ""
+    if fc:
+        first = f"{us(st.median([x[0] for x in go[fc]])/1e9)} ({us(st.median([x[1] for x in go[fc]])/1e9)})"
+    name = w + (" " + v if v else "")
+    print(f"| {name} | {us(ew)} | {us(gw)}; {us(gc)} | {us(jm)} ({us(jmin)}) | {gw/jm:.2f}× | {first} | {st.median(comp):.2f} s |" if comp else f"| {name} | {us(ew)} | {us(gw)}; {us(gc)} | {us(jm)} ({us(jmin)}) | {gw/jm:.2f}× | {first} | – |")
+fl = jax.get(("W2", "fori_loop"), [])
+if fl: print(f"\nJAX W2 as fori_loop: median {us(st.median([x[0] for x in fl]))}")
