@@ -304,6 +304,14 @@ Exit: os.Exit(3) called: the goroutine stopped; the session keeps running`,
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if raceEnabled && strings.HasPrefix(c.name, "context.") {
+				// context.AfterFunc's goroutine reads yaegi's nodes with no
+				// happens-before edge to the compile of the cell's later
+				// statements (yaegi's own race of goroutines outliving the
+				// statement that started them, see doc.go); the race
+				// detector reports it. Run without -race, as CI also does.
+				t.Skip("yaegi v0.16.1 races with a goroutine started by compiled code")
+			}
 			s := newSession(t)
 			r, res := run(t, s, c.code)
 			if res.Err != nil {
