@@ -61,14 +61,8 @@ func (s *Session) priorReads(tc *typeCheck, stmts [][]ast.Stmt) []*ast.Ident {
 	rename := func(n ast.Node, at int) {
 		skip := map[*ast.Ident]bool{}
 		ast.Inspect(n, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.SelectorExpr:
-				skip[n.Sel] = true
-			case *ast.KeyValueExpr:
-				if id, ok := n.Key.(*ast.Ident); ok {
-					skip[id] = true
-				}
-			case *ast.Ident:
+			markNonRefs(n, skip)
+			if n, ok := n.(*ast.Ident); ok {
 				if d, ok := firstDef[n.Name]; ok && d >= at && !skip[n] {
 					out = append(out, n)
 				}
@@ -293,15 +287,10 @@ func readsOwnNames(as *ast.AssignStmt, known map[string]types.Type, objs map[str
 	skip := map[*ast.Ident]bool{}
 	for _, r := range as.Rhs {
 		ast.Inspect(r, func(n ast.Node) bool {
+			markNonRefs(n, skip)
 			switch n := n.(type) {
 			case *ast.FuncLit:
 				return false // read when called: the new variable is right
-			case *ast.SelectorExpr:
-				skip[n.Sel] = true
-			case *ast.KeyValueExpr:
-				if id, ok := n.Key.(*ast.Ident); ok {
-					skip[id] = true
-				}
 			case *ast.Ident:
 				if own[n.Name] && !skip[n] && found == nil {
 					found = n

@@ -204,6 +204,7 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 	}
 	var visit func(n ast.Node) bool
 	visit = func(n ast.Node) bool {
+		markNonRefs(n, skip)
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			ast.Inspect(n.Body, func(n ast.Node) bool {
@@ -232,12 +233,6 @@ func collectUses[V any](n ast.Node, names map[string]V, st *site) {
 					}
 					return false
 				}
-			}
-		case *ast.SelectorExpr:
-			skip[n.Sel] = true
-		case *ast.KeyValueExpr:
-			if id, ok := n.Key.(*ast.Ident); ok {
-				skip[id] = true
 			}
 		case *ast.Ident:
 			if !skip[n] {

@@ -564,6 +564,20 @@ func intLit(n int) *ast.BasicLit {
 	return &ast.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
 }
 
+// markNonRefs records in skip the identifiers n holds that name no
+// variable, function or type in scope: a selector's field or method name
+// and a composite literal's key.
+func markNonRefs(n ast.Node, skip map[*ast.Ident]bool) {
+	switch n := n.(type) {
+	case *ast.SelectorExpr:
+		skip[n.Sel] = true
+	case *ast.KeyValueExpr:
+		if id, ok := n.Key.(*ast.Ident); ok {
+			skip[id] = true
+		}
+	}
+}
+
 // renameTypes replaces identifiers naming a redefined type with its current
 // internal name. Names in other roles (selectors, field, parameter and
 // method names, composite-literal keys, := targets, labels) are left
@@ -571,15 +585,10 @@ func intLit(n int) *ast.BasicLit {
 func renameTypes(f *ast.File, renames map[string]string) {
 	skip := map[*ast.Ident]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
+		markNonRefs(n, skip)
 		switch n := n.(type) {
-		case *ast.SelectorExpr:
-			skip[n.Sel] = true
 		case *ast.Field:
 			for _, id := range n.Names {
-				skip[id] = true
-			}
-		case *ast.KeyValueExpr:
-			if id, ok := n.Key.(*ast.Ident); ok {
 				skip[id] = true
 			}
 		case *ast.FuncDecl:
