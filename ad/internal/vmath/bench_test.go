@@ -75,3 +75,7 @@ func BenchmarkNegMulDiv(b *testing.B) {
 	q, y := benchData(-1, 1), benchData(1, 2)
 	benchVec(b, func(dst, x []float64) { NegMulDiv(dst, x, q, y) }, benchData(-10, 10))
 }
+
+// BenchmarkTanhSorted is Tanh over sorted values (as EW's linspace): whole
+// blocks take one branch.
+func BenchmarkTanhSorted(b *testing.B) { benchVec(b, Tanh, sweep(-5, 5, benchN)) }

@@ -820,10 +820,87 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 	EXPZCONST
 	UNARYZ(EXPZ0)
 
+// TANHZLARGE is TANHZ for lanes that all have |x| ≥ 0.625 (|x| in Z10):
+// the exponential branch alone, with the same operations as TANHZ's lanes
+// in K1 (2/(e^2|x| + 1), then 1 minus it, then the sign). Clobbers Z1–Z6,
+// Z11 and Z13.
+#define TANHZLARGE \
+	VPANDQ.BCST  vmSign<>(SB), Z0, Z11; \
+	VADDPD       Z10, Z10, Z0; \
+	EXPZPOS(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
+	VADDPD.BCST  vmOne<>(SB), Z0, Z0; \
+	VBROADCASTSD vmTwo<>(SB), Z13; \
+	VDIVPD       Z0, Z13, Z13; \
+	VBROADCASTSD vmOne<>(SB), Z2; \
+	VSUBPD       Z13, Z2, Z2; \
+	VPORQ        Z11, Z2, Z0
+
+// TANHZSMALL is TANHZ for lanes none of which has |x| ≥ 0.625 (|x| in
+// Z10; NaN included): the rational branch alone, with the same operations
+// as TANHZ's lanes outside K1. Clobbers Z1, Z11–Z14.
+#define TANHZSMALL \
+	VPANDQ.BCST      vmSign<>(SB), Z0, Z11; \
+	VMULPD           Z10, Z10, Z12; \
+	VBROADCASTSD     vmTP0<>(SB), Z13; \
+	VFMADD213PD.BCST vmTP1<>(SB), Z12, Z13; \
+	VFMADD213PD.BCST vmTP2<>(SB), Z12, Z13; \
+	VADDPD.BCST      vmTQ0<>(SB), Z12, Z14; \
+	VFMADD213PD.BCST vmTQ1<>(SB), Z12, Z14; \
+	VFMADD213PD.BCST vmTQ2<>(SB), Z12, Z14; \
+	VMULPD           Z12, Z10, Z12; \
+	VMULPD           Z12, Z13, Z13; \
+	VDIVPD           Z14, Z13, Z13; \
+	VADDPD           Z13, Z10, Z1; \
+	VPORQ            Z11, Z1, Z0
+
 // func tanhAVX512(dst, x *float64, n int)
+// Eight lanes at a time; a block whose lanes all take one branch of TANHZ
+// (|x| ≥ 0.625 or not, as in sorted or smooth data) computes that branch
+// only (TANHZLARGE, TANHZSMALL), with the same operations per lane, so the
+// same bits; mixed blocks and the final partial block run TANHZ.
 TEXT ·tanhAVX512(SB), NOSPLIT, $0-24
 	EXPZCONST
-	UNARYZ(TANHZ)
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ n+16(FP), CX
+
+tloop:
+	CMPQ         CX, $8
+	JL           ttail
+	VMOVUPD      (SI), Z0
+	VPANDQ.BCST  vmAbs<>(SB), Z0, Z10
+	VCMPPD.BCST  $0x1D, vmT0625<>(SB), Z10, K1
+	KORTESTB     K1, K1
+	JCS          tlarge
+	JEQ          tsmall
+	TANHZ
+	JMP          tstore
+
+tlarge:
+	TANHZLARGE
+	JMP tstore
+
+tsmall:
+	TANHZSMALL
+
+tstore:
+	VMOVUPD Z0, (DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     tloop
+
+ttail:
+	TESTQ     CX, CX
+	JZ        tdone
+	TAILMASKZ
+	VMOVUPD.Z (SI), K7, Z0
+	TANHZ
+	VMOVUPD   Z0, K7, (DI)
+
+tdone:
+	VZEROUPPER
+	RET
 
 // func sigmoidAVX512(dst, x *float64, n int)
 TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-24
