@@ -170,31 +170,34 @@ func parallelFor(op string, n int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	chunk := (n + workers - 1) / workers
+	// The blocks are claimed one at a time (next), not split in equal
+	// shares: on a machine whose other core is busy a worker starts late,
+	// and the caller then computes more of the blocks itself instead of
+	// waiting for a fixed half.
 	var wg sync.WaitGroup
 	var stopped atomic.Bool
-	run := func(start, end int) {
-		for lo := start; lo < end; lo += interruptStride {
+	var next atomic.Int64
+	run := func() {
+		for {
 			if interrupted.Load() {
 				stopped.Store(true)
 				return
 			}
-			fn(lo, min(lo+interruptStride, end))
+			lo := int(next.Add(interruptStride)) - interruptStride
+			if lo >= n {
+				return
+			}
+			fn(lo, min(lo+interruptStride, n))
 		}
 	}
-	// Workers take chunks 1…; the calling goroutine takes chunk 0.
-	for w := 1; w < workers; w++ {
-		start, end := w*chunk, min((w+1)*chunk, n)
-		if start >= end {
-			break
-		}
+	for range min(workers, (n+interruptStride-1)/interruptStride) - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			run(start, end)
+			run()
 		}()
 	}
-	run(0, min(chunk, n))
+	run()
 	wg.Wait()
 	if stopped.Load() {
 		// Panic even if the flag was reset meanwhile: the result is

@@ -127,11 +127,17 @@ func alloc(op string, n int) []float64 {
 
 // allocFull is alloc for a caller that writes every element of the buffer
 // before anyone reads it: a recycled buffer is handed out with its old
-// contents instead of being cleared first. (A fresh buffer is zeroed by the
-// runtime anyway.)
+// contents instead of being cleared first, and a new buffer of at least
+// noZeroMin values is not zeroed (makeNoZero).
 func allocFull(op string, n int) []float64 {
 	if d := reuseBuf(n); d != nil {
 		return d
+	}
+	if n >= noZeroMin {
+		checkAlloc(op, n)
+		if d := makeNoZero(n); d != nil {
+			return d
+		}
 	}
 	return makeBuf(op, n)
 }
