@@ -38,3 +38,6 @@ func packN8(k int, src *float64, ld int, dst *float64)
 
 //go:noescape
 func packN6(k int, src *float64, ld int, dst *float64)
+
+//go:noescape
+func packN8w(k, w int, src *float64, ld int, dst *float64, ds int)

@@ -44,3 +44,7 @@ func packN8(k int, src *float64, ld int, dst *float64) {
 func packN6(k int, src *float64, ld int, dst *float64) {
 	panic("gemm: no assembly kernel on this platform")
 }
+
+func packN8w(k, w int, src *float64, ld int, dst *float64, ds int) {
+	panic("gemm: no assembly kernel on this platform")
+}

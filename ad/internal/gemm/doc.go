@@ -16,9 +16,11 @@
 // and six broadcasts of A per step of the inner dimension, twelve
 // VFMADD231PD. It reads A and B through strides, so the same kernel serves
 // packed panels and operands in place; a 4×8 variant (kern4x8) takes row
-// edges of 4 or 5 rows. With its operands in L1 the kernel runs at the AVX2
-// FMA peak (57 GFLOP/s on one core of the Zen 4 this was tuned on;
-// BenchmarkKernel).
+// edges of 4 or 5 rows. Both prefetch their rows of C before the loop
+// (n = 2000, whose C is in no cache: 3–10% more work per CPU second in two
+// A/B runs on a loaded machine). With its operands in L1 the kernel runs
+// at the AVX2 FMA peak (57 GFLOP/s on one core of the Zen 4 this was tuned
+// on; BenchmarkKernel).
 //
 //   - Small products (A plus B within 512 KiB, under 2²² multiply-adds,
 //     below ParallelMin) run straight from the caller's memory: only a transposed B,
@@ -29,7 +31,9 @@
 //     packed into 8-column slivers that stay in L1 while mc×kc blocks of
 //     op(A) (mc ≤ 120), packed into 6-row slivers, stay in L2. Row-major A
 //     and transposed B are packed with 4×4 in-register transposes
-//     (packT6, packT8).
+//     (packT6, packT8); a row-major B four slivers at a time, row by row
+//     (packN8w: 32 contiguous values per row read, which halved the cost
+//     with a power-of-two leading dimension).
 //   - From ParallelMin multiply-adds on, the calling goroutine and up to
 //     GOMAXPROCS-1 long-lived helper goroutines share the product (par.go,
 //     pool.go): its panels are cut into work items (pack a block of op(A),

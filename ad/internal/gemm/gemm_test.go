@@ -664,3 +664,94 @@ func TestHelpersExit(t *testing.T) {
 		t.Errorf("%d goroutines %v after the product, %d before", got, wait, base)
 	}
 }
+
+// TestPackBs checks the grouped packing of B (packN8w over runs of full
+// slivers) against packB1 sliver by sliver: any sliver range, partial last
+// slivers, leading dimensions with padding, both layouts of B.
+func TestPackBs(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	r := rand.New(rand.NewPCG(51, 52))
+	type tc struct{ kcb, ncb, pad, s0, s1 int }
+	cases := []tc{
+		{1, 8, 0, 0, 1}, {7, 64, 0, 0, 8}, {5, 63, 3, 0, 8}, {256, 100, 1, 0, 13},
+		{33, 100, 0, 3, 13}, {4, 40, 5, 1, 4}, {9, 17, 0, 0, 3}, {12, 32, 0, 2, 3}, {3, 7, 2, 0, 1},
+	}
+	for _, c := range cases {
+		for _, bt := range []bool{false, true} {
+			const p0, j0 = 2, 5
+			rows, cols := p0+c.kcb, j0+c.ncb
+			ld := cols + c.pad
+			if bt {
+				rows, cols = cols, rows
+				ld = cols + c.pad
+			}
+			B := mat{randSlice(r, rows*ld), ld, bt}
+			want := make([]float64, (c.s1+1)*nr*c.kcb)
+			got := make([]float64, len(want))
+			for i := range got {
+				want[i], got[i] = -7, -7
+			}
+			for s := c.s0; s < c.s1; s++ {
+				packB1(want[s*nr*c.kcb:], B, p0, c.kcb, j0+s*nr, min(nr, c.ncb-s*nr))
+			}
+			packBs(got, B, p0, c.kcb, j0, c.ncb, c.s0, c.s1)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%+v B.t=%v: packed[%d] = %v, want %v", c, bt, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestDirectShared checks the direct product shared with the pool's
+// helpers (directShared, from directParMin multiply-adds) against the
+// naive product and, bit for bit, against the serial direct product, for
+// every transpose, edge rows and columns, alpha and beta, and any number of
+// workers.
+func TestDirectShared(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	shapes := [][3]int{{128, 128, 128}, {101, 131, 97}, {130, 60, 150}, {64, 200, 100}, {310, 17, 200}}
+	r := rand.New(rand.NewPCG(53, 54))
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		if !isDirect(m, n, k) || m*n*k < directParMin || m*n*k >= ParallelMin {
+			t.Fatalf("%v: not a shared direct product", s)
+		}
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				A := mat{randSlice(r, m*k), k, tA != blas.NoTrans}
+				if A.t {
+					A.ld = m
+				}
+				B := mat{randSlice(r, k*n), n, tB != blas.NoTrans}
+				if B.t {
+					B.ld = k
+				}
+				c0 := randSlice(r, m*n)
+				for _, ab := range [][2]float64{{1, 0}, {-1.5, 0.5}} {
+					ref := append([]float64(nil), c0...)
+					refGemm(tA, tB, m, n, k, ab[0], A.d, A.ld, B.d, B.ld, ab[1], ref, n)
+					want := append([]float64(nil), c0...)
+					direct(A, B, m, n, k, ab[0], ab[1], want, n)
+					for _, w := range []int{2, 3} {
+						got := append([]float64(nil), c0...)
+						directShared(A, B, m, n, k, ab[0], ab[1], got, n, w)
+						for i := range got {
+							if !closeTo(got[i], ref[i], 1e-12*float64(k+1)) {
+								t.Fatalf("%v tA=%c tB=%c workers=%d: c[%d] = %v, want %v", s, tA, tB, w, i, got[i], ref[i])
+							}
+							if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("%v tA=%c tB=%c workers=%d: c[%d] = %v, serial %v", s, tA, tB, w, i, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -60,6 +60,16 @@
 // (c is then not read). Y4…Y15 hold the accumulators, two per row.
 TEXT ·kern6x8(SB), NOSPLIT, $0-81
 	KERNARGS
+	// Fetch the six rows of C while the loop runs (each a 64-byte line
+	// when aligned; the loop takes far longer than a miss).
+	LEAQ (DX)(R8*2), AX
+	LEAQ (AX)(R8*2), BX
+	PREFETCHT0 (DX)
+	PREFETCHT0 (DX)(R8*1)
+	PREFETCHT0 (AX)
+	PREFETCHT0 (AX)(R8*1)
+	PREFETCHT0 (BX)
+	PREFETCHT0 (BX)(R8*1)
 	ZERO2(Y4, Y5)
 	ZERO2(Y6, Y7)
 	ZERO2(Y8, Y9)
@@ -132,6 +142,11 @@ noload:
 // kern6x8 for four rows (edges of 4 or 5 rows, and m = 16 as 6+6+4).
 TEXT ·kern4x8(SB), NOSPLIT, $0-81
 	KERNARGS
+	LEAQ (DX)(R8*2), AX
+	PREFETCHT0 (DX)
+	PREFETCHT0 (DX)(R8*1)
+	PREFETCHT0 (AX)
+	PREFETCHT0 (AX)(R8*1)
 	ZERO2(Y4, Y5)
 	ZERO2(Y6, Y7)
 	ZERO2(Y8, Y9)
@@ -590,3 +605,42 @@ d8sum:
 	VZEROUPPER
 	RET
 
+
+// func packN8w(k, w int, src *float64, ld int, dst *float64, ds int)
+//
+// dst[s*ds+p*8+j] = src[p*ld+s*8+j] for p < k, s < w, j < 8: packs w
+// adjacent 8-column slivers of a row-major B row by row (each row of the
+// source is read as one contiguous run of 8·w values).
+TEXT ·packN8w(SB), NOSPLIT, $0-48
+	MOVQ k+0(FP), CX
+	MOVQ w+8(FP), BX
+	MOVQ src+16(FP), SI
+	MOVQ ld+24(FP), R10
+	SHLQ $3, R10
+	MOVQ dst+32(FP), DI
+	MOVQ ds+40(FP), R12
+	SHLQ $3, R12
+	TESTQ CX, CX
+	JZ pwdone
+	TESTQ BX, BX
+	JZ pwdone
+pwrow:
+	MOVQ SI, R8
+	MOVQ DI, R9
+	MOVQ BX, DX
+pwcol:
+	VMOVUPD (R8), Y0
+	VMOVUPD 32(R8), Y1
+	VMOVUPD Y0, (R9)
+	VMOVUPD Y1, 32(R9)
+	ADDQ $64, R8
+	ADDQ R12, R9
+	DECQ DX
+	JNZ pwcol
+	ADDQ R10, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ pwrow
+pwdone:
+	VZEROUPPER
+	RET

@@ -213,9 +213,7 @@ func (j *parJob) do(it parItem, scratch **[]float64) bool {
 		} else {
 			s0 := int(it.g) * p.bgw
 			s1 := min(p.ns, s0+p.bgw)
-			for s := s0; s < s1; s++ {
-				packB1(bp[s*nr*p.kcb:], j.B, p.pc, p.kcb, p.jc+s*nr, min(nr, p.ncb-s*nr))
-			}
+			packBs(bp, j.B, p.pc, p.kcb, p.jc, p.ncb, s0, s1)
 		}
 		j.packDone[q].Add(1)
 		return true
@@ -258,4 +256,40 @@ func (j *parJob) do(it parItem, scratch **[]float64) bool {
 	tile.Store(int32(p.pi + 1))
 	j.compDone[q].Add(1)
 	return true
+}
+
+// directJob shares a direct product (directPlan) between the caller and
+// the pool's helpers: its 8-column slivers are cut into items of
+// directItemSlivers claimed in order, so the result is the serial direct
+// product's whoever computes which columns.
+type directJob struct {
+	js    jobState
+	d     directPlan
+	next  atomic.Int64
+	items int
+	per   int // slivers per item
+}
+
+func (j *directJob) participate() {
+	ns := (j.d.n + nr - 1) / nr
+	for {
+		i := int(j.next.Add(1) - 1)
+		if i >= j.items {
+			return
+		}
+		j.d.cols(i*j.per, min(ns, (i+1)*j.per))
+	}
+}
+
+// directShared computes a direct product on the caller and up to workers-1
+// helpers (see directParMin).
+func directShared(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) {
+	j := &directJob{}
+	j.d.init(A, B, m, n, k, alpha, beta, c, ldc)
+	ns := (n + nr - 1) / nr
+	j.per = max(1, ns/(directItemsPerCPU*workers))
+	j.items = (ns + j.per - 1) / j.per
+	j.js.r = j
+	j.js.run(workers - 1)
+	j.d.release()
 }
