@@ -3,6 +3,7 @@ package ad
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -441,19 +442,23 @@ type jitted struct {
 
 // jitEntry holds the programs traced for one set of input shapes.
 type jitEntry struct {
-	key      string
+	shapes   [][]int // the input shapes (copies)
 	progs    []*jitProg
 	traces   int
 	fallback bool // too many re-traces: call f eagerly
 }
 
-func shapesKey(xs []*Tensor) string {
-	var b strings.Builder
-	for _, x := range xs {
-		b.WriteString(fmtShape(x.shape))
-		b.WriteByte(';')
+// matches reports whether xs have the entry's shapes.
+func (e *jitEntry) matches(xs []*Tensor) bool {
+	if len(xs) != len(e.shapes) {
+		return false
 	}
-	return b.String()
+	for i, x := range xs {
+		if !sameShape(x.shape, e.shapes[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func newJitted(op string, f func([]*Tensor) []*Tensor) *jitted {
@@ -470,17 +475,19 @@ func (j *jitted) call(xs []*Tensor) []*Tensor {
 		if x.b != nil {
 			// Traced by a differentiation (or an enclosing Jit): run f
 			// itself, so that the outer trace sees every operation.
-			return j.checkOuts(j.f(xs), len(xs))
+			return j.checkOuts(j.f(slices.Clone(xs)), len(xs))
 		}
 	}
-	key := shapesKey(xs)
 	j.mu.Lock()
-	e := j.lookup(key)
-	progs := append([]*jitProg(nil), e.progs...)
+	e := j.lookup(xs)
+	// A copy of the programs (on the stack: a replay allocates nothing
+	// here), replayed outside the lock.
+	var pb [jitMaxVariants]*jitProg
+	progs := append(pb[:0], e.progs...)
 	fallback := e.fallback
 	j.mu.Unlock()
 	if fallback {
-		return j.checkOuts(j.f(xs), len(xs))
+		return j.checkOuts(j.f(slices.Clone(xs)), len(xs))
 	}
 	for _, p := range progs {
 		if outs, ok := p.run(xs); ok {
@@ -488,7 +495,8 @@ func (j *jitted) call(xs []*Tensor) []*Tensor {
 			return outs
 		}
 	}
-	outs, rec, ids := record(j.op, j.f, xs)
+	// (f gets a copy of xs, which may then stay on the caller's stack.)
+	outs, rec, ids := record(j.op, j.f, slices.Clone(xs))
 	prog := build(rec, ids)
 	prog.op = j.op
 	j.traces.Add(1)
@@ -506,18 +514,21 @@ func (j *jitted) call(xs []*Tensor) []*Tensor {
 	return outs
 }
 
-// lookup returns the entry for key, made most recently used (a new one,
-// evicting the least recently used beyond jitMaxKeys, when missing).
-// Callers hold j.mu.
-func (j *jitted) lookup(key string) *jitEntry {
+// lookup returns the entry for xs's shapes, made most recently used (a
+// new one, evicting the least recently used beyond jitMaxKeys, when
+// missing). Callers hold j.mu.
+func (j *jitted) lookup(xs []*Tensor) *jitEntry {
 	for i, e := range j.entries {
-		if e.key == key {
+		if e.matches(xs) {
 			copy(j.entries[i:], j.entries[i+1:])
 			j.entries[len(j.entries)-1] = e
 			return e
 		}
 	}
-	e := &jitEntry{key: key}
+	e := &jitEntry{shapes: make([][]int, len(xs))}
+	for i, x := range xs {
+		e.shapes[i] = slices.Clone(x.shape)
+	}
 	if len(j.entries) >= jitMaxKeys {
 		j.entries = append(j.entries[:0], j.entries[1:]...)
 	}

@@ -237,6 +237,8 @@ const (
 	opElem             // an elementwise kernel into a planned buffer
 	opScalarRun        // a run of scalar operations (run)
 	opFused            // consecutive elementwise operations run strip by strip (group)
+	opInto             // an operation into a provided buffer (into; jit_into.go)
+	opView             // a Reshape of a planned buffer: a header made once
 )
 
 // Fusion of elementwise chains: consecutive elementwise operations of at
@@ -399,6 +401,10 @@ type jitOp struct {
 	sa, sb int
 	run    []jitSop // opScalarRun
 	group  []jitOp  // opFused
+	into   *jitInto // opInto
+	// pool, for an operation computing a result of the function into a
+	// provided buffer (opElem, opInto): where the buffer comes from.
+	pool *jitOutPool
 }
 
 // jitProg is a program ready to replay.
@@ -425,6 +431,8 @@ type jitProg struct {
 	// shapeOf[id] is the index of buffer id's shape in shapeTab.
 	shapeOf  []int32
 	shapeTab [][]int
+
+	pools map[int32]*jitOutPool // by result buffer
 
 	st   *jitState  // reused by a replay that finds it free
 	busy sync.Mutex // held by the replay using st
@@ -516,7 +524,8 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	sops := make([]jitSop, 0, nScalar)
 	ops := make([]jitOp, 0, len(code)-nScalar+nScalar/maxRun+1)
 	opAt := make([]int32, len(code))
-	runStart := -1 // index in sops of the open run, -1 for none
+	var views []int32 // opView results
+	runStart := -1    // index in sops of the open run, -1 for none
 	for i := range code {
 		in := &code[i]
 		k := kinds[i]
@@ -535,7 +544,7 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		op := &ops[len(ops)-1] // built in place: a jitOp is long
 		if k == opGuard {
 			op.guard = in.guard
-		} else if e := elemOf(in.p); e != nil && !outRoot[in.out] && in.alias < 0 {
+		} else if e := elemOf(in.p); e != nil && in.alias < 0 {
 			var sb [3][]int
 			shapes := sb[:0]
 			for _, a := range in.args {
@@ -543,17 +552,39 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 			}
 			if sa, sb, ok := elemStrides(e, shapes); ok {
 				op.kind, op.elem, op.sa, op.sb = opElem, e, sa, sb
-				planned[in.out] = true
-				owned[in.out] = false
 			}
 		}
 		if op.kind == opCall {
+			if into := intoOf(r, in); into != nil {
+				op.kind, op.into = opInto, into
+			}
+		}
+		switch {
+		case op.kind == opElem || op.kind == opInto:
+			// Into a planned buffer, or for a result of the function a
+			// new one from its pool.
+			if outRoot[in.out] {
+				op.pool = p.outPool(in.out)
+				p.clear = append(p.clear, in.out)
+			} else {
+				planned[in.out] = true
+				owned[in.out] = false
+			}
+		case op.kind == opCall && in.p == primReshape && in.alias >= 0 && planned[root[in.out]]:
+			// A view of a planned buffer: its header is made with the
+			// replay state (newState), pointing at the root's slot.
+			op.kind = opView
+			views = append(views, in.out)
+		case op.kind == opCall:
 			p.clear = append(p.clear, in.out)
 		}
 		opAt[i] = int32(len(ops) - 1)
 	}
 	p.code = ops
 	p.plan(code, planned, last)
+	for _, v := range views {
+		p.slotOf[v] = p.slotOf[root[v]]
+	}
 	for id, l := range last {
 		if l >= 0 && owned[id] {
 			op := &p.code[opAt[l]]
@@ -602,6 +633,19 @@ func (p *jitProg) plan(code []jitInstr, planned []bool, last []int32) {
 			free[n] = append(free[n], p.slotOf[id])
 		}
 	}
+}
+
+// outPool returns the output pool of buffer id.
+func (p *jitProg) outPool(id int32) *jitOutPool {
+	if q, ok := p.pools[id]; ok {
+		return q
+	}
+	if p.pools == nil {
+		p.pools = map[int32]*jitOutPool{}
+	}
+	q := &jitOutPool{n: shapeNumel(p.shape(id)), shape: p.shape(id)}
+	p.pools[id] = q
+	return q
 }
 
 // shape returns the shape of buffer id.

@@ -10,6 +10,8 @@ type jitState struct {
 	call Call
 	args []*Tensor
 	hdrs []Tensor // headers of the planned buffers
+	// scratch is the temporary buffer of the opInto operations.
+	scratch []float64
 }
 
 func (p *jitProg) newState() *jitState {
@@ -19,6 +21,9 @@ func (p *jitProg) newState() *jitState {
 		maxArgs = max(maxArgs, len(op.args))
 	}
 	st.args = make([]*Tensor, maxArgs)
+	if n := p.scratchLen(); n > 0 {
+		st.scratch = alloc(p.op, n)
+	}
 	// The slots are carved from one allocation (through the allocation
 	// guard), each starting on a 64-byte line and one line after a
 	// multiple of the previous slot's end, so consecutive slots do not
@@ -114,13 +119,43 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			}
 			continue
 		case opFused:
+			for k := range op.group {
+				if g := &op.group[k]; g.pool != nil {
+					ts[g.out] = g.pool.get(p.op)
+				}
+			}
 			p.runFused(st, op)
 			for _, f := range op.free {
 				recycle(ts[f].data)
 				ts[f] = nil
 			}
 			continue
+		case opInto:
+			if op.pool != nil {
+				ts[op.out] = op.pool.get(p.op)
+			}
+			runInto(op, ts[op.out].data, ts, st.scratch)
+			if p.scalar[op.out] {
+				regs[op.out] = ts[op.out].data[0]
+			}
+			for _, f := range op.free {
+				recycle(ts[f].data)
+				ts[f] = nil
+			}
+			continue
+		case opView:
+			if p.scalar[op.out] {
+				regs[op.out] = ts[op.out].data[0]
+			}
+			for _, f := range op.free {
+				recycle(ts[f].data)
+				ts[f] = nil
+			}
+			continue
 		case opElem:
+			if op.pool != nil {
+				ts[op.out] = op.pool.get(p.op)
+			}
 			var in [3][]float64
 			for i, a := range op.args {
 				if p.reg[a] {

@@ -1,0 +1,347 @@
+package ad
+
+import "math"
+
+// Operations a replay runs into a buffer it provides, instead of calling
+// the primitive's Forward (which allocates its result, a tensor header and
+// the slices its shape checks make): matrix products of two matrices,
+// broadcasting binary operations, SumTo, and Sum over everything or over
+// the short rows of a matrix. Each calls the very loops Forward calls, with
+// the same arguments in the same order, so the results are the same bits
+// (TestJitIntoSameBits); the shapes, strides and branches Forward works
+// out at every call are worked out once, when the program is built.
+//
+// The destination is an arena slot planned like an elementwise kernel's
+// (jit_passes.go's plan) for an intermediate result, and for a result of
+// the jitted function a new buffer from the program's output pool (see
+// jitOutPool): the caller owns its results, which later calls never
+// overwrite.
+
+// Kinds of jitInto.
+const (
+	intoMatMul    = iota // gemmRows into dst
+	intoBroadcast        // a binary loop over broadcast rows (binaryRows, binaryBroadcast)
+	intoSumTo            // primSumTo's Forward
+	intoSumAll           // Sum to one value: reduceRow
+	intoSumShort         // Sum over a matrix with short rows: sumShortRows
+	intoLSEAll           // LogSumExp to one value
+	intoLSERows          // LogSumExp along the rows of a matrix (m rows of n)
+)
+
+// jitMaxDims bounds the dimensions of the broadcasts and SumTos run into
+// buffers (the row walk keeps its odometer on the stack).
+const jitMaxDims = 8
+
+// jitInto is an operation run into a provided buffer, with everything its
+// Forward would work out from the shapes.
+type jitInto struct {
+	kind    uint8
+	name    string // the primitive, for errors
+	m, k, n int    // intoMatMul's product; intoSumShort's rows (m) and columns (n)
+	ta, tb  bool   // intoMatMul: operands transposed; intoSumShort: ta = down the columns
+	loop    binaryLoop
+	// intoBroadcast: the walk over the result (shape) with the operands'
+	// strides sa, sb; intoSumTo: the walk over the argument (shape) with
+	// the result's strides sa, or rows set for the row path.
+	shape  []int
+	sa, sb []int
+	rows   bool
+	// scratch is the length of the temporary buffer the operation needs
+	// (jitState.scratch).
+	scratch int
+}
+
+// intoOf returns how to run the instruction in into a provided buffer, or
+// nil when Forward must run (another primitive, shapes its Forward treats
+// otherwise, 0-d operands, which may live in registers only).
+func intoOf(r *jitRec, in *jitInstr) *jitInto {
+	if in.alias >= 0 {
+		return nil
+	}
+	out := r.shapeOf(in.out)
+	var sb [3][]int
+	shapes := sb[:0]
+	for _, a := range in.args {
+		s := r.shapeOf(a)
+		if len(s) == 0 {
+			return nil
+		}
+		shapes = append(shapes, s)
+	}
+	if shapeNumel(out) == 0 {
+		return nil
+	}
+	switch {
+	case in.p == primMatMul:
+		p, ok := in.params.(matmulParams)
+		if !ok || len(p.batch) != 0 || len(shapes[0]) != 2 || len(shapes[1]) != 2 {
+			return nil
+		}
+		a, b := shapes[0], shapes[1]
+		m, k := a[0], a[1]
+		if p.ta {
+			m, k = k, m
+		}
+		n := b[1]
+		if p.tb {
+			n = b[0]
+		}
+		if k == 0 || !sameShape(out, []int{m, n}) {
+			return nil
+		}
+		return &jitInto{kind: intoMatMul, name: in.p.Name, m: m, k: k, n: n, ta: p.ta, tb: p.tb}
+	case in.p == primSumTo:
+		x := shapes[0]
+		if len(x) > jitMaxDims || !sameShape(broadcastShapes("SumTo", x, out), x) {
+			return nil
+		}
+		if isRowOf(out, x) && shapeNumel(out) <= interruptStride {
+			return &jitInto{kind: intoSumTo, name: "SumTo", shape: x, rows: true}
+		}
+		return &jitInto{kind: intoSumTo, name: "SumTo", shape: x, sa: broadcastStrides(out, x)}
+	case in.p == primSum:
+		x := shapes[0]
+		mask, ok := in.params.([]bool)
+		if !ok || len(mask) != len(x) {
+			return nil
+		}
+		if shapeNumel(out) == 1 {
+			return &jitInto{kind: intoSumAll, name: "Sum"}
+		}
+		dst := rowMajorStrides(out)
+		for i, m := range mask {
+			if m {
+				dst[i] = 0
+			}
+		}
+		cs, _, ds := coalesceAxes(x, rowMajorStrides(x), dst)
+		if len(cs) == 2 && cs[1] < shortRow {
+			return &jitInto{kind: intoSumShort, name: "Sum", m: cs[0], n: cs[1], ta: ds[0] == 0}
+		}
+		return nil
+	case in.p == primLogSumExp:
+		x := shapes[0]
+		mask, ok := in.params.([]bool)
+		if !ok || len(mask) != len(x) || shapeNumel(x) == 0 {
+			return nil // (Forward's error for an empty reduced axis)
+		}
+		if shapeNumel(out) == 1 {
+			return &jitInto{kind: intoLSEAll, name: "LogSumExp", scratch: shapeNumel(x)}
+		}
+		dst := rowMajorStrides(out)
+		for i, m := range mask {
+			if m {
+				dst[i] = 0
+			}
+		}
+		cs, _, ds := coalesceAxes(x, rowMajorStrides(x), dst)
+		if len(cs) == 2 && ds[0] == 1 && ds[1] == 0 {
+			k := &jitInto{kind: intoLSERows, name: "LogSumExp", m: cs[0], n: cs[1]}
+			if k.n >= shortRow {
+				k.scratch = k.n
+			}
+			return k
+		}
+		return nil
+	}
+	e := elemOf(in.p)
+	if e == nil || e.k2 == nil || len(shapes) != 2 || len(out) > jitMaxDims {
+		return nil
+	}
+	a, b := shapes[0], shapes[1]
+	if sameShape(a, b) || shapeNumel(a) == 1 || shapeNumel(b) == 1 {
+		return nil // binaryKernel's elementwise paths: opElem's
+	}
+	if !sameShape(broadcastShapes(e.op, a, b), out) {
+		return nil
+	}
+	return &jitInto{kind: intoBroadcast, name: e.op, loop: e.k2, shape: out,
+		sa: broadcastStrides(a, out), sb: broadcastStrides(b, out)}
+}
+
+// runInto runs op, an opInto, into dst, with scratch (at least
+// op.into.scratch values, arbitrary contents).
+func runInto(op *jitOp, dst []float64, ts []*Tensor, scratch []float64) {
+	k := op.into
+	switch k.kind {
+	case intoMatMul:
+		gemmRows(k.name, k.m, k.k, k.n, ts[op.args[0]].data, ts[op.args[1]].data, dst, k.ta, k.tb)
+	case intoBroadcast:
+		a, b := ts[op.args[0]].data, ts[op.args[1]].data
+		la, lb := lastStride(k.sa), lastStride(k.sb)
+		jitWalk(k.name, k.shape, k.sa, k.sb, func(o, oa, ob, n int) {
+			k.loop(dst[o:o+n], a[oa:], b[ob:], la, lb)
+		})
+	case intoSumTo:
+		x := ts[op.args[0]].data
+		clear(dst)
+		if k.rows {
+			// primSumTo's row path.
+			n, done := len(dst), 0
+			for o := 0; o < len(x); o += n {
+				src := x[o : o+n]
+				for i, v := range src {
+					dst[i] += v
+				}
+				if done += n; done >= interruptStride {
+					checkInterrupt("SumTo")
+					done = 0
+				}
+			}
+			return
+		}
+		ls := lastStride(k.sa)
+		jitWalk("SumTo", k.shape, k.sa, nil, func(o, od, _, n int) {
+			src := x[o : o+n]
+			if ls == 1 {
+				d := dst[od : od+n]
+				for i, v := range src {
+					d[i] += v
+				}
+				return
+			}
+			s := 0.0
+			for _, v := range src {
+				s += v
+			}
+			dst[od] += s
+		})
+	case intoSumAll:
+		dst[0] = reduceRow("Sum", reduceSum, ts[op.args[0]].data, 0)
+	case intoSumShort:
+		clear(dst)
+		sumShortRows("Sum", k.m, k.n, ts[op.args[0]].data, dst, k.ta)
+	case intoLSEAll, intoLSERows:
+		lseInto(k, ts[op.args[0]].data, dst, scratch)
+	}
+}
+
+// lseInto is primLogSumExp's Forward into dst for the two layouts intoOf
+// accepts, with reduceKernel's paths for them: the maximum of each row by
+// reduceRow, the exponentials of the shifted values (stored in scratch
+// when they are summed by reduceRow, summed as they are made when
+// sumShortRows would sum them: the same additions in the same order), the
+// sum, its logarithm plus the shift.
+func lseInto(k *jitInto, x, dst, scratch []float64) {
+	const op = "LogSumExp"
+	fix := func(v float64) float64 {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return 0
+		}
+		return v
+	}
+	if k.kind == intoLSEAll {
+		shift := fix(reduceRow(op, reduceMax, x, math.Inf(-1)))
+		e := scratch[:len(x)]
+		parallelFor(op, len(e), func(lo, hi int) {
+			for i, v := range x[lo:hi] {
+				e[lo+i] = math.Exp(v - shift)
+			}
+		})
+		dst[0] = reduceRow(op, reduceSum, e, 0)
+		dst[0] = math.Log(dst[0]) + shift
+		return
+	}
+	n, done := k.n, 0
+	for r := 0; r < k.m; r++ {
+		row := x[r*n : (r+1)*n]
+		shift := fix(combine(reduceMax, math.Inf(-1), reduceRow(op, reduceMax, row, math.Inf(-1))))
+		if n < shortRow {
+			sum := 0.0
+			for _, v := range row {
+				sum += math.Exp(v - shift)
+			}
+			dst[r] = 0
+			dst[r] += sum
+		} else {
+			e := scratch[:n]
+			for i, v := range row {
+				e[i] = math.Exp(v - shift)
+			}
+			dst[r] = combine(reduceSum, 0, reduceRow(op, reduceSum, e, 0))
+		}
+		dst[r] = math.Log(dst[r]) + shift
+		if done += n; done >= interruptStride {
+			checkInterrupt(op)
+			done = 0
+		}
+	}
+}
+
+// jitWalk walks a row-major array of the given shape row by row (a row is
+// the last dimension) as forEachRow does — the same rows in the same
+// order, long rows in the same chunks, the same checks for interruption —
+// calling fn with the row's offset and the matching offsets by the
+// strides sa and sb (nil: always 0). It keeps its odometer on the stack:
+// len(shape) ≤ jitMaxDims.
+func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
+	nd := len(shape)
+	n := shape[nd-1]
+	total := shapeNumel(shape)
+	if total == 0 {
+		return
+	}
+	stride := func(st []int, k int) int {
+		if st == nil {
+			return 0
+		}
+		return st[k]
+	}
+	var idx [jitMaxDims]int
+	oa, ob, done := 0, 0, 0
+	for o := 0; o < total; o += n {
+		if n <= interruptStride {
+			fn(o, oa, ob, n)
+			done += n
+			if done >= interruptStride {
+				checkInterrupt(op)
+				done = 0
+			}
+		} else {
+			for c := 0; c < n; c += interruptStride {
+				checkInterrupt(op)
+				fn(o+c, oa+stride(sa, nd-1)*c, ob+stride(sb, nd-1)*c, min(interruptStride, n-c))
+			}
+		}
+		for k := nd - 2; k >= 0; k-- {
+			idx[k]++
+			oa += stride(sa, k)
+			ob += stride(sb, k)
+			if idx[k] < shape[k] {
+				break
+			}
+			oa -= stride(sa, k) * idx[k]
+			ob -= stride(sb, k) * idx[k]
+			idx[k] = 0
+		}
+	}
+}
+
+// jitOutPool describes a result of the function computed into a provided
+// buffer (opElem, opInto): each replay gives the caller a new tensor,
+// which later calls never overwrite. Its buffer comes from alloc's pools
+// (memory.go): buffers of dropped results come back through the garbage
+// collector a few times, as eager results do. (A pool of the program's own
+// whose buffers came back for as long as the program is used was tried:
+// every buffer a collection returns counts as live for the next one, so
+// the heap grew without bound, 54 → 409 MB over 8000 W3 gradients.)
+type jitOutPool struct {
+	n     int
+	shape []int
+}
+
+// get returns a new result tensor for the caller, with arbitrary contents.
+func (q *jitOutPool) get(op string) *Tensor {
+	return &Tensor{shape: q.shape, data: allocFull(op, q.n)}
+}
+
+// scratchLen returns the length of the scratch buffer p's operations need.
+func (p *jitProg) scratchLen() int {
+	n := 0
+	for i := range p.code {
+		if k := p.code[i].into; k != nil {
+			n = max(n, k.scratch)
+		}
+	}
+	return n
+}

@@ -1,0 +1,118 @@
+package ad
+
+import (
+	"math"
+	"runtime"
+	"testing"
+)
+
+// TestJitIntoSameBits: the operations a replay runs into its own buffers
+// (jit_into.go: products, broadcasts, SumTo, Sum, LogSumExp and views of
+// them), as intermediate values and as results, give the eager results bit
+// for bit, over the layouts each path accepts (long rows cut into chunks,
+// short and long rows, special values), and the programs do run them into
+// buffers (a fallback to Forward would hide a wrong lowering).
+func TestJitIntoSameBits(t *testing.T) {
+	rng := NewRNG(29)
+	special := func(x *Tensor) *Tensor {
+		d := x.Data()
+		for i, v := range []float64{math.Inf(1), math.Inf(-1), math.NaN(), 0, math.Copysign(0, -1), 1e300, -1e300} {
+			if i*7 < len(d) {
+				d[i*7] = v
+			}
+		}
+		return New(d, x.shape...)
+	}
+	in := func(shapes ...[]int) func(k int) []*Tensor {
+		return func(k int) []*Tensor {
+			xs := make([]*Tensor, len(shapes))
+			for i, s := range shapes {
+				xs[i] = rng.Normal(s...)
+			}
+			return xs
+		}
+	}
+	long := interruptStride + 5
+	cases := []struct {
+		c     jitCase
+		kinds []uint8 // jitInto kinds the program must contain
+	}{
+		{jitCase{name: "matmul", f: func(xs []*Tensor) []*Tensor {
+			a, b := xs[0], xs[1]
+			return []*Tensor{matmulT(a, b, false, false), matmulT(a, a, true, false), matmulT(b, b, false, true), matmulT(b, a, true, true),
+				Tanh(MatMul(a, b))}
+		}, in: in([]int{7, 5}, []int{5, 9})}, []uint8{intoMatMul}},
+		{jitCase{name: "matmul-grad", f: GradSlice(func(xs []*Tensor) *Tensor {
+			return Sum(Square(Add(MatMul(Tanh(MatMul(xs[0], xs[1])), xs[2]), xs[3])))
+		}), in: in([]int{16, 33}, []int{33, 20}, []int{20, 3}, []int{3})}, []uint8{intoMatMul, intoBroadcast, intoSumTo}},
+		{jitCase{name: "broadcast", f: func(xs []*Tensor) []*Tensor {
+			a, r, c := xs[0], xs[1], xs[2]
+			return []*Tensor{Add(a, r), Mul(c, a), Sub(r, c), Div(Reshape(r, 1, 9), Reshape(c, 6, 1)),
+				Tanh(Add(Reshape(a, 2, 3, 9), Reshape(r, 1, 1, 9))), Pow(Abs(a), Reshape(c, 6, 1))}
+		}, in: in([]int{6, 9}, []int{9}, []int{6, 1})}, []uint8{intoBroadcast}},
+		{jitCase{name: "broadcast-long-rows", f: func(xs []*Tensor) []*Tensor {
+			return []*Tensor{Exp(Add(xs[0], xs[1])), Mul(xs[2], xs[0])}
+		}, in: in([]int{3, long}, []int{long}, []int{3, 1})}, []uint8{intoBroadcast}},
+		{jitCase{name: "sumto", f: func(xs []*Tensor) []*Tensor {
+			x := xs[0]
+			return []*Tensor{sumTo(x, []int{9}), sumTo(x, []int{6, 1}), sumTo(Reshape(x, 2, 3, 9), []int{3, 1}),
+				Exp(sumTo(x, []int{1, 9}))}
+		}, in: in([]int{6, 9})}, []uint8{intoSumTo}},
+		{jitCase{name: "sumto-long-rows", f: func(xs []*Tensor) []*Tensor {
+			x := xs[0]
+			return []*Tensor{sumTo(x, []int{long}), sumTo(x, []int{3, 1}), sumTo(Reshape(x, long, 3), []int{3})}
+		}, in: in([]int{3, long})}, []uint8{intoSumTo}},
+		{jitCase{name: "sum", f: func(xs []*Tensor) []*Tensor {
+			x := xs[0]
+			return []*Tensor{Sum(x), Mul(Sum(Tanh(x)), 2.0), SumKeepDims(x, 0), SumKeepDims(x, 1), Sum(Reshape(x, 5, 2, 10), 0, 1),
+				Exp(SumKeepDims(x, 1))}
+		}, in: in([]int{10, 10})}, []uint8{intoSumAll, intoSumShort}},
+		{jitCase{name: "logsumexp", f: func(xs []*Tensor) []*Tensor {
+			x, w := xs[0], xs[1]
+			return []*Tensor{LogSumExp(x), LogSumExpKeepDims(x, 1), LogSumExpKeepDims(w, 1), LogSumExp(Reshape(w, 4, 5, 20), 1, 2),
+				Exp(LogSumExpKeepDims(Tanh(w), 1)), Grad(func(y *Tensor) *Tensor { return Sum(LogSumExp(y, 1)) })(w)}
+		}, in: func(k int) []*Tensor { return []*Tensor{special(rng.Normal(12, 10)), rng.Normal(4, 100)} }}, []uint8{intoLSEAll, intoLSERows}},
+	}
+	for _, tc := range cases {
+		checkJitCase(t, tc.c)
+		_, rec, ids := record("JitSlice", tc.c.f, tc.c.in(0))
+		seen := map[uint8]bool{}
+		for _, op := range build(rec, ids).code {
+			if op.kind == opInto {
+				seen[op.into.kind] = true
+			}
+		}
+		for _, k := range tc.kinds {
+			if !seen[k] {
+				t.Errorf("%s: no operation of kind %d runs into a buffer", tc.c.name, k)
+			}
+		}
+	}
+}
+
+// TestJitIntoResultsKept: results computed into buffers are new tensors at
+// every call: a result kept by the caller keeps its values through later
+// calls, also when the caller drops the others and the garbage collector
+// recycles their buffers.
+func TestJitIntoResultsKept(t *testing.T) {
+	f := JitSlice(func(xs []*Tensor) []*Tensor {
+		h := Tanh(Add(MatMul(xs[0], xs[1]), xs[2]))
+		return []*Tensor{h, sumTo(h, []int{300}), MatMul(xs[0], xs[1])}
+	})
+	rng := NewRNG(31)
+	a, b, c := rng.Normal(40, 20), rng.Normal(20, 300), rng.Normal(300)
+	first := f([]*Tensor{a, b, c})
+	want := [][]float64{first[0].Data(), first[1].Data(), first[2].Data()}
+	for k := 0; k < 40; k++ {
+		f([]*Tensor{rng.Normal(40, 20), b, rng.Normal(300)})
+		if k%10 == 9 {
+			runtime.GC()
+			runtime.GC()
+		}
+	}
+	for i, w := range want {
+		if d, _ := jitDiff(New(w, first[i].shape...), first[i]); d != 0 {
+			t.Errorf("result %d of the first call changed after later calls", i)
+		}
+	}
+}
