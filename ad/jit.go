@@ -467,7 +467,11 @@ func newJitted(op string, f func([]*Tensor) []*Tensor) *jitted {
 
 // call runs the jitted function on xs: a replay of a program traced for
 // xs's shapes whose guards hold, or a new trace.
-func (j *jitted) call(xs []*Tensor) []*Tensor {
+func (j *jitted) call(xs []*Tensor) []*Tensor { return j.callBuf(xs, nil) }
+
+// callBuf is call with a replay's results in buf when it has room (see
+// jitProg.run).
+func (j *jitted) callBuf(xs, buf []*Tensor) []*Tensor {
 	for i, x := range xs {
 		if x == nil {
 			panic(errorf(ErrNil, j.op, "input %d is a nil *Tensor", i))
@@ -490,7 +494,7 @@ func (j *jitted) call(xs []*Tensor) []*Tensor {
 		return j.checkOuts(j.f(slices.Clone(xs)), len(xs))
 	}
 	for _, p := range progs {
-		if outs, ok := p.run(xs); ok {
+		if outs, ok := p.run(xs, buf); ok {
 			j.replays.Add(1)
 			return outs
 		}
@@ -555,9 +559,9 @@ func Jit(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 	}
 	j := newJitted("Jit", func(xs []*Tensor) []*Tensor { return []*Tensor{f(xs[0])} })
 	return func(x *Tensor) *Tensor {
-		var in [1]*Tensor
+		var in, out [1]*Tensor
 		in[0] = x
-		return j.call(in[:])[0]
+		return j.callBuf(in[:], out[:0])[0]
 	}
 }
 

@@ -13,9 +13,8 @@ import "math"
 //
 // The destination is an arena slot planned like an elementwise kernel's
 // (jit_passes.go's plan) for an intermediate result, and for a result of
-// the jitted function a new buffer from the program's output pool (see
-// jitOutPool): the caller owns its results, which later calls never
-// overwrite.
+// the jitted function a new buffer (see jitOut): the caller owns its
+// results, which later calls never overwrite.
 
 // Kinds of jitInto.
 const (
@@ -317,22 +316,36 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 	}
 }
 
-// jitOutPool describes a result of the function computed into a provided
+// jitOut describes a result of the function computed into a provided
 // buffer (opElem, opInto): each replay gives the caller a new tensor,
-// which later calls never overwrite. Its buffer comes from alloc's pools
-// (memory.go): buffers of dropped results come back through the garbage
-// collector a few times, as eager results do. (A pool of the program's own
-// whose buffers came back for as long as the program is used was tried:
-// every buffer a collection returns counts as live for the next one, so
-// the heap grew without bound, 54 → 409 MB over 8000 W3 gradients.)
-type jitOutPool struct {
+// which later calls never overwrite, in a new buffer that the garbage
+// collector frees once the caller drops it. The buffer does not come
+// from, or go back to, alloc's pools: makeBuf's buffers come back through
+// a finalizer, and a buffer a collection hands back counts as live until
+// the next one, which for W3's 1.6 MB gradient tripled the peak resident
+// growth of 100 jitted gradients (about 50 instead of 17 MB with Go's
+// default GOGC; BENCHMARKS.md) to allocate a fifth of the bytes; taking
+// buffers from the pools cost allocations too (a sync.Pool allocates its
+// per-P array again after each collection). A pool of the program's own
+// whose buffers came back for as long as the program was used grew the
+// heap without bound (54 → 409 MB over 8000 W3 gradients).
+type jitOut struct {
 	n     int
 	shape []int
 }
 
-// get returns a new result tensor for the caller, with arbitrary contents.
-func (q *jitOutPool) get(op string) *Tensor {
-	return &Tensor{shape: q.shape, data: allocFull(op, q.n)}
+// get returns a new result tensor for the caller, with arbitrary contents,
+// through the allocation guard.
+func (q *jitOut) get(op string) *Tensor {
+	checkAlloc(op, q.n)
+	var d []float64
+	if q.n >= noZeroMin {
+		d = makeNoZero(q.n)
+	}
+	if d == nil {
+		d = make([]float64, q.n)
+	}
+	return &Tensor{shape: q.shape, data: d}
 }
 
 // scratchLen returns the length of the scratch buffer p's operations need.

@@ -116,3 +116,82 @@ func TestJitIntoResultsKept(t *testing.T) {
 		}
 	}
 }
+
+// TestJitReplayAllocs bounds the allocations of a replay in steady state:
+// beyond its kernels' own (ad/internal/gemm's parallel products, the
+// goroutines of parallel elementwise loops, measured here op by op), a
+// replay allocates only its results — a tensor and a buffer for each, a
+// 0-d result as one block — and, for JitSlice, the slice of them (Jit's
+// one result needs none). A W3 gradient (JitSlice, five results) may
+// allocate 2·4 + 1 + 1 = 10 plus its kernels'; an elementwise chain
+// through Jit 2. Two more are allowed for the sync.Pools of the kernels
+// (gemm's packing buffers), which allocate again after each garbage
+// collection: a replay of W3 makes 1.6 MB of results, so collections are
+// frequent there and rare when its kernels are measured alone.
+func TestJitReplayAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	f3, xs3 := jitW3()
+	chain := func(x *Tensor) *Tensor {
+		return Mul(Tanh(Add(Mul(x, 0.5), Sin(x))), Exp(Neg(Square(x))))
+	}
+	xc := Linspace(-2, 2, 1000)
+	type allocCase struct {
+		name  string
+		run   func()
+		prog  *jitProg
+		bound float64 // without the kernels' allocations
+	}
+	j3 := newJitted("JitSlice", f3)
+	j3.call(xs3)
+	// (Jit hides its jitted value: a second one, traced alike, shows the
+	// program.)
+	jc, jc2 := Jit(chain), newJitted("Jit", func(xs []*Tensor) []*Tensor { return []*Tensor{chain(xs[0])} })
+	jc2.call([]*Tensor{xc})
+	cases := []allocCase{
+		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 10},
+		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2},
+	}
+	for _, c := range cases {
+		for range 3 {
+			c.run()
+		}
+		got := testing.AllocsPerRun(20, c.run)
+		kernels := jitKernelAllocs(c.prog)
+		if got > kernels+c.bound+2 {
+			t.Errorf("%s: a replay allocates %.1f times, its kernels %.1f: more than %g + 2 besides", c.name, got, kernels, c.bound)
+		}
+		t.Logf("%s: %.1f allocations per replay, %.1f of them its kernels'", c.name, got, kernels)
+	}
+}
+
+// jitKernelAllocs measures the allocations of p's products and long
+// elementwise loops, each run alone into a buffer of its own.
+func jitKernelAllocs(p *jitProg) float64 {
+	total := 0.0
+	buf := func(id int32) []float64 { return make([]float64, shapeNumel(p.shape(id))) }
+	var each func(op *jitOp)
+	each = func(op *jitOp) {
+		switch {
+		case op.kind == opInto && op.into.kind == intoMatMul:
+			k := op.into
+			a, b, dst := buf(op.args[0]), buf(op.args[1]), buf(op.out)
+			total += testing.AllocsPerRun(5, func() { gemmRows("MatMul", k.m, k.k, k.n, a, b, dst, k.ta, k.tb) })
+		case op.kind == opElem && shapeNumel(p.shape(op.out)) > interruptStride:
+			var in [3][]float64
+			for i, a := range op.args {
+				in[i] = buf(a)
+			}
+			dst := buf(op.out)
+			total += testing.AllocsPerRun(5, func() { runElem(op, dst, in[0], in[1], in[2]) })
+		case op.kind == opFused:
+			n := shapeNumel(p.shape(op.out))
+			total += testing.AllocsPerRun(5, func() { parallelFor("fused", n, func(lo, hi int) {}) })
+		}
+	}
+	for i := range p.code {
+		each(&p.code[i])
+	}
+	return total
+}

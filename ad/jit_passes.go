@@ -402,9 +402,9 @@ type jitOp struct {
 	run    []jitSop // opScalarRun
 	group  []jitOp  // opFused
 	into   *jitInto // opInto
-	// pool, for an operation computing a result of the function into a
-	// provided buffer (opElem, opInto): where the buffer comes from.
-	pool *jitOutPool
+	// res, for an operation computing a result of the function into a
+	// provided buffer (opElem, opInto): the result's length and shape.
+	res *jitOut
 }
 
 // jitProg is a program ready to replay.
@@ -432,7 +432,7 @@ type jitProg struct {
 	shapeOf  []int32
 	shapeTab [][]int
 
-	pools map[int32]*jitOutPool // by result buffer
+	results map[int32]*jitOut // by result buffer
 
 	st   *jitState  // reused by a replay that finds it free
 	busy sync.Mutex // held by the replay using st
@@ -562,9 +562,9 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		switch {
 		case op.kind == opElem || op.kind == opInto:
 			// Into a planned buffer, or for a result of the function a
-			// new one from its pool.
+			// new one (jitOut).
 			if outRoot[in.out] {
-				op.pool = p.outPool(in.out)
+				op.res = p.outRes(in.out)
 				p.clear = append(p.clear, in.out)
 			} else {
 				planned[in.out] = true
@@ -635,16 +635,16 @@ func (p *jitProg) plan(code []jitInstr, planned []bool, last []int32) {
 	}
 }
 
-// outPool returns the output pool of buffer id.
-func (p *jitProg) outPool(id int32) *jitOutPool {
-	if q, ok := p.pools[id]; ok {
+// outRes returns the description of result buffer id.
+func (p *jitProg) outRes(id int32) *jitOut {
+	if q, ok := p.results[id]; ok {
 		return q
 	}
-	if p.pools == nil {
-		p.pools = map[int32]*jitOutPool{}
+	if p.results == nil {
+		p.results = map[int32]*jitOut{}
 	}
-	q := &jitOutPool{n: shapeNumel(p.shape(id)), shape: p.shape(id)}
-	p.pools[id] = q
+	q := &jitOut{n: shapeNumel(p.shape(id)), shape: p.shape(id)}
+	p.results[id] = q
 	return q
 }
 

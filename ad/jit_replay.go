@@ -59,7 +59,10 @@ func (p *jitProg) newState() *jitState {
 // run replays p on the inputs xs (plain, of the traced shapes). It returns
 // false, with no result, when a guard fails: the function would have taken
 // another path.
-func (p *jitProg) run(xs []*Tensor) ([]*Tensor, bool) {
+//
+// The results go into buf when it has room for them (Jit's one result, on
+// its caller's stack), else into a new slice.
+func (p *jitProg) run(xs, buf []*Tensor) ([]*Tensor, bool) {
 	var st *jitState
 	if p.busy.TryLock() {
 		defer p.busy.Unlock()
@@ -73,7 +76,11 @@ func (p *jitProg) run(xs []*Tensor) ([]*Tensor, bool) {
 	ok := p.exec(st, xs)
 	var outs []*Tensor
 	if ok {
-		outs = make([]*Tensor, len(p.outs))
+		if cap(buf) >= len(p.outs) {
+			outs = buf[:len(p.outs)]
+		} else {
+			outs = make([]*Tensor, len(p.outs))
+		}
 		for i, o := range p.outs {
 			if p.outReg[i] {
 				outs[i] = Scalar(st.regs[o])
@@ -120,8 +127,8 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			continue
 		case opFused:
 			for k := range op.group {
-				if g := &op.group[k]; g.pool != nil {
-					ts[g.out] = g.pool.get(p.op)
+				if g := &op.group[k]; g.res != nil {
+					ts[g.out] = g.res.get(p.op)
 				}
 			}
 			p.runFused(st, op)
@@ -131,8 +138,8 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			}
 			continue
 		case opInto:
-			if op.pool != nil {
-				ts[op.out] = op.pool.get(p.op)
+			if op.res != nil {
+				ts[op.out] = op.res.get(p.op)
 			}
 			runInto(op, ts[op.out].data, ts, st.scratch)
 			if p.scalar[op.out] {
@@ -153,8 +160,8 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			}
 			continue
 		case opElem:
-			if op.pool != nil {
-				ts[op.out] = op.pool.get(p.op)
+			if op.res != nil {
+				ts[op.out] = op.res.get(p.op)
 			}
 			var in [3][]float64
 			for i, a := range op.args {
