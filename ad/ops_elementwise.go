@@ -157,13 +157,9 @@ func init() {
 	primNeg = &Primitive{
 		Name:    "Neg",
 		scalar1: func(x float64) float64 { return -x },
-		Forward: unaryKernel("Neg", func(dst, x []float64) {
-			for i, v := range x {
-				dst[i] = -v
-			}
-		}),
-		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return Neg(g) }},
-		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return Neg(t) }},
+		Forward: unaryKernel("Neg", vmath.Neg), // Go's -v, four at a time
+		VJP:     []VJPRule{func(g *Tensor, c *Call) *Tensor { return Neg(g) }},
+		JVP:     []JVPRule{func(t *Tensor, c *Call) *Tensor { return Neg(t) }},
 	}
 	primExp = smooth("Exp", vmath.Exp, func(c *Call) *Tensor { return c.Out })
 	primLog = &Primitive{

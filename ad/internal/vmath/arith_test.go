@@ -1,7 +1,9 @@
 package vmath
 
 import (
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -56,6 +58,44 @@ func TestArith(t *testing.T) {
 							}
 						}
 					}
+				}
+			}
+		}
+	})
+}
+
+// TestNeg checks Neg bit for bit against Go's unary minus, NaNs included
+// (their sign bit flips), at lengths 0..17 and about 1000, in place too,
+// and that nothing past dst is written.
+func TestNeg(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	const sentinel = 12345.678
+	withFallback(t, func(t *testing.T) {
+		lengths := []int{1000, 1001, 1003}
+		for n := 0; n <= 17; n++ {
+			lengths = append(lengths, n)
+		}
+		for _, n := range lengths {
+			x := randomBits(r, n, 0)
+			specials := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), -math.NaN(), 5e-324}
+			copy(x, specials)
+			buf := make([]float64, n+1)
+			buf[n] = sentinel
+			dst := buf[:n]
+			Neg(dst, x)
+			for i := range dst {
+				if math.Float64bits(dst[i]) != math.Float64bits(-x[i]) {
+					t.Fatalf("n=%d [%d]: Neg(%x) = %x, want %x", n, i, math.Float64bits(x[i]), math.Float64bits(dst[i]), math.Float64bits(-x[i]))
+				}
+			}
+			if buf[n] != sentinel {
+				t.Fatalf("n=%d: wrote past dst", n)
+			}
+			want := slices.Clone(dst)
+			Neg(dst, dst) // back to x, in place
+			for i := range dst {
+				if math.Float64bits(dst[i]) != math.Float64bits(-want[i]) {
+					t.Fatalf("n=%d [%d]: in place: %v", n, i, dst[i])
 				}
 			}
 		}

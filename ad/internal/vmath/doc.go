@@ -4,7 +4,8 @@
 // DivScalarB, NegMulDiv), whose results are bit for bit those of Go's /
 // (VDIVPD is IEEE division) but four to a step, and likewise Add, Sub and
 // Mul (Go's +, −, ·), which take operand strides: 1 for an operand as long
-// as dst, 0 for a one-element operand applied to every element.
+// as dst, 0 for a one-element operand applied to every element, and Neg
+// (Go's unary −, a flip of the sign bit).
 //
 // # Contract
 //

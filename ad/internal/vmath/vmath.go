@@ -203,6 +203,19 @@ func DivScalarB(dst, a []float64, b float64) {
 	}
 }
 
+// Neg sets dst[i] = −x[i], the sign bit flipped as Go's unary minus
+// flips it (also for zeros and NaNs), four elements to a step.
+func Neg(dst, x []float64) {
+	check("Neg", dst, x)
+	if useAVX2 {
+		negAsm(dst, x)
+		return
+	}
+	for i, v := range x {
+		dst[i] = -v
+	}
+}
+
 // NegMulDiv sets dst[i] = −g[i]·q[i]/b[i], evaluated as Go evaluates
 // -g[i] * q[i] / b[i] (a rounded product, then a rounded quotient), so bit
 // for bit equal to it. It is the kernel of ad's DivGradB.

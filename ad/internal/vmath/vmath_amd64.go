@@ -50,6 +50,9 @@ func logAddExpAVX512(dst, a, b *float64, n, astep int)
 func divAVX2(dst, a, b *float64, n, astep, bstep int)
 
 //go:noescape
+func negAVX2(dst, x *float64, n int)
+
+//go:noescape
 func negMulDivAVX2(dst, gp, q, b *float64, n int)
 
 //go:noescape
@@ -165,6 +168,8 @@ func arithAsm(op int, dst, a, b []float64, sa, sb int) {
 }
 
 func negMulDivAsm(dst, g, q, b []float64) { negMulDivAVX2(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst)) }
+
+func negAsm(dst, x []float64) { negAVX2(ptr(dst), ptr(x), len(dst)) }
 
 // ptr returns the address of s's first element, or nil for an empty s.
 func ptr(s []float64) *float64 {

@@ -1204,3 +1204,11 @@ DATA vmTailMask<>+40(SB)/8, $0x0000000000000000
 DATA vmTailMask<>+48(SB)/8, $0x0000000000000000
 DATA vmTailMask<>+56(SB)/8, $0x0000000000000000
 GLOBL vmTailMask<>(SB), RODATA|NOPTR, $64
+
+// func negAVX2(dst, x *float64, n int)
+// dst = −x by flipping the sign bit, as Go's unary minus (NaNs included).
+#define NEGY VXORPD Y14, Y0, Y0
+
+TEXT ·negAVX2(SB), NOSPLIT, $0-24
+	VMOVUPD vmSign<>(SB), Y14
+	UNARYY(NEGY)
