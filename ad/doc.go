@@ -308,9 +308,12 @@
 // inline, a Sin and a Cos of one value as one math.Sincos, which gives the
 // same bits), elementwise kernels
 // writing into buffers planned once per program (a buffer is reused as soon
-// as its value is dead), chains of long elementwise operations fused into
-// one pass over the values, and the other intermediate results handed back
-// to the allocator at their last use. Later calls with
+// as its value is dead), consecutive elementwise operations on vectors of
+// one length fused into one pass over the values (in strips of long
+// vectors; shared by both cores when the pass has work enough for two,
+// as W1's six derivatives have), and the other intermediate results handed
+// back to the allocator at their last use. Every result a replay returns
+// is a new tensor, never overwritten by a later call. Later calls with
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same

@@ -241,22 +241,29 @@ const (
 	opView             // a Reshape of a planned buffer: a header made once
 )
 
-// Fusion of elementwise chains: consecutive elementwise operations of at
-// least fuseMin values each (all of one length) run as one pass over the
-// values, strip by strip: every operation's kernel on values [lo, lo+strip)
-// before the next strip, so that the strip of each intermediate result is
-// still in the cache when the next operation reads it. The kernels compute
-// each element independently (vmath's contract), so the results are those
-// of the operations one after the other.
+// Fusion of elementwise chains: consecutive elementwise operations of one
+// length n (at least regionMin values) run as one region (jitRegion): every
+// operation's kernel on the values [lo, hi) of a block before the next
+// block. For n of at least fuseMin the blocks are strips of fuseStrip
+// values, so that the strip of each intermediate result is still in the
+// cache when the next operation reads it; shorter vectors are one block,
+// or, when the region has enough work for two cores (regionParWork), a
+// few blocks that the cores share. The kernels compute each element
+// independently (vmath's contract), so the results are those of the
+// operations one after the other. A region is also a compact form of its
+// operations (jitRop: a kernel and four indices), which the replay runs
+// with less work per operation than the general loop.
 const (
-	fuseMin   = 4096
-	fuseStrip = 512
+	fuseMin       = 4096
+	fuseStrip     = 512
+	regionMin     = 8
+	regionParWork = 1 << 17 // operations × values
 )
 
 // fuseElems groups the runs of at least two such operations.
 func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 	numel := func(op *jitOp) int { return shapeNumel(p.shape(op.out)) }
-	fusable := func(i int) bool { return code[i].kind == opElem && numel(&code[i]) >= fuseMin }
+	fusable := func(i int) bool { return code[i].kind == opElem && numel(&code[i]) >= regionMin }
 	first := -1 // the first operation of a group
 	for i := 0; i+1 < len(code) && first < 0; i++ {
 		if fusable(i) && code[i+1].kind == opElem && numel(&code[i+1]) == numel(&code[i]) {
@@ -269,7 +276,7 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 	out := append(make([]jitOp, 0, len(code)), code[:first]...)
 	for i := first; i < len(code); {
 		op := code[i]
-		if op.kind != opElem || numel(&op) < fuseMin {
+		if !fusable(i) {
 			out = append(out, op)
 			i++
 			continue
@@ -288,10 +295,85 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 			g.free = append(g.free, g.group[k].free...) // recycled after the whole pass
 			g.group[k].free = nil
 		}
+		g.region = p.newRegion(g.group, n)
 		out = append(out, g)
 		i = j
 	}
 	return out
+}
+
+// jitRegion is a fused group of elementwise operations on n values.
+type jitRegion struct {
+	n    int
+	ops  []jitRop
+	bufs []int32 // the buffers the operations use (jitRop's indices)
+	// chunk is the number of values a core takes at a time, strip the
+	// number each operation computes at a time; par tells whether the
+	// chunks are shared among the cores.
+	chunk, strip int
+	par          bool
+}
+
+// jitRop is one operation of a region: its kernel on buffers
+// bufs[out], bufs[a], … (a, b, c: -1 for none), with the strides sa and
+// sb of a binary kernel's operands.
+type jitRop struct {
+	e            *elemKernel
+	out, a, b, c int32
+	sa, sb       uint8
+	nargs        uint8
+}
+
+// newRegion builds the region of the operations group, all on n values.
+func (p *jitProg) newRegion(group []jitOp, n int) *jitRegion {
+	r := &jitRegion{n: n}
+	index := map[int32]int32{}
+	ix := func(id int32) int32 {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		i := int32(len(r.bufs))
+		index[id] = i
+		r.bufs = append(r.bufs, id)
+		return i
+	}
+	r.ops = make([]jitRop, len(group))
+	for k := range group {
+		g := &group[k]
+		o := jitRop{e: g.elem, a: -1, b: -1, c: -1, sa: 1, sb: 1, nargs: uint8(len(g.args))}
+		if g.elem.k2 != nil {
+			o.sa, o.sb = uint8(g.sa), uint8(g.sb)
+		}
+		for i, a := range g.args {
+			v := ix(a)
+			switch i {
+			case 0:
+				o.a = v
+			case 1:
+				o.b = v
+			default:
+				o.c = v
+			}
+		}
+		o.out = ix(g.out)
+		r.ops[k] = o
+	}
+	r.chunk, r.strip = n, n
+	if n >= fuseMin {
+		r.chunk, r.strip = interruptStride, fuseStrip
+	}
+	if len(group)*n >= regionParWork && n >= 2*regionMin {
+		r.par = true
+		switch {
+		case n < fuseMin:
+			// Two blocks, each a whole number of vectors.
+			r.chunk = (n/2 + 7) / 8 * 8
+			r.strip = r.chunk
+		case n < 2*interruptStride:
+			r.chunk = (n/2 + fuseStrip - 1) / fuseStrip * fuseStrip
+		}
+	}
+	return r
 }
 
 // jitSop is one scalar operation of a run: regs[out] = f1(regs[a]) or
@@ -400,7 +482,8 @@ type jitOp struct {
 	elem   *elemKernel
 	sa, sb int
 	run    []jitSop // opScalarRun
-	group  []jitOp  // opFused
+	group  []jitOp  // opFused: the operations
+	region *jitRegion
 	into   *jitInto // opInto
 	// res, for an operation computing a result of the function into a
 	// provided buffer (opElem, opInto): the result's length and shape.

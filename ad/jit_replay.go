@@ -1,6 +1,12 @@
 package ad
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
 
 // jitState is the mutable state of one replay: a tensor and a register per
 // buffer, and a Call per operation.
@@ -12,6 +18,10 @@ type jitState struct {
 	hdrs []Tensor // headers of the planned buffers
 	// scratch is the temporary buffer of the opInto operations.
 	scratch []float64
+	// ptrs and work: the buffers' addresses and the shared state of the
+	// region being run (runFused).
+	ptrs []unsafe.Pointer
+	work regionWork
 }
 
 func (p *jitProg) newState() *jitState {
@@ -221,38 +231,106 @@ func (p *jitProg) guardHolds(st *jitState, op *jitOp) bool {
 	return true
 }
 
-// runFused runs a group of elementwise operations of one length strip by
-// strip, split across goroutines like one elementwise kernel.
+// runFused runs a region (see jitRegion), whose results of the function
+// exec has allocated: the addresses of its buffers are looked up once, then its
+// operations run block by block, on the cores that are free when the
+// region has work enough for two (blocks claimed one at a time).
 func (p *jitProg) runFused(st *jitState, op *jitOp) {
+	r := op.region
 	ts, regs := st.ts, st.regs
-	n := len(ts[op.group[0].out].data)
-	arg := func(g *jitOp, i int, stride, lo, hi int) []float64 {
-		a := g.args[i]
-		if p.reg[a] {
-			return regs[a : a+1]
-		}
-		if stride == 0 {
-			return ts[a].data
-		}
-		return ts[a].data[lo:hi]
+	if cap(st.ptrs) < len(r.bufs) {
+		st.ptrs = make([]unsafe.Pointer, len(r.bufs))
 	}
-	parallelFor(p.op, n, func(lo, hi int) {
-		for s := lo; s < hi; s += fuseStrip {
-			e := min(s+fuseStrip, hi)
-			for k := range op.group {
-				g := &op.group[k]
-				dst := ts[g.out].data[s:e]
-				switch k := g.elem; {
-				case k.k1 != nil:
-					k.k1(dst, arg(g, 0, 1, s, e))
-				case k.k2 != nil:
-					k.k2(dst, arg(g, 0, g.sa, s, e), arg(g, 1, g.sb, s, e), g.sa, g.sb)
-				default:
-					k.k3(dst, arg(g, 0, 1, s, e), arg(g, 1, 1, s, e), arg(g, 2, 1, s, e))
-				}
+	ptrs := st.ptrs[:len(r.bufs)]
+	for i, id := range r.bufs {
+		if p.reg[id] {
+			ptrs[i] = unsafe.Pointer(&regs[id])
+		} else {
+			ptrs[i] = unsafe.Pointer(unsafe.SliceData(ts[id].data))
+		}
+	}
+	w := &st.work
+	w.r, w.ptrs = r, ptrs
+	w.next.Store(0)
+	w.stopped.Store(false)
+	if workers := min(runtime.GOMAXPROCS(0), (r.n+r.chunk-1)/r.chunk); r.par && workers > 1 {
+		w.wg.Add(workers - 1)
+		for range workers - 1 {
+			go w.work(true)
+		}
+		w.work(false)
+		w.wg.Wait()
+	} else {
+		w.work(false)
+	}
+	w.r, w.ptrs = nil, nil
+	clear(ptrs)
+	if w.stopped.Load() {
+		panic(errorf(ErrInterrupted, p.op, "interrupted"))
+	}
+}
+
+// regionWork is the state of a region being run, shared by the cores
+// running it.
+type regionWork struct {
+	r       *jitRegion
+	ptrs    []unsafe.Pointer
+	next    atomic.Int64 // the first value of the next chunk
+	stopped atomic.Bool  // interrupted
+	wg      sync.WaitGroup
+}
+
+// work runs chunks of the region until none is left (done: called as a
+// goroutine of runFused, which waits for it).
+func (w *regionWork) work(done bool) {
+	if done {
+		defer w.wg.Done()
+	}
+	r := w.r
+	for {
+		lo := int(w.next.Add(int64(r.chunk))) - r.chunk
+		if lo >= r.n {
+			return
+		}
+		if !w.chunk(lo, min(lo+r.chunk, r.n)) {
+			w.stopped.Store(true)
+			return
+		}
+	}
+}
+
+// chunk runs the region's operations on the values [lo, hi), strip by
+// strip; it returns false when interrupted.
+func (w *regionWork) chunk(lo, hi int) bool {
+	r, ptrs := w.r, w.ptrs
+	for s := lo; s < hi; s += r.strip {
+		m := min(s+r.strip, hi) - s
+		for k := range r.ops {
+			if k&255 == 0 && interrupted.Load() {
+				return false
+			}
+			o := &r.ops[k]
+			dst := unsafe.Slice((*float64)(unsafe.Add(ptrs[o.out], 8*s)), m)
+			switch o.nargs {
+			case 1:
+				o.e.k1(dst, operand(ptrs[o.a], 1, s, m))
+			case 2:
+				o.e.k2(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
+			default:
+				o.e.k3(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m))
 			}
 		}
-	})
+	}
+	return true
+}
+
+// operand returns the values [s, s+m) of the buffer at p, or its one
+// value for stride 0.
+func operand(p unsafe.Pointer, stride uint8, s, m int) []float64 {
+	if stride == 0 {
+		return unsafe.Slice((*float64)(p), 1)
+	}
+	return unsafe.Slice((*float64)(unsafe.Add(p, 8*s)), m)
 }
 
 // runScalars runs a run of scalar operations on the registers. The three

@@ -596,3 +596,74 @@ func TestJitScalarMerges(t *testing.T) {
 		}
 	}
 }
+
+// TestJitRegions: programs whose elementwise operations run as regions
+// (fused, block by block, on two cores when there is work enough), with
+// results handed to the caller inside a region and read by later
+// operations, one-element operands, special values (NaN, ±Inf, ±0) and
+// lengths around the vector width, the strip and the block split, give
+// the eager results bit for bit; regions are really formed and split.
+func TestJitRegions(t *testing.T) {
+	specials := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 5e-324, -1e300, 700, -700}
+	input := func(n, k int) *Tensor {
+		x := Linspace(-7+0.5*float64(k), 7, n)
+		for i := range x.data {
+			if i%13 == 5 {
+				x.data[i] = specials[(i/13+k)%len(specials)]
+			}
+		}
+		return x
+	}
+	chain := func(xs []*Tensor) []*Tensor { return Derivatives(seedTanh, 6)(xs[0]) }
+	mixed := func(xs []*Tensor) []*Tensor {
+		x := xs[0]
+		a := Div(Sub(1.0, x), Add(Square(x), 2.0))
+		b := Neg(Mul(a, x)) // a result, read again below
+		c := b
+		for i := 0; i < 40; i++ {
+			c = Add(Mul(c, 0.5), Div(a, Add(1.0, Exp(Neg(Square(c))))))
+		}
+		return []*Tensor{b, Tanh(c), Mul(c, Sum(x))}
+	}
+	for _, n := range []int{1, 7, 8, 9, 17, 200, 1001, fuseMin + 3, 2*interruptStride + 5} {
+		for name, f := range map[string]func([]*Tensor) []*Tensor{"chain": chain, "mixed": mixed} {
+			if name == "chain" && n > fuseMin+3 {
+				continue // eager is slow there
+			}
+			checkJitCase(t, jitCase{
+				name: fmt.Sprintf("%s n=%d", name, n),
+				f:    f,
+				in:   func(k int) []*Tensor { return []*Tensor{input(n, k)} },
+			})
+		}
+	}
+	// Results of one replay stay as they are after the next ones.
+	j := JitSlice(chain)
+	x0, x1 := input(200, 0), input(200, 1)
+	first := j([]*Tensor{x0})
+	first = j([]*Tensor{x0})
+	j([]*Tensor{x1})
+	j([]*Tensor{x1})
+	for i, want := range chain([]*Tensor{x0}) {
+		if d, err := jitDiff(want, first[i]); err != nil || d != 0 {
+			t.Errorf("output %d of an earlier replay changed by later replays: %g (%v)", i, d, err)
+		}
+	}
+	_, rec, ids := record("JitSlice", chain, []*Tensor{input(200, 0)})
+	p := build(rec, ids)
+	regions, par, fresh := 0, false, 0
+	for _, op := range p.code {
+		if op.kind == opFused {
+			regions++
+			par = par || op.region.par && op.region.chunk < op.region.n
+			for _, g := range op.group {
+				if g.res != nil {
+					fresh++
+				}
+			}
+		}
+	}
+	if regions == 0 || !par || fresh == 0 {
+		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions", regions, par, fresh)
+	}
+}
