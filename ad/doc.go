@@ -311,8 +311,8 @@
 // as its value is dead), consecutive elementwise operations on vectors of
 // one length fused into one pass over the values (in strips of long
 // vectors; shared by both cores when the pass has work enough for two,
-// as W1's six derivatives have), and the other intermediate results handed
-// back to the allocator at their last use. Every result a replay returns
+// as thousands of operations on a few hundred values have), and the other
+// intermediate results handed back to the allocator at their last use. Every result a replay returns
 // is a new tensor, never overwritten by a later call. Later calls with
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
