@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"unsafe"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
 // The passes that turn a recording into a program. Each is a small
@@ -274,6 +276,7 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 		return code
 	}
 	out := append(make([]jitOp, 0, len(code)), code[:first]...)
+	var uses []int32
 	for i := first; i < len(code); {
 		op := code[i]
 		if !fusable(i) {
@@ -295,7 +298,10 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 			g.free = append(g.free, g.group[k].free...) // recycled after the whole pass
 			g.group[k].free = nil
 		}
-		g.region = p.newRegion(g.group, n)
+		if uses == nil {
+			uses = p.useCounts(code)
+		}
+		g.region = p.newRegion(g.group, n, uses)
 		out = append(out, g)
 		i = j
 	}
@@ -318,14 +324,18 @@ type jitRegion struct {
 // bufs[out], bufs[a], … (a, b, c: -1 for none), with the strides sa and
 // sb of a binary kernel's operands.
 type jitRop struct {
-	e            *elemKernel
-	out, a, b, c int32
-	sa, sb       uint8
-	nargs        uint8
+	e               *elemKernel
+	out, a, b, c, d int32
+	sa, sb          uint8
+	nargs           uint8
+	kind            uint8 // 0: e's kernel; ropAddNegMulDiv: bufs[a] + DivGradB(bufs[b], bufs[c], bufs[d])
 }
 
+// Kinds of region operations other than an elementwise kernel.
+const ropAddNegMulDiv = 1
+
 // newRegion builds the region of the operations group, all on n values.
-func (p *jitProg) newRegion(group []jitOp, n int) *jitRegion {
+func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 	r := &jitRegion{n: n}
 	index := map[int32]int32{}
 	ix := func(id int32) int32 {
@@ -336,27 +346,6 @@ func (p *jitProg) newRegion(group []jitOp, n int) *jitRegion {
 		index[id] = i
 		r.bufs = append(r.bufs, id)
 		return i
-	}
-	r.ops = make([]jitRop, len(group))
-	for k := range group {
-		g := &group[k]
-		o := jitRop{e: g.elem, a: -1, b: -1, c: -1, sa: 1, sb: 1, nargs: uint8(len(g.args))}
-		if g.elem.k2 != nil {
-			o.sa, o.sb = uint8(g.sa), uint8(g.sb)
-		}
-		for i, a := range g.args {
-			v := ix(a)
-			switch i {
-			case 0:
-				o.a = v
-			case 1:
-				o.b = v
-			default:
-				o.c = v
-			}
-		}
-		o.out = ix(g.out)
-		r.ops[k] = o
 	}
 	r.chunk, r.strip = n, n
 	if n >= fuseMin {
@@ -373,7 +362,91 @@ func (p *jitProg) newRegion(group []jitOp, n int) *jitRegion {
 			r.chunk = (n/2 + fuseStrip - 1) / fuseStrip * fuseStrip
 		}
 	}
+	// The pair DivGradB, Add of its result (its only use) to a value runs
+	// as one kernel where the Add would run vmath's (every block at least
+	// vecMin long, see addLoop).
+	pairs := vmath.Accelerated() && r.minBlock() >= vecMin
+	r.ops = make([]jitRop, 0, len(group))
+	for k := 0; k < len(group); k++ {
+		g := &group[k]
+		if pairs && k+1 < len(group) && addsDivGradB(g, &group[k+1], uses) {
+			h := &group[k+1]
+			r.ops = append(r.ops, jitRop{kind: ropAddNegMulDiv, out: ix(h.out), a: ix(h.args[0]),
+				b: ix(g.args[0]), c: ix(g.args[1]), d: ix(g.args[2])})
+			k++
+			continue
+		}
+		o := jitRop{e: g.elem, a: -1, b: -1, c: -1, sa: 1, sb: 1, nargs: uint8(len(g.args))}
+		if g.elem.k2 != nil {
+			o.sa, o.sb = uint8(g.sa), uint8(g.sb)
+		}
+		for i, a := range g.args {
+			v := ix(a)
+			switch i {
+			case 0:
+				o.a = v
+			case 1:
+				o.b = v
+			default:
+				o.c = v
+			}
+		}
+		o.out = ix(g.out)
+		r.ops = append(r.ops, o)
+	}
 	return r
+}
+
+// minBlock returns the length of the shortest block r computes at a time.
+func (r *jitRegion) minBlock() int {
+	m := r.n
+	for lo := 0; lo < r.n; lo += r.chunk {
+		hi := min(lo+r.chunk, r.n)
+		m = min(m, min(r.strip, hi-lo))
+		if rest := (hi - lo) % r.strip; rest > 0 {
+			m = min(m, rest)
+		}
+	}
+	return m
+}
+
+// addsDivGradB tells whether h adds (as its second operand) g's result, a
+// DivGradB on full operands used nowhere else, to a full operand: the
+// pattern of cotangents accumulated through a division (W1: 828 of its
+// 1247 DivGradBs). x + (−g·q/b) in one kernel (vmath.AddNegMulDiv) gives
+// the same bits as the two, NaNs included.
+func addsDivGradB(g, h *jitOp, uses []int32) bool {
+	return g.p == primDivGradB && g.elem != nil && g.elem.k3 != nil && g.res == nil &&
+		h.p == primAdd && h.elem != nil && h.elem.k2 != nil && h.sa == 1 && h.sb == 1 &&
+		len(h.args) == 2 && h.args[1] == g.out && h.args[0] != g.out && uses[g.out] == 1
+}
+
+// useCounts returns how many times each buffer is read by code (as an
+// argument or by a guard) or returned.
+func (p *jitProg) useCounts(code []jitOp) []int32 {
+	uses := make([]int32, p.nbuf)
+	var count func(ops []jitOp)
+	count = func(ops []jitOp) {
+		for i := range ops {
+			op := &ops[i]
+			for _, a := range op.args {
+				uses[a]++
+			}
+			if op.kind == opGuard {
+				uses[op.out]++
+			}
+			for _, s := range op.run {
+				uses[s.a]++
+				uses[s.b]++
+			}
+			count(op.group)
+		}
+	}
+	count(code)
+	for _, o := range p.outs {
+		uses[o]++
+	}
+	return uses
 }
 
 // jitSop is one scalar operation of a run: regs[out] = f1(regs[a]) or

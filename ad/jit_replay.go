@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
 // jitState is the mutable state of one replay: a tensor and a register per
@@ -311,6 +313,11 @@ func (w *regionWork) chunk(lo, hi int) bool {
 			}
 			o := &r.ops[k]
 			dst := unsafe.Slice((*float64)(unsafe.Add(ptrs[o.out], 8*s)), m)
+			if o.kind == ropAddNegMulDiv {
+				vmath.AddNegMulDiv(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
+					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m))
+				continue
+			}
 			switch o.nargs {
 			case 1:
 				o.e.k1(dst, operand(ptrs[o.a], 1, s, m))

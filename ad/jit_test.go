@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
 // jitCase is a function of several inputs with several outputs, its
@@ -651,10 +653,15 @@ func TestJitRegions(t *testing.T) {
 	}
 	_, rec, ids := record("JitSlice", chain, []*Tensor{input(200, 0)})
 	p := build(rec, ids)
-	regions, par, fresh := 0, false, 0
+	regions, par, fresh, pairs := 0, false, 0, 0
 	for _, op := range p.code {
 		if op.kind == opFused {
 			regions++
+			for _, o := range op.region.ops {
+				if o.kind == ropAddNegMulDiv {
+					pairs++
+				}
+			}
 			par = par || op.region.par && op.region.chunk < op.region.n
 			for _, g := range op.group {
 				if g.res != nil {
@@ -663,7 +670,8 @@ func TestJitRegions(t *testing.T) {
 			}
 		}
 	}
-	if regions == 0 || !par || fresh == 0 {
-		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions", regions, par, fresh)
+	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 {
+		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs",
+			regions, par, fresh, pairs)
 	}
 }

@@ -170,3 +170,50 @@ func TestDivSpecialPairs(t *testing.T) {
 		}
 	})
 }
+
+// TestAddNegMulDiv checks AddNegMulDiv against what it replaces: NegMulDiv
+// into a buffer, then Add with x first, bit for bit, NaN payloads and
+// signs included (operands mixing specials, random bit patterns, which
+// include NaNs with payloads, and ordinary numbers), at lengths 0..17 and
+// about 1000, in place too; the fallback against Go's expression (any NaN
+// matching any NaN, like TestArith).
+func TestAddNegMulDiv(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	withFallback(t, func(t *testing.T) {
+		lengths := []int{1000, 1001, 1002, 1003}
+		for n := 0; n <= 17; n++ {
+			lengths = append(lengths, n)
+		}
+		for _, n := range lengths {
+			for trial := 0; trial < 20; trial++ {
+				x, g, q, b := divOperands(r, n), divOperands(r, n), divOperands(r, n), divOperands(r, n)
+				got := make([]float64, n+1)
+				got[n] = 12345
+				AddNegMulDiv(got[:n], x, g, q, b)
+				if got[n] != 12345 {
+					t.Fatalf("n=%d: wrote past dst", n)
+				}
+				want := make([]float64, n)
+				NegMulDiv(want, g, q, b)
+				Add(want, x, want, 1, 1)
+				for i := range want {
+					ok := math.Float64bits(got[i]) == math.Float64bits(want[i])
+					if !useAVX2 {
+						ok = sameFloat(got[i], x[i]+-g[i]*q[i]/b[i])
+					}
+					if !ok {
+						t.Fatalf("n=%d [%d]: %x + -%x*%x/%x = %x, want %x", n, i, math.Float64bits(x[i]),
+							math.Float64bits(g[i]), math.Float64bits(q[i]), math.Float64bits(b[i]),
+							math.Float64bits(got[i]), math.Float64bits(want[i]))
+					}
+				}
+				AddNegMulDiv(x, x, g, q, b) // in place
+				for i := range x {
+					if math.Float64bits(x[i]) != math.Float64bits(got[i]) && !(!useAVX2 && sameFloat(x[i], got[i])) {
+						t.Fatalf("n=%d [%d]: in place %v, want %v", n, i, x[i], got[i])
+					}
+				}
+			}
+		}
+	})
+}

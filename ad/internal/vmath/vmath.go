@@ -232,6 +232,24 @@ func NegMulDiv(dst, g, q, b []float64) {
 	}
 }
 
+// AddNegMulDiv sets dst[i] = x[i] + −g[i]·q[i]/b[i], evaluated as Go
+// evaluates x[i] + -g[i]*q[i]/b[i], so bit for bit NegMulDiv followed by
+// Add (x first) through a buffer, in one pass: the sum of a cotangent
+// and DivGradB's (ad's Jit fuses the two).
+func AddNegMulDiv(dst, x, g, q, b []float64) {
+	check("AddNegMulDiv", dst, x)
+	check("AddNegMulDiv", dst, g)
+	check("AddNegMulDiv", dst, q)
+	check("AddNegMulDiv", dst, b)
+	if useAVX2 {
+		addNegMulDivAsm(dst, x, g, q, b)
+		return
+	}
+	for i := range dst {
+		dst[i] = x[i] + -g[i]*q[i]/b[i]
+	}
+}
+
 // SigmoidScalar returns 1/(1 + e⁻ˣ), the reference of Sigmoid.
 func SigmoidScalar(x float64) float64 {
 	if x >= 0 {

@@ -50,6 +50,9 @@ func logAddExpAVX512(dst, a, b *float64, n, astep int)
 func divAVX2(dst, a, b *float64, n, astep, bstep int)
 
 //go:noescape
+func addNegMulDivAVX2(dst, x, gp, q, b *float64, n int)
+
+//go:noescape
 func negAVX2(dst, x *float64, n int)
 
 //go:noescape
@@ -168,6 +171,10 @@ func arithAsm(op int, dst, a, b []float64, sa, sb int) {
 }
 
 func negMulDivAsm(dst, g, q, b []float64) { negMulDivAVX2(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst)) }
+
+func addNegMulDivAsm(dst, x, g, q, b []float64) {
+	addNegMulDivAVX2(ptr(dst), ptr(x), ptr(g), ptr(q), ptr(b), len(dst))
+}
 
 func negAsm(dst, x []float64) { negAVX2(ptr(dst), ptr(x), len(dst)) }
 

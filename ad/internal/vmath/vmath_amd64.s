@@ -1212,3 +1212,73 @@ GLOBL vmTailMask<>(SB), RODATA|NOPTR, $64
 TEXT ·negAVX2(SB), NOSPLIT, $0-24
 	VMOVUPD vmSign<>(SB), Y14
 	UNARYY(NEGY)
+
+// func addNegMulDivAVX2(dst, x, gp, q, b *float64, n int)
+// dst = x + ((−g)·q)/b, each operation rounded as Go's x + -g*q/b, x the
+// first operand of the addition (so its NaN is the one kept when both
+// are NaN, as addAVX2 and Go's + keep a's).
+TEXT ·addNegMulDivAVX2(SB), NOSPLIT, $0-48
+	MOVQ    dst+0(FP), DI
+	MOVQ    x+8(FP), R8
+	MOVQ    gp+16(FP), SI
+	MOVQ    q+24(FP), DX
+	MOVQ    b+32(FP), BX
+	MOVQ    n+40(FP), CX
+	VMOVUPD vmSign<>(SB), Y14
+
+aloop8:
+	CMPQ    CX, $8
+	JL      aloop4
+	VXORPD  (SI), Y14, Y0
+	VXORPD  32(SI), Y14, Y2
+	VMULPD  (DX), Y0, Y0
+	VMULPD  32(DX), Y2, Y2
+	VDIVPD  (BX), Y0, Y0
+	VDIVPD  32(BX), Y2, Y2
+	VMOVUPD (R8), Y1
+	VMOVUPD 32(R8), Y3
+	VADDPD  Y0, Y1, Y0
+	VADDPD  Y2, Y3, Y2
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y2, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $64, BX
+	ADDQ    $64, R8
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JMP     aloop8
+
+aloop4:
+	CMPQ    CX, $4
+	JL      atail
+	VXORPD  (SI), Y14, Y0
+	VMULPD  (DX), Y0, Y0
+	VDIVPD  (BX), Y0, Y0
+	VMOVUPD (R8), Y1
+	VADDPD  Y0, Y1, Y0
+	VMOVUPD Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, BX
+	ADDQ    $32, R8
+	ADDQ    $32, DI
+	SUBQ    $4, CX
+
+atail:
+	TESTQ      CX, CX
+	JZ         adone
+	TAILMASK
+	VMASKMOVPD (SI), Y15, Y0
+	VMASKMOVPD (DX), Y15, Y1
+	VMASKMOVPD (BX), Y15, Y2
+	VMASKMOVPD (R8), Y15, Y3
+	VXORPD     Y14, Y0, Y0
+	VMULPD     Y1, Y0, Y0
+	VDIVPD     Y2, Y0, Y0
+	VADDPD     Y0, Y3, Y0
+	VMASKMOVPD Y0, Y15, (DI)
+
+adone:
+	VZEROUPPER
+	RET

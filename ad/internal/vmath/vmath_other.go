@@ -13,6 +13,7 @@ func logAddExpScalarAsm(dst []float64, a float64, b []float64) { panic("vmath: n
 func divAsm(dst, a, b []float64)                               { panic("vmath: no assembly kernels") }
 func divScalarAAsm(dst []float64, a float64, b []float64)      { panic("vmath: no assembly kernels") }
 func divScalarBAsm(dst, a []float64, b float64)                { panic("vmath: no assembly kernels") }
+func addNegMulDivAsm(dst, x, g, q, b []float64)                { panic("vmath: no assembly kernels") }
 func negAsm(dst, x []float64)                                  { panic("vmath: no assembly kernels") }
 func negMulDivAsm(dst, g, q, b []float64)                      { panic("vmath: no assembly kernels") }
 func arithAsm(op int, dst, a, b []float64, sa, sb int)         { panic("vmath: no assembly kernels") }
