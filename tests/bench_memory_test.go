@@ -74,15 +74,18 @@ print(f(2), z)`,
 // of each kind of cell in a fresh kernel process, gograd with its own GC
 // setting (GOGC and GOMEMLIMIT are removed from its environment) and
 // ipykernel as the reference, and reports the growth of the resident set
-// per cell (RSS from /proc, before the first cell to after the last, and
-// to two seconds after the last: an idle gograd kernel returns the free
-// heap its cells left resident), the RSS after 250, 1000 and all cells,
-// and the 99th percentile and the median of the execute round trip over
-// the first and the last 200 cells. Run it with -benchtime=1x; each kind
-// is one session whatever b.N is. The kernel's GC setting (GOGC=400 while
-// cells run) lets its heap reach five times the live heap, so cells run
-// back to back fill that headroom once over the first few hundred (some
-// 10 MiB); the growth over the second half of the run is the per-cell
+// per cell (RSS from /proc): from the kernel's first reply to after the
+// last cell (KiB/cell), from the settled kernel (started, warmed up and
+// idle for two seconds, as a user first meets it) to after the last cell,
+// and to two seconds after the last (an idle gograd kernel returns the
+// free heap its cells left resident); the RSS at those points and after
+// 250 and 1000 cells; the kernel's CPU time per cell; and the 99th
+// percentile and the median of the execute round trip over the first and
+// the last 200 cells. Run it with -benchtime=1x; each kind is one session
+// whatever b.N is. Cells run back to back fill the collector's headroom
+// (the heap may reach one and a half times the live heap while short
+// cells run, five times while long ones do) once over the first few
+// hundred; the growth over the second half of the run is the per-cell
 // figure.
 //
 //	go test ./tests -run '^$' -bench LongSession -benchtime=1x -timeout 60m
@@ -135,6 +138,11 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 	}
 	pid := p.cmd.Process.Pid
 	rss0 := rssKiB(b, pid)
+	// The kernel as a user first meets it: started, warmed up (200 ms
+	// after start) and idle.
+	time.Sleep(idleWait)
+	rssSettled := rssKiB(b, pid)
+	cpu0 := cpuSeconds(b, pid)
 	rss := map[int]int{}
 	lat := make([]time.Duration, 0, n)
 	for i := 1; i <= n; i++ {
@@ -147,6 +155,7 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 			rss[i] = rssKiB(b, pid)
 		}
 	}
+	cpu := cpuSeconds(b, pid) - cpu0
 	// An idle kernel returns the free heap its cells left resident a
 	// second after the last cell (session.Options.ReleaseFree).
 	time.Sleep(idleWait)
@@ -161,9 +170,11 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 	firstHalf := float64(rss[n/2]-rss0) / float64(n/2)
 	secondHalf := float64(rss[n]-rss[n/2]) / float64(n-n/2)
 	b.ReportMetric(perCell, "KiB/cell")
+	b.ReportMetric(float64(rss[n]-rssSettled)/float64(n), "KiB/cell-from-settled")
 	b.ReportMetric(firstHalf, "KiB/cell-1st-half")
 	b.ReportMetric(secondHalf, "KiB/cell-2nd-half")
 	b.ReportMetric(float64(rss0)/1024, "MiB-at-0")
+	b.ReportMetric(float64(rssSettled)/1024, "MiB-settled")
 	b.ReportMetric(float64(rss[250])/1024, "MiB-at-250")
 	b.ReportMetric(float64(rss[1000])/1024, "MiB-at-1000")
 	b.ReportMetric(float64(rss[n])/1024, "MiB-at-end")
@@ -175,12 +186,43 @@ func longSession(b *testing.B, k benchKernel, n int, setup, cell string, cellN f
 	// of 200) on a loaded machine.
 	b.ReportMetric(at(lat[:200], 0.5), "p50-first200-ms")
 	b.ReportMetric(at(lat[n-200:], 0.5), "p50-last200-ms")
+	// The kernel's own CPU time per cell (both cores, the collector's
+	// included), which a loaded machine disturbs less than latency.
+	b.ReportMetric(cpu*1e3/float64(n), "cpu-ms/cell")
 	b.ReportMetric(0, "ns/op")
 }
 
 // idleWait is how long BenchmarkLongSession waits after the last cell
 // before it reads the resident set of the idle kernel.
 const idleWait = 2 * time.Second
+
+// cpuSeconds reads the CPU time (user and system) process pid has used.
+func cpuSeconds(b *testing.B, pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The fields after the command's closing parenthesis: state is the
+	// first, utime and stime the 12th and 13th (man 5 proc).
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		b.Fatalf("short /proc/%d/stat: %q", pid, s)
+	}
+	ticks := 0
+	for _, v := range f[11:13] {
+		t, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ticks += t
+	}
+	return float64(ticks) / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times (100 on Linux's
+// supported architectures).
+const clockTicks = 100
 
 // rssKiB reads the resident set size of process pid in KiB.
 func rssKiB(b *testing.B, pid int) int {

@@ -24,6 +24,10 @@ func (s *Session) Call(ctx context.Context, fn func(), io IO) (res Result) {
 	if s.closed {
 		return Result{Err: &CellError{Name: "SessionClosed", Value: "the session is closed"}}
 	}
+	if s.gc != nil {
+		s.gc.start()
+		defer s.gc.end()
+	}
 	defer s.release.afterCell()
 	s.cur.Store(&ioBox{io: io})
 	routeProcess(s)

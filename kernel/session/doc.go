@@ -568,14 +568,18 @@
 // resident set: the kernel collects when the heap has grown by 400% (see
 // kernel/cmd/gograd), so a fresh kernel's resident set grew by some 25-40
 // MiB over its first few hundred cells until the heap reached five times
-// its live size. With Options.IdleGCPercent (the kernel sets 100), cells
-// still run with that setting and the collector keeps the heap within
-// twice its live size between cells: cells run back to back then add
-// some 10 MiB over the first 250, once. The runtime returns free pages to
-// the system only slowly, so an idle kernel kept that peak resident; with
-// Options.ReleaseFree (the kernel sets 1 MiB) the session returns the free
-// heap a second after the last cell or widget callback, while nothing
-// runs (release.go): an idle kernel holds its live heap and little more.
+// its live size. With Options.IdleGCPercent (the kernel sets 50) the
+// session collects at that lower percentage between cells and during a
+// cell's or callback's first 5 ms, and raises it to the kernel's 400 only
+// for the rest of a cell that runs longer (gcpercent.go): a long cell
+// (differentiating a loop step by step) still collects rarely, while
+// short cells run back to back keep the heap within one and a half times
+// its live size. The runtime returns free pages to the system only
+// slowly, so an idle kernel kept its peak resident; with
+// Options.ReleaseFree (the kernel sets 1 MiB) the session returns the
+// free heap a second after the last cell or widget callback, while
+// nothing runs (release.go): an idle kernel holds its live heap and
+// little more.
 //
 // The first cell used to build the compile checker and the type checker's
 // view of the preloaded packages (about 5 MiB, 20 ms); Session.Warm

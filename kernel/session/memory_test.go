@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 
 	"github.com/gograd/gograd/display"
 )
@@ -115,9 +116,10 @@ func TestMemoryFlat(t *testing.T) {
 	}
 }
 
-// TestIdleGCPercent checks that a session with IdleGCPercent runs cells
-// with the GC percentage it found at New and sets IdleGCPercent between
-// them.
+// TestIdleGCPercent checks that a session with IdleGCPercent sets it at
+// New, runs a cell's first busyAfter with it and the rest of the cell with
+// the GC percentage it found at New (all of it after a cell that ran that
+// long), and sets IdleGCPercent again after the cell.
 func TestIdleGCPercent(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(300))
 	percent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
@@ -131,13 +133,26 @@ func TestIdleGCPercent(t *testing.T) {
 	}
 	during := 0
 	s.testHook = func() { during = percent() }
-	if res := s.Execute(context.Background(), "__gograd.TestHook()", discardIO{}); res.Err != nil {
-		t.Fatal(res.Err)
-	}
-	if during != 300 {
-		t.Errorf("during a cell: GC percent %d, want 300", during)
-	}
-	if p := percent(); p != 100 {
-		t.Errorf("after a cell: GC percent %d, want 100", p)
+	for _, c := range []struct {
+		name  string
+		after time.Duration
+		code  string
+		want  int
+	}{
+		{"a short cell", time.Hour, "__gograd.TestHook()", 100},
+		{"a long cell", time.Millisecond, "time.Sleep(100 * time.Millisecond)\n__gograd.TestHook()", 300},
+		{"a short cell after a long one", time.Hour, "__gograd.TestHook()", 300},
+		{"a short cell after a short one", time.Hour, "__gograd.TestHook()", 100},
+	} {
+		s.gc.after = c.after
+		if res := s.Execute(context.Background(), c.code, discardIO{}); res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		if during != c.want {
+			t.Errorf("during %s: GC percent %d, want %d", c.name, during, c.want)
+		}
+		if p := percent(); p != 100 {
+			t.Errorf("after %s: GC percent %d, want 100", c.name, p)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"fmt"
 	"go/ast"
 	"go/token"
 	"strconv"
@@ -70,9 +69,10 @@ type frameTable struct {
 	// goWhere holds where a go statement started each goroutine it did
 	// ("cellN:line").
 	goWhere map[unsafe.Pointer]string
-	// at maps a function's start positions ("line:col" in the global line
-	// numbering) to its id; info describes each id.
-	at   map[string]int
+	// at maps a function's start positions (line and column in the
+	// global line numbering; column 0 for the line alone) to its id; info
+	// describes each id.
+	at   map[linePos]int
 	info map[int]funcInfo
 }
 
@@ -91,6 +91,9 @@ type frameEnt struct {
 	reg   *int
 }
 
+// linePos is a position in the global line numbering.
+type linePos struct{ line, col int }
+
 // funcInfo describes an instrumented function for tracebacks.
 type funcInfo struct {
 	name string // "f", "T.M" or "func literal"
@@ -104,7 +107,7 @@ type funcInfo struct {
 
 func newFrameTable() *frameTable {
 	return &frameTable{stacks: map[unsafe.Pointer]*gstack{}, goWhere: map[unsafe.Pointer]string{}, halted: map[unsafe.Pointer][]frameEnt{},
-		at: map[string]int{}, info: map[int]funcInfo{}}
+		at: map[linePos]int{}, info: map[int]funcInfo{}}
 }
 
 // frame is __gograd.Frame: it records that a frame of function id started,
@@ -273,9 +276,9 @@ func (t *frameTable) topLine() int {
 func (t *frameTable) lookup(line, col int) (int, funcInfo, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	id, ok := t.at[fmt.Sprintf("%d:%d", line, col)]
+	id, ok := t.at[linePos{line, col}]
 	if !ok {
-		id, ok = t.at[fmt.Sprintf("%d", line)]
+		id, ok = t.at[linePos{line, 0}]
 	}
 	return id, t.info[id], ok
 }
@@ -345,9 +348,9 @@ func (t *frameTable) instrument(fset *token.FileSet, f *ast.File, body *ast.Bloc
 		t.info[id] = info
 		for _, s := range starts {
 			sp := fset.Position(s)
-			t.at[fmt.Sprintf("%d:%d", sp.Line, sp.Column)] = id
-			if _, ok := t.at[strconv.Itoa(sp.Line)]; !ok {
-				t.at[strconv.Itoa(sp.Line)] = id
+			t.at[linePos{sp.Line, sp.Column}] = id
+			if _, ok := t.at[linePos{sp.Line, 0}]; !ok {
+				t.at[linePos{sp.Line, 0}] = id
 			}
 		}
 		t.mu.Unlock()

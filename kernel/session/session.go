@@ -45,11 +45,14 @@ type Options struct {
 	// Args is os.Args as seen by cells; nil means the process's.
 	Args []string
 	// IdleGCPercent, when positive, is the garbage collector's percentage
-	// (see runtime/debug.SetGCPercent) between cells: the session sets it
-	// when a cell ends and restores the percentage it found at New when
-	// the next cell starts. A kernel that collects rarely for speed while
-	// cells run (GOGC=400) then does not keep five times its live heap
-	// while it waits (see "Memory over a long session").
+	// (see runtime/debug.SetGCPercent) between cells and during a cell's
+	// first 5 ms: New sets it, and the session restores the percentage it
+	// found at New once a cell has run for 5 ms (at once if the previous
+	// cell ran that long), until the cell ends. A
+	// kernel that collects rarely for speed while long cells run
+	// (GOGC=400) then does not keep five times its live heap while it
+	// waits, nor while short cells run back to back (see "Memory over a
+	// long session").
 	IdleGCPercent int
 	// ReleaseFree, when positive, makes the session return the heap's
 	// free pages to the operating system once it has been idle for a
@@ -155,9 +158,10 @@ type Session struct {
 	// did not stop within the wait): its temporaries are left alone.
 	running bool
 
-	// busyGC is the GC percentage cells run with when IdleGCPercent is
-	// set.
-	busyGC int
+	// gc raises the GC percentage to the one found at New while a cell
+	// runs for longer than busyAfter (gcpercent.go); nil without
+	// IdleGCPercent.
+	gc *gcRaise
 	// release returns free heap pages once the session is idle
 	// (Options.ReleaseFree); nil when not asked for.
 	release *releaser
@@ -244,7 +248,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s.setRecursionLimit(limit)
 	if opts.IdleGCPercent > 0 {
-		s.busyGC = debug.SetGCPercent(opts.IdleGCPercent)
+		s.gc = &gcRaise{busy: debug.SetGCPercent(opts.IdleGCPercent), idle: opts.IdleGCPercent, after: busyAfter}
 	}
 	if opts.ReleaseFree > 0 {
 		s.release = &releaser{threshold: uint64(opts.ReleaseFree), delay: releaseDelay, idle: &s.mu}
@@ -393,9 +397,9 @@ func (s *Session) Execute(ctx context.Context, code string, io IO) (res Result) 
 	if s.closed {
 		return Result{Err: &CellError{Name: "SessionClosed", Value: "the session is closed"}}
 	}
-	if s.opts.IdleGCPercent > 0 {
-		debug.SetGCPercent(s.busyGC)
-		defer debug.SetGCPercent(s.opts.IdleGCPercent)
+	if s.gc != nil {
+		s.gc.start()
+		defer s.gc.end()
 	}
 	defer s.release.afterCell()
 	s.cur.Store(&ioBox{io: io})
