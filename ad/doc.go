@@ -306,7 +306,8 @@
 // with common subexpressions merged, dead code removed, 0-d operations run
 // on registers through the primitives' scalar paths (the most common ones
 // inline, a Sin and a Cos of one value as one math.Sincos, which gives the
-// same bits), elementwise kernels
+// same bits), elementwise kernels, products of two matrices, broadcasting
+// binary operations, Sum, SumTo and LogSumExp
 // writing into buffers planned once per program (a buffer is reused as soon
 // as its value is dead), consecutive elementwise operations on vectors of
 // one length fused into one pass over the values (in strips of long
@@ -317,8 +318,12 @@
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same
-// order). JitSlice does the same for a function of several tensors with
-// several results (a value and its gradients).
+// order). Every call returns new result tensors, which later calls never
+// overwrite and the garbage collector frees once dropped; apart from them
+// a replay allocates next to nothing (a W3 gradient: its five results,
+// the slice of them, and what the kernels allocate). JitSlice does the
+// same for a function of several tensors with several results (a value
+// and its gradients).
 //
 // What is traced: primitive applications whose arguments depend on the
 // input; a primitive made with NewPrimitive is one instruction, and its
