@@ -318,25 +318,34 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 
 // jitOut describes a result of the function computed into a provided
 // buffer (opElem, opInto): each replay gives the caller a new tensor,
-// which later calls never overwrite, in a new buffer that the garbage
-// collector frees once the caller drops it. The buffer does not come
-// from, or go back to, alloc's pools: makeBuf's buffers come back through
-// a finalizer, and a buffer a collection hands back counts as live until
-// the next one, which for W3's 1.6 MB gradient tripled the peak resident
-// growth of 100 jitted gradients (about 50 instead of 17 MB with Go's
-// default GOGC; BENCHMARKS.md) to allocate a fifth of the bytes; taking
-// buffers from the pools cost allocations too (a sync.Pool allocates its
-// per-P array again after each collection). A pool of the program's own
-// whose buffers came back for as long as the program was used grew the
-// heap without bound (54 → 409 MB over 8000 W3 gradients).
+// which later calls never overwrite, in a buffer of its own.
+//
+// A small result (at most jitPooledMax values) takes its buffer from
+// alloc, as an eager result does: makeBuf's buffers come back through the
+// garbage collector once dropped (memory.go), so W1's six 200-value
+// derivatives cost no new buffers in steady state. A larger one gets a
+// new buffer, which the collector frees once the caller drops it: a
+// buffer a collection hands back counts as live until the next one, and
+// for W3's 1.6 MB gradient that tripled the peak resident growth of 100
+// jitted gradients (45-57 instead of 15-20 MB with Go's default GOGC;
+// BENCHMARKS.md) to allocate a fifth of the bytes. (A pool of the
+// program's own whose buffers came back for as long as the program was
+// used grew the heap without bound: 54 → 409 MB over 8000 W3 gradients.)
 type jitOut struct {
 	n     int
 	shape []int
 }
 
+// jitPooledMax is the largest result, in values (64 KiB), whose buffer
+// comes from alloc's pools.
+const jitPooledMax = 1 << 13
+
 // get returns a new result tensor for the caller, with arbitrary contents,
 // through the allocation guard.
 func (q *jitOut) get(op string) *Tensor {
+	if q.n <= jitPooledMax {
+		return &Tensor{shape: q.shape, data: allocFull(op, q.n)}
+	}
 	checkAlloc(op, q.n)
 	var d []float64
 	if q.n >= noZeroMin {

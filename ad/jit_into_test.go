@@ -1,9 +1,11 @@
 package ad
 
 import (
+	"errors"
 	"math"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // TestJitIntoSameBits: the operations a replay runs into its own buffers
@@ -120,7 +122,8 @@ func TestJitIntoResultsKept(t *testing.T) {
 // TestJitReplayAllocs bounds the allocations of a replay in steady state:
 // beyond its kernels' own (ad/internal/gemm's parallel products, the
 // goroutines of parallel elementwise loops, measured here op by op), a
-// replay allocates only its results — a tensor and a buffer for each, a
+// replay allocates only its results — a tensor and a buffer for each (at
+// most: small results take recycled buffers), a
 // 0-d result as one block — and, for JitSlice, the slice of them (Jit's
 // one result needs none). A W3 gradient (JitSlice, five results) may
 // allocate 2·4 + 1 + 1 = 10 plus its kernels'; an elementwise chain
@@ -194,4 +197,62 @@ func jitKernelAllocs(p *jitProg) float64 {
 		each(&p.code[i])
 	}
 	return total
+}
+
+// TestJitIntoInterruptAndGuard: a replay made of operations run into its
+// own buffers stops on an interrupt (inside its long sums and broadcasts,
+// or between operations), leaves the results it returned before as they
+// were, and replays correctly afterwards; a result it makes passes the
+// allocation guard like any other.
+func TestJitIntoInterruptAndGuard(t *testing.T) {
+	// Not parallel: the interrupt flag and the guard's cache are
+	// process-wide.
+	f := func(xs []*Tensor) []*Tensor {
+		x, r := xs[0], xs[1]
+		y := Mul(Add(x, r), Reshape(sumTo(x, []int{x.shape[0], 1}), x.shape[0], 1))
+		return []*Tensor{LogSumExpKeepDims(y, 1), sumTo(y, []int{x.shape[1]}), MatMul(y, Reshape(r, x.shape[1], 1))}
+	}
+	jf := JitSlice(f)
+	rng := NewRNG(37)
+	xs := []*Tensor{Mul(rng.Normal(64, 3*interruptStride), 0.01), rng.Normal(3 * interruptStride)}
+	first := jf(xs)
+	keep := [][]float64{first[0].Data(), first[1].Data(), first[2].Data()}
+	done := make(chan error, 1)
+	go func() {
+		done <- Catch(func() {
+			for {
+				jf(xs)
+			}
+		})
+	}()
+	time.Sleep(20 * time.Millisecond)
+	interruptAndWait(t, done)
+	want, got := f(xs), jf(xs)
+	for i := range want {
+		if d, err := jitDiff(want[i], got[i]); err != nil || d != 0 {
+			t.Errorf("after an interrupt: result %d differs by %g (%v)", i, d, err)
+		}
+		if d, _ := jitDiff(New(keep[i], first[i].shape...), first[i]); d != 0 {
+			t.Errorf("result %d of an earlier call changed", i)
+		}
+	}
+
+	// The guard: a result above guardThreshold, with the available memory
+	// made to look smaller than it.
+	big := JitSlice(func(xs []*Tensor) []*Tensor { return []*Tensor{Add(xs[0], xs[1])} })
+	a, row := Zeros(guardThreshold/8/1000+1, 1), Zeros(1000)
+	big([]*Tensor{a, row})
+	memInfo.Lock()
+	memInfo.avail, memInfo.at = 1<<20, time.Now().Add(time.Hour)
+	memInfo.Unlock()
+	err := Catch(func() { big([]*Tensor{a, row}) })
+	memInfo.Lock()
+	memInfo.at = time.Time{}
+	memInfo.Unlock()
+	if !errors.Is(err, ErrMemory) {
+		t.Errorf("a replay whose result does not fit: %v, want ErrMemory", err)
+	}
+	if r := big([]*Tensor{a, row}); !sameShape(r[0].shape, []int{a.shape[0], 1000}) {
+		t.Errorf("after the guard: shape %v", r[0].shape)
+	}
 }
