@@ -318,10 +318,10 @@
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same
-// order). Every call returns new result tensors, which later calls never
-// overwrite and the garbage collector frees once dropped; apart from them
-// a replay allocates next to nothing (a W3 gradient: its five results,
-// the slice of them, and what the kernels allocate). JitSlice does the
+// order). The garbage collector frees a result once it is dropped; apart
+// from the results a replay allocates next to nothing (a W3 gradient: its
+// five results, the slice of them, and what the kernels allocate).
+// JitSlice does the
 // same for a function of several tensors with several results (a value
 // and its gradients).
 //
