@@ -26,6 +26,10 @@
 //     below ParallelMin) run straight from the caller's memory: only a transposed B,
 //     the last 1–3 rows of A and the last n mod 8 columns of B are packed.
 //     Rows go in tiles of 6, then 4 (m = 16 is 6+6+4, m = 32 is 6·4+4+4).
+//     From 2²⁰ multiply-adds on (directParMin: 128³ is 2.1·10⁶), the caller
+//     and the pool's helpers share such a product by ranges of 8-column
+//     slivers claimed in order (directShared), with the same kernel calls
+//     as on one goroutine.
 //   - Larger products are cache-blocked as in BLIS/GotoBLAS: kc×nc panels
 //     of op(B) (kc ≤ 256, in panels of near-equal depth; nc = 4080) are
 //     packed into 8-column slivers that stay in L1 while mc×kc blocks of
@@ -41,7 +45,9 @@
 //     slivers) that each goroutine claims in a fixed order from an atomic
 //     counter. Packed panels are shared (nothing is packed twice, except
 //     A blocks when a block meets all of B anyway) and the next panel is
-//     packed while this one is multiplied; the caller never waits for a
+//     packed while this one is multiplied; the last panel's multiply items
+//     are cut finer (at least 16 per goroutine), so that the goroutines
+//     finish close together; the caller never waits for a
 //     helper to start (on this VM a parked goroutine takes ~90 µs to wake)
 //     and does every item itself if none comes; a helper polls for 200 µs
 //     after a job, and serial products of 2¹⁸ multiply-adds or more wake

@@ -114,6 +114,10 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 	}
 	if workers == 1 {
 		procs := runtime.GOMAXPROCS(0)
+		if size >= directParMin && procs > 1 && isDirect(m, n, k) && n >= 2*nr {
+			directShared(A, B, m, n, k, alpha, beta, c, ldc, min(procs, size/(directParMin/2)))
+			return true
+		}
 		if size >= warmMin && procs > 1 && pool.live.Load() > 0 {
 			warm()
 		}
