@@ -324,7 +324,8 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 // alloc, as an eager result does: makeBuf's buffers come back through the
 // garbage collector once dropped (memory.go), so W1's six 200-value
 // derivatives cost no new buffers in steady state. A larger one gets a
-// new buffer, which the collector frees once the caller drops it: a
+// new buffer, not zeroed (makeNoZero: every kernel run into a buffer
+// writes all of it), which the collector frees once the caller drops it: a
 // buffer a collection hands back counts as live until the next one, and
 // for W3's 1.6 MB gradient that tripled the peak resident growth of 100
 // jitted gradients (45-57 instead of 15-20 MB with Go's default GOGC;
@@ -347,10 +348,7 @@ func (q *jitOut) get(op string) *Tensor {
 		return &Tensor{shape: q.shape, data: allocFull(op, q.n)}
 	}
 	checkAlloc(op, q.n)
-	var d []float64
-	if q.n >= noZeroMin {
-		d = makeNoZero(q.n)
-	}
+	d := makeNoZero(q.n) // every kernel writes all of it
 	if d == nil {
 		d = make([]float64, q.n)
 	}
