@@ -143,10 +143,10 @@ const spinFor = 200 * time.Microsecond
 // napFor is the length of one nap of a waiter past spinFor. On Linux a nap
 // is a nanosleep of the thread (nap_linux.go), not time.Sleep: the
 // runtime's timers wake a sleeping goroutine at millisecond granularity
-// when nothing else runs (time.Sleep(50 µs) took 1.1 ms median on this VM, nanosleep
-// 50 µs 0.12 ms, 20 µs 0.09 ms), and a waiter that overslept by a
-// millisecond at the end of a 3 ms product (n = 512) made the mean call
-// ~30% slower than the median one.
+// when nothing else runs (time.Sleep(50 µs) took 1.1 ms median on this VM;
+// nanosleep of 50 µs 0.12 ms, of 20 µs 0.09 ms), and a waiter that
+// overslept by a millisecond at the end of a 3 ms product (n = 512) makes
+// that call a third slower.
 const napFor = 20 * time.Microsecond
 
 // waiter paces one wait for another goroutine.
