@@ -331,8 +331,40 @@ type jitRop struct {
 	kind            uint8 // 0: e's kernel; ropAddNegMulDiv: bufs[a] + DivGradB(bufs[b], bufs[c], bufs[d])
 }
 
-// Kinds of region operations other than an elementwise kernel.
-const ropAddNegMulDiv = 1
+// Kinds of region operations other than a call of e's kernel: a pair
+// (ropAddNegMulDiv), or a primitive whose kernel is one of vmath's, called
+// directly with the same operands (the kernels of Add, Sub and Mul when
+// blocks are at least vecMin long: see addLoop; of Div: divLoop; of Neg
+// and DivGradB: vmath.Neg and vmath.NegMulDiv).
+const (
+	ropKernel = iota
+	ropAddNegMulDiv
+	ropAdd
+	ropSub
+	ropMul
+	ropDiv
+	ropNeg
+	ropNegMulDiv
+)
+
+// ropDirect returns the direct kind of p's kernel, ropKernel for none.
+func ropDirect(p *Primitive) uint8 {
+	switch p {
+	case primAdd:
+		return ropAdd
+	case primSub:
+		return ropSub
+	case primMul:
+		return ropMul
+	case primDiv:
+		return ropDiv
+	case primNeg:
+		return ropNeg
+	case primDivGradB:
+		return ropNegMulDiv
+	}
+	return ropKernel
+}
 
 // newRegion builds the region of the operations group, all on n values.
 func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
@@ -362,14 +394,15 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 			r.chunk = (n/2 + fuseStrip - 1) / fuseStrip * fuseStrip
 		}
 	}
-	// The pair DivGradB, Add of its result (its only use) to a value runs
-	// as one kernel where the Add would run vmath's (every block at least
-	// vecMin long, see addLoop).
-	pairs := vmath.Accelerated() && r.minBlock() >= vecMin
+	// Where every block is at least vecMin long, so that Add, Sub and Mul
+	// run vmath's kernels (see addLoop), the most common kernels are
+	// called directly (ropDirect), and the pair DivGradB, Add of its
+	// result (its only use) to a value runs as one kernel.
+	direct := vmath.Accelerated() && r.minBlock() >= vecMin
 	r.ops = make([]jitRop, 0, len(group))
 	for k := 0; k < len(group); k++ {
 		g := &group[k]
-		if pairs && k+1 < len(group) && addsDivGradB(g, &group[k+1], uses) {
+		if direct && k+1 < len(group) && addsDivGradB(g, &group[k+1], uses) {
 			h := &group[k+1]
 			r.ops = append(r.ops, jitRop{kind: ropAddNegMulDiv, out: ix(h.out), a: ix(h.args[0]),
 				b: ix(g.args[0]), c: ix(g.args[1]), d: ix(g.args[2])})
@@ -379,6 +412,9 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 		o := jitRop{e: g.elem, a: -1, b: -1, c: -1, sa: 1, sb: 1, nargs: uint8(len(g.args))}
 		if g.elem.k2 != nil {
 			o.sa, o.sb = uint8(g.sa), uint8(g.sb)
+		}
+		if direct {
+			o.kind = ropDirect(g.p)
 		}
 		for i, a := range g.args {
 			v := ix(a)

@@ -255,7 +255,17 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	w.r, w.ptrs = r, ptrs
 	w.next.Store(0)
 	w.stopped.Store(false)
-	if workers := min(runtime.GOMAXPROCS(0), (r.n+r.chunk-1)/r.chunk); r.par && workers > 1 {
+	w.chunkLen, w.strip = r.chunk, r.strip
+	workers := min(runtime.GOMAXPROCS(0), (r.n+r.chunk-1)/r.chunk)
+	if !r.par || workers < 2 {
+		workers = 1
+		if r.n < fuseMin {
+			// One core: the blocks made for two would only
+			// repeat the work per operation.
+			w.chunkLen, w.strip = r.n, r.n
+		}
+	}
+	if workers > 1 {
 		w.wg.Add(workers - 1)
 		for range workers - 1 {
 			go w.work(true)
@@ -275,11 +285,13 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 // regionWork is the state of a region being run, shared by the cores
 // running it.
 type regionWork struct {
-	r       *jitRegion
-	ptrs    []unsafe.Pointer
-	next    atomic.Int64 // the first value of the next chunk
-	stopped atomic.Bool  // interrupted
-	wg      sync.WaitGroup
+	r    *jitRegion
+	ptrs []unsafe.Pointer
+	// chunkLen and strip: r's chunk and strip for this run.
+	chunkLen, strip int
+	next            atomic.Int64 // the first value of the next chunk
+	stopped         atomic.Bool  // interrupted
+	wg              sync.WaitGroup
 }
 
 // work runs chunks of the region until none is left (done: called as a
@@ -290,11 +302,11 @@ func (w *regionWork) work(done bool) {
 	}
 	r := w.r
 	for {
-		lo := int(w.next.Add(int64(r.chunk))) - r.chunk
+		lo := int(w.next.Add(int64(w.chunkLen))) - w.chunkLen
 		if lo >= r.n {
 			return
 		}
-		if !w.chunk(lo, min(lo+r.chunk, r.n)) {
+		if !w.chunk(lo, min(lo+w.chunkLen, r.n)) {
 			w.stopped.Store(true)
 			return
 		}
@@ -305,26 +317,46 @@ func (w *regionWork) work(done bool) {
 // strip; it returns false when interrupted.
 func (w *regionWork) chunk(lo, hi int) bool {
 	r, ptrs := w.r, w.ptrs
-	for s := lo; s < hi; s += r.strip {
-		m := min(s+r.strip, hi) - s
+	for s := lo; s < hi; s += w.strip {
+		m := min(s+w.strip, hi) - s
 		for k := range r.ops {
 			if k&255 == 0 && interrupted.Load() {
 				return false
 			}
 			o := &r.ops[k]
 			dst := unsafe.Slice((*float64)(unsafe.Add(ptrs[o.out], 8*s)), m)
-			if o.kind == ropAddNegMulDiv {
+			switch o.kind {
+			case ropAddNegMulDiv:
 				vmath.AddNegMulDiv(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
 					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m))
-				continue
-			}
-			switch o.nargs {
-			case 1:
-				o.e.k1(dst, operand(ptrs[o.a], 1, s, m))
-			case 2:
-				o.e.k2(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
+			case ropAdd:
+				vmath.Add(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
+			case ropSub:
+				vmath.Sub(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
+			case ropMul:
+				vmath.Mul(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
+			case ropNegMulDiv:
+				vmath.NegMulDiv(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m))
+			case ropNeg:
+				vmath.Neg(dst, operand(ptrs[o.a], 1, s, m))
+			case ropDiv:
+				switch a, b := operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m); {
+				case o.sa == 1 && o.sb == 1:
+					vmath.Div(dst, a, b)
+				case o.sa == 0:
+					vmath.DivScalarA(dst, a[0], b)
+				default:
+					vmath.DivScalarB(dst, a, b[0])
+				}
 			default:
-				o.e.k3(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m))
+				switch o.nargs {
+				case 1:
+					o.e.k1(dst, operand(ptrs[o.a], 1, s, m))
+				case 2:
+					o.e.k2(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
+				default:
+					o.e.k3(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m))
+				}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -625,18 +626,24 @@ func TestJitRegions(t *testing.T) {
 		for i := 0; i < 40; i++ {
 			c = Add(Mul(c, 0.5), Div(a, Add(1.0, Exp(Neg(Square(c))))))
 		}
-		return []*Tensor{b, Tanh(c), Mul(c, Sum(x))}
+		d := Sub(Div(2.0, Add(c, 3.0)), Div(Sub(c, x), 3.0)) // one-element operands
+		return []*Tensor{b, Tanh(c), Mul(d, Sum(x))}
 	}
-	for _, n := range []int{1, 7, 8, 9, 17, 200, 1001, fuseMin + 3, 2*interruptStride + 5} {
-		for name, f := range map[string]func([]*Tensor) []*Tensor{"chain": chain, "mixed": mixed} {
-			if name == "chain" && n > fuseMin+3 {
-				continue // eager is slow there
+	// One core runs a region in one block, two share its blocks.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		for _, n := range []int{1, 7, 8, 9, 17, 200, 1001, fuseMin + 3, 2*interruptStride + 5} {
+			for name, f := range map[string]func([]*Tensor) []*Tensor{"chain": chain, "mixed": mixed} {
+				if name == "chain" && n > fuseMin+3 {
+					continue // eager is slow there
+				}
+				checkJitCase(t, jitCase{
+					name: fmt.Sprintf("%s n=%d GOMAXPROCS=%d", name, n, procs),
+					f:    f,
+					in:   func(k int) []*Tensor { return []*Tensor{input(n, k)} },
+				})
 			}
-			checkJitCase(t, jitCase{
-				name: fmt.Sprintf("%s n=%d", name, n),
-				f:    f,
-				in:   func(k int) []*Tensor { return []*Tensor{input(n, k)} },
-			})
 		}
 	}
 	// Results of one replay stay as they are after the next ones.
