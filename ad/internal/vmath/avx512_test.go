@@ -47,4 +47,8 @@ func TestAVX512MatchesAVX2(t *testing.T) {
 	run("LogAddExp1", func(dst []float64) { LogAddExp1(dst, 0, xs) })
 	run("Div", func(dst []float64) { Div(dst, xs, ys) })
 	run("NegMulDiv", func(dst []float64) { NegMulDiv(dst, xs, ys, xs) })
+	zs := append(xs[2:], xs[:2]...)
+	run("NegMulDiv3", func(dst []float64) { NegMulDiv(dst, xs, ys, zs) })
+	run("AddNegMulDiv", func(dst []float64) { AddNegMulDiv(dst, zs, xs, ys, ys) })
+	run("AddNegMulDiv4", func(dst []float64) { AddNegMulDiv(dst, ys, zs, xs, ys) })
 }

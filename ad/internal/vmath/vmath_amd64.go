@@ -53,6 +53,12 @@ func divAVX2(dst, a, b *float64, n, astep, bstep int)
 func addNegMulDivAVX2(dst, x, gp, q, b *float64, n int)
 
 //go:noescape
+func addNegMulDivAVX512(dst, x, gp, q, b *float64, n int)
+
+//go:noescape
+func negMulDivAVX512(dst, gp, q, b *float64, n int)
+
+//go:noescape
 func negAVX2(dst, x *float64, n int)
 
 //go:noescape
@@ -170,9 +176,19 @@ func arithAsm(op int, dst, a, b []float64, sa, sb int) {
 	}
 }
 
-func negMulDivAsm(dst, g, q, b []float64) { negMulDivAVX2(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst)) }
+func negMulDivAsm(dst, g, q, b []float64) {
+	if useAVX512 {
+		negMulDivAVX512(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst))
+		return
+	}
+	negMulDivAVX2(ptr(dst), ptr(g), ptr(q), ptr(b), len(dst))
+}
 
 func addNegMulDivAsm(dst, x, g, q, b []float64) {
+	if useAVX512 {
+		addNegMulDivAVX512(ptr(dst), ptr(x), ptr(g), ptr(q), ptr(b), len(dst))
+		return
+	}
 	addNegMulDivAVX2(ptr(dst), ptr(x), ptr(g), ptr(q), ptr(b), len(dst))
 }
 
