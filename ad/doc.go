@@ -307,7 +307,7 @@
 // on registers through the primitives' scalar paths (the most common ones
 // inline, a Sin and a Cos of one value as one math.Sincos, which gives the
 // same bits), elementwise kernels, products of two matrices, broadcasting
-// binary operations, Sum, SumTo and LogSumExp
+// binary operations, SumTo and the reductions along rows or columns
 // writing into buffers planned once per program (a buffer is reused as soon
 // as its value is dead), consecutive elementwise operations on vectors of
 // one length fused into one pass over the values (in strips of long

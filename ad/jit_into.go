@@ -5,11 +5,13 @@ import "math"
 // Operations a replay runs into a buffer it provides, instead of calling
 // the primitive's Forward (which allocates its result, a tensor header and
 // the slices its shape checks make): matrix products of two matrices,
-// broadcasting binary operations, SumTo, and Sum over everything or over
-// the short rows of a matrix. Each calls the very loops Forward calls, with
-// the same arguments in the same order, so the results are the same bits
-// (TestJitIntoSameBits); the shapes, strides and branches Forward works
-// out at every call are worked out once, when the program is built.
+// broadcasting binary operations, SumTo, the reductions Sum, Prod, Max
+// and Min to one value or along the rows or down the columns of a matrix
+// (after merging axes), and LogSumExp to one value or along rows. Each
+// calls the very loops Forward calls, with the same arguments in the same
+// order, so the results are the same bits (TestJitIntoSameBits); the
+// shapes, strides and branches Forward works out at every call are worked
+// out once, when the program is built.
 //
 // The destination is an arena slot planned like an elementwise kernel's
 // (jit_passes.go's plan) for an intermediate result, and for a result of
@@ -18,13 +20,15 @@ import "math"
 
 // Kinds of jitInto.
 const (
-	intoMatMul    = iota // gemmRows into dst
-	intoBroadcast        // a binary loop over broadcast rows (binaryRows, binaryBroadcast)
-	intoSumTo            // primSumTo's Forward
-	intoSumAll           // Sum to one value: reduceRow
-	intoSumShort         // Sum over a matrix with short rows: sumShortRows
-	intoLSEAll           // LogSumExp to one value
-	intoLSERows          // LogSumExp along the rows of a matrix (m rows of n)
+	intoMatMul     = iota // gemmRows into dst
+	intoBroadcast         // a binary loop over broadcast rows (binaryRows, binaryBroadcast)
+	intoSumTo             // primSumTo's Forward
+	intoSumAll            // Sum, Prod, Max or Min to one value: reduceRow
+	intoSumShort          // Sum over a matrix with short rows: sumShortRows
+	intoReduceRows        // Sum, Prod, Max or Min along the rows of a matrix
+	intoReduceCols        // the same down its columns
+	intoLSEAll            // LogSumExp to one value
+	intoLSERows           // LogSumExp along the rows of a matrix (m rows of n)
 )
 
 // jitMaxDims bounds the dimensions of the broadcasts and SumTos run into
@@ -36,8 +40,9 @@ const jitMaxDims = 8
 type jitInto struct {
 	kind    uint8
 	name    string // the primitive, for errors
-	m, k, n int    // intoMatMul's product; intoSumShort's rows (m) and columns (n)
+	m, k, n int    // intoMatMul's product; a reduction's rows (m) and columns (n)
 	ta, tb  bool   // intoMatMul: operands transposed; intoSumShort: ta = down the columns
+	reduce  reduceKind
 	loop    binaryLoop
 	// intoBroadcast: the walk over the result (shape) with the operands'
 	// strides sa, sb; intoSumTo: the walk over the argument (shape) with
@@ -98,14 +103,17 @@ func intoOf(r *jitRec, in *jitInstr) *jitInto {
 			return &jitInto{kind: intoSumTo, name: "SumTo", shape: x, rows: true}
 		}
 		return &jitInto{kind: intoSumTo, name: "SumTo", shape: x, sa: broadcastStrides(out, x)}
-	case in.p == primSum:
+	case in.p == primSum || in.p == primProd || in.p == primMax || in.p == primMin:
+		// reduceKernel's paths for one value and for the rows or the
+		// columns of a matrix (after merging axes).
 		x := shapes[0]
 		mask, ok := in.params.([]bool)
-		if !ok || len(mask) != len(x) {
-			return nil
+		if !ok || len(mask) != len(x) || shapeNumel(x) == 0 {
+			return nil // (Forward's errors for empty axes)
 		}
+		kind := map[*Primitive]reduceKind{primSum: reduceSum, primProd: reduceProd, primMax: reduceMax, primMin: reduceMin}[in.p]
 		if shapeNumel(out) == 1 {
-			return &jitInto{kind: intoSumAll, name: "Sum"}
+			return &jitInto{kind: intoSumAll, name: in.p.Name, reduce: kind}
 		}
 		dst := rowMajorStrides(out)
 		for i, m := range mask {
@@ -114,10 +122,21 @@ func intoOf(r *jitRec, in *jitInstr) *jitInto {
 			}
 		}
 		cs, _, ds := coalesceAxes(x, rowMajorStrides(x), dst)
-		if len(cs) == 2 && cs[1] < shortRow {
-			return &jitInto{kind: intoSumShort, name: "Sum", m: cs[0], n: cs[1], ta: ds[0] == 0}
+		if len(cs) != 2 {
+			return nil
 		}
-		return nil
+		k := &jitInto{name: in.p.Name, reduce: kind, m: cs[0], n: cs[1]}
+		switch {
+		case kind == reduceSum && cs[1] < shortRow:
+			k.kind, k.ta = intoSumShort, ds[0] == 0
+		case ds[0] == 1 && ds[1] == 0:
+			k.kind = intoReduceRows
+		case ds[0] == 0 && ds[1] == 1:
+			k.kind = intoReduceCols
+		default:
+			return nil
+		}
+		return k
 	case in.p == primLogSumExp:
 		x := shapes[0]
 		mask, ok := in.params.([]bool)
@@ -206,10 +225,35 @@ func runInto(op *jitOp, dst []float64, ts []*Tensor, scratch []float64) {
 			dst[od] += s
 		})
 	case intoSumAll:
-		dst[0] = reduceRow("Sum", reduceSum, ts[op.args[0]].data, 0)
+		dst[0] = reduceRow(k.name, k.reduce, ts[op.args[0]].data, k.reduce.identity())
 	case intoSumShort:
 		clear(dst)
-		sumShortRows("Sum", k.m, k.n, ts[op.args[0]].data, dst, k.ta)
+		sumShortRows(k.name, k.m, k.n, ts[op.args[0]].data, dst, k.ta)
+	case intoReduceRows:
+		// walkRows's visit of each row, one row per value: the
+		// identity combined with the row's reduction.
+		x, init, n, done := ts[op.args[0]].data, k.reduce.identity(), k.n, 0
+		for r := range k.m {
+			if done += n + 1; done >= interruptStride {
+				checkInterrupt(k.name)
+				done = 0
+			}
+			dst[r] = combine(k.reduce, init, reduceRow(k.name, k.reduce, x[r*n:(r+1)*n], init))
+		}
+	case intoReduceCols:
+		// Every row combined into dst, in order (elementwise, so the
+		// chunks of long rows do not matter).
+		x, init, n, done := ts[op.args[0]].data, k.reduce.identity(), k.n, 0
+		for i := range dst {
+			dst[i] = init
+		}
+		for r := range k.m {
+			if done += n + 1; done >= interruptStride {
+				checkInterrupt(k.name)
+				done = 0
+			}
+			combineRows(k.reduce, dst, x[r*n:(r+1)*n])
+		}
 	case intoLSEAll, intoLSERows:
 		lseInto(k, ts[op.args[0]].data, dst, scratch)
 	}

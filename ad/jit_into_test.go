@@ -69,6 +69,15 @@ func TestJitIntoSameBits(t *testing.T) {
 			return []*Tensor{Sum(x), Mul(Sum(Tanh(x)), 2.0), SumKeepDims(x, 0), SumKeepDims(x, 1), Sum(Reshape(x, 5, 2, 10), 0, 1),
 				Exp(SumKeepDims(x, 1))}
 		}, in: in([]int{10, 10})}, []uint8{intoSumAll, intoSumShort}},
+		{jitCase{name: "reductions", f: func(xs []*Tensor) []*Tensor {
+			x, w := xs[0], xs[1]
+			outs := []*Tensor{SumKeepDims(w, 1), Sum(Reshape(w, 4, 5, 70), 1, 2), SumKeepDims(w, 0), Sum(Reshape(w, 2, 10, 70), 0, 1)}
+			for _, red := range []func(*Tensor, ...int) *Tensor{MaxKeepDims, Max, Min, Prod} {
+				outs = append(outs, red(x), red(x, 1), red(x, 0), red(w, 1), red(Reshape(w, 2, 10, 70), 0, 1), Exp(red(Tanh(w), 0)))
+			}
+			return outs
+		}, in: func(k int) []*Tensor { return []*Tensor{special(rng.Normal(12, 10)), rng.Normal(20, 70)} }},
+			[]uint8{intoSumAll, intoReduceRows, intoReduceCols}},
 		{jitCase{name: "logsumexp", f: func(xs []*Tensor) []*Tensor {
 			x, w := xs[0], xs[1]
 			return []*Tensor{LogSumExp(x), LogSumExpKeepDims(x, 1), LogSumExpKeepDims(w, 1), LogSumExp(Reshape(w, 4, 5, 20), 1, 2),
