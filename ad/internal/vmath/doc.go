@@ -1,7 +1,8 @@
 // Package vmath computes elementwise transcendental functions over
 // []float64: Exp, Log, Log1p, Tanh, Sigmoid, Softplus and LogAddExp, for
 // ad's elementwise kernels, elementwise division (Div, DivScalarA,
-// DivScalarB, NegMulDiv), whose results are bit for bit those of Go's /
+// DivScalarB, NegMulDiv, and AddNegMulDiv, a sum with NegMulDiv's result
+// in one pass), whose results are bit for bit those of Go's /
 // (VDIVPD is IEEE division) but four to a step, and likewise Add, Sub and
 // Mul (Go's +, −, ·), which take operand strides: 1 for an operand as long
 // as dst, 0 for a one-element operand applied to every element, and Neg
@@ -19,11 +20,14 @@
 // On amd64 CPUs with AVX2 and FMA (detected at init; see Accelerated) the
 // functions run assembly kernels that process four elements per step, with
 // masked loads and stores for a final partial block. Where the CPU also has
-// AVX-512 (F and DQ), the transcendental functions run AVX-512 forms of the
+// AVX-512 (F and DQ), the transcendental functions (and NegMulDiv and
+// AddNegMulDiv) run AVX-512 forms of the
 // same algorithms, eight elements per step (with masked final blocks): their
 // dependency chains are long (a division after the exponential, or inside
 // the logarithm), and with half the instructions per element twice as many
-// elements are in flight.
+// elements are in flight. The AVX-512 Tanh computes only the branch a block
+// of eight needs when all its lanes need the same one (|x| ≥ 0.625 or not),
+// with the same operations per lane.
 // The AVX-512 exponential applies 2^k by VSCALEFPD, which rounds once as
 // the two-factor scaling of the AVX2 form does. Elsewhere they call
 // the math package element by element (SigmoidScalar, SoftplusScalar and
