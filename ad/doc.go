@@ -353,7 +353,8 @@
 // A traced value that leaks out of f (stored in a captured variable)
 // panics with ErrNotInput when used afterwards. StopGradient inside f
 // stops differentiations only: its result is still traced by Jit. Replays check the
-// interrupt flag before every operation, and their kernels check it and
+// interrupt flag before every operation (in a fused pass, before every 256
+// operations of a block), and their kernels check it and
 // the allocation guard as usual. A jitted function may be called from
 // several goroutines.
 //
