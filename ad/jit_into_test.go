@@ -102,9 +102,9 @@ func TestJitIntoSameBits(t *testing.T) {
 }
 
 // TestJitIntoResultsKept: results computed into buffers are new tensors at
-// every call: a result kept by the caller keeps its values through later
-// calls, also when the caller drops the others and the garbage collector
-// recycles their buffers.
+// every replay: a result kept by the caller keeps its values through
+// later calls, also when the caller drops the others and the garbage
+// collector recycles their buffers.
 func TestJitIntoResultsKept(t *testing.T) {
 	f := JitSlice(func(xs []*Tensor) []*Tensor {
 		h := Tanh(Add(MatMul(xs[0], xs[1]), xs[2]))
@@ -112,6 +112,7 @@ func TestJitIntoResultsKept(t *testing.T) {
 	})
 	rng := NewRNG(31)
 	a, b, c := rng.Normal(40, 20), rng.Normal(20, 300), rng.Normal(300)
+	f([]*Tensor{a, b, c}) // traces: its results are eager ones
 	first := f([]*Tensor{a, b, c})
 	want := [][]float64{first[0].Data(), first[1].Data(), first[2].Data()}
 	for k := 0; k < 40; k++ {
@@ -124,6 +125,23 @@ func TestJitIntoResultsKept(t *testing.T) {
 	for i, w := range want {
 		if d, _ := jitDiff(New(w, first[i].shape...), first[i]); d != 0 {
 			t.Errorf("result %d of the first call changed after later calls", i)
+		}
+	}
+	// W1's six derivatives, computed in fused regions.
+	f1, _ := jitW1()
+	j1 := JitSlice(f1)
+	j1([]*Tensor{Linspace(-7, 7, 200)})
+	r1 := j1([]*Tensor{Linspace(-7, 7, 200)})
+	want1 := make([][]float64, len(r1))
+	for i, r := range r1 {
+		want1[i] = r.Data()
+	}
+	for k := 0; k < 5; k++ {
+		j1([]*Tensor{Linspace(-6-float64(k), 7, 200)})
+	}
+	for i, w := range want1 {
+		if d, _ := jitDiff(New(w, 200), r1[i]); d != 0 {
+			t.Errorf("W1: derivative %d of the first call changed after later calls", i+1)
 		}
 	}
 }
