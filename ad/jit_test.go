@@ -368,6 +368,7 @@ func TestJitResultsIndependent(t *testing.T) {
 	jf := Jit(func(x *Tensor) *Tensor { return Exp(Mul(Sin(x), 2.0)) })
 	a := Linspace(0, 1, 1000)
 	b := Linspace(1, 2, 1000)
+	jf(b) // traces (its result is an eager one)
 	ra := jf(a)
 	ra2 := jf(a)
 	keep := ra.Data()
