@@ -302,6 +302,8 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 			uses = p.useCounts(code)
 		}
 		g.region = p.newRegion(g.group, n, uses)
+		g.region.id = p.nregions
+		p.nregions++
 		out = append(out, g)
 		i = j
 	}
@@ -310,6 +312,7 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 
 // jitRegion is a fused group of elementwise operations on n values.
 type jitRegion struct {
+	id   int // index among the program's regions (jitState.rstats)
 	n    int
 	ops  []jitRop
 	bufs []int32 // the buffers the operations use (jitRop's indices)
@@ -625,6 +628,8 @@ type jitProg struct {
 	shapeTab [][]int
 
 	results map[int32]*jitOut // by result buffer
+
+	nregions int // regions among code
 
 	st   *jitState  // reused by a replay that finds it free
 	busy sync.Mutex // held by the replay using st

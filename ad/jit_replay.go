@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/gograd/gograd/ad/internal/vmath"
@@ -24,6 +25,9 @@ type jitState struct {
 	// region being run (runFused).
 	ptrs []unsafe.Pointer
 	work regionWork
+	// rstats: per region of the program, how its runs went on one core
+	// and shared (runFused).
+	rstats []regionStats
 }
 
 func (p *jitProg) newState() *jitState {
@@ -257,6 +261,18 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	w.stopped.Store(false)
 	w.chunkLen, w.strip = r.chunk, r.strip
 	workers := min(runtime.GOMAXPROCS(0), (r.n+r.chunk-1)/r.chunk)
+	var rs *regionStats
+	var t0 time.Time
+	if r.par && workers > 1 {
+		if st.rstats == nil {
+			st.rstats = make([]regionStats, p.nregions)
+		}
+		rs = &st.rstats[r.id]
+		if !rs.pickPar() {
+			workers = 1
+		}
+		t0 = time.Now()
+	}
 	if !r.par || workers < 2 {
 		workers = 1
 		if r.n < fuseMin {
@@ -275,10 +291,56 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	} else {
 		w.work(false)
 	}
+	if rs != nil {
+		rs.note(workers > 1, time.Since(t0))
+	}
 	w.r, w.ptrs = nil, nil
 	clear(ptrs)
 	if w.stopped.Load() {
 		panic(errorf(ErrInterrupted, p.op, "interrupted"))
+	}
+}
+
+// regionStats chooses between running a region on one core and sharing
+// it among the cores, by the mean time each way took on this program's
+// recent replays: sharing pays only when another core is free at once (a
+// worker that starts late, or on a core busy with another process, makes
+// the replay slower than one core alone; measured on W1 with one other
+// process running: 169-187 against 139-155 us). The way not chosen is
+// tried again every regionExplore runs, so a change of load is noticed.
+type regionStats struct {
+	solo, par float64 // mean run time in ns (exponentially weighted), 0 for not yet known
+	runs      int     // runs since the other way was last tried
+}
+
+const regionExplore = 32
+
+// pickPar tells whether the next run should share the region.
+func (s *regionStats) pickPar() bool {
+	switch {
+	case s.par == 0:
+		return true
+	case s.solo == 0:
+		return false
+	}
+	par := s.par <= s.solo
+	if s.runs++; s.runs >= regionExplore {
+		s.runs = 0
+		return !par
+	}
+	return par
+}
+
+// note records a run's time d, shared or not.
+func (s *regionStats) note(shared bool, d time.Duration) {
+	m := &s.solo
+	if shared {
+		m = &s.par
+	}
+	if *m == 0 {
+		*m = float64(d)
+	} else {
+		*m += (float64(d) - *m) / 4
 	}
 }
 
