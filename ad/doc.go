@@ -312,7 +312,8 @@
 // as its value is dead), consecutive elementwise operations on vectors of
 // one length fused into one pass over the values (in strips of long
 // vectors; shared by both cores when the pass has work enough for two,
-// as thousands of operations on a few hundred values have), and the other
+// as thousands of operations on a few hundred values have, and sharing
+// was the faster way on the recent replays), and the other
 // intermediate results handed back to the allocator at their last use. Every result a replay returns
 // is a new tensor, never overwritten by a later call. Later calls with
 // the same input shapes replay the program without running f (so without
