@@ -114,11 +114,12 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 	}
 	if workers == 1 {
 		procs := runtime.GOMAXPROCS(0)
-		if size >= directParMin && procs > 1 && isDirect(m, n, k) && n >= 2*nr {
+		share := directShouldShare()
+		if size >= directParMin && procs > 1 && isDirect(m, n, k) && n >= 2*nr && share {
 			directShared(A, B, m, n, k, alpha, beta, c, ldc, min(procs, size/(directParMin/2)))
 			return true
 		}
-		if size >= warmMin && procs > 1 && pool.live.Load() > 0 {
+		if size >= warmMin && procs > 1 && pool.live.Load() > 0 && share {
 			warm()
 		}
 		return serial(stop, A, B, m, n, k, alpha, beta, c, ldc)

@@ -755,3 +755,34 @@ func TestDirectShared(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectBackoff checks the back-off of shared direct products: after a
+// late helper (directBackoff set in the future) a direct product of
+// directParMin multiply-adds or more runs serially, and it is shared again
+// once the back-off has passed; the result is the same either way.
+func TestDirectBackoff(t *testing.T) {
+	if !useAsm {
+		t.Skip("the pool serves the assembly path only")
+	}
+	saved := directBackoff.Load()
+	defer directBackoff.Store(saved)
+	directBackoff.Store(time.Now().Add(time.Hour).UnixNano())
+	if directShouldShare() {
+		t.Fatal("directShouldShare during a back-off")
+	}
+	const n = 128
+	r := rand.New(rand.NewPCG(55, 56))
+	a, b := randSlice(r, n*n), randSlice(r, n*n)
+	serialC, sharedC := make([]float64, n*n), make([]float64, n*n)
+	Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, serialC, n)
+	directBackoff.Store(time.Now().Add(-time.Second).UnixNano())
+	if !directShouldShare() {
+		t.Fatal("directShouldShare false after the back-off")
+	}
+	Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, sharedC, n)
+	for i := range sharedC {
+		if math.Float64bits(sharedC[i]) != math.Float64bits(serialC[i]) {
+			t.Fatalf("c[%d] = %v shared, %v serial", i, sharedC[i], serialC[i])
+		}
+	}
+}

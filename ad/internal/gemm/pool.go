@@ -124,13 +124,24 @@ func (js *jobState) join() {
 // run executes a job with up to helpers helpers and returns when no helper
 // is inside it any more.
 func (js *jobState) run(helpers int) {
+	js.runWait(helpers)
+}
+
+// runWait is run that also reports how long the caller, once out of items,
+// waited for helpers to leave the job.
+func (js *jobState) runWait(helpers int) (waited time.Duration) {
 	post(js, helpers)
 	js.r.participate()
 	js.closed.Store(true)
+	if js.active.Load() == 0 {
+		return 0
+	}
+	t0 := time.Now()
 	var w waiter
 	for js.active.Load() != 0 {
 		w.pause()
 	}
+	return time.Since(t0)
 }
 
 // spinFor is how long a goroutine waiting for another inside a job yields
