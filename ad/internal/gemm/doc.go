@@ -29,9 +29,9 @@
 //     From 2²⁰ multiply-adds on (directParMin: 128³ is 2.1·10⁶), the caller
 //     and the pool's helpers share such a product by ranges of 8-column
 //     slivers claimed in order (directShared), with the same kernel calls
-//     as on one goroutine. When the caller had to wait more than 100 µs
-//     for a helper's item (the other core is busy), direct products run
-//     on the caller alone for the next 50 ms.
+//     as on one goroutine. When the caller had to wait more than 1 ms for
+//     a helper's item (the other core is busy), direct products run on the
+//     caller alone for the next 50 ms.
 //   - Larger products are cache-blocked as in BLIS/GotoBLAS: kc×nc panels
 //     of op(B) (kc ≤ 256, in panels of near-equal depth; nc = 4080) are
 //     packed into 8-column slivers that stay in L1 while mc×kc blocks of

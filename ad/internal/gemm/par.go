@@ -321,8 +321,8 @@ func directShared(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc i
 
 // directLate is how long a caller that ran out of items may wait for a
 // helper's item before directShared backs off (an item takes ~10 µs at
-// n = 128).
-const directLate = 100 * time.Microsecond
+// n = 128, but a 100 µs threshold also fired on a quiet machine).
+const directLate = time.Millisecond
 
 // directBackoff is the time (Unix nanoseconds) until which direct products
 // run serially (directShouldShare), set when a shared one had to wait for
@@ -334,10 +334,9 @@ var directBackoff atomic.Int64
 // products took 145–180 µs per call on average against 80–160 µs serially
 // (5 interleaved rounds, CPUs 11–15% idle; medians within 20%): now and
 // then the helper is descheduled inside an item and the caller waits for
-// it (p90 0.11 ms, p99 0.35 ms, max 4 ms). With this back-off (and 100 µs
-// for directLate) the mean was 90–140 µs in the same runs; 50 µs and
-// 100 ms gave 90–120 µs but also kept most products serial on a quiet
-// machine.
+// it (p90 0.11 ms, p99 0.35 ms, max 4 ms). A back-off after waits of 100 µs
+// kept that mean at 90–140 µs but also made a quiet machine's products
+// mostly serial (mean 33–55 GFLOP/s against 47–65 with 1 ms, 5 rounds).
 const directBackoffFor = 50 * time.Millisecond
 
 // directShouldShare reports whether a direct product may be shared now.
