@@ -48,11 +48,11 @@ type Options struct {
 	// (see runtime/debug.SetGCPercent) between cells and during a cell's
 	// first 5 ms: New sets it, and the session restores the percentage it
 	// found at New once a cell has run for 5 ms (at once if the previous
-	// cell ran that long), until the cell ends. A
-	// kernel that collects rarely for speed while long cells run
-	// (GOGC=400) then does not keep five times its live heap while it
-	// waits, nor while short cells run back to back (see "Memory over a
-	// long session").
+	// cell ran that long), until the cell ends. A kernel that collects
+	// rarely for speed while long cells run (GOGC=400) then does not keep
+	// five times its live heap while it waits, nor while short cells run
+	// back to back (see "Memory over a long session"). Widget callbacks
+	// (Call) are treated as cells.
 	IdleGCPercent int
 	// ReleaseFree, when positive, makes the session return the heap's
 	// free pages to the operating system once it has been idle for a
