@@ -62,7 +62,11 @@
 //     products before every multiply item, which is at most as large).
 //
 // Packing buffers are reused through a short free list (at most 8 buffers,
-// the largest 8 MiB).
+// the largest 8 MiB), and so are the jobs of parallel and shared direct
+// products with their slices (at most 4 of each): in steady state a Dgemm
+// allocates nothing. A job is reused only once no helper is inside it, and
+// a helper holding a stale offer of an earlier run of a job does not join
+// its later runs (jobState in pool.go).
 //
 // Dgemv with unit strides uses two AVX2 kernels: four row dot products at
 // once for y = A·x, and y += Σ xᵢ·Aᵢ over four rows at once for y = Aᵀ·x.

@@ -786,3 +786,119 @@ func TestDirectBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestJobReuse runs parallel products (shared and directShared, whose jobs
+// are reused from a free list) back to back over shapes of growing and
+// shrinking sizes, from two goroutines at once, and checks each against
+// the serial product bit for bit: a job reset while a helper still worked
+// in it, or a helper joining a later run of a job with a stale ticket,
+// would give a wrong product here (and a data race under -race).
+func TestJobReuse(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	type prod struct {
+		A, B    mat
+		m, n, k int
+		direct  bool
+		c0      []float64
+		want    []float64
+	}
+	r := rand.New(rand.NewPCG(61, 62))
+	var prods []prod
+	for i, s := range [][3]int{{200, 300, 1100}, {7, 7, 7}, {13, 900, 300}, {128, 128, 128}, {150, 170, 260}, {700, 9, 260}, {64, 200, 100}, {256, 256, 256}, {9, 40, 3}} {
+		m, n, k := s[0], s[1], s[2]
+		p := prod{A: mat{randSlice(r, m*k), k, i%2 == 1}, B: mat{randSlice(r, k*n), n, i%3 == 1}, m: m, n: n, k: k}
+		if p.A.t {
+			p.A.ld = m
+		}
+		if p.B.t {
+			p.B.ld = k
+		}
+		p.direct = isDirect(m, n, k) && n >= 2*nr
+		p.c0 = randSlice(r, m*n)
+		p.want = append([]float64(nil), p.c0...)
+		if p.direct {
+			direct(p.A, p.B, m, n, k, -1.5, 0.5, p.want, n)
+		} else {
+			packed(nil, p.A, p.B, m, n, k, -1.5, 0.5, p.want, n)
+		}
+		prods = append(prods, p)
+	}
+	rounds := 30
+	if testing.Short() {
+		rounds = 8
+	}
+	errs := make(chan error, 2)
+	for g := range 2 {
+		go func() {
+			got := make([]float64, 0, 300*1100)
+			for round := range rounds {
+				for i := range prods {
+					p := &prods[(i*(g+1)+round)%len(prods)] // the goroutines' orders differ
+					got = append(got[:0], p.c0...)
+					w := 2 + (round+i)%2
+					if p.direct {
+						directShared(p.A, p.B, p.m, p.n, p.k, -1.5, 0.5, got, p.n, w)
+					} else if !shared(nil, p.A, p.B, p.m, p.n, p.k, -1.5, 0.5, got, p.n, w) {
+						errs <- fmt.Errorf("%dx%dx%d: shared stopped", p.m, p.n, p.k)
+						return
+					}
+					for j := range got {
+						if math.Float64bits(got[j]) != math.Float64bits(p.want[j]) {
+							errs <- fmt.Errorf("goroutine %d round %d %dx%dx%d workers=%d: c[%d] = %v, serial %v", g, round, p.m, p.n, p.k, w, j, got[j], p.want[j])
+							return
+						}
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestParallelAllocs checks that parallel products allocate nothing in
+// steady state (the jobs, their slices and the packing buffers are reused):
+// a 256³ Dgemm (shared by 2 workers) and a 128³ one (direct, shared).
+// testing.AllocsPerRun cannot count them: it sets GOMAXPROCS to 1, which
+// makes every product serial.
+func TestParallelAllocs(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	for _, n := range []int{256, 128} {
+		r := rand.New(rand.NewPCG(63, 64))
+		a, b, c := randSlice(r, n*n), randSlice(r, n*n), make([]float64, n*n)
+		if n*n*n < ParallelMin && (!isDirect(n, n, n) || n*n*n < directParMin) {
+			t.Fatalf("%d: not a parallel product", n)
+		}
+		got := parallelAllocs(50, func() {
+			Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
+		})
+		if got != 0 {
+			t.Errorf("n=%d: %v allocations per product, want 0", n, got)
+		}
+	}
+}
+
+// parallelAllocs is testing.AllocsPerRun without its GOMAXPROCS of 1: the
+// mean number of heap allocations of the process per call of f, after a
+// warm-up call.
+func parallelAllocs(runs int, f func()) float64 {
+	f()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m0 := ms.Mallocs
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&ms)
+	return float64(ms.Mallocs-m0) / float64(runs)
+}

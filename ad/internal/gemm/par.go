@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -26,15 +27,69 @@ func shared(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []f
 	j := newParJob(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
 	j.js.r = j
 	j.js.run(workers - 1)
-	for _, s := range j.slots {
-		if s.a != nil {
-			putBuf(s.a)
+	// No helper is inside the job any more, and none can enter it (see
+	// jobState): its buffers and the job itself can be reused.
+	for s := range j.slots {
+		if j.slots[s].a != nil {
+			putBuf(j.slots[s].a)
 		}
-		if s.b != nil {
-			putBuf(s.b)
+		if j.slots[s].b != nil {
+			putBuf(j.slots[s].b)
 		}
+		j.slots[s] = panelSlot{}
 	}
-	return !j.stopped.Load()
+	ok := !j.stopped.Load()
+	putParJob(j)
+	return ok
+}
+
+// Jobs are kept between products in a short free list (as the packing
+// buffers, see getBuf), with their slices, so that a parallel product
+// allocates nothing in steady state: at most maxCachedJobs jobs.
+const maxCachedJobs = 4
+
+var parJobs struct {
+	sync.Mutex
+	free []*parJob
+}
+
+func putParJob(j *parJob) {
+	j.stop, j.A, j.B, j.c = nil, mat{}, mat{}, nil // keep no operand alive
+	parJobs.Lock()
+	if len(parJobs.free) < maxCachedJobs {
+		parJobs.free = append(parJobs.free, j)
+	}
+	parJobs.Unlock()
+}
+
+// getParJob returns a closed job (or a new one) with its items, panels and
+// counters empty.
+func getParJob() *parJob {
+	parJobs.Lock()
+	if n := len(parJobs.free); n > 0 {
+		j := parJobs.free[n-1]
+		parJobs.free[n-1] = nil
+		parJobs.free = parJobs.free[:n-1]
+		parJobs.Unlock()
+		j.stopped.Store(false)
+		j.next.Store(0)
+		j.panels, j.items = j.panels[:0], j.items[:0]
+		return j
+	}
+	parJobs.Unlock()
+	return &parJob{}
+}
+
+// counters returns s resized to n counters, all zero.
+func counters(s []atomic.Int32, n int) []atomic.Int32 {
+	if cap(s) < n {
+		return make([]atomic.Int32, n)
+	}
+	s = s[:n]
+	for i := range s {
+		s[i].Store(0)
+	}
+	return s
 }
 
 const (
@@ -91,7 +146,8 @@ type parJob struct {
 }
 
 func newParJob(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) *parJob {
-	j := &parJob{stop: stop, A: A, B: B, alpha: alpha, beta: beta, c: c, ldc: ldc}
+	j := getParJob()
+	j.stop, j.A, j.B, j.alpha, j.beta, j.c, j.ldc = stop, A, B, alpha, beta, c, ldc
 	// Row blocks as in packed: near-equal, ≤ mc, whole micro-tiles.
 	mcn := (m + mc - 1) / mc
 	j.rowBlock = ((m+mcn-1)/mcn + mr - 1) / mr * mr
@@ -133,9 +189,9 @@ func newParJob(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c 
 	// at n = 256…1000 with items of a whole tile).
 	last := &j.panels[np-1]
 	last.split = min(255, last.sgw, max(1, (tailItemsPerCPU*workers+last.nb*last.nsg-1)/(last.nb*last.nsg)))
-	j.packDone = make([]atomic.Int32, np)
-	j.compDone = make([]atomic.Int32, np)
-	j.tileDone = make([]atomic.Int32, tiles)
+	j.packDone = counters(j.packDone, np)
+	j.compDone = counters(j.compDone, np)
+	j.tileDone = counters(j.tileDone, tiles)
 	for s := range j.slots {
 		if s < np {
 			j.slots[s].b = getBuf(maxCols * kstep)
@@ -305,7 +361,7 @@ func (j *directJob) participate() {
 // directShared computes a direct product on the caller and up to workers-1
 // helpers (see directParMin).
 func directShared(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int, workers int) {
-	j := &directJob{}
+	j := getDirectJob()
 	j.d.init(A, B, m, n, k, alpha, beta, c, ldc)
 	ns := (n + nr - 1) / nr
 	j.per = max(1, ns/(directItemsPerCPU*workers))
@@ -317,6 +373,33 @@ func directShared(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc i
 		directBackoff.Store(time.Now().Add(directBackoffFor).UnixNano())
 	}
 	j.d.release()
+	j.d = directPlan{} // keep no operand alive
+	directJobs.Lock()
+	if len(directJobs.free) < maxCachedJobs {
+		directJobs.free = append(directJobs.free, j)
+	}
+	directJobs.Unlock()
+}
+
+// directJobs is the free list of directShared's jobs (as parJobs).
+var directJobs struct {
+	sync.Mutex
+	free []*directJob
+}
+
+// getDirectJob returns a closed job (or a new one) with next at 0.
+func getDirectJob() *directJob {
+	directJobs.Lock()
+	if n := len(directJobs.free); n > 0 {
+		j := directJobs.free[n-1]
+		directJobs.free[n-1] = nil
+		directJobs.free = directJobs.free[:n-1]
+		directJobs.Unlock()
+		j.next.Store(0)
+		return j
+	}
+	directJobs.Unlock()
+	return &directJob{}
 }
 
 // directLate is how long a caller that ran out of items may wait for a
