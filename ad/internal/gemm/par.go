@@ -48,36 +48,55 @@ func shared(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []f
 // allocates nothing in steady state: at most maxCachedJobs jobs.
 const maxCachedJobs = 4
 
-var parJobs struct {
-	sync.Mutex
-	free []*parJob
+// jobList is a free list of jobs of one kind.
+type jobList[T any] struct {
+	mu   sync.Mutex
+	free []*T
 }
+
+// get returns a job from the list, or a new one.
+func (l *jobList[T]) get() *T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := len(l.free)
+	if n == 0 {
+		return new(T)
+	}
+	j := l.free[n-1]
+	l.free[n-1] = nil
+	l.free = l.free[:n-1]
+	return j
+}
+
+// put keeps j for a later get unless the list is full. j must be closed
+// and no helper inside it (see jobState).
+func (l *jobList[T]) put(j *T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.free) < maxCachedJobs {
+		l.free = append(l.free, j)
+	}
+}
+
+// parJobs and directJobs hold the jobs of shared and directShared.
+var (
+	parJobs    jobList[parJob]
+	directJobs jobList[directJob]
+)
 
 func putParJob(j *parJob) {
 	j.stop, j.A, j.B, j.c = nil, mat{}, mat{}, nil // keep no operand alive
-	parJobs.Lock()
-	if len(parJobs.free) < maxCachedJobs {
-		parJobs.free = append(parJobs.free, j)
-	}
-	parJobs.Unlock()
+	parJobs.put(j)
 }
 
 // getParJob returns a closed job (or a new one) with its items, panels and
 // counters empty.
 func getParJob() *parJob {
-	parJobs.Lock()
-	if n := len(parJobs.free); n > 0 {
-		j := parJobs.free[n-1]
-		parJobs.free[n-1] = nil
-		parJobs.free = parJobs.free[:n-1]
-		parJobs.Unlock()
-		j.stopped.Store(false)
-		j.next.Store(0)
-		j.panels, j.items = j.panels[:0], j.items[:0]
-		return j
-	}
-	parJobs.Unlock()
-	return &parJob{}
+	j := parJobs.get()
+	j.stopped.Store(false)
+	j.next.Store(0)
+	j.panels, j.items = j.panels[:0], j.items[:0]
+	return j
 }
 
 // counters returns s resized to n counters, all zero.
@@ -374,32 +393,14 @@ func directShared(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc i
 	}
 	j.d.release()
 	j.d = directPlan{} // keep no operand alive
-	directJobs.Lock()
-	if len(directJobs.free) < maxCachedJobs {
-		directJobs.free = append(directJobs.free, j)
-	}
-	directJobs.Unlock()
-}
-
-// directJobs is the free list of directShared's jobs (as parJobs).
-var directJobs struct {
-	sync.Mutex
-	free []*directJob
+	directJobs.put(j)
 }
 
 // getDirectJob returns a closed job (or a new one) with next at 0.
 func getDirectJob() *directJob {
-	directJobs.Lock()
-	if n := len(directJobs.free); n > 0 {
-		j := directJobs.free[n-1]
-		directJobs.free[n-1] = nil
-		directJobs.free = directJobs.free[:n-1]
-		directJobs.Unlock()
-		j.next.Store(0)
-		return j
-	}
-	directJobs.Unlock()
-	return &directJob{}
+	j := directJobs.get()
+	j.next.Store(0)
+	return j
 }
 
 // directLate is how long a caller that ran out of items may wait for a
