@@ -258,28 +258,7 @@ func BenchmarkLoopIndexCall(b *testing.B) {
 		{"checked", "import \"math\"\nfunc iloop(xs []float64) float64 {\n\ts := 0.0\n\tfor i := 0; i < len(xs); i++ {\n\t\tv := 0.0\n\t\ts += math.Sqrt(xs[i]) + v\n\t}\n\treturn s\n}\nxs := make([]float64, 100000)"},
 		{"unchecked", "import \"math\"\nfunc iloop(xs []float64) float64 {\n\ts := 0.0\n\tfor i := 0; i < len(xs); i++ {\n\t\tv := xs[i]\n\t\ts += math.Sqrt(v)\n\t}\n\treturn s\n}\nxs := make([]float64, 100000)"},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			s, err := New(Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			r := &recorder{}
-			if res := s.Execute(context.Background(), bc.def, r); res.Err != nil {
-				b.Fatal(res.Err)
-			}
-			b.ResetTimer()
-			cpu0 := cpuTime()
-			for i := 0; i < b.N; i++ {
-				if res := s.Execute(context.Background(), "_ = iloop(xs)", r); res.Err != nil {
-					b.Fatal(res.Err)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100000), "ns/iter")
-			if cpu := cpuTime() - cpu0; cpu > 0 {
-				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*100000), "cpu-ns/iter")
-			}
-		})
+		b.Run(bc.name, func(b *testing.B) { benchLoopIters(b, bc.def, "_ = iloop(xs)") })
 	}
 }
 
@@ -291,27 +270,35 @@ func BenchmarkLoopIteration(b *testing.B) {
 		{"func", "func loop(n int) int { s := 0; for i := 0; i < n; i++ { s += i }; return s }", "_ = loop(100000)"},
 		{"range", "func rloop(xs []float64) float64 { s := 0.0; for _, x := range xs { s += x }; return s }\nxs := make([]float64, 100000)", "_ = rloop(xs)"},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			s, err := New(Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			r := &recorder{}
-			if res := s.Execute(context.Background(), bc.def, r); res.Err != nil {
-				b.Fatal(res.Err)
-			}
-			b.ResetTimer()
-			cpu0 := cpuTime()
-			for i := 0; i < b.N; i++ {
-				if res := s.Execute(context.Background(), bc.run, r); res.Err != nil {
-					b.Fatal(res.Err)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100000), "ns/iter")
-			if cpu := cpuTime() - cpu0; cpu > 0 {
-				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*100000), "cpu-ns/iter")
-			}
-		})
+		b.Run(bc.name, func(b *testing.B) { benchLoopIters(b, bc.def, bc.run) })
+	}
+}
+
+// loopIters is the number of iterations the loops of BenchmarkLoopIndexCall
+// and BenchmarkLoopIteration run per cell.
+const loopIters = 100000
+
+// benchLoopIters runs def in a new session, then the cell run b.N times,
+// and reports the wall and CPU time per loop iteration.
+func benchLoopIters(b *testing.B, def, run string) {
+	s, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	r := &recorder{}
+	if res := s.Execute(context.Background(), def, r); res.Err != nil {
+		b.Fatal(res.Err)
+	}
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if res := s.Execute(context.Background(), run, r); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*loopIters), "ns/iter")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*loopIters), "cpu-ns/iter")
 	}
 }
