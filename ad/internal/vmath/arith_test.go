@@ -24,10 +24,7 @@ func TestArith(t *testing.T) {
 		{"Mul", Mul, func(x, y float64) float64 { return x * y }},
 	}
 	withFallback(t, func(t *testing.T) {
-		lengths := []int{1000, 1001, 1003}
-		for n := 0; n <= 17; n++ {
-			lengths = append(lengths, n)
-		}
+		lengths := kernelTestLengths()
 		for _, o := range ops {
 			for _, n := range lengths {
 				for _, st := range [][2]int{{1, 1}, {0, 1}, {1, 0}} {
@@ -71,11 +68,7 @@ func TestNeg(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	const sentinel = 12345.678
 	withFallback(t, func(t *testing.T) {
-		lengths := []int{1000, 1001, 1003}
-		for n := 0; n <= 17; n++ {
-			lengths = append(lengths, n)
-		}
-		for _, n := range lengths {
+		for _, n := range kernelTestLengths() {
 			x := randomBits(r, n, 0)
 			specials := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), -math.NaN(), 5e-324}
 			copy(x, specials)

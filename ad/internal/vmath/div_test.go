@@ -44,11 +44,7 @@ func TestDiv(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	const sentinel = 12345.678
 	withFallback(t, func(t *testing.T) {
-		lengths := []int{1000, 1001, 1003}
-		for n := 0; n <= 17; n++ {
-			lengths = append(lengths, n)
-		}
-		for _, n := range lengths {
+		for _, n := range kernelTestLengths() {
 			for off := 0; off < 3; off++ {
 				a := divOperands(r, n+off)[off:]
 				b := divOperands(r, n+off)[off:]
@@ -227,4 +223,14 @@ func TestAddNegMulDiv(t *testing.T) {
 			}
 		}
 	})
+}
+
+// kernelTestLengths are the lengths the arithmetic kernel tests cover: every
+// length of the 4- and 8-lane loops' tails (0..17) and about 1000.
+func kernelTestLengths() []int {
+	lengths := []int{1000, 1001, 1003}
+	for n := 0; n <= 17; n++ {
+		lengths = append(lengths, n)
+	}
+	return lengths
 }
