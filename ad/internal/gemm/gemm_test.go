@@ -882,9 +882,16 @@ func TestParallelAllocs(t *testing.T) {
 		got := parallelAllocs(50, func() {
 			Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
 		})
-		if got != 0 {
-			t.Errorf("n=%d: %v allocations per product, want 0", n, got)
+		// Not exactly 0: under load a helper can still hold the job (and
+		// packing buffer) of the previous product when the next one
+		// starts, which then takes new ones (the free lists are short
+		// and capped). CI's first stage, with other packages' tests
+		// running, saw 0.1. A product that allocated its jobs again
+		// would count at least 1.
+		if got >= 0.5 {
+			t.Errorf("n=%d: %v allocations per product, want 0 (< 0.5 under load)", n, got)
 		}
+		t.Logf("n=%d: %v allocations per product", n, got)
 	}
 }
 
