@@ -108,22 +108,44 @@ _ = long(big)`)
 }
 
 // BenchmarkJitW2Cell measures the jitted W2 gradient called from a cell
-// (100 calls per cell); compare with ad's BenchmarkJitW2ScalarLoop.
+// (100 calls per cell); compare with BenchmarkJitW2Compiled, and with ad's
+// BenchmarkJitW2ScalarLoop. Each timed cell is followed by the same cell
+// with the call taken out of the loop, so that the metrics separate the
+// calls (what the issue's 1.2× bound is about: the jitted function run
+// from a cell) from the cell's own fixed cost (parsing, checking and
+// compiling its text, about 0.5 ms):
+//   - cpu-ns/call: the process's CPU time of the timed cells, per call;
+//   - calls-cpu-ns/call: that, less the CPU time of the empty-loop cells;
+//   - ns/call: wall time of the timed cells, per call.
 func BenchmarkJitW2Cell(b *testing.B) {
 	s := newSession(b)
 	if _, res := run(b, s, w2Cell+"\nx := ad.Scalar(0.5)\n_ = g(x)"); res.Err != nil {
 		b.Fatal(res.Err)
 	}
+	const calls = "for i := 0; i < 100; i++ { _ = g(x) }"
+	const empty = "for i := 0; i < 100; i++ { _ = x }"
 	b.ResetTimer()
-	cpu0 := cpuTime()
+	var wall, cpu, cpuEmpty time.Duration
 	for i := 0; i < b.N; i++ {
-		if _, res := run(b, s, "for i := 0; i < 100; i++ { _ = g(x) }"); res.Err != nil {
+		t0, c0 := time.Now(), cpuTime()
+		_, res := run(b, s, calls)
+		wall, cpu = wall+time.Since(t0), cpu+cpuTime()-c0
+		if res.Err != nil {
+			b.Fatal(res.Err)
+		}
+		c0 = cpuTime()
+		_, res = run(b, s, empty)
+		cpuEmpty += cpuTime() - c0
+		if res.Err != nil {
 			b.Fatal(res.Err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*100), "ns/call")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
-		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*100), "cpu-ns/call")
+	b.StopTimer()
+	n := float64(b.N * 100)
+	b.ReportMetric(float64(wall.Nanoseconds())/n, "ns/call")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/n, "cpu-ns/call")
+		b.ReportMetric(float64((cpu-cpuEmpty).Nanoseconds())/n, "calls-cpu-ns/call")
 	}
 }
 
