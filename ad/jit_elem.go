@@ -1,9 +1,12 @@
 package ad
 
 import (
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
+	gogemm "github.com/gograd/gograd/ad/internal/gemm"
 	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
@@ -83,31 +86,73 @@ func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
 	return 0, 0, false
 }
 
-// runElem runs the kernel into dst, in parallel chunks for long buffers as
-// the primitive's Forward does.
-func runElem(op *jitOp, dst []float64, a, b, c []float64) {
-	e := op.elem
+// runElem runs the kernel into dst, in chunks of interruptStride values
+// for long buffers as the primitive's Forward does (parallelFor), shared
+// with ad/internal/gemm's helpers through w instead of goroutines started
+// for the call.
+func runElem(op *jitOp, dst []float64, a, b, c []float64, w *elemWork) {
 	n := len(dst)
 	if n <= interruptStride {
-		switch {
-		case e.k1 != nil:
-			e.k1(dst, a)
-		case e.k2 != nil:
-			e.k2(dst, a, b, op.sa, op.sb)
-		default:
-			e.k3(dst, a, b, c)
+		elemChunk(op, dst, a, b, c, 0, n)
+		return
+	}
+	workers := min(runtime.GOMAXPROCS(0), (n+interruptStride-1)/interruptStride)
+	if n <= parallelThreshold || workers < 2 {
+		for lo := 0; lo < n; lo += interruptStride {
+			checkInterrupt(op.elem.op)
+			elemChunk(op, dst, a, b, c, lo, min(lo+interruptStride, n))
 		}
 		return
 	}
-	sa, sb := op.sa, op.sb
-	parallelFor(e.op, n, func(lo, hi int) {
-		switch {
-		case e.k1 != nil:
-			e.k1(dst[lo:hi], a[lo:hi])
-		case e.k2 != nil:
-			e.k2(dst[lo:hi], a[lo*sa:], b[lo*sb:], sa, sb)
-		default:
-			e.k3(dst[lo:hi], a[lo:hi], b[lo:hi], c[lo:hi])
+	w.op, w.dst, w.a, w.b, w.c = op, dst, a, b, c
+	w.next.Store(0)
+	w.stopped.Store(false)
+	w.share.Run(w, workers-1)
+	w.op, w.dst, w.a, w.b, w.c = nil, nil, nil, nil, nil
+	if w.stopped.Load() {
+		// Panic even if the flag was reset meanwhile: the result is
+		// incomplete and must not be returned.
+		panic(errorf(ErrInterrupted, op.elem.op, "interrupted"))
+	}
+}
+
+// elemChunk runs the kernel on the values [lo, hi) of dst.
+func elemChunk(op *jitOp, dst, a, b, c []float64, lo, hi int) {
+	e := op.elem
+	switch sa, sb := op.sa, op.sb; {
+	case e.k1 != nil:
+		e.k1(dst[lo:hi], a[lo:hi])
+	case e.k2 != nil:
+		e.k2(dst[lo:hi], a[lo*sa:], b[lo*sb:], sa, sb)
+	default:
+		e.k3(dst[lo:hi], a[lo:hi], b[lo:hi], c[lo:hi])
+	}
+}
+
+// elemWork is a long elementwise kernel being run by runElem, whose
+// chunks the caller and the helpers claim one at a time (as parallelFor's
+// goroutines do). A replay's state has one.
+type elemWork struct {
+	op           *jitOp
+	dst, a, b, c []float64
+	next         atomic.Int64 // the first value of the next chunk
+	stopped      atomic.Bool  // interrupted
+	share        gogemm.Shared
+}
+
+// Participate runs chunks until none is left or the interrupt flag is
+// raised.
+func (w *elemWork) Participate() {
+	n := len(w.dst)
+	for {
+		if interrupted.Load() {
+			w.stopped.Store(true)
+			return
 		}
-	})
+		lo := int(w.next.Add(interruptStride)) - interruptStride
+		if lo >= n {
+			return
+		}
+		elemChunk(w.op, w.dst, w.a, w.b, w.c, lo, min(lo+interruptStride, n))
+	}
 }

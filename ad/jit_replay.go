@@ -3,11 +3,11 @@ package ad
 import (
 	"math"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
+	gogemm "github.com/gograd/gograd/ad/internal/gemm"
 	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
@@ -25,6 +25,8 @@ type jitState struct {
 	// region being run (runFused).
 	ptrs []unsafe.Pointer
 	work regionWork
+	// elem: the long elementwise kernel being run (runElem).
+	elem elemWork
 	// rstats: per region of the program, how its runs went on one core
 	// and shared (runFused).
 	rstats []regionStats
@@ -188,7 +190,7 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 				}
 			}
 			dst := ts[op.out].data
-			runElem(op, dst, in[0], in[1], in[2])
+			runElem(op, dst, in[0], in[1], in[2], &st.elem)
 			if p.scalar[op.out] {
 				regs[op.out] = dst[0]
 			}
@@ -282,14 +284,9 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 		}
 	}
 	if workers > 1 {
-		w.wg.Add(workers - 1)
-		for range workers - 1 {
-			go w.work(true)
-		}
-		w.work(false)
-		w.wg.Wait()
+		w.share.Run(w, workers-1)
 	} else {
-		w.work(false)
+		w.Participate()
 	}
 	if rs != nil {
 		rs.note(workers > 1, time.Since(t0))
@@ -345,7 +342,8 @@ func (s *regionStats) note(shared bool, d time.Duration) {
 }
 
 // regionWork is the state of a region being run, shared by the cores
-// running it.
+// running it: the caller and ad/internal/gemm's helpers, which are
+// long-lived (no goroutine is started for a replay).
 type regionWork struct {
 	r    *jitRegion
 	ptrs []unsafe.Pointer
@@ -353,15 +351,11 @@ type regionWork struct {
 	chunkLen, strip int
 	next            atomic.Int64 // the first value of the next chunk
 	stopped         atomic.Bool  // interrupted
-	wg              sync.WaitGroup
+	share           gogemm.Shared
 }
 
-// work runs chunks of the region until none is left (done: called as a
-// goroutine of runFused, which waits for it).
-func (w *regionWork) work(done bool) {
-	if done {
-		defer w.wg.Done()
-	}
+// Participate runs chunks of the region until none is left.
+func (w *regionWork) Participate() {
 	r := w.r
 	for {
 		lo := int(w.next.Add(int64(w.chunkLen))) - w.chunkLen
