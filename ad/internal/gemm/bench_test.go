@@ -139,3 +139,52 @@ func BenchmarkW7(b *testing.B) {
 		})
 	}
 }
+
+// productShapes are the products that dominate ad.Jit's W3 (value and
+// gradient of the 784-256-10 tanh MLP on a batch of 128: X·W1 and the
+// gradient Xᵀ·G1, then the small 128×256·256×10 ones) and W7's sizes that
+// run as parallel products.
+var productShapes = []benchShape{
+	{"W3_XW1_NN_128x256x784", blas.NoTrans, blas.NoTrans, 128, 256, 784},
+	{"W3_XtG_TN_784x256x128", blas.Trans, blas.NoTrans, 784, 256, 128},
+	{"W3_GW1t_NT_128x784x256", blas.NoTrans, blas.Trans, 128, 784, 256},
+	{"W3_HW2_NN_128x10x256", blas.NoTrans, blas.NoTrans, 128, 10, 256},
+	{"W3_GW2t_NT_128x256x10", blas.NoTrans, blas.Trans, 128, 256, 10},
+	{"W3_HtG_TN_256x10x128", blas.Trans, blas.NoTrans, 256, 10, 128},
+	{"W7_512", blas.NoTrans, blas.NoTrans, 512, 512, 512},
+	{"W7_2000", blas.NoTrans, blas.NoTrans, 2000, 2000, 2000},
+}
+
+// BenchmarkProducts times productShapes through Dgemm with the default
+// GOMAXPROCS: GFLOP/s of the mean call, of the median call (med-GFLOP/s)
+// and per CPU second of the process (cpu-GFLOP/s). A/B two builds with
+// testdata/bench/gemm_ab.py.
+func BenchmarkProducts(b *testing.B) {
+	if !asmSupported() {
+		b.Skip("no AVX2/FMA")
+	}
+	for _, s := range productShapes {
+		b.Run(s.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 1))
+			lda, ldb := s.k, s.n
+			if s.tA != blas.NoTrans {
+				lda = s.m
+			}
+			if s.tB != blas.NoTrans {
+				ldb = s.k
+			}
+			a, bb, c := randSlice(r, s.m*s.k), randSlice(r, s.k*s.n), make([]float64, s.m*s.n)
+			var calls []time.Duration
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				t0 := time.Now()
+				Dgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+				calls = append(calls, time.Since(t0))
+			}
+			flops := 2 * float64(s.m*s.n*s.k)
+			reportFlops(b, flops, cpuSeconds()-cpu0)
+			slices.Sort(calls)
+			b.ReportMetric(flops/calls[len(calls)/2].Seconds()/1e9, "med-GFLOP/s")
+		})
+	}
+}

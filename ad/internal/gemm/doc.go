@@ -55,11 +55,21 @@
 //     after a job, and serial products of 2¹⁸ multiply-adds or more wake
 //     it in advance. The result is bit-identical to the serial packed
 //     product, whoever ran what.
+//   - Parallel products whose op(A) k panels (m×kc) fit in L2, or whose
+//     whole op(B) does, share nothing packed (privJob in priv.go): by
+//     columns, each item is a range of 8-column slivers of C over all rows
+//     and k panels, which packs its own slivers of op(B) and reads op(A) in
+//     place (W3's X·W1, 128×784·784×256); by rows, each goroutine packs all
+//     of op(B) once and each item is a range of rows whose blocks of op(A)
+//     it packs (W3's Xᵀ·G, 784×128·128×256). Items have no dependencies.
+//     In the shared panels above, lines written by one core and read by
+//     the other made packing several times slower than on one core.
 //   - Partial tiles at the edges are computed into a 6×8 scratch tile and
 //     merged into C.
 //   - DgemmStop checks its flag before every mc×kc block of A (at most
 //     about 1.3·10⁸ multiply-adds, a few milliseconds, apart; in parallel
-//     products before every multiply item, which is at most as large).
+//     products before every multiply item, which is at most as large, or
+//     2²⁵ multiply-adds with private packing).
 //
 // Packing buffers are reused through a short free list (at most 8 buffers,
 // the largest 8 MiB), and so are the jobs of parallel and shared direct

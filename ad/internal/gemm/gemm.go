@@ -124,6 +124,9 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 		}
 		return serial(stop, A, B, m, n, k, alpha, beta, c, ldc)
 	}
+	if ok, byRows := privPlan(m, n, k, workers); ok {
+		return privShared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers, byRows)
+	}
 	return shared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
 }
 

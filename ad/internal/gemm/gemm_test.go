@@ -261,8 +261,9 @@ func TestDgemmStop(t *testing.T) {
 	}
 	var stop atomic.Bool
 	stop.Store(true)
-	// Serial packed, parallel with one and with three k panels.
-	for _, s := range [][3]int{{30, 30, 2000}, {300, 300, 300}, {600, 600, 600}} {
+	// Serial packed, parallel with one and with three k panels, with
+	// private packing by columns and by rows (privPlan).
+	for _, s := range [][3]int{{30, 30, 2000}, {300, 300, 300}, {600, 600, 600}, {128, 256, 784}, {784, 256, 128}} {
 		m, n, k := s[0], s[1], s[2]
 		a, b, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
 		if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) {
@@ -908,4 +909,97 @@ func parallelAllocs(runs int, f func()) float64 {
 	}
 	runtime.ReadMemStats(&ms)
 	return float64(ms.Mallocs-m0) / float64(runs)
+}
+
+// TestPrivSharedBitIdentical checks that the parallel product with private
+// packing (privShared, both orientations) gives exactly the bits of the
+// serial cache-blocked product for any number of workers: every transpose,
+// every residue of m mod 6 (edge tiles of 1–5 rows, in place or packed),
+// partial slivers, one and several k panels (k = 1 too), alpha and beta.
+func TestPrivSharedBitIdentical(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	shapes := [][3]int{{128, 256, 784}, {784, 256, 128}, {131, 77, 300}, {97, 130, 1}, {100, 9, 520},
+		{1, 200, 70}, {61, 1, 257}, {256, 256, 256}, {35, 41, 13}}
+	r := rand.New(rand.NewPCG(71, 72))
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				A := mat{randSlice(r, m*k), k, tA != blas.NoTrans}
+				if A.t {
+					A.ld = m
+				}
+				B := mat{randSlice(r, k*n), n, tB != blas.NoTrans}
+				if B.t {
+					B.ld = k
+				}
+				for _, ab := range [][2]float64{{1, 0}, {-1.5, 0.5}} {
+					c0 := randSlice(r, m*n)
+					want := append([]float64(nil), c0...)
+					packed(nil, A, B, m, n, k, ab[0], ab[1], want, n)
+					for _, byRows := range []bool{false, true} {
+						for _, w := range []int{1, 2, 3, 5} {
+							got := append([]float64(nil), c0...)
+							if !privShared(nil, A, B, m, n, k, ab[0], ab[1], got, n, w, byRows) {
+								t.Fatalf("%v: privShared stopped", s)
+							}
+							for i := range got {
+								if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+									t.Fatalf("%v tA=%c tB=%c alpha,beta=%v byRows=%v workers=%d: c[%d] = %v, serial %v",
+										s, tA, tB, ab, byRows, w, i, got[i], want[i])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPrivPlan checks which products run with private packing: W3's two
+// large products (one by columns, one by rows), and W7's 512³ and larger
+// products not.
+func TestPrivPlan(t *testing.T) {
+	for _, c := range []struct {
+		m, n, k    int
+		ok, byRows bool
+	}{
+		{128, 256, 784, true, false},
+		{784, 256, 128, true, true},
+		{128, 784, 256, true, false},
+		{512, 512, 512, false, false},
+		{1000, 1000, 1000, false, false},
+	} {
+		ok, byRows := privPlan(c.m, c.n, c.k, 2)
+		if ok != c.ok || byRows != c.byRows {
+			t.Errorf("privPlan(%d, %d, %d, 2) = %v, %v; want %v, %v", c.m, c.n, c.k, ok, byRows, c.ok, c.byRows)
+		}
+	}
+}
+
+// TestDgemmPrivShapes runs products that Dgemm computes with private
+// packing (privPlan) against the reference: odd sizes near W3's, every
+// transpose, k = 1, n = 1, alpha and beta.
+func TestDgemmPrivShapes(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	r := rand.New(rand.NewPCG(73, 74))
+	for _, cs := range []gemmCase{
+		{blas.NoTrans, blas.NoTrans, 130, 250, 790, 1, 1, 0},
+		{blas.Trans, blas.NoTrans, 790, 250, 130, 0, 1, 0},
+		{blas.NoTrans, blas.Trans, 127, 781, 255, 2, -1.5, 0.5},
+		{blas.Trans, blas.Trans, 100, 1000, 70, 1, 2, 1},
+		{blas.NoTrans, blas.NoTrans, 2600, 2600, 1, 0, 1, 0},
+		{blas.Trans, blas.NoTrans, 7001, 1, 1000, 3, 1, 0.5},
+	} {
+		if ok, _ := privPlan(cs.m, cs.n, cs.k, 2); !ok || cs.m*cs.n*cs.k < ParallelMin {
+			t.Fatalf("%+v: not a private parallel product", cs)
+		}
+		checkGemm(t, r, cs, false, nil)
+	}
 }
