@@ -164,13 +164,16 @@ func TestJitIntoResultsKept(t *testing.T) {
 // moment collections fell; with it off every result buffer is new. One
 // more is allowed for a product that, under load, finds its job still
 // held by a helper of the previous one and takes a new one (gemm's
-// TestParallelAllocs).
+// TestParallelAllocs). It counts the process's allocations at two cores
+// at least (testing.AllocsPerRun sets GOMAXPROCS to 1, and every kernel
+// would run alone).
 func TestJitReplayAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
 	runtime.GC()
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
 	f3, xs3 := jitW3()
 	chain := func(x *Tensor) *Tensor {
 		return Mul(Tanh(Add(Mul(x, 0.5), Sin(x))), Exp(Neg(Square(x))))
@@ -206,13 +209,26 @@ func TestJitReplayAllocs(t *testing.T) {
 		for range 3 {
 			c.run()
 		}
-		got := testing.AllocsPerRun(20, c.run)
+		got := processAllocs(20, c.run)
 		kernels := jitKernelAllocs(c.prog)
 		if got > kernels+c.bound+1 {
 			t.Errorf("%s: a replay allocates %.1f times, its products %.1f: more than %g + 1 besides", c.name, got, kernels, c.bound)
 		}
 		t.Logf("%s: %.1f allocations per replay, %.1f of them its products'", c.name, got, kernels)
 	}
+}
+
+// processAllocs is testing.AllocsPerRun without its GOMAXPROCS of 1: the
+// mean number of heap allocations of the process per call of f.
+func processAllocs(runs int, f func()) float64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m0 := ms.Mallocs
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&ms)
+	return float64(ms.Mallocs-m0) / float64(runs)
 }
 
 // jitKernelAllocs measures the allocations of p's products, each run
@@ -224,7 +240,9 @@ func jitKernelAllocs(p *jitProg) float64 {
 		if op := &p.code[i]; op.kind == opInto && op.into.kind == intoMatMul {
 			k := op.into
 			a, b, dst := buf(op.args[0]), buf(op.args[1]), buf(op.out)
-			total += testing.AllocsPerRun(5, func() { gemmRows("MatMul", k.m, k.k, k.n, a, b, dst, k.ta, k.tb) })
+			mm := func() { gemmRows("MatMul", k.m, k.k, k.n, a, b, dst, k.ta, k.tb) }
+			mm()
+			total += processAllocs(5, mm)
 		}
 	}
 	return total
