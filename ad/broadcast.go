@@ -229,17 +229,41 @@ type scalarBlock struct {
 	v [1]float64
 }
 
+// smallBlock allocates a tensor of up to N elements and its data
+// together (N a small array type).
+type smallBlock[N any] struct {
+	t Tensor
+	v N
+}
+
 // newResult returns a plain tensor of n elements with the given shape
 // (shared, not copied) for a result of op, after the allocation guard. Its
 // contents are arbitrary (a recycled buffer is not cleared): the caller
-// must write every element. A one-element tensor takes a single allocation.
+// must write every element. A tensor of fewer than recycleMin elements,
+// whose buffer would never be recycled, takes a single allocation with
+// its data (in blocks of 1, 8, 32 or 127 values: at most 4× the bytes of
+// a buffer of its own, 1 KiB).
 func newResult(op string, shape []int, n int) *Tensor {
-	if n == 1 {
+	var t *Tensor
+	var d []float64
+	switch {
+	case n == 1:
 		sb := &scalarBlock{}
-		sb.t.shape, sb.t.data = shape, sb.v[:]
-		return &sb.t
+		t, d = &sb.t, sb.v[:]
+	case n <= 0 || n >= recycleMin:
+		return newRaw(shape, allocFull(op, n))
+	case n <= 8:
+		b := &smallBlock[[8]float64]{}
+		t, d = &b.t, b.v[:n:n]
+	case n <= 32:
+		b := &smallBlock[[32]float64]{}
+		t, d = &b.t, b.v[:n:n]
+	default:
+		b := &smallBlock[[recycleMin - 1]float64]{}
+		t, d = &b.t, b.v[:n:n]
 	}
-	return newRaw(shape, allocFull(op, n))
+	t.shape, t.data = shape, d
+	return t
 }
 
 // binaryLoop computes dst[i] = f(a[i*sa], b[i*sb]) for strides sa, sb in

@@ -389,7 +389,7 @@ const jitPooledMax = 1 << 13
 // through the allocation guard.
 func (q *jitOut) get(op string) *Tensor {
 	if q.n <= jitPooledMax {
-		return &Tensor{shape: q.shape, data: allocFull(op, q.n)}
+		return newResult(op, q.shape, q.n)
 	}
 	checkAlloc(op, q.n)
 	d := makeNoZero(q.n) // every kernel writes all of it

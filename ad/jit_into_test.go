@@ -152,12 +152,13 @@ func TestJitIntoResultsKept(t *testing.T) {
 // TestJitReplayAllocs bounds the allocations of a replay in steady state:
 // beyond its products' own (ad/internal/gemm's, measured here product by
 // product: none once its jobs are reused), a replay allocates only its
-// results — a tensor and a buffer for each, a 0-d result as one block —
-// and, for JitSlice, the slice of them (Jit's one result needs none).
-// Long elementwise kernels and fused regions run on gemm's long-lived
-// helpers and start no goroutine. A W3 gradient (JitSlice, five results)
-// allocates 2·4 + 1 + 1 = 10; an elementwise chain through Jit 2, W1
-// (six derivatives) 13, EW 3 (W1 and EW through JitSlice). The
+// results — a tensor and a buffer for each, one block for a result of
+// fewer than 128 values (newResult) — and, for JitSlice, the slice of them
+// (Jit's one result needs none). Long elementwise kernels and fused
+// regions run on gemm's long-lived helpers and start no goroutine. A W3
+// gradient (JitSlice; the value, b2's 10 values, and three larger
+// gradients) allocates 1 + 1 + 2·3 + 1 = 9; an elementwise chain through
+// Jit 2, W1 (six derivatives) 13, EW 3 (W1 and EW through JitSlice). The
 // collector is off while it measures: each collection empties the
 // sync.Pools (ad's recycled buffers, gemm's packing buffers) and returns
 // dropped buffers (memory.go), so with it on the count varied with the
@@ -200,7 +201,7 @@ func TestJitReplayAllocs(t *testing.T) {
 	je := newJitted("JitSlice", fe)
 	je.call(xse)
 	cases := []allocCase{
-		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 10},
+		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 9},
 		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2},
 		{"W1", func() { j1.call(xs1) }, j1.entries[0].progs[0], 2*6 + 1},
 		{"EW", func() { je.call(xse) }, je.entries[0].progs[0], 2 + 1},
