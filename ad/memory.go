@@ -172,14 +172,15 @@ func makeBuf(op string, n int) []float64 {
 // their finalizer again while they have lives left. Buffers above
 // gcReturnMax are not returned, though their allocation is not free (the
 // runtime may have given their pages back to the system, and touching
-// them again faults: EW's 8 MB result, 50-300 minor faults per call,
+// them again faults: EW's 8 MB result, 20-140 minor faults per call,
 // faults/op in the benchmarks): a buffer its finalizer revives counts as
 // live until the next collection, which raises the collector's heap goal,
 // and returns come only with collections, which come only with
 // allocation. Handing a jitted W3's 1.6 MB gradient back this way (at most
-// two kept per result) raised the peak resident growth of 100 gradients
-// from 13-15 to 19-27 MB while saving a third of the bytes allocated, and
-// did not lower EW's faults (BENCHMARKS.md). Code in ad must
+// two kept per result) raised the peak resident growth of 100 warm
+// gradients from 14.3 to 24.6 MB (medians) while saving 30% of the bytes
+// allocated, and EW's faults went up, 27 to 75 per call (BENCHMARKS.md,
+// 2026-12-07 16:00). Code in ad must
 // never keep a buffer only through a uintptr or an unsafe.Pointer held
 // across a call: the finalizer would hand the buffer out again. The finalizer is only ever set on a
 // buffer makeBuf has just made, or again by the buffer's own finalizer,
