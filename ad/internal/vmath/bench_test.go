@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // Kernel benchmarks over 10000 elements (W4's vector length), with the
@@ -79,3 +80,41 @@ func BenchmarkNegMulDiv(b *testing.B) {
 // BenchmarkTanhSorted is Tanh over sorted values (as EW's linspace): whole
 // blocks take one branch.
 func BenchmarkTanhSorted(b *testing.B) { benchVec(b, Tanh, sweep(-5, 5, benchN)) }
+
+// The reciprocal forms against the division ones, at W1's length (200, in
+// the cache) and benchN: AddNegMulDiv is W1's most frequent kernel.
+func benchANMD(b *testing.B, n int, recip bool) {
+	r := rand.New(rand.NewPCG(7, 8))
+	x, g, q, y := aligned(randomUniform(r, n, -10, 10)), aligned(randomUniform(r, n, -10, 10)),
+		aligned(randomUniform(r, n, -1, 1)), aligned(randomUniform(r, n, 1, 2))
+	hi, lo := aligned(make([]float64, n)), aligned(make([]float64, n))
+	RecipHi(hi, y)
+	RecipLo(lo, y, hi)
+	dst := aligned(make([]float64, n))
+	b.SetBytes(8 * int64(n))
+	for b.Loop() {
+		if recip {
+			AddNegMulDivRecip(dst, x, g, q, y, hi, lo)
+		} else {
+			AddNegMulDiv(dst, x, g, q, y)
+		}
+	}
+}
+
+func BenchmarkAddNegMulDiv200(b *testing.B)      { benchANMD(b, 200, false) }
+func BenchmarkAddNegMulDivRecip200(b *testing.B) { benchANMD(b, 200, true) }
+func BenchmarkAddNegMulDivN(b *testing.B)        { benchANMD(b, benchN, false) }
+func BenchmarkAddNegMulDivRecipN(b *testing.B)   { benchANMD(b, benchN, true) }
+
+// aligned returns a copy of x starting on a 64-byte boundary (as ad's Jit
+// places its buffers).
+func aligned(x []float64) []float64 {
+	buf := make([]float64, len(x)+8)
+	off := int(uintptr(unsafe.Pointer(&buf[0]))%64) / 8
+	if off != 0 {
+		off = 8 - off
+	}
+	s := buf[off : off+len(x) : off+len(x)]
+	copy(s, x)
+	return s
+}

@@ -6,7 +6,11 @@
 // (VDIVPD is IEEE division) but four to a step, and likewise Add, Sub and
 // Mul (Go's +, −, ·), which take operand strides: 1 for an operand as long
 // as dst, 0 for a one-element operand applied to every element, and Neg
-// (Go's unary −, a flip of the sign bit).
+// (Go's unary −, a flip of the sign bit). DivRecip, NegMulDivRecip and
+// AddNegMulDivRecip give the bits of Div, NegMulDiv and AddNegMulDiv from
+// a reciprocal of the divisor computed once (RecipHi, RecipLo) and an
+// exact correction (recip.go: the method and its proof), for divisions
+// that share a divisor; RecipPays tells whether they are the faster way.
 //
 // # Contract
 //

@@ -201,3 +201,49 @@ func ptr(s []float64) *float64 {
 	}
 	return &s[0]
 }
+
+// Kernels of recip_amd64.s: dst = x + (−g·q)/b, (−g·q)/b or g/b from
+// hi = RecipHi(b) and lo = RecipLo(b, hi); x and q are not read where
+// unused.
+
+//go:noescape
+func divRecipAVX2(dst, x, gp, q, b, hi, lo *float64, n int)
+
+//go:noescape
+func negMulDivRecipAVX2(dst, x, gp, q, b, hi, lo *float64, n int)
+
+//go:noescape
+func addNegMulDivRecipAVX2(dst, x, gp, q, b, hi, lo *float64, n int)
+
+//go:noescape
+func divRecipAVX512(dst, x, gp, q, b, hi, lo *float64, n int)
+
+//go:noescape
+func negMulDivRecipAVX512(dst, x, gp, q, b, hi, lo *float64, n int)
+
+//go:noescape
+func addNegMulDivRecipAVX512(dst, x, gp, q, b, hi, lo *float64, n int)
+
+func divRecipAsm(dst, a, b, hi, lo []float64) {
+	if useAVX512 {
+		divRecipAVX512(ptr(dst), nil, ptr(a), nil, ptr(b), ptr(hi), ptr(lo), len(dst))
+		return
+	}
+	divRecipAVX2(ptr(dst), nil, ptr(a), nil, ptr(b), ptr(hi), ptr(lo), len(dst))
+}
+
+func negMulDivRecipAsm(dst, g, q, b, hi, lo []float64) {
+	if useAVX512 {
+		negMulDivRecipAVX512(ptr(dst), nil, ptr(g), ptr(q), ptr(b), ptr(hi), ptr(lo), len(dst))
+		return
+	}
+	negMulDivRecipAVX2(ptr(dst), nil, ptr(g), ptr(q), ptr(b), ptr(hi), ptr(lo), len(dst))
+}
+
+func addNegMulDivRecipAsm(dst, x, g, q, b, hi, lo []float64) {
+	if useAVX512 {
+		addNegMulDivRecipAVX512(ptr(dst), ptr(x), ptr(g), ptr(q), ptr(b), ptr(hi), ptr(lo), len(dst))
+		return
+	}
+	addNegMulDivRecipAVX2(ptr(dst), ptr(x), ptr(g), ptr(q), ptr(b), ptr(hi), ptr(lo), len(dst))
+}

@@ -17,3 +17,11 @@ func addNegMulDivAsm(dst, x, g, q, b []float64)                { panic("vmath: n
 func negAsm(dst, x []float64)                                  { panic("vmath: no assembly kernels") }
 func negMulDivAsm(dst, g, q, b []float64)                      { panic("vmath: no assembly kernels") }
 func arithAsm(op int, dst, a, b []float64, sa, sb int)         { panic("vmath: no assembly kernels") }
+
+func divRecipAsm(dst, a, b, hi, lo []float64) { panic("vmath: no assembly kernels") }
+func negMulDivRecipAsm(dst, g, q, b, hi, lo []float64) {
+	panic("vmath: no assembly kernels")
+}
+func addNegMulDivRecipAsm(dst, x, g, q, b, hi, lo []float64) {
+	panic("vmath: no assembly kernels")
+}
