@@ -324,8 +324,9 @@
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a
 // dropped result handed back through the garbage collector when there is
 // one), and JitSlice's slice of them; its products and its long
-// elementwise loops run on long-lived helper goroutines, none started per
-// call. A W3 gradient allocates 9 times at most, 1.6 MB: its gradients.
+// elementwise loops run on long-lived helper goroutines (only a fused pass
+// shared by the cores starts one). A W3 gradient allocates 9 times at
+// most, 1.6 MB: its gradients.
 // JitSlice does the
 // same for a function of several tensors with several results (a value
 // and its gradients).

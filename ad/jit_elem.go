@@ -93,7 +93,16 @@ func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
 func runElem(op *jitOp, dst []float64, a, b, c []float64, w *elemWork) {
 	n := len(dst)
 	if n <= interruptStride {
-		elemChunk(op, dst, a, b, c, 0, n)
+		// (elemChunk's switch, written out: the call cost W1's
+		// thousands of short kernels a few percent.)
+		switch e := op.elem; {
+		case e.k1 != nil:
+			e.k1(dst, a)
+		case e.k2 != nil:
+			e.k2(dst, a, b, op.sa, op.sb)
+		default:
+			e.k3(dst, a, b, c)
+		}
 		return
 	}
 	workers := min(runtime.GOMAXPROCS(0), (n+interruptStride-1)/interruptStride)

@@ -3,11 +3,11 @@ package ad
 import (
 	"math"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
-	gogemm "github.com/gograd/gograd/ad/internal/gemm"
 	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
@@ -284,9 +284,14 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 		}
 	}
 	if workers > 1 {
-		w.share.Run(w, workers-1)
+		w.wg.Add(workers - 1)
+		for range workers - 1 {
+			go w.work(true)
+		}
+		w.work(false)
+		w.wg.Wait()
 	} else {
-		w.Participate()
+		w.work(false)
 	}
 	if rs != nil {
 		rs.note(workers > 1, time.Since(t0))
@@ -342,8 +347,10 @@ func (s *regionStats) note(shared bool, d time.Duration) {
 }
 
 // regionWork is the state of a region being run, shared by the cores
-// running it: the caller and ad/internal/gemm's helpers, which are
-// long-lived (no goroutine is started for a replay).
+// running it. (Goroutines started for the run, not ad/internal/gemm's
+// long-lived helpers as runElem's long kernels use: a helper polls for
+// 200 µs after each job, and W1's replays, many short regions each, then
+// took 22% more CPU for the same wall time; BENCHMARKS.md.)
 type regionWork struct {
 	r    *jitRegion
 	ptrs []unsafe.Pointer
@@ -351,11 +358,15 @@ type regionWork struct {
 	chunkLen, strip int
 	next            atomic.Int64 // the first value of the next chunk
 	stopped         atomic.Bool  // interrupted
-	share           gogemm.Shared
+	wg              sync.WaitGroup
 }
 
-// Participate runs chunks of the region until none is left.
-func (w *regionWork) Participate() {
+// work runs chunks of the region until none is left (done: called as a
+// goroutine of runFused, which waits for it).
+func (w *regionWork) work(done bool) {
+	if done {
+		defer w.wg.Done()
+	}
 	r := w.r
 	for {
 		lo := int(w.next.Add(int64(w.chunkLen))) - w.chunkLen
