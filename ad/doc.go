@@ -320,13 +320,13 @@
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same
 // order). The garbage collector frees a result once it is dropped. A
-// replay allocates only its results: a tensor and a buffer for each (one
+// replay allocates its results — a tensor and a buffer for each (one
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a
 // dropped result handed back through the garbage collector when there is
-// one), and JitSlice's slice of them; its products and its long
-// elementwise loops run on long-lived helper goroutines (only a fused pass
-// shared by the cores starts one). A W3 gradient allocates 9 times at
-// most, 1.6 MB: its gradients.
+// one) — and JitSlice's slice of them, and nothing else but the goroutine
+// of a fused pass shared by the cores: its products and its long
+// elementwise loops run on long-lived helper goroutines. A W3 gradient
+// allocates 9 times in steady state, 1.6 MB: its gradients.
 // JitSlice does the
 // same for a function of several tensors with several results (a value
 // and its gradients).
