@@ -286,7 +286,7 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	if workers > 1 {
 		w.wg.Add(workers - 1)
 		for range workers - 1 {
-			go w.work(true)
+			shareRegion(w)
 		}
 		w.work(false)
 		w.wg.Wait()
@@ -347,10 +347,7 @@ func (s *regionStats) note(shared bool, d time.Duration) {
 }
 
 // regionWork is the state of a region being run, shared by the cores
-// running it. (Goroutines started for the run, not ad/internal/gemm's
-// long-lived helpers as runElem's long kernels use: a helper polls for
-// 200 µs after each job, and W1's replays, many short regions each, then
-// took 22% more CPU for the same wall time; BENCHMARKS.md.)
+// running it: the caller and region workers (shareRegion).
 type regionWork struct {
 	r    *jitRegion
 	ptrs []unsafe.Pointer
@@ -361,8 +358,46 @@ type regionWork struct {
 	wg              sync.WaitGroup
 }
 
-// work runs chunks of the region until none is left (done: called as a
-// goroutine of runFused, which waits for it).
+// Region workers. A shared region is offered to a worker goroutine that
+// waits, parked, for the next one (regionIdle), and a new worker starts
+// only when none is waiting, so a replay in steady state starts no
+// goroutine. They are not ad/internal/gemm's helpers, which runElem's
+// long kernels use: a helper polls for 200 µs after each job, and W1's
+// replays, many short regions each, then took 22% more CPU for the same
+// wall time (BENCHMARKS.md). A worker that has waited regionWorkerIdle
+// exits.
+var regionIdle = make(chan *regionWork) // unbuffered: a send reaches a waiting worker or fails
+
+const regionWorkerIdle = 500 * time.Millisecond
+
+// shareRegion hands w to a waiting worker, or to a new one; the worker
+// calls w.work(true).
+func shareRegion(w *regionWork) {
+	select {
+	case regionIdle <- w:
+	default:
+		go regionWorker(w)
+	}
+}
+
+// regionWorker runs w, then the regions it is handed, until it has waited
+// regionWorkerIdle for one.
+func regionWorker(w *regionWork) {
+	t := time.NewTimer(regionWorkerIdle)
+	defer t.Stop()
+	for {
+		w.work(true)
+		t.Reset(regionWorkerIdle)
+		select {
+		case w = <-regionIdle:
+		case <-t.C:
+			return
+		}
+	}
+}
+
+// work runs chunks of the region until none is left (done: called by a
+// region worker, for runFused, which waits for it).
 func (w *regionWork) work(done bool) {
 	if done {
 		defer w.wg.Done()
