@@ -323,10 +323,10 @@
 // replay allocates its results — a tensor and a buffer for each (one
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a
 // dropped result handed back through the garbage collector when there is
-// one) — and JitSlice's slice of them, and nothing else but the goroutine
-// of a fused pass shared by the cores: its products and its long
-// elementwise loops run on long-lived helper goroutines. A W3 gradient
-// allocates 9 times in steady state, 1.6 MB: its gradients.
+// one) — and JitSlice's slice of them, and nothing else in steady state:
+// its products, long elementwise loops and fused passes shared by the
+// cores run on long-lived goroutines (a new one starts only when none is
+// free). A W3 gradient allocates 9 times, 1.6 MB: its gradients.
 // JitSlice does the
 // same for a function of several tensors with several results (a value
 // and its gradients).

@@ -159,8 +159,10 @@ func TestJitIntoResultsKept(t *testing.T) {
 // results — a tensor and a buffer for each, one block for a result of
 // fewer than 128 values (newResult) — and, for JitSlice, the slice of them
 // (Jit's one result needs none). Long elementwise kernels run on gemm's
-// long-lived helpers and start no goroutine (fused regions shared by the
-// cores do, when that measured faster: W1 is not counted here). A W3
+// long-lived helpers and start no goroutine; fused regions shared by the
+// cores go to parked region workers, but start one when none is waiting
+// yet (the caller moves on to the next region while the worker parks), so
+// W1, many regions, is not counted here. A W3
 // gradient (JitSlice; the value, b2's 10 values, and three larger
 // gradients) allocates 1 + 1 + 2·3 + 1 = 9; an elementwise chain through
 // Jit 2, EW (through JitSlice) 3. The
