@@ -313,13 +313,18 @@
 // one length fused into one pass over the values (in strips of long
 // vectors; shared by both cores when the pass has work enough for two,
 // as thousands of operations on a few hundred values have, and sharing
-// was the faster way on the recent replays), and the other
+// was the faster way on the recent replays), divisions by a denominator
+// that many of them share (the derivatives of a quotient: W1 divides 1279
+// times per value by one) taking half of their blocks from a reciprocal
+// computed once per replay, with an exact correction that gives the
+// division's bits (where AVX-512 is available), and the other
 // intermediate results handed back to the allocator at their last use. Every result a replay returns
 // is a new tensor, never overwritten by a later call. Later calls with
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same
-// order). The garbage collector frees a result once it is dropped. A
+// order, or, for the divisions above, kernels that give their bits). The
+// garbage collector frees a result once it is dropped. A
 // replay allocates its results — a tensor and a buffer for each (one
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a
 // dropped result handed back through the garbage collector when there is

@@ -18,13 +18,15 @@ import (
 // differs. Forward functions written otherwise are called as they are.
 
 // elemKernel is the loop of an elementwise primitive: k1 for a unary one,
-// k2 for a binary one (broadcasting a one-element operand), k3 for one of
-// three same-shaped operands.
+// k2 for a binary one (broadcasting a one-element operand), k3, k4 and k5
+// for one of three, four or five same-shaped operands.
 type elemKernel struct {
 	op string
 	k1 func(dst, x []float64)
 	k2 binaryLoop
 	k3 func(dst, a, b, c []float64)
+	k4 func(dst, a, b, c, d []float64)
+	k5 func(dst, a, b, c, d, e []float64)
 }
 
 var elemKernels sync.Map // closure address (uintptr) → *elemKernel
@@ -78,30 +80,37 @@ func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
 		case nb == 1 && len(b) <= len(a):
 			return 1, 0, true
 		}
-	case e.k3 != nil && len(shapes) == 3:
-		if sameShape(shapes[0], shapes[1]) && sameShape(shapes[1], shapes[2]) {
-			return 1, 1, true
+	case e.k3 != nil && len(shapes) == 3, e.k4 != nil && len(shapes) == 4, e.k5 != nil && len(shapes) == 5:
+		for _, s := range shapes[1:] {
+			if !sameShape(s, shapes[0]) {
+				return 0, 0, false
+			}
 		}
+		return 1, 1, true
 	}
 	return 0, 0, false
 }
 
-// runElem runs the kernel into dst, in chunks of interruptStride values
+// runElem runs the kernel into dst on the operands in, in chunks of interruptStride values
 // for long buffers as the primitive's Forward does (parallelFor), shared
 // with ad/internal/gemm's helpers through w instead of goroutines started
 // for the call.
-func runElem(op *jitOp, dst []float64, a, b, c []float64, w *elemWork) {
+func runElem(op *jitOp, dst []float64, in *[5][]float64, w *elemWork) {
 	n := len(dst)
 	if n <= interruptStride {
 		// (elemChunk's switch, written out: the call cost W1's
 		// thousands of short kernels a few percent.)
 		switch e := op.elem; {
 		case e.k1 != nil:
-			e.k1(dst, a)
+			e.k1(dst, in[0])
 		case e.k2 != nil:
-			e.k2(dst, a, b, op.sa, op.sb)
+			e.k2(dst, in[0], in[1], op.sa, op.sb)
+		case e.k3 != nil:
+			e.k3(dst, in[0], in[1], in[2])
+		case e.k4 != nil:
+			e.k4(dst, in[0], in[1], in[2], in[3])
 		default:
-			e.k3(dst, a, b, c)
+			e.k5(dst, in[0], in[1], in[2], in[3], in[4])
 		}
 		return
 	}
@@ -109,15 +118,15 @@ func runElem(op *jitOp, dst []float64, a, b, c []float64, w *elemWork) {
 	if n <= parallelThreshold || workers < 2 {
 		for lo := 0; lo < n; lo += interruptStride {
 			checkInterrupt(op.elem.op)
-			elemChunk(op, dst, a, b, c, lo, min(lo+interruptStride, n))
+			elemChunk(op, dst, in, lo, min(lo+interruptStride, n))
 		}
 		return
 	}
-	w.op, w.dst, w.a, w.b, w.c = op, dst, a, b, c
+	w.op, w.dst, w.in = op, dst, *in
 	w.next.Store(0)
 	w.stopped.Store(false)
 	w.share.Run(w, workers-1)
-	w.op, w.dst, w.a, w.b, w.c = nil, nil, nil, nil, nil
+	w.op, w.dst, w.in = nil, nil, [5][]float64{}
 	if w.stopped.Load() {
 		// Panic even if the flag was reset meanwhile: the result is
 		// incomplete and must not be returned.
@@ -126,15 +135,19 @@ func runElem(op *jitOp, dst []float64, a, b, c []float64, w *elemWork) {
 }
 
 // elemChunk runs the kernel on the values [lo, hi) of dst.
-func elemChunk(op *jitOp, dst, a, b, c []float64, lo, hi int) {
+func elemChunk(op *jitOp, dst []float64, in *[5][]float64, lo, hi int) {
 	e := op.elem
 	switch sa, sb := op.sa, op.sb; {
 	case e.k1 != nil:
-		e.k1(dst[lo:hi], a[lo:hi])
+		e.k1(dst[lo:hi], in[0][lo:hi])
 	case e.k2 != nil:
-		e.k2(dst[lo:hi], a[lo*sa:], b[lo*sb:], sa, sb)
+		e.k2(dst[lo:hi], in[0][lo*sa:], in[1][lo*sb:], sa, sb)
+	case e.k3 != nil:
+		e.k3(dst[lo:hi], in[0][lo:hi], in[1][lo:hi], in[2][lo:hi])
+	case e.k4 != nil:
+		e.k4(dst[lo:hi], in[0][lo:hi], in[1][lo:hi], in[2][lo:hi], in[3][lo:hi])
 	default:
-		e.k3(dst[lo:hi], a[lo:hi], b[lo:hi], c[lo:hi])
+		e.k5(dst[lo:hi], in[0][lo:hi], in[1][lo:hi], in[2][lo:hi], in[3][lo:hi], in[4][lo:hi])
 	}
 }
 
@@ -142,11 +155,12 @@ func elemChunk(op *jitOp, dst, a, b, c []float64, lo, hi int) {
 // chunks the caller and the helpers claim one at a time (as parallelFor's
 // goroutines do). A replay's state has one.
 type elemWork struct {
-	op           *jitOp
-	dst, a, b, c []float64
-	next         atomic.Int64 // the first value of the next chunk
-	stopped      atomic.Bool  // interrupted
-	share        gogemm.Shared
+	op      *jitOp
+	dst     []float64
+	in      [5][]float64 // the operands
+	next    atomic.Int64 // the first value of the next chunk
+	stopped atomic.Bool  // interrupted
+	share   gogemm.Shared
 }
 
 // Participate runs chunks until none is left or the interrupt flag is
@@ -162,6 +176,6 @@ func (w *elemWork) Participate() {
 		if lo >= n {
 			return
 		}
-		elemChunk(w.op, w.dst, w.a, w.b, w.c, lo, min(lo+interruptStride, n))
+		elemChunk(w.op, w.dst, &w.in, lo, min(lo+interruptStride, n))
 	}
 }

@@ -31,6 +31,7 @@ func build(r *jitRec, outs []int32) *jitProg {
 	code := reuseTrig(r) // a copy of the recording, in one slice
 	code = cse(code, outs, len(r.bufs))
 	code = dce(code, outs, len(r.bufs))
+	code = recipDivs(r, code)
 	return lower(r, code, outs)
 }
 
@@ -327,18 +328,21 @@ type jitRegion struct {
 // bufs[out], bufs[a], … (a, b, c: -1 for none), with the strides sa and
 // sb of a binary kernel's operands.
 type jitRop struct {
-	e               *elemKernel
-	out, a, b, c, d int32
-	sa, sb          uint8
-	nargs           uint8
-	kind            uint8 // 0: e's kernel; ropAddNegMulDiv: bufs[a] + DivGradB(bufs[b], bufs[c], bufs[d])
+	e                     *elemKernel
+	out, a, b, c, d, h, l int32
+	sa, sb                uint8
+	nargs                 uint8
+	kind                  uint8 // 0: e's kernel; ropAddNegMulDiv: bufs[a] + DivGradB(bufs[b], bufs[c], bufs[d])
 }
 
 // Kinds of region operations other than a call of e's kernel: a pair
 // (ropAddNegMulDiv), or a primitive whose kernel is one of vmath's, called
 // directly with the same operands (the kernels of Add, Sub and Mul when
 // blocks are at least vecMin long: see addLoop; of Div: divLoop; of Neg
-// and DivGradB: vmath.Neg and vmath.NegMulDiv).
+// and DivGradB: vmath.Neg and vmath.NegMulDiv; of DivRecip and
+// DivGradBRecip, jit_recip.go: vmath.DivRecip and vmath.NegMulDivRecip),
+// and the pair DivGradBRecip, Add (ropAddNegMulDivRecip: bufs[a] +
+// DivGradBRecip(bufs[b], bufs[c], bufs[d], bufs[h], bufs[l])).
 const (
 	ropKernel = iota
 	ropAddNegMulDiv
@@ -348,6 +352,9 @@ const (
 	ropDiv
 	ropNeg
 	ropNegMulDiv
+	ropDivRecip
+	ropNegMulDivRecip
+	ropAddNegMulDivRecip
 )
 
 // ropDirect returns the direct kind of p's kernel, ropKernel for none.
@@ -365,6 +372,10 @@ func ropDirect(p *Primitive) uint8 {
 		return ropNeg
 	case primDivGradB:
 		return ropNegMulDiv
+	case primDivRecip:
+		return ropDivRecip
+	case primDivGradBRecip:
+		return ropNegMulDivRecip
 	}
 	return ropKernel
 }
@@ -407,8 +418,12 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 		g := &group[k]
 		if direct && k+1 < len(group) && addsDivGradB(g, &group[k+1], uses) {
 			h := &group[k+1]
-			r.ops = append(r.ops, jitRop{kind: ropAddNegMulDiv, out: ix(h.out), a: ix(h.args[0]),
-				b: ix(g.args[0]), c: ix(g.args[1]), d: ix(g.args[2])})
+			o := jitRop{kind: ropAddNegMulDiv, out: ix(h.out), a: ix(h.args[0]),
+				b: ix(g.args[0]), c: ix(g.args[1]), d: ix(g.args[2])}
+			if g.p == primDivGradBRecip {
+				o.kind, o.h, o.l = ropAddNegMulDivRecip, ix(g.args[3]), ix(g.args[4])
+			}
+			r.ops = append(r.ops, o)
 			k++
 			continue
 		}
@@ -426,8 +441,12 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 				o.a = v
 			case 1:
 				o.b = v
-			default:
+			case 2:
 				o.c = v
+			case 3:
+				o.d = v
+			default:
+				o.h = v
 			}
 		}
 		o.out = ix(g.out)
@@ -453,9 +472,11 @@ func (r *jitRegion) minBlock() int {
 // DivGradB on full operands used nowhere else, to a full operand: the
 // pattern of cotangents accumulated through a division (W1: 828 of its
 // 1247 DivGradBs). x + (−g·q/b) in one kernel (vmath.AddNegMulDiv) gives
-// the same bits as the two, NaNs included.
+// the same bits as the two, NaNs included; so does DivGradBRecip's
+// (vmath.AddNegMulDivRecip).
 func addsDivGradB(g, h *jitOp, uses []int32) bool {
-	return g.p == primDivGradB && g.elem != nil && g.elem.k3 != nil && g.res == nil &&
+	return (g.p == primDivGradB && g.elem != nil && g.elem.k3 != nil ||
+		g.p == primDivGradBRecip && g.elem != nil && g.elem.k5 != nil) && g.res == nil &&
 		h.p == primAdd && h.elem != nil && h.elem.k2 != nil && h.sa == 1 && h.sb == 1 &&
 		len(h.args) == 2 && h.args[1] == g.out && h.args[0] != g.out && uses[g.out] == 1
 }
@@ -742,7 +763,7 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 		if k == opGuard {
 			op.guard = in.guard
 		} else if e := elemOf(in.p); e != nil && in.alias < 0 {
-			var sb [3][]int
+			var sb [5][]int
 			shapes := sb[:0]
 			for _, a := range in.args {
 				shapes = append(shapes, r.shapeOf(a))

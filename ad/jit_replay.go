@@ -181,7 +181,7 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			if op.res != nil {
 				ts[op.out] = op.res.get(p.op)
 			}
-			var in [3][]float64
+			var in [5][]float64
 			for i, a := range op.args {
 				if p.reg[a] {
 					in[i] = regs[a : a+1]
@@ -190,7 +190,7 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 				}
 			}
 			dst := ts[op.out].data
-			runElem(op, dst, in[0], in[1], in[2], &st.elem)
+			runElem(op, dst, &in, &st.elem)
 			if p.scalar[op.out] {
 				regs[op.out] = dst[0]
 			}
@@ -441,6 +441,16 @@ func (w *regionWork) chunk(lo, hi int) bool {
 				vmath.NegMulDiv(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m))
 			case ropNeg:
 				vmath.Neg(dst, operand(ptrs[o.a], 1, s, m))
+			case ropAddNegMulDivRecip:
+				vmath.AddNegMulDivRecip(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
+					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m), operand(ptrs[o.h], 1, s, m),
+					operand(ptrs[o.l], 1, s, m))
+			case ropNegMulDivRecip:
+				vmath.NegMulDivRecip(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
+					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m), operand(ptrs[o.h], 1, s, m))
+			case ropDivRecip:
+				vmath.DivRecip(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
+					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m))
 			case ropDiv:
 				switch a, b := operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m); {
 				case o.sa == 1 && o.sb == 1:
@@ -456,8 +466,14 @@ func (w *regionWork) chunk(lo, hi int) bool {
 					o.e.k1(dst, operand(ptrs[o.a], 1, s, m))
 				case 2:
 					o.e.k2(dst, operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m), int(o.sa), int(o.sb))
-				default:
+				case 3:
 					o.e.k3(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m))
+				case 4:
+					o.e.k4(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m),
+						operand(ptrs[o.d], 1, s, m))
+				default:
+					o.e.k5(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m), operand(ptrs[o.c], 1, s, m),
+						operand(ptrs[o.d], 1, s, m), operand(ptrs[o.h], 1, s, m))
 				}
 			}
 		}

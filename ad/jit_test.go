@@ -661,13 +661,17 @@ func TestJitRegions(t *testing.T) {
 	}
 	_, rec, ids := record("JitSlice", chain, []*Tensor{input(200, 0)})
 	p := build(rec, ids)
-	regions, par, fresh, pairs := 0, false, 0, 0
+	regions, par, fresh, pairs, recipPairs := 0, false, 0, 0, 0
 	for _, op := range p.code {
 		if op.kind == opFused {
 			regions++
 			for _, o := range op.region.ops {
-				if o.kind == ropAddNegMulDiv {
+				switch o.kind {
+				case ropAddNegMulDiv:
 					pairs++
+				case ropAddNegMulDivRecip:
+					pairs++
+					recipPairs++
 				}
 			}
 			par = par || op.region.par && op.region.chunk < op.region.n
@@ -678,8 +682,8 @@ func TestJitRegions(t *testing.T) {
 			}
 		}
 	}
-	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 {
-		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs",
-			regions, par, fresh, pairs)
+	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 || vmath.RecipPays() && recipPairs == 0 {
+		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal)",
+			regions, par, fresh, pairs, recipPairs)
 	}
 }

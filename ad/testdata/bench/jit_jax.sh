@@ -1,6 +1,6 @@
 #!/bin/bash
 # Quiet side-by-side: JAX jit vs ad.Jit (and eager), interleaved rounds, fresh process each.
-# usage: JAX_PYTHON=.venv-jax/bin/python3 jit_jax.sh AD_TEST_BINARY OUT ROUNDS
+# usage: JAX_PYTHON=.venv-jax/bin/python3 [WORKLOADS="W1 EW"] jit_jax.sh AD_TEST_BINARY OUT ROUNDS
 # (AD_TEST_BINARY from `go test -c -o /tmp/ad.test ./ad`; PEERS defaults to ../shared/bench/peers beside the repository)
 BIN=$1; OUT=$2; R=${3:-3}
 PEERS=${PEERS:-$(cd "$(dirname "$0")/../../../../shared/bench/peers" && pwd)}
@@ -13,7 +13,7 @@ declare -A PAT=(
  [EW]='^(BenchmarkEWTanh1e6|BenchmarkJitEWTanh1e6)$'
 )
 for r in $(seq 1 $R); do
-  for w in W1 W2 W3 W4 W6 EW; do
+  for w in ${WORKLOADS:-W1 W2 W3 W4 W6 EW}; do
     echo "## round $r $w jax load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
     (cd $PEERS && BENCH_ONLY=$w JAX_PYTHON=$JAX_PYTHON $JAX_PYTHON bench_jax.py 2>/dev/null | grep -v '"meta"') >> $OUT
     echo "## round $r $w gograd load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT

@@ -24,6 +24,8 @@ print("| workload | gograd eager | ad.Jit (wall; cpu) | jax.jit median (min) | J
 print("|---|---|---|---|---|---|---|")
 for w, v, e, j, fc in rows:
     J = jax.get((w, v), [])
+    if not J or j not in go:
+        continue  # not measured (jit_jax.sh's WORKLOADS)
     jm = st.median([x[0] for x in J]); jmin = min(x[1] for x in J)
     comp = [x[2] for x in J if x[2]]
     gw = st.median([x[0] for x in go[j]]) / 1e9; gc = st.median([x[1] for x in go[j]]) / 1e9

@@ -1,0 +1,102 @@
+package ad
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
+)
+
+// recipOperands returns n values for the tests of recipDivs: random
+// significands over exponents −300…300 (inside and outside the
+// reciprocal's safe range), with special values every few elements —
+// zeros of both signs, NaNs with payloads, infinities, subnormals, the
+// edges 2^±250 and 2^251, powers of two, and (as divisors) significands
+// next to 2, in and below the excluded sliver.
+func recipOperands(r *rand.Rand, n int) *Tensor {
+	specials := []float64{0, math.Copysign(0, -1), math.Float64frombits(0x7ff8000000000123),
+		math.Float64frombits(0xfff0000000000456), math.Inf(1), math.Inf(-1), 5e-324, -1e-310,
+		0x1p-250, -0x1p250, 0x1p251, math.Nextafter(0x1p-250, 0), 0.5, -4, 0x1p-1022,
+		math.Float64frombits(0x3fffffffffffffff), math.Float64frombits(0x3ffffffffffff000),
+		math.Float64frombits(0xbfffffffffffefff), math.Float64frombits(0x4ffffffffffffff0)}
+	x := make([]float64, n)
+	for i := range x {
+		if i%7 == 3 {
+			x[i] = specials[r.IntN(len(specials))]
+			continue
+		}
+		x[i] = math.Ldexp(1+r.Float64(), r.IntN(600)-300)
+		if r.IntN(2) == 0 {
+			x[i] = -x[i]
+		}
+	}
+	return New(x, n)
+}
+
+// TestJitRecipDivs checks programs whose divisions share a divisor, which
+// recipDivs rewrites to divide by a reciprocal with a correction (where
+// vmath.RecipPays): the replays' results must be eager's bit for bit, NaN
+// payloads included, for the quotients (Div), the derivatives with respect
+// to the divisor (DivGradB, alone and added to a cotangent), at lengths
+// with partial blocks, on one core and two; and the rewrite must have
+// happened.
+func TestJitRecipDivs(t *testing.T) {
+	quotients := func(xs []*Tensor) []*Tensor {
+		x, y := xs[0], xs[1]
+		acc := Div(x, y)
+		for i := 1; i < 40; i++ {
+			acc = Add(acc, Div(Mul(x, float64(i)+0.3), y))
+		}
+		// ∂/∂y of Σ x·c/y: DivGradB terms added up (AddNegMulDiv), and
+		// one alone.
+		dy := ElementwiseGrad(func(y *Tensor) *Tensor {
+			s := Div(x, y)
+			for i := 1; i < 40; i++ {
+				s = Add(s, Div(Mul(x, float64(i)+0.7), y))
+			}
+			return s
+		})(y)
+		return []*Tensor{acc, dy, divGradB(x, Square(x), y)}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		for _, n := range []int{8, 13, 203, 1001} {
+			checkJitCase(t, jitCase{
+				name: fmt.Sprintf("n=%d GOMAXPROCS=%d", n, procs),
+				f:    quotients,
+				in:   func(k int) []*Tensor { return []*Tensor{recipOperands(r, n), recipOperands(r, n)} },
+			})
+		}
+	}
+	_, rec, ids := record("JitSlice", quotients, []*Tensor{recipOperands(r, 200), recipOperands(r, 200)})
+	p := build(rec, ids)
+	kinds := map[uint8]int{}
+	his := 0
+	for _, op := range p.code {
+		if op.p == primRecipHi {
+			his++
+		}
+		for _, g := range op.group {
+			if g.p == primRecipHi {
+				his++
+			}
+		}
+		if op.kind == opFused {
+			for _, o := range op.region.ops {
+				kinds[o.kind]++
+			}
+		}
+	}
+	if vmath.RecipPays() && (his != 1 || kinds[ropDivRecip] == 0 || kinds[ropAddNegMulDivRecip] == 0) {
+		t.Errorf("program: %d reciprocals (want 1), %d DivRecip, %d AddNegMulDivRecip", his,
+			kinds[ropDivRecip], kinds[ropAddNegMulDivRecip])
+	}
+	if !vmath.RecipPays() && his != 0 {
+		t.Errorf("program: %d reciprocals where they do not pay", his)
+	}
+}
