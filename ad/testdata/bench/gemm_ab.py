@@ -10,14 +10,33 @@ machine load:
 Each round runs old then new (the order alternates between rounds). Per
 benchmark it prints the median over rounds of each metric (GFLOP/s of the
 mean call, med-GFLOP/s of the median call, cpu-GFLOP/s per CPU second) and
-new ÷ old of the medians, with the load average seen at each round."""
-import re, statistics, subprocess, sys
+new ÷ old of the medians, with the load average seen at each round. With
+QUIET=1 in the environment each run first waits (up to 90 s) until both
+CPUs were at least 90% idle over half a second, and the idle share seen
+is printed instead of the load average."""
+import os, re, statistics, subprocess, sys, time
 
 OLD, NEW = sys.argv[1], sys.argv[2]
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 BT = sys.argv[4] if len(sys.argv) > 4 else "0.5s"
 RX = sys.argv[5] if len(sys.argv) > 5 else "^BenchmarkProducts$"
 METRICS = ["GFLOP/s", "med-GFLOP/s", "cpu-GFLOP/s"]
+
+
+def cpu_times():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+
+
+def wait_quiet():
+    end = time.time() + 90
+    while True:
+        t0, i0 = cpu_times()
+        time.sleep(0.5)
+        t1, i1 = cpu_times()
+        idle = (i1 - i0) / max(1, t1 - t0)
+        if idle >= 0.9 or time.time() > end:
+            return "%.0f%%" % (100 * idle)
 
 
 def run(binary):
@@ -36,9 +55,12 @@ loads = []
 for r in range(ROUNDS):
     order = [OLD, NEW] if r % 2 == 0 else [NEW, OLD]
     for b in order:
-        loads.append(open("/proc/loadavg").read().split()[0])
+        if os.environ.get("QUIET"):
+            loads.append(wait_quiet())
+        else:
+            loads.append(open("/proc/loadavg").read().split()[0])
         data[b].append(run(b))
-print("rounds %d, benchtime %s, load averages seen: %s" % (ROUNDS, BT, " ".join(loads)))
+print("rounds %d, benchtime %s, load averages (or idle shares) seen: %s" % (ROUNDS, BT, " ".join(loads)))
 names = list(data[OLD][0].keys())
 print("| benchmark | metric | old (median) | new (median) | new ÷ old |")
 print("|---|---|---|---|---|")

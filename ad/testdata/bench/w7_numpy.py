@@ -12,7 +12,11 @@ in a fresh process (SECONDS per size, OPENBLAS_NUM_THREADS=2 unless set).
 Per size and tool it prints the median over rounds of the mean per call
 (GFLOP/s = 2n³/t, what `go test -bench` reports) and of the median call,
 and the ratios gograd ÷ numpy of each. The load average and the idle share
-of the CPUs during each round are printed, so a noisy round can be seen."""
+of the CPUs during each round are printed, so a noisy round can be seen.
+With QUIET=1 in the environment each run (gograd, numpy) first waits, up
+to 90 s, until both CPUs were at least 90% idle over half a second: the
+two vCPUs share the machine with other work, and a round measured while
+another process runs says little about either tool."""
 import os, re, statistics, subprocess, sys, time
 
 TEST = sys.argv[1]
@@ -40,6 +44,18 @@ for n in %s:
 def cpu_times():
     v = [int(x) for x in open("/proc/stat").readline().split()[1:]]
     return sum(v), v[3] + v[4]
+
+
+def wait_quiet():
+    if not os.environ.get("QUIET"):
+        return
+    end = time.time() + 90
+    while time.time() < end:
+        t0, i0 = cpu_times()
+        time.sleep(0.5)
+        t1, i1 = cpu_times()
+        if (i1 - i0) / max(1, t1 - t0) >= 0.9:
+            return
 
 
 def run_gograd():
@@ -71,15 +87,18 @@ go, np_ = {n: [] for n in SIZES}, {n: [] for n in SIZES}
 print("numpy threads: OPENBLAS_NUM_THREADS=%s; gograd: GOMAXPROCS=%s" % (
     os.environ.get("OPENBLAS_NUM_THREADS", "2"), os.environ.get("GOMAXPROCS", "default (%d)" % os.cpu_count())))
 for r in range(ROUNDS):
+    wait_quiet()
     t0, i0 = cpu_times()
     load = open("/proc/loadavg").read().split()[0]
     g = run_gograd()
     t1, i1 = cpu_times()
+    wait_quiet()
+    t1b, i1b = cpu_times()
     p = run_numpy()
     t2, i2 = cpu_times()
     print("round %d %s load %s, idle during gograd %.0f%%, numpy %.0f%%" % (
         r + 1, time.strftime("%H:%M:%S", time.gmtime()), load, 100 * (i1 - i0) / max(1, t1 - t0),
-        100 * (i2 - i1) / max(1, t2 - t1)))
+        100 * (i2 - i1b) / max(1, t2 - t1b)))
     for n in SIZES:
         go[n].append(g[n])
         np_[n].append(p[n])
