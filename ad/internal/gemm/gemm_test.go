@@ -915,13 +915,14 @@ func parallelAllocs(runs int, f func()) float64 {
 // packing (privShared, both orientations) gives exactly the bits of the
 // serial cache-blocked product for any number of workers: every transpose,
 // every residue of m mod 6 (edge tiles of 1–5 rows, in place or packed),
-// partial slivers, one and several k panels (k = 1 too), alpha and beta.
+// partial slivers, one and several k panels (k = 1 too), items by rows
+// taller than a packed block of A (3001 rows), alpha and beta.
 func TestPrivSharedBitIdentical(t *testing.T) {
 	if !asmSupported() {
 		t.Skip("no AVX2/FMA")
 	}
 	shapes := [][3]int{{128, 256, 784}, {784, 256, 128}, {131, 77, 300}, {97, 130, 1}, {100, 9, 520},
-		{1, 200, 70}, {61, 1, 257}, {256, 256, 256}, {35, 41, 13}}
+		{1, 200, 70}, {61, 1, 257}, {256, 256, 256}, {35, 41, 13}, {3001, 9, 300}}
 	r := rand.New(rand.NewPCG(71, 72))
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]

@@ -138,7 +138,7 @@ func (j *privJob) participate() {
 				}
 			}
 			if ab == nil {
-				ab = getBuf(j.per * j.kstep)
+				ab = getBuf(min(j.per, mc) * j.kstep)
 			}
 			r0 := i * j.per
 			j.rows(*bb, ns, r0, min(j.m, r0+j.per), *ab)
@@ -153,20 +153,23 @@ func (j *privJob) participate() {
 }
 
 // rows computes rows r0…r1 of C (r0 a multiple of mr) over all columns and
-// k panels from bp, all of op(B) packed (panel pc at pc·ns·nr), packing
-// each panel's block of op(A) into ab first, as packed does.
+// k panels from bp, all of op(B) packed (panel pc at pc·ns·nr), in blocks
+// of at most mc rows whose op(A) it packs into ab (mc×kstep) first, as
+// packed does.
 func (j *privJob) rows(bp []float64, ns, r0, r1 int, ab []float64) {
-	mcb := r1 - r0
-	for pc := 0; pc < j.k; pc += j.kstep {
-		kcb := min(j.kstep, j.k-pc)
-		bet, load := j.beta, j.beta != 0
-		if pc > 0 {
-			bet, load = 1, true
+	for b0 := r0; b0 < r1; b0 += mc {
+		mcb := min(mc, r1-b0)
+		for pc := 0; pc < j.k; pc += j.kstep {
+			kcb := min(j.kstep, j.k-pc)
+			bet, load := j.beta, j.beta != 0
+			if pc > 0 {
+				bet, load = 1, true
+			}
+			for r := 0; r < mcb; r += mr {
+				packA1(ab[r*kcb:], j.A, b0+r, min(mr, mcb-r), pc, kcb)
+			}
+			macro(ab, bp[pc*ns*nr:], mcb, j.n, kcb, 0, ns, j.c[b0*j.ldc:], j.ldc, j.alpha, bet, load)
 		}
-		for r := 0; r < mcb; r += mr {
-			packA1(ab[r*kcb:], j.A, r0+r, min(mr, mcb-r), pc, kcb)
-		}
-		macro(ab, bp[pc*ns*nr:], mcb, j.n, kcb, 0, ns, j.c[r0*j.ldc:], j.ldc, j.alpha, bet, load)
 	}
 }
 
