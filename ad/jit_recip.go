@@ -17,11 +17,11 @@ import "github.com/gograd/gograd/ad/internal/vmath"
 // half of the blocks while the FMA units correct the other half.
 
 // recipMinUses is the number of same-shaped divisions by one buffer from
-// which recipDivs computes its reciprocal. The reciprocal costs about
-// three division passes over b (an IEEE division and two FMA loops) and
-// each division by it saves about a sixth of one (AddNegMulDiv of 200
-// values: 53 against 63 ns), so fewer uses would not pay it back.
-const recipMinUses = 32
+// which recipDivs computes its reciprocal. On 200 values (Zen 4) the
+// reciprocal costs 84 ns (RecipHi 62, RecipLo 22) and each division by it
+// saves about 9 (AddNegMulDiv: 53 against 63 ns), so ten uses pay it back;
+// sixteen leave a margin.
+const recipMinUses = 16
 
 // Primitives of the rewritten divisions; only programs contain them.
 var (

@@ -109,6 +109,10 @@ func RecipPays() bool { return useAVX512 }
 // outside the safe range of the division kernels (see above).
 func RecipHi(hi, b []float64) {
 	check("RecipHi", hi, b)
+	if useAVX512 {
+		recipHiAsm(hi, b)
+		return
+	}
 	DivScalarA(hi, 1, b)
 	for i, v := range b {
 		if !recipDivisorOK(v) {
@@ -123,6 +127,10 @@ func RecipHi(hi, b []float64) {
 func RecipLo(lo, b, hi []float64) {
 	check("RecipLo", lo, b)
 	check("RecipLo", lo, hi)
+	if useAVX512 {
+		recipLoAsm(lo, b, hi)
+		return
+	}
 	for i, v := range b {
 		lo[i] = float64(math.FMA(-v, hi[i], 1) * hi[i])
 	}

@@ -257,3 +257,101 @@ TEXT ·negMulDivRecipAVX512(SB), NOSPLIT, $0-64
 // func addNegMulDivRecipAVX512(dst, x, gp, q, b, hi, lo *float64, n int)
 TEXT ·addNegMulDivRecipAVX512(SB), NOSPLIT, $0-64
 	DIVRZ(NUMNMDZ, FINADDZ, NUMNMDP, FINADDP)
+
+DATA recipConst2<>+0(SB)/8, $0x3ff0000000000000 // 1
+DATA recipConst2<>+8(SB)/8, $0x000fffffffffffff // fraction bits
+DATA recipConst2<>+16(SB)/8, $0x000ffffffffff000 // the sliver's first fraction
+DATA recipConst2<>+24(SB)/8, $0x7ff8000000000000 // NaN
+GLOBL recipConst2<>(SB), RODATA|NOPTR, $32
+
+// func recipHiAVX512(hi, b *float64, n int): hi = 1/b, NaN where b is
+// outside the safe range or in the sliver (recipDivisorOK), eight lanes
+// at a time, the tail under K7.
+#define RECIPHIZ(LD, ST) \
+	LD(BX, Z1); \
+	VDIVPD       Z1, Z10, Z0; \
+	VPANDQ       Z13, Z1, Z2; \
+	VPSUBQ       Z12, Z2, Z2; \
+	VPCMPUQ      $5, Z11, Z2, K1; \
+	VPANDQ       Z9, Z1, Z3; \
+	VPCMPUQ      $5, Z8, Z3, K2; \
+	KORW         K2, K1, K1; \
+	VMOVAPD      Z7, K1, Z0; \
+	ST(Z0)
+
+TEXT ·recipHiAVX512(SB), NOSPLIT, $0-24
+	MOVQ         hi+0(FP), DI
+	MOVQ         b+8(FP), BX
+	MOVQ         n+16(FP), CX
+	VPBROADCASTQ recipConst<>+0(SB), Z13
+	VPBROADCASTQ recipConst<>+24(SB), Z12
+	VPBROADCASTQ recipConst<>+32(SB), Z11
+	VPBROADCASTQ recipConst2<>+0(SB), Z10
+	VPBROADCASTQ recipConst2<>+8(SB), Z9
+	VPBROADCASTQ recipConst2<>+16(SB), Z8
+	VPBROADCASTQ recipConst2<>+24(SB), Z7
+	XORQ         AX, AX
+	MOVQ         CX, R9
+	ANDQ         $-8, R9
+	SHLQ         $3, R9
+
+hloop:
+	CMPQ AX, R9
+	JGE  htail
+	RECIPHIZ(LDZ, STZ)
+	ADDQ $64, AX
+	JMP  hloop
+
+htail:
+	ANDQ  $7, CX
+	JZ    hdone
+	MOVQ  $1, R9
+	SHLQ  CX, R9
+	SUBQ  $1, R9
+	KMOVW R9, K7
+	RECIPHIZ(LDMZ, STMZ)
+
+hdone:
+	VZEROUPPER
+	RET
+
+// func recipLoAVX512(lo, b, hi *float64, n int): lo = (1 − b·hi)·hi, the
+// FMA exact, the product rounded.
+#define RECIPLOZ(LD, ST) \
+	LD(BX, Z1); \
+	LD(SI, Z2); \
+	VMOVAPD      Z10, Z0; \
+	VFNMADD231PD Z2, Z1, Z0; \
+	VMULPD       Z2, Z0, Z0; \
+	ST(Z0)
+
+TEXT ·recipLoAVX512(SB), NOSPLIT, $0-32
+	MOVQ         lo+0(FP), DI
+	MOVQ         b+8(FP), BX
+	MOVQ         hi+16(FP), SI
+	MOVQ         n+24(FP), CX
+	VPBROADCASTQ recipConst2<>+0(SB), Z10
+	XORQ         AX, AX
+	MOVQ         CX, R9
+	ANDQ         $-8, R9
+	SHLQ         $3, R9
+
+lloop:
+	CMPQ AX, R9
+	JGE  ltail
+	RECIPLOZ(LDZ, STZ)
+	ADDQ $64, AX
+	JMP  lloop
+
+ltail:
+	ANDQ  $7, CX
+	JZ    ldone
+	MOVQ  $1, R9
+	SHLQ  CX, R9
+	SUBQ  $1, R9
+	KMOVW R9, K7
+	RECIPLOZ(LDMZ, STMZ)
+
+ldone:
+	VZEROUPPER
+	RET

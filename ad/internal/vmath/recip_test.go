@@ -314,3 +314,41 @@ func TestDivRecipLengths(t *testing.T) {
 		}
 	})
 }
+
+// TestRecipHiLo checks RecipHi and RecipLo against their definitions
+// (1/b or NaN by recipDivisorOK; (1 − b·hi)·hi with one FMA), bit for bit,
+// over random bit patterns, the fast range, the divisors next to the
+// sliver's edge and special values, at every tail length.
+func TestRecipHiLo(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 48))
+	b := append(randomBits(r, 3000, 0), wideOperands(r, 3000, 260)...)
+	for k := 0; k < 64; k++ {
+		f := uint64(1<<52 - 1<<12 - 32 + k)
+		b = append(b, math.Float64frombits(0x3ff0000000000000|f), math.Float64frombits(0xc4f0000000000000|f))
+	}
+	b = append(b, 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 5e-324, 0x1p-250,
+		math.Nextafter(0x1p-250, 0), 0x1p251, math.Nextafter(0x1p251, 0), 1.5*0x1p250, -0x1p250)
+	withFallback(t, func(t *testing.T) {
+		for _, n := range append(kernelTestLengths(), len(b)) {
+			n = min(n, len(b))
+			hi, lo := make([]float64, n+1), make([]float64, n+1)
+			hi[n], lo[n] = 7, 7
+			RecipHi(hi[:n], b[:n])
+			RecipLo(lo[:n], b[:n], hi[:n])
+			if hi[n] != 7 || lo[n] != 7 {
+				t.Fatalf("n=%d: wrote past dst", n)
+			}
+			for i, v := range b[:n] {
+				wantHi := 1 / v
+				if !recipDivisorOK(v) {
+					wantHi = math.NaN()
+				}
+				wantLo := float64(math.FMA(-v, wantHi, 1) * wantHi)
+				if !sameFloat(hi[i], wantHi) || !sameFloat(lo[i], wantLo) {
+					t.Fatalf("n=%d b=%x: hi %x lo %x, want %x %x", n, math.Float64bits(v), math.Float64bits(hi[i]),
+						math.Float64bits(lo[i]), math.Float64bits(wantHi), math.Float64bits(wantLo))
+				}
+			}
+		}
+	})
+}

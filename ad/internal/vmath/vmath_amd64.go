@@ -247,3 +247,13 @@ func addNegMulDivRecipAsm(dst, x, g, q, b, hi, lo []float64) {
 	}
 	addNegMulDivRecipAVX2(ptr(dst), ptr(x), ptr(g), ptr(q), ptr(b), ptr(hi), ptr(lo), len(dst))
 }
+
+//go:noescape
+func recipHiAVX512(hi, b *float64, n int)
+
+//go:noescape
+func recipLoAVX512(lo, b, hi *float64, n int)
+
+func recipHiAsm(hi, b []float64) { recipHiAVX512(ptr(hi), ptr(b), len(hi)) }
+
+func recipLoAsm(lo, b, hi []float64) { recipLoAVX512(ptr(lo), ptr(b), ptr(hi), len(lo)) }

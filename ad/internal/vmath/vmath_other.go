@@ -25,3 +25,5 @@ func negMulDivRecipAsm(dst, g, q, b, hi, lo []float64) {
 func addNegMulDivRecipAsm(dst, x, g, q, b, hi, lo []float64) {
 	panic("vmath: no assembly kernels")
 }
+func recipHiAsm(hi, b []float64)     { panic("vmath: no assembly kernels") }
+func recipLoAsm(lo, b, hi []float64) { panic("vmath: no assembly kernels") }
