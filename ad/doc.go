@@ -314,7 +314,7 @@
 // vectors; shared by both cores when the pass has work enough for two,
 // as thousands of operations on a few hundred values have, and sharing
 // was the faster way on the recent replays), divisions by a denominator
-// that many of them share (the derivatives of a quotient: W1 divides 1279
+// that many of them share (the derivatives of a quotient: W1 divides 1280
 // times per value by one) taking half of their blocks from a reciprocal
 // computed once per replay, with an exact correction that gives the
 // division's bits (where AVX-512 is available), and the other

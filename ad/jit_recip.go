@@ -3,7 +3,7 @@ package ad
 import "github.com/gograd/gograd/ad/internal/vmath"
 
 // Divisions by a shared divisor. The derivatives of a quotient divide
-// again and again by its denominator (W1: 1279 divisions per value by one
+// again and again by its denominator (W1: 1280 divisions per value by one
 // buffer). recipDivs gives such a divisor b, used by at least recipMinUses
 // divisions, a reciprocal computed once per replay — hi = 1/b and lo, the
 // instructions RecipHi(b) and RecipLo(b, hi) inserted before its first
