@@ -35,7 +35,9 @@
 //   - Larger products are cache-blocked as in BLIS/GotoBLAS: kc×nc panels
 //     of op(B) (kc ≤ 256, in panels of near-equal depth; nc = 4080) are
 //     packed into 8-column slivers that stay in L1 while mc×kc blocks of
-//     op(A) (mc ≤ 120), packed into 6-row slivers, stay in L2. Row-major A
+//     op(A) (mc ≤ 120 rows; ≤ 240 from m = 1920 on, where that still
+//     makes 8 blocks: n = 2000 +5% on both cores, +2% on one), packed into
+//     6-row slivers, stay in L2. Row-major A
 //     and transposed B are packed with 4×4 in-register transposes
 //     (packT6, packT8); a row-major B four slivers at a time, row by row
 //     (packN8w: 32 contiguous values per row read, which halved the cost

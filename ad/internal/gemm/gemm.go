@@ -482,6 +482,22 @@ func part(n, parts, w, unit int) (lo, hi int) {
 	return lo, hi
 }
 
+// blockRows is the height of packed's blocks of op(A): near-equal, in
+// whole micro-tiles, at most mc rows, or 2·mc when that still makes at
+// least bigBlocks blocks (every B sliver loaded into L1 then serves twice
+// as many tiles; with fewer blocks the parallel product's goroutines
+// would wait for each other between k panels).
+func blockRows(m int) int {
+	h := mc
+	if m >= bigBlocks*2*mc {
+		h = 2 * mc
+	}
+	n := (m + h - 1) / h
+	return ((m+n-1)/n + mr - 1) / mr * mr
+}
+
+const bigBlocks = 8
+
 // packed is the cache-blocked product on the calling goroutine: for each
 // kc×nc panel of op(B), packed into 8-column slivers, mc×kc blocks of op(A)
 // are packed into 6-row slivers and multiplied by the whole panel.
@@ -493,8 +509,7 @@ func packed(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c []f
 	kcn := (k + kc - 1) / kc
 	kstep := (k + kcn - 1) / kcn
 	// Blocks of near-equal height, in whole micro-tiles.
-	mcn := (m + mc - 1) / mc
-	mstep := ((m+mcn-1)/mcn + mr - 1) / mr * mr
+	mstep := blockRows(m)
 	app := getBuf(mstep * kstep)
 	defer putBuf(app)
 	ap := *app

@@ -571,7 +571,7 @@ func TestSharedBitIdentical(t *testing.T) {
 	if !asmSupported() {
 		t.Skip("no AVX2/FMA")
 	}
-	shapes := [][3]int{{1230, 4093, 37}, {200, 300, 1100}, {128, 256, 784}, {13, 900, 300}, {700, 9, 260}, {7, 7, 7}}
+	shapes := [][3]int{{1230, 4093, 37}, {200, 300, 1100}, {128, 256, 784}, {13, 900, 300}, {700, 9, 260}, {7, 7, 7}, {1931, 20, 70}}
 	if testing.Short() {
 		shapes = shapes[1:]
 	}
@@ -957,6 +957,25 @@ func TestPrivSharedBitIdentical(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDgemmTallBlocks runs a product whose blocks of A are 2·mc rows tall
+// (blockRows), serial and parallel, against the reference.
+func TestDgemmTallBlocks(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	if blockRows(1925) <= mc {
+		t.Fatalf("blockRows(1925) = %d: not taller than mc", blockRows(1925))
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	r := rand.New(rand.NewPCG(77, 78))
+	for _, cs := range []gemmCase{
+		{blas.NoTrans, blas.NoTrans, 1925, 200, 330, 1, 1, 0}, // shared
+		{blas.Trans, blas.NoTrans, 1931, 7, 41, 2, -1.5, 0.5}, // serial, packed
+	} {
+		checkGemm(t, r, cs, false, nil)
 	}
 }
 

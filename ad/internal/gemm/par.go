@@ -168,8 +168,7 @@ func newParJob(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c 
 	j := getParJob()
 	j.stop, j.A, j.B, j.alpha, j.beta, j.c, j.ldc = stop, A, B, alpha, beta, c, ldc
 	// Row blocks as in packed: near-equal, ≤ mc, whole micro-tiles.
-	mcn := (m + mc - 1) / mc
-	j.rowBlock = ((m+mcn-1)/mcn + mr - 1) / mr * mr
+	j.rowBlock = blockRows(m)
 	kcn := (k + kc - 1) / kc
 	kstep := (k + kcn - 1) / kcn
 	j.kstep = kstep
