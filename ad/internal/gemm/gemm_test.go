@@ -82,6 +82,21 @@ func randSlice(r *rand.Rand, n int) []float64 {
 	return s
 }
 
+// randOperands returns random operands of an m×k by k×n product, stored
+// transposed (row-major op(X)ᵀ, leading dimension its row length) where
+// tA or tB says so.
+func randOperands(r *rand.Rand, m, n, k int, tA, tB blas.Transpose) (A, B mat) {
+	A = mat{randSlice(r, m*k), k, tA != blas.NoTrans}
+	if A.t {
+		A.ld = m
+	}
+	B = mat{randSlice(r, k*n), n, tB != blas.NoTrans}
+	if B.t {
+		B.ld = k
+	}
+	return A, B
+}
+
 // close compares with a tolerance relative to the magnitude of the sums
 // (scale) and requires NaN and infinities in the same places.
 func closeTo(got, want float64, tol float64) bool {
@@ -580,14 +595,7 @@ func TestSharedBitIdentical(t *testing.T) {
 		m, n, k := s[0], s[1], s[2]
 		for _, tA := range transposes {
 			for _, tB := range transposes {
-				A := mat{randSlice(r, m*k), k, tA != blas.NoTrans}
-				if A.t {
-					A.ld = m
-				}
-				B := mat{randSlice(r, k*n), n, tB != blas.NoTrans}
-				if B.t {
-					B.ld = k
-				}
+				A, B := randOperands(r, m, n, k, tA, tB)
 				c0 := randSlice(r, m*n)
 				want := append([]float64(nil), c0...)
 				packed(nil, A, B, m, n, k, -1.5, 0.5, want, n)
@@ -725,14 +733,7 @@ func TestDirectShared(t *testing.T) {
 		}
 		for _, tA := range transposes {
 			for _, tB := range transposes {
-				A := mat{randSlice(r, m*k), k, tA != blas.NoTrans}
-				if A.t {
-					A.ld = m
-				}
-				B := mat{randSlice(r, k*n), n, tB != blas.NoTrans}
-				if B.t {
-					B.ld = k
-				}
+				A, B := randOperands(r, m, n, k, tA, tB)
 				c0 := randSlice(r, m*n)
 				for _, ab := range [][2]float64{{1, 0}, {-1.5, 0.5}} {
 					ref := append([]float64(nil), c0...)
@@ -928,14 +929,7 @@ func TestPrivSharedBitIdentical(t *testing.T) {
 		m, n, k := s[0], s[1], s[2]
 		for _, tA := range transposes {
 			for _, tB := range transposes {
-				A := mat{randSlice(r, m*k), k, tA != blas.NoTrans}
-				if A.t {
-					A.ld = m
-				}
-				B := mat{randSlice(r, k*n), n, tB != blas.NoTrans}
-				if B.t {
-					B.ld = k
-				}
+				A, B := randOperands(r, m, n, k, tA, tB)
 				for _, ab := range [][2]float64{{1, 0}, {-1.5, 0.5}} {
 					c0 := randSlice(r, m*n)
 					want := append([]float64(nil), c0...)
