@@ -103,7 +103,7 @@ func TestDivRecipRandom(t *testing.T) {
 				// sliver (the last 2¹² significands of a binade) and the
 				// 2¹³ below it.
 				for i := range b {
-					f := uint64(1<<52 - 1 - r.IntN(3<<12))
+					f := uint64(1<<52-1) - uint64(r.IntN(3<<12))
 					b[i] = math.Float64frombits(math.Float64bits(b[i])&^(1<<52-1) | f)
 				}
 			}
@@ -323,7 +323,7 @@ func TestRecipHiLo(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	b := append(randomBits(r, 3000, 0), wideOperands(r, 3000, 260)...)
 	for k := 0; k < 64; k++ {
-		f := uint64(1<<52 - 1<<12 - 32 + k)
+		f := uint64(1<<52-1<<12-32) + uint64(k)
 		b = append(b, math.Float64frombits(0x3ff0000000000000|f), math.Float64frombits(0xc4f0000000000000|f))
 	}
 	b = append(b, 0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 5e-324, 0x1p-250,
