@@ -150,33 +150,12 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 				}
 			}
 			p.runFused(st, op)
-			for _, f := range op.free {
-				recycle(ts[f].data)
-				ts[f] = nil
-			}
-			continue
 		case opInto:
 			if op.res != nil {
 				ts[op.out] = op.res.get(p.op)
 			}
 			runInto(op, ts[op.out].data, ts, st.scratch)
-			if p.scalar[op.out] {
-				regs[op.out] = ts[op.out].data[0]
-			}
-			for _, f := range op.free {
-				recycle(ts[f].data)
-				ts[f] = nil
-			}
-			continue
 		case opView:
-			if p.scalar[op.out] {
-				regs[op.out] = ts[op.out].data[0]
-			}
-			for _, f := range op.free {
-				recycle(ts[f].data)
-				ts[f] = nil
-			}
-			continue
 		case opElem:
 			if op.res != nil {
 				ts[op.out] = op.res.get(p.op)
@@ -189,30 +168,24 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 					in[i] = ts[a].data
 				}
 			}
-			dst := ts[op.out].data
-			runElem(op, dst, &in, &st.elem)
-			if p.scalar[op.out] {
-				regs[op.out] = dst[0]
+			runElem(op, ts[op.out].data, &in, &st.elem)
+		default:
+			args := st.args[:len(op.args)]
+			for i, a := range op.args {
+				if p.reg[a] {
+					args[i] = Scalar(regs[a])
+				} else {
+					args[i] = ts[a]
+				}
 			}
-			for _, f := range op.free {
-				recycle(ts[f].data)
-				ts[f] = nil
-			}
-			continue
+			st.call.Args, st.call.Params, st.call.Out = args, op.params, nil
+			ts[op.out] = op.p.forward(&st.call)
 		}
-		args := st.args[:len(op.args)]
-		for i, a := range op.args {
-			if p.reg[a] {
-				args[i] = Scalar(regs[a])
-			} else {
-				args[i] = ts[a]
-			}
-		}
-		st.call.Args, st.call.Params, st.call.Out = args, op.params, nil
-		out := op.p.forward(&st.call)
-		ts[op.out] = out
-		if p.scalar[op.out] {
-			regs[op.out] = out.data[0]
+		// Every operation that made a buffer: its value in a register when
+		// it is a scalar (a fused group's results are not), then the
+		// buffers whose last use it was go back to the allocator.
+		if op.kind != opFused && p.scalar[op.out] {
+			regs[op.out] = ts[op.out].data[0]
 		}
 		for _, f := range op.free {
 			recycle(ts[f].data)
