@@ -485,23 +485,29 @@ func init() {
 			ls := lastStride(st)
 			// Walk x row by row; st maps x's positions into dst.
 			forEachRow("SumTo", x.shape, [][]int{st}, func(o int, offs []int, n int) {
-				src := x.data[o : o+n]
-				if ls == 1 {
-					d := dst[offs[0] : offs[0]+n]
-					for i, v := range src {
-						d[i] += v
-					}
-					return
-				}
-				s := 0.0
-				for _, v := range src {
-					s += v
-				}
-				dst[offs[0]] += s
+				sumRowInto(dst, offs[0], x.data[o:o+n], ls == 1)
 			})
 			return newRaw(shape, dst)
 		},
 		VJP: []VJPRule{func(g *Tensor, c *Call) *Tensor { return broadcastTo(g, c.Args[0].shape) }},
 		JVP: []JVPRule{func(t *Tensor, c *Call) *Tensor { return sumTo(t, c.Out.shape) }},
 	}
+}
+
+// sumRowInto adds a row src of SumTo's operand into dst at od: element by
+// element when the row lies along dst (its last stride there is 1, along),
+// else as one sum into dst[od] (the row is summed over).
+func sumRowInto(dst []float64, od int, src []float64, along bool) {
+	if along {
+		d := dst[od : od+len(src)]
+		for i, v := range src {
+			d[i] += v
+		}
+		return
+	}
+	s := 0.0
+	for _, v := range src {
+		s += v
+	}
+	dst[od] += s
 }

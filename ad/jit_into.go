@@ -210,19 +210,7 @@ func runInto(op *jitOp, dst []float64, ts []*Tensor, scratch []float64) {
 		}
 		ls := lastStride(k.sa)
 		jitWalk("SumTo", k.shape, k.sa, nil, func(o, od, _, n int) {
-			src := x[o : o+n]
-			if ls == 1 {
-				d := dst[od : od+n]
-				for i, v := range src {
-					d[i] += v
-				}
-				return
-			}
-			s := 0.0
-			for _, v := range src {
-				s += v
-			}
-			dst[od] += s
+			sumRowInto(dst, od, x[o:o+n], ls == 1)
 		})
 	case intoSumAll:
 		dst[0] = reduceRow(k.name, k.reduce, ts[op.args[0]].data, k.reduce.identity())
