@@ -31,7 +31,16 @@
 // the logarithm), and with half the instructions per element twice as many
 // elements are in flight. The AVX-512 Tanh computes only the branch a block
 // of eight needs when all its lanes need the same one (|x| ≥ 0.625 or not),
-// with the same operations per lane.
+// with the same operations per lane. Tanh's exponential (of 2|x|, for
+// |x| ≥ 0.625) is its own, shorter than Exp's: 2^(j/16) from a table of
+// sixteen entries, each a double and its rounding error, times a
+// polynomial of degree 6 on |r| ≤ ln2/32, and the power of two added to
+// the exponent; AVX2 gathers the entries, AVX-512 permutes them out of
+// registers (testdata/tanhfit.py). Its error does not show in the
+// result's: against tanh computed in 40 digits at 200 000 random points of
+// [0.62, 1.3], where the exponential's error is least damped, the kernels
+// were at most 1.32 ulp off, math.Tanh 1.35, and Exp's algorithm in its
+// place 1.35 (TestTanhTrueError checks 1.5 ulp on every path).
 // The AVX-512 exponential applies 2^k by VSCALEFPD, which rounds once as
 // the two-factor scaling of the AVX2 form does. Elsewhere they call
 // the math package element by element (SigmoidScalar, SoftplusScalar and

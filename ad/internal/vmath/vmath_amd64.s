@@ -198,16 +198,57 @@
 	VCMPPD    $0, vmNegOne<>(SB), Y10, Y2; \
 	VBLENDVPD Y2, vmNegInf<>(SB), Y0, Y0
 
+// TEXPB: Y3 = e^(2·min(z, 20)) for z = Y10 ≥ 0 (or NaN: garbage), the
+// exponential of the tanh kernels. 2z = k·ln2/16 + r with
+// k = round(z·32/ln2) (the 1.5·2⁵² trick, exact below 2¹¹), |r| ≤ ln2/32
+// (ln2/16 split in two, its high part exact times k); e^2z =
+// 2^(k>>4)·T[k&15]·e^r with T[j] = 2^(j/16) as a double T and a low part t
+// (vmTExp2, vmTExp2Lo), e^r = 1 + p(r), p(r) = r + r²·(C2 + C3·r + … +
+// C6·r⁴) (coefficients fitted as EXPM's, testdata/tanhfit.py: relative
+// error below 1.2e-17), and T·(1 + p) = (T·p + t) + T. The power of two
+// is added to the exponent field (k>>4 ≤ 57 after the clamp, the
+// product in [0.98, 2.04): exact). AVX2 gathers T[j] and t[j]; TEXPZ
+// permutes them in registers. Clobbers Y1–Y9, R8 and R9.
+#define TEXPB \
+	VMOVUPD      vmTClamp<>(SB), Y1; \
+	VMINPD       Y10, Y1, Y1; \
+	VMOVUPD      vmMagic<>(SB), Y2; \
+	VFMADD231PD  vmT32Log2e<>(SB), Y1, Y2; \
+	VSUBPD       vmMagic<>(SB), Y2, Y3; \
+	VADDPD       Y1, Y1, Y4; \
+	VFNMADD231PD vmTLn2Hi<>(SB), Y3, Y4; \
+	VFNMADD231PD vmTLn2Lo<>(SB), Y3, Y4; \
+	VPAND        vmT15<>(SB), Y2, Y5; \
+	LEAQ         vmTExp2<>(SB), R8; \
+	LEAQ         vmTExp2Lo<>(SB), R9; \
+	VPCMPEQQ     Y6, Y6, Y6; \
+	VGATHERQPD   Y6, (R8)(Y5*8), Y7; \
+	VPCMPEQQ     Y6, Y6, Y6; \
+	VGATHERQPD   Y6, (R9)(Y5*8), Y8; \
+	VPSRLQ       $4, Y2, Y9; \
+	VPSLLQ       $52, Y9, Y9; \
+	VMULPD       Y4, Y4, Y6; \
+	VMOVUPD      vmTC3<>(SB), Y3; \
+	VFMADD213PD  vmTC2<>(SB), Y4, Y3; \
+	VMOVUPD      vmTC5<>(SB), Y2; \
+	VFMADD213PD  vmTC4<>(SB), Y4, Y2; \
+	VFMADD231PD  vmTC6<>(SB), Y6, Y2; \
+	VFMADD231PD  Y2, Y6, Y3; \
+	VFMADD213PD  Y4, Y6, Y3; \
+	VFMADD213PD  Y8, Y7, Y3; \
+	VADDPD       Y7, Y3, Y3; \
+	VPADDQ       Y9, Y3, Y3
+
 // TANHB: Y0 = tanh(Y0), computed on z = |x| and given x's sign. As in Go's
-// math.Tanh (Cephes): z ≥ 0.625 gives 1 − 2/(e^{2z} + 1), smaller z gives
-// z + z·z²·P(z²)/Q(z²); both are evaluated and blended, with one division.
-// NaN takes the second form and stays NaN. Clobbers Y1–Y15.
+// math.Tanh (Cephes): z ≥ 0.625 gives 1 − 2/(e^{2z} + 1) (e^{2z} by
+// TEXPB), smaller z gives z + z·z²·P(z²)/Q(z²); both are evaluated and
+// blended, with one division. NaN takes the second form and stays NaN;
+// z > 20 gives 1 exactly either way. Clobbers Y1–Y15, R8 and R9.
 #define TANHB \
 	VANDPD      vmAbs<>(SB), Y0, Y10; \
 	VANDPD      vmSign<>(SB), Y0, Y11; \
-	VADDPD      Y10, Y10, Y0; \
-	EXPM; \
-	VADDPD      vmOne<>(SB), Y0, Y0; \
+	TEXPB; \
+	VADDPD      vmOne<>(SB), Y3, Y0; \
 	VMULPD      Y10, Y10, Y12; \
 	VMOVUPD     vmTP0<>(SB), Y13; \
 	VFMADD213PD vmTP1<>(SB), Y12, Y13; \
@@ -454,13 +495,63 @@
 	VADDPD.BCST vmLn2<>(SB), Z11, Z3; \
 	VBLENDMPD   Z3, Z0, K2, Z0
 
-// TANHZ: TANHB on Z0. Clobbers Z1–Z14 and K1.
+// TANHZCONST loads the tanh kernel's constants into Z16–Z31: TEXPZ's
+// (its tables T and t in Z26–Z27 and Z30–Z31, eight entries a register),
+// 1 and 2.
+#define TANHZCONST \
+	VBROADCASTSD vmTClamp<>(SB), Z16; \
+	VBROADCASTSD vmMagic<>(SB), Z17; \
+	VBROADCASTSD vmT32Log2e<>(SB), Z18; \
+	VBROADCASTSD vmTLn2Hi<>(SB), Z19; \
+	VBROADCASTSD vmTLn2Lo<>(SB), Z20; \
+	VBROADCASTSD vmTC2<>(SB), Z21; \
+	VBROADCASTSD vmTC3<>(SB), Z22; \
+	VBROADCASTSD vmTC4<>(SB), Z23; \
+	VBROADCASTSD vmTC5<>(SB), Z24; \
+	VBROADCASTSD vmTC6<>(SB), Z25; \
+	VMOVUPD      vmTExp2<>+0(SB), Z26; \
+	VMOVUPD      vmTExp2<>+64(SB), Z27; \
+	VBROADCASTSD vmOne<>(SB), Z28; \
+	VBROADCASTSD vmTwo<>(SB), Z29; \
+	VMOVUPD      vmTExp2Lo<>+0(SB), Z30; \
+	VMOVUPD      vmTExp2Lo<>+64(SB), Z31
+
+// TEXPZ: TEXPB on Z registers (z in Z10, result in Z3), T[j] and t[j]
+// taken by VPERMI2PD from the two-register tables (its index operand is
+// k + 1.5·2⁵² itself: only the low four bits count). The same operations
+// as TEXPB, so the same bits. Clobbers Z1–Z8.
+#define TEXPZ \
+	VMINPD       Z10, Z16, Z1; \
+	VMOVAPD      Z17, Z2; \
+	VFMADD231PD  Z18, Z1, Z2; \
+	VSUBPD       Z17, Z2, Z3; \
+	VADDPD       Z1, Z1, Z4; \
+	VFNMADD231PD Z19, Z3, Z4; \
+	VFNMADD231PD Z20, Z3, Z4; \
+	VMOVAPD      Z2, Z5; \
+	VPERMI2PD    Z27, Z26, Z5; \
+	VMOVAPD      Z2, Z7; \
+	VPERMI2PD    Z31, Z30, Z7; \
+	VPSRLQ       $4, Z2, Z8; \
+	VPSLLQ       $52, Z8, Z8; \
+	VMULPD       Z4, Z4, Z6; \
+	VMOVAPD      Z22, Z3; \
+	VFMADD213PD  Z21, Z4, Z3; \
+	VMOVAPD      Z24, Z2; \
+	VFMADD213PD  Z23, Z4, Z2; \
+	VFMADD231PD  Z25, Z6, Z2; \
+	VFMADD231PD  Z2, Z6, Z3; \
+	VFMADD213PD  Z4, Z6, Z3; \
+	VFMADD213PD  Z7, Z5, Z3; \
+	VADDPD       Z5, Z3, Z3; \
+	VPADDQ       Z8, Z3, Z3
+
+// TANHZ: TANHB on Z0 (constants from TANHZCONST). Clobbers Z1–Z14 and K1.
 #define TANHZ \
 	VPANDQ.BCST      vmAbs<>(SB), Z0, Z10; \
 	VPANDQ.BCST      vmSign<>(SB), Z0, Z11; \
-	VADDPD           Z10, Z10, Z0; \
-	EXPZPOS(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
-	VADDPD.BCST      vmOne<>(SB), Z0, Z0; \
+	TEXPZ; \
+	VADDPD           Z28, Z3, Z0; \
 	VMULPD           Z10, Z10, Z12; \
 	VBROADCASTSD     vmTP0<>(SB), Z13; \
 	VFMADD213PD.BCST vmTP1<>(SB), Z12, Z13; \
@@ -471,12 +562,11 @@
 	VMULPD           Z12, Z10, Z12; \
 	VMULPD           Z12, Z13, Z13; \
 	VCMPPD.BCST      $0x1D, vmT0625<>(SB), Z10, K1; \
-	VBLENDMPD.BCST   vmTwo<>(SB), Z13, K1, Z13; \
+	VBLENDMPD        Z29, Z13, K1, Z13; \
 	VBLENDMPD        Z0, Z14, K1, Z14; \
 	VDIVPD           Z14, Z13, Z13; \
 	VADDPD           Z13, Z10, Z1; \
-	VBROADCASTSD     vmOne<>(SB), Z2; \
-	VSUBPD           Z13, Z2, Z2; \
+	VSUBPD           Z13, Z28, Z2; \
 	VBLENDMPD        Z2, Z1, K1, Z1; \
 	VPORQ            Z11, Z1, Z0
 
@@ -822,17 +912,14 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 
 // TANHZLARGE is TANHZ for lanes that all have |x| ≥ 0.625 (|x| in Z10):
 // the exponential branch alone, with the same operations as TANHZ's lanes
-// in K1 (2/(e^2|x| + 1), then 1 minus it, then the sign). Clobbers Z1–Z6,
+// in K1 (2/(e^2|x| + 1), then 1 minus it, then the sign). Clobbers Z1–Z8,
 // Z11 and Z13.
 #define TANHZLARGE \
 	VPANDQ.BCST  vmSign<>(SB), Z0, Z11; \
-	VADDPD       Z10, Z10, Z0; \
-	EXPZPOS(Z0, Z1, Z2, Z3, Z4, Z5, Z6); \
-	VADDPD.BCST  vmOne<>(SB), Z0, Z0; \
-	VBROADCASTSD vmTwo<>(SB), Z13; \
-	VDIVPD       Z0, Z13, Z13; \
-	VBROADCASTSD vmOne<>(SB), Z2; \
-	VSUBPD       Z13, Z2, Z2; \
+	TEXPZ; \
+	VADDPD       Z28, Z3, Z0; \
+	VDIVPD       Z0, Z29, Z13; \
+	VSUBPD       Z13, Z28, Z2; \
 	VPORQ        Z11, Z2, Z0
 
 // TANHZSMALL is TANHZ for lanes none of which has |x| ≥ 0.625 (|x| in
@@ -859,7 +946,7 @@ TEXT ·expAVX512(SB), NOSPLIT, $0-24
 // only (TANHZLARGE, TANHZSMALL), with the same operations per lane, so the
 // same bits; mixed blocks and the final partial block run TANHZ.
 TEXT ·tanhAVX512(SB), NOSPLIT, $0-24
-	EXPZCONST
+	TANHZCONST
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -1195,6 +1282,90 @@ DATA vmT0625<>+8(SB)/8, $0x3fe4000000000000
 DATA vmT0625<>+16(SB)/8, $0x3fe4000000000000
 DATA vmT0625<>+24(SB)/8, $0x3fe4000000000000
 GLOBL vmT0625<>(SB), RODATA|NOPTR, $32
+DATA vmTClamp<>+0(SB)/8, $0x4034000000000000
+DATA vmTClamp<>+8(SB)/8, $0x4034000000000000
+DATA vmTClamp<>+16(SB)/8, $0x4034000000000000
+DATA vmTClamp<>+24(SB)/8, $0x4034000000000000
+GLOBL vmTClamp<>(SB), RODATA|NOPTR, $32
+DATA vmT32Log2e<>+0(SB)/8, $0x40471547652b82fe
+DATA vmT32Log2e<>+8(SB)/8, $0x40471547652b82fe
+DATA vmT32Log2e<>+16(SB)/8, $0x40471547652b82fe
+DATA vmT32Log2e<>+24(SB)/8, $0x40471547652b82fe
+GLOBL vmT32Log2e<>(SB), RODATA|NOPTR, $32
+DATA vmTLn2Hi<>+0(SB)/8, $0x3fa62e42fefa3800
+DATA vmTLn2Hi<>+8(SB)/8, $0x3fa62e42fefa3800
+DATA vmTLn2Hi<>+16(SB)/8, $0x3fa62e42fefa3800
+DATA vmTLn2Hi<>+24(SB)/8, $0x3fa62e42fefa3800
+GLOBL vmTLn2Hi<>(SB), RODATA|NOPTR, $32
+DATA vmTLn2Lo<>+0(SB)/8, $0x3ceef35793c76730
+DATA vmTLn2Lo<>+8(SB)/8, $0x3ceef35793c76730
+DATA vmTLn2Lo<>+16(SB)/8, $0x3ceef35793c76730
+DATA vmTLn2Lo<>+24(SB)/8, $0x3ceef35793c76730
+GLOBL vmTLn2Lo<>(SB), RODATA|NOPTR, $32
+DATA vmTC2<>+0(SB)/8, $0x3fdfffffffffffb8
+DATA vmTC2<>+8(SB)/8, $0x3fdfffffffffffb8
+DATA vmTC2<>+16(SB)/8, $0x3fdfffffffffffb8
+DATA vmTC2<>+24(SB)/8, $0x3fdfffffffffffb8
+GLOBL vmTC2<>(SB), RODATA|NOPTR, $32
+DATA vmTC3<>+0(SB)/8, $0x3fc555555548deeb
+DATA vmTC3<>+8(SB)/8, $0x3fc555555548deeb
+DATA vmTC3<>+16(SB)/8, $0x3fc555555548deeb
+DATA vmTC3<>+24(SB)/8, $0x3fc555555548deeb
+GLOBL vmTC3<>(SB), RODATA|NOPTR, $32
+DATA vmTC4<>+0(SB)/8, $0x3fa55555559044b5
+DATA vmTC4<>+8(SB)/8, $0x3fa55555559044b5
+DATA vmTC4<>+16(SB)/8, $0x3fa55555559044b5
+DATA vmTC4<>+24(SB)/8, $0x3fa55555559044b5
+GLOBL vmTC4<>(SB), RODATA|NOPTR, $32
+DATA vmTC5<>+0(SB)/8, $0x3f811123be1d174e
+DATA vmTC5<>+8(SB)/8, $0x3f811123be1d174e
+DATA vmTC5<>+16(SB)/8, $0x3f811123be1d174e
+DATA vmTC5<>+24(SB)/8, $0x3f811123be1d174e
+GLOBL vmTC5<>(SB), RODATA|NOPTR, $32
+DATA vmTC6<>+0(SB)/8, $0x3f56c14c4cd59501
+DATA vmTC6<>+8(SB)/8, $0x3f56c14c4cd59501
+DATA vmTC6<>+16(SB)/8, $0x3f56c14c4cd59501
+DATA vmTC6<>+24(SB)/8, $0x3f56c14c4cd59501
+GLOBL vmTC6<>(SB), RODATA|NOPTR, $32
+DATA vmTExp2<>+0(SB)/8, $0x3ff0000000000000
+DATA vmTExp2<>+8(SB)/8, $0x3ff0b5586cf9890f
+DATA vmTExp2<>+16(SB)/8, $0x3ff172b83c7d517b
+DATA vmTExp2<>+24(SB)/8, $0x3ff2387a6e756238
+DATA vmTExp2<>+32(SB)/8, $0x3ff306fe0a31b715
+DATA vmTExp2<>+40(SB)/8, $0x3ff3dea64c123422
+DATA vmTExp2<>+48(SB)/8, $0x3ff4bfdad5362a27
+DATA vmTExp2<>+56(SB)/8, $0x3ff5ab07dd485429
+DATA vmTExp2<>+64(SB)/8, $0x3ff6a09e667f3bcd
+DATA vmTExp2<>+72(SB)/8, $0x3ff7a11473eb0187
+DATA vmTExp2<>+80(SB)/8, $0x3ff8ace5422aa0db
+DATA vmTExp2<>+88(SB)/8, $0x3ff9c49182a3f090
+DATA vmTExp2<>+96(SB)/8, $0x3ffae89f995ad3ad
+DATA vmTExp2<>+104(SB)/8, $0x3ffc199bdd85529c
+DATA vmTExp2<>+112(SB)/8, $0x3ffd5818dcfba487
+DATA vmTExp2<>+120(SB)/8, $0x3ffea4afa2a490da
+GLOBL vmTExp2<>(SB), RODATA|NOPTR, $128
+DATA vmTExp2Lo<>+0(SB)/8, $0x0
+DATA vmTExp2Lo<>+8(SB)/8, $0x3c98a62e4adc610b
+DATA vmTExp2Lo<>+16(SB)/8, $0xbc819041b9d78a76
+DATA vmTExp2Lo<>+24(SB)/8, $0x3c99b07eb6c70573
+DATA vmTExp2Lo<>+32(SB)/8, $0x3c86f46ad23182e4
+DATA vmTExp2Lo<>+40(SB)/8, $0x3c8ada0911f09ebc
+DATA vmTExp2Lo<>+48(SB)/8, $0x3c7d4397afec42e2
+DATA vmTExp2Lo<>+56(SB)/8, $0x3c96324c054647ad
+DATA vmTExp2Lo<>+64(SB)/8, $0xbc9bdd3413b26456
+DATA vmTExp2Lo<>+72(SB)/8, $0xbc841577ee04992f
+DATA vmTExp2Lo<>+80(SB)/8, $0x3c96e9f156864b27
+DATA vmTExp2Lo<>+88(SB)/8, $0x3c7c7c46b071f2be
+DATA vmTExp2Lo<>+96(SB)/8, $0x3c97a1cd345dcc81
+DATA vmTExp2Lo<>+104(SB)/8, $0x3c811065895048dd
+DATA vmTExp2Lo<>+112(SB)/8, $0x3c82ed02d75b3707
+DATA vmTExp2Lo<>+120(SB)/8, $0xbc9e9c23179c2893
+GLOBL vmTExp2Lo<>(SB), RODATA|NOPTR, $128
+DATA vmT15<>+0(SB)/8, $0x000000000000000f
+DATA vmT15<>+8(SB)/8, $0x000000000000000f
+DATA vmT15<>+16(SB)/8, $0x000000000000000f
+DATA vmT15<>+24(SB)/8, $0x000000000000000f
+GLOBL vmT15<>(SB), RODATA|NOPTR, $32
 DATA vmTailMask<>+0(SB)/8, $0xffffffffffffffff
 DATA vmTailMask<>+8(SB)/8, $0xffffffffffffffff
 DATA vmTailMask<>+16(SB)/8, $0xffffffffffffffff
