@@ -18,10 +18,23 @@ func TestTypeCheckedCells(t *testing.T) {
 		stdout string
 		stderr string
 	}{
+		// A compiled call whose result is a function, assigned with =
+		// (yaegi_fixes.go, parenFuncResults).
+		{name: "func result into element", cells: []string{"s := make([]func(*ad.Tensor) *ad.Tensor, 2)\ns[1] = ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) })\nfmt.Println(s[0] == nil, s[1](ad.Scalar(3)))"}, stdout: "true 6.0\n"},
+		{name: "func result into array element", cells: []string{"import \"sync\"\nvar a [1]func()\na[0] = sync.OnceFunc(func() { fmt.Println(\"once\") })\na[0]()\na[0]()"}, stdout: "once\n"},
+		{name: "func result into pointee", cells: []string{"p := new(func(*ad.Tensor) *ad.Tensor)\n*p = ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) })\nfmt.Println((*p)(ad.Scalar(2)))"}, stdout: "4.0\n"},
+		{name: "func result variable assigned again", cells: []string{"import \"sync\"\nvar o func()\no = sync.OnceFunc(func() {})", "o = nil\nfmt.Println(o == nil)"}, stdout: "true\n"},
+		{name: "func result redefined with :=", cells: []string{"g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) })", "g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, ad.Mul(x, x)) })", "fmt.Println(g(ad.Scalar(2)))\ng = nil\nfmt.Println(g == nil)"}, stdout: "12.0\ntrue\n"},
+		{name: "func results in one assignment", cells: []string{"import \"sync\"\nvar x, y func()\nx, y = sync.OnceFunc(func() {}), sync.OnceFunc(func() {})", "x, y = nil, nil\nfmt.Println(x == nil, y == nil)"}, stdout: "true true\n"},
+		{name: "func result in a function", cells: []string{"import \"sync\"\nfunc f() bool {\n\tvar o func()\n\to = sync.OnceFunc(func() {})\n\to = nil\n\treturn o == nil\n}\nf()"}, value: "true"},
+		{name: "nils in one assignment", cells: []string{"var a, b *int\nvar e error\nvar m map[string]int\nvar f func()\na, b = nil, nil\ne, m, f = nil, nil, nil\nfmt.Println(a, b, e, m == nil, f == nil)"}, stdout: "<nil> <nil> <nil> true true\n"},
+		{name: "nils in one assignment in a function", cells: []string{"func h() (*ad.Tensor, error) {\n\tvar t *ad.Tensor\n\tvar err error\n\tt, err = nil, nil\n\treturn t, err\n}\nt, err := h()\nfmt.Println(t == nil, err)"}, stdout: "true <nil>\n"},
 		{name: "undefined", cells: []string{"q := undefinedThing + 1"}, err: "CompileError: undefined: undefinedThing"},
 		{name: "truncated", cells: []string{"var n int = 2.5"}, err: "CompileError: cannot use 2.5 (untyped float constant) as int value in variable declaration (truncated)"},
 		{name: "arity", cells: []string{"func f(a, b int) int { return a + b }", "f(1)"}, err: "CompileError: not enough arguments in call to f\n\thave (number)\n\twant (int, int)"},
 		{name: "comma ok", cells: []string{"m := map[string]int{\"a\": 1}\nv, ok := m[\"c\"]\nfmt.Println(v, ok)"}, stdout: "0 false\n"},
+		{name: "comma ok of a package's type", cells: []string{"m := map[string]*ad.Tensor{\"a\": ad.Scalar(1)}", "v, ok := m[\"a\"]\nfmt.Println(v, ok)"}, stdout: "1.0 true\n"},
+		{name: "comma ok of a func type", cells: []string{"ch := make(chan func(*ad.Tensor) *ad.Tensor, 1)\nch <- ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) })", "f, ok := <-ch\nfmt.Println(f(ad.Scalar(2)), ok)"}, stdout: "4.0 true\n"},
 		{name: "comma ok later", cells: []string{"m := map[string]int{\"a\": 1}\nv, ok := m[\"a\"]", "v + 1"}, value: "2"},
 		{name: "range int", cells: []string{"func s(n int) int { t := 0; for i := range n { t += i }; return t }\ns(4)"}, value: "6"},
 		{name: "range int64", cells: []string{"var n int64 = 3\nt := int64(0)\nfor i := range n { t += i }\nt"}, value: "3"},

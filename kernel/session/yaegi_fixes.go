@@ -53,6 +53,15 @@ type yaegiFixes struct {
 	// give notebook variables new values of their types: they become
 	// assignments (reassign.go).
 	reassign map[int]bool
+	// funcResults holds the offsets of the calls on the right of an
+	// assignment whose value is a function (see parenFuncResults).
+	funcResults map[int]bool
+	// nilOperands holds the offsets of the untyped nils on the right of
+	// an assignment of several values, with the type of the operand they
+	// are assigned to: yaegi fails with "runtime error: New(nil)" on them
+	// (smallest cell: `var a, b *int` then `a, b = nil, nil`). They
+	// become conversions, (T)(nil).
+	nilOperands map[int]string
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -91,7 +100,9 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 	findTopRecvDefines(fset, info, stmts, fx, qual)
 	fx.varInits = findVarInits(fset, f, info, qual)
 	fx.bounds = findBounds(fset, f, info)
-	if fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil && fx.bounds == nil {
+	fx.funcResults = findFuncResults(fset, f, info)
+	fx.nilOperands = findNilOperands(fset, f, info, qual)
+	if fx.nilOperands == nil && fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil && fx.bounds == nil && fx.funcResults == nil {
 		return nil
 	}
 	return fx
@@ -179,7 +190,9 @@ func applyFixes(fset *token.FileSet, f *ast.File, body *ast.BlockStmt, fx *yaegi
 				if ts[k] == "" || id == nil {
 					continue
 				}
-				t, _ := parser.ParseExpr(ts[k])
+				// At the statement's position: yaegi finds the imports
+				// of a package-qualified type (*ad.Tensor) through it.
+				t, _ := parseTypeAt(ts[k], as.Pos())
 				list = append(list, &ast.DeclStmt{Decl: &ast.GenDecl{Tok: token.VAR, TokPos: as.Pos(),
 					Specs: []ast.Spec{&ast.ValueSpec{Names: []*ast.Ident{ast.NewIdent(id.Name)}, Type: t}}}})
 			}
@@ -191,6 +204,136 @@ func applyFixes(fset *token.FileSet, f *ast.File, body *ast.BlockStmt, fx *yaegi
 	if len(fx.rangeInt) > 0 {
 		rewriteRangeInt(f, fx.rangeInt, off)
 	}
+	if len(fx.funcResults) > 0 {
+		parenFuncResults(f, fx.funcResults, off)
+	}
+	if len(fx.nilOperands) > 0 {
+		convertNils(f, fx.nilOperands, off)
+	}
+}
+
+// findNilOperands returns the untyped nils on the right of the
+// assignments of several values of f, by offset, with the type of their
+// destination as source text (see yaegiFixes.nilOperands), or nil. A nil
+// whose type cannot be written is left as it is.
+func findNilOperands(fset *token.FileSet, f *ast.File, info *types.Info, qual types.Qualifier) map[int]string {
+	var out map[int]string
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Rhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+			return true
+		}
+		for k, e := range as.Rhs {
+			tv, ok := info.Types[e]
+			if !ok || !tv.IsNil() {
+				continue
+			}
+			t := info.TypeOf(as.Lhs[k])
+			if t == nil {
+				continue
+			}
+			ts := types.TypeString(t, qual)
+			if _, err := parser.ParseExpr(ts); err != nil {
+				continue
+			}
+			if out == nil {
+				out = map[int]string{}
+			}
+			out[fset.Position(e.Pos()).Offset] = ts
+		}
+		return true
+	})
+	return out
+}
+
+// convertNils makes the nils at the given offsets conversions to their
+// types (see findNilOperands).
+func convertNils(f *ast.File, at map[int]string, off func(ast.Node) int) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN {
+			return true
+		}
+		for k, e := range as.Rhs {
+			ts, ok := at[off(e)]
+			if !ok {
+				continue
+			}
+			if t, err := parseTypeAt(ts, e.Pos()); err == nil {
+				as.Rhs[k] = &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: e.Pos(), X: t, Rparen: e.Pos()}, Lparen: e.Pos(), Args: []ast.Expr{e}, Rparen: e.End() - 1}
+			}
+		}
+		return true
+	})
+}
+
+// A call of a compiled function whose result is a function, assigned with
+// = (also a := the session makes an assignment, reassign.go), wrote its
+// result over the destination's frame slot in yaegi v0.16.1, instead of
+// storing it in the variable, element or pointee:
+//
+//   - an element or a pointee kept its old value, silently
+//     (`s := make([]func(), 1)`, `s[0] = sync.OnceFunc(f)`: s[0] == nil;
+//     the same for a[0] and *p);
+//   - a variable could not be assigned again ("reflect.Value.Set using
+//     unaddressable value" on `o = sync.OnceFunc(f)` then `o = nil`);
+//   - a function literal among the call's arguments, run again in a later
+//     cell, kept the previous run's value of the variable, and with it all
+//     the runs before: `g = ad.Grad(func(x *ad.Tensor) *ad.Tensor {…})`
+//     held ~35 KiB more of live heap per run.
+//
+// yaegi stores a call's result straight into the destination when the
+// right side is the call itself; in parentheses it is stored into the
+// call's own slot and then assigned, as any other value. So those calls
+// are put in parentheses.
+
+// findFuncResults returns the offsets of the calls of f that are an
+// operand on the right of an assignment or definition and whose value is
+// a function, or nil.
+func findFuncResults(fset *token.FileSet, f *ast.File, info *types.Info) map[int]bool {
+	var out map[int]bool
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for _, e := range as.Rhs {
+			c, ok := e.(*ast.CallExpr)
+			if !ok {
+				continue
+			}
+			tv, ok := info.Types[c]
+			if !ok || !tv.IsValue() || tv.Type == nil {
+				continue
+			}
+			if _, ok := tv.Type.Underlying().(*types.Signature); !ok {
+				continue
+			}
+			if out == nil {
+				out = map[int]bool{}
+			}
+			out[fset.Position(c.Pos()).Offset] = true
+		}
+		return true
+	})
+	return out
+}
+
+// parenFuncResults puts the calls at the given offsets, operands on the
+// right of assignments, in parentheses (see findFuncResults).
+func parenFuncResults(f *ast.File, at map[int]bool, off func(ast.Node) int) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for k, e := range as.Rhs {
+			if c, ok := e.(*ast.CallExpr); ok && at[off(c)] {
+				as.Rhs[k] = &ast.ParenExpr{Lparen: c.Pos(), X: c, Rparen: c.End() - 1}
+			}
+		}
+		return true
+	})
 }
 
 // rewriteRangeInt replaces the range-over-integer statements at the given
