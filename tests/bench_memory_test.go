@@ -23,8 +23,8 @@ type longKind struct {
 
 // longKinds are the cells of issue 13: a small cell (redefine a func, a
 // gradient of a function literal on 10 points, two ad ops, a print) and
-// each of its parts alone, plus a function redefined with a new body each
-// time.
+// each of its parts alone, a gradient function kept in a variable, plus a
+// function redefined with a new body each time.
 var longKinds = []longKind{
 	{
 		name: "full",
@@ -45,6 +45,18 @@ print(f(2), z)`,
 		goCell:  `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Sin(x))) })(ad.Linspace(0, 1, 10))`,
 		pySetup: "import math",
 		pyCell:  `g = (lambda x: [math.sin(v) + v*math.cos(v) for v in x])([i/9 for i in range(10)])`,
+	},
+	{
+		// The gradient function kept in a notebook variable and called:
+		// each run's literal kept the previous run's function until
+		// kernel/session put the call in parentheses (yaegi_fixes.go).
+		name:    "grad-kept",
+		goSetup: "x0 := ad.Linspace(0, 1, 10)",
+		goCell: `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Tanh(x))) })
+fmt.Println(g(x0))`,
+		pySetup: "import math\nx0 = [i/9 for i in range(10)]",
+		pyCell: `g = lambda x: [math.tanh(v) + v*(1 - math.tanh(v)**2) for v in x]
+print(g(x0))`,
 	},
 	{
 		name:    "ops",

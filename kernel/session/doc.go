@@ -162,7 +162,18 @@
 //     to blanks only (`_ = x`) becomes a call that discards its operands
 //     (yaegi fixes the type of the top-level _ at its first use: after
 //     `f, _ := os.Open("/")`, `_ = ad.Eye(2)` panicked with "reflect.Set:
-//     value of type *ad.Tensor is not assignable to type error"). What
+//     value of type *ad.Tensor is not assignable to type error"); a call
+//     whose value is a function, assigned with = (or a := the session
+//     makes an assignment), is put in parentheses: yaegi stored such a
+//     call's result over the destination's slot instead of in it, so that
+//     `s := make([]func(), 1)`, `s[0] = sync.OnceFunc(f)` left s[0] nil
+//     (also a[0] and *p), silently, `o = sync.OnceFunc(f)` then `o = nil`
+//     failed with "reflect.Value.Set using unaddressable value", and a
+//     cell re-running `g := ad.Grad(func…)` kept every earlier run's
+//     function (see "Memory over a long session"); an untyped nil among
+//     several values assigned at once becomes a conversion to its
+//     destination's type (yaegi: "runtime error: New(nil)"; smallest cell
+//     `var a, b *int` then `a, b = nil, nil`, also in functions). What
 //     still fails gets a plain sentence instead of yaegi's internal
 //     message: "generic functions are not supported here: …" when the
 //     cell declares or uses a generic function or type, otherwise "the
@@ -539,16 +550,22 @@
 //     the next chunk reuses them (given fresh zero values of their new
 //     types before it runs). (A closure's copy of the frame holds the same
 //     storage: replacing a slot's value does not change what it reads.)
-//   - Not yet let go (issue 13 stays open): a cell run again and again
-//     that stores a function made from a function literal in a notebook
-//     variable it already holds — `g := ad.Grad(func(x *ad.Tensor)
-//     *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Tanh(x))) })`, or `var g
-//     func(*ad.Tensor) *ad.Tensor = func…` — keeps about 35 KiB of live
-//     heap per run (300 runs: 5.2 → 15.7 MiB), yaegi's node trees held
-//     from one run's closure to the previous run's value. Setting the
-//     variable to its zero value before the literal is evaluated keeps
-//     the heap flat (300 runs: 6.0 → 5.8 MiB): a `var g
-//     func(*ad.Tensor) *ad.Tensor` line of its own, then `g = ad.Grad(…)`.
+//   - A function literal made at top level copies the global frame's
+//     slots, so a copy that held a variable's previous value held the
+//     functions made before, run after run: a cell run again and again
+//     that keeps a function made from a literal in a variable grew by
+//     about 35 KiB of live heap per run (300 runs: 5.2 → 15.7 MiB), in
+//     two ways. `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor {…})` (an
+//     assignment after the first run): yaegi wrote ad.Grad's result over
+//     g's slot rather than into g, so the next run's literal copied the
+//     slot holding the previous function; the call is now put in
+//     parentheses (see "Cell model"). `var g func(*ad.Tensor) *ad.Tensor
+//     = ad.Grad(func…)` (a new variable each run): the literal copied the
+//     slot of the previous run's g, which releaseSlots empties only after
+//     the chunk; the slots a chunk declares again are now emptied before
+//     it runs, when no function body mentions the name and the chunk
+//     reads it nowhere but where it declares it (releaseShadowed). Both
+//     cells stay flat (TestMemoryFlat's kinds grad-kept and grad-var).
 //   - A := that gives a notebook variable a value of another type (see
 //     "Redefining a function or a variable") gets a new slot; the old one
 //     keeps the old value, which code compiled before and not compiled

@@ -24,7 +24,8 @@ func (discardIO) Input(string, bool) (string, error) { return "", errors.New("no
 
 // memoryKinds are the cells of issue 13 (a small cell that redefines a
 // func, takes the gradient of a function literal on 10 points, does two ad
-// operations and prints) and each of its parts alone, plus a function
+// operations and prints) and each of its parts alone, a gradient function
+// kept in a variable, plus a function
 // redefined with a new body each time (alone, and called by a function
 // and a closure of an earlier cell) and a cell whose last expression is
 // displayed.
@@ -41,6 +42,17 @@ fmt.Println(f(2), z)`
 	}},
 	{"grad", func(int) string {
 		return `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Sin(x))) })(ad.Linspace(0, 1, 10))`
+	}},
+	// The gradient function kept in a variable, assigned again by each
+	// run (reassign.go makes the := an assignment) and declared again by
+	// each run: each run's function literal kept the previous run's value
+	// (yaegi_fixes.go, parenFuncResults; retain.go, releaseShadowed).
+	{"grad-kept", func(int) string {
+		return `g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Tanh(x))) })
+fmt.Println(g(x0))`
+	}},
+	{"grad-var", func(int) string {
+		return `var gv func(*ad.Tensor) *ad.Tensor = ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(x, ad.Tanh(x))) })`
 	}},
 	{"ops", func(int) string { return "y := ad.Mul(ad.Sin(x0), 2.0)\nz := ad.Sum(y)" }},
 	{"redefine", func(int) string { return "func f(x float64) float64 { return x*x + 1 }" }},

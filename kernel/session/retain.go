@@ -260,6 +260,69 @@ func releaseSlots(i *interp.Interpreter, from int, seen map[varSlot]bool, captur
 	}
 }
 
+// releaseShadowed lets go, before a chunk just compiled runs, of the
+// values of the variables the chunk declares again in slots of their own
+// (seen holds the variable slots from before its compile, see varSlots):
+// those that no function body ever mentioned (captured) and that the
+// chunk does not mention but to declare them (read, see readNames), so
+// that nothing can read them any more. releaseSlots would drop them after
+// the chunk; dropped before, a function literal the chunk makes does not
+// keep them in its copy of the global frame. Kept, the copy of each run
+// held the previous run's value and so every run before it: `var g
+// func(*ad.Tensor) *ad.Tensor = ad.Grad(func(x *ad.Tensor) *ad.Tensor
+// {…})`, run again and again, grew the live heap by ~45 KiB per run.
+func releaseShadowed(i *interp.Interpreter, seen map[varSlot]bool, captured, read map[string]bool) {
+	if !yf.ok || len(seen) == 0 {
+		return
+	}
+	fr := *at[unsafe.Pointer](unsafe.Pointer(i), yf.frame)
+	if fr == nil {
+		return
+	}
+	current := map[varSlot]bool{}
+	varSlots(i, current)
+	data := *at[[]reflect.Value](fr, yf.data)
+	for v := range seen {
+		if !current[v] && !captured[v.name] && !read[v.name] && v.index < len(data) {
+			data[v.index] = reflect.Value{}
+		}
+	}
+}
+
+// readNames returns the identifiers of the chunk src other than the
+// names its var declarations and := statements declare (everything, when
+// src cannot be parsed: nil and false).
+func readNames(src string) (map[string]bool, bool) {
+	f, err := parser.ParseFile(token.NewFileSet(), posFile, src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, false
+	}
+	declared := map[*ast.Ident]bool{}
+	names := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				declared[id] = true
+			}
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, e := range n.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						declared[id] = true
+					}
+				}
+			}
+		case *ast.Ident:
+			if !declared[n] {
+				names[n.Name] = true
+			}
+		}
+		return true
+	})
+	return names, true
+}
+
 // initSlots gives the global frame's slots from index from on that a unit
 // just compiled laid out, and that the frame already has (released by
 // releaseSlots), a zero value of their new type, as yaegi does for the

@@ -546,6 +546,9 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 				return Result{Err: s.interpreterLimit(s.compileError(err), tc)}
 			}
 			initSlots(s.interp, from)
+			if read, ok := readNames(c.src); ok && !s.running {
+				releaseShadowed(s.interp, seen, s.captured, read)
+			}
 		}
 		s.curFile, s.curLine = c.file, c.line
 		s.running = false
