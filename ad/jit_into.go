@@ -367,6 +367,7 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 type jitOut struct {
 	n     int
 	shape []int
+	idx   int // the first output holding it, -1 for none (soleOuts)
 }
 
 // jitPooledMax is the largest result, in values (64 KiB), whose buffer
@@ -379,12 +380,26 @@ func (q *jitOut) get(op string) *Tensor {
 	if q.n <= jitPooledMax {
 		return newResult(op, q.shape, q.n)
 	}
+	if d := reuseBuf(q.n); d != nil { // a released result's (release.go)
+		return &Tensor{shape: q.shape, data: d}
+	}
 	checkAlloc(op, q.n)
 	d := makeNoZero(q.n) // every kernel writes all of it
 	if d == nil {
 		d = make([]float64, q.n)
 	}
 	return &Tensor{shape: q.shape, data: d}
+}
+
+// result returns the tensor a replay computes result q into: the
+// caller's tensor donated for it (jitProg.takeDst), or a new one.
+func (q *jitOut) result(st *jitState, op string) *Tensor {
+	if q.idx >= 0 && st.dst != nil {
+		if t := st.dst[q.idx]; t != nil {
+			return t
+		}
+	}
+	return q.get(op)
 }
 
 // scratchLen returns the length of the scratch buffer p's operations need.

@@ -165,7 +165,11 @@ func TestJitIntoResultsKept(t *testing.T) {
 // W1, many regions, is not counted here. A W3
 // gradient (JitSlice; the value, b2's 10 values, and three larger
 // gradients) allocates 1 + 1 + 2·3 + 1 = 9; an elementwise chain through
-// Jit 2, EW (through JitSlice) 3. The
+// Jit 2, EW (through JitSlice) 3. Given back (release.go), a W3 gradient
+// whose results are released after use allocates 6 (its three large
+// buffers come from the pool: only the tensors, the value's and b2's
+// blocks and the slice are new), and one whose results are donated to the
+// next call (JitSliceTo, JitTo) nothing. The
 // collector is off while it measures: each collection empties the
 // sync.Pools (ad's recycled buffers, gemm's packing buffers) and returns
 // dropped buffers (memory.go), so with it on the count varied with the
@@ -203,10 +207,28 @@ func TestJitReplayAllocs(t *testing.T) {
 	fe, xse := jitEW()
 	je := newJitted("JitSlice", fe)
 	je.call(xse)
+	// The same with the results given back (release.go): released after
+	// use, W3 allocates only its result tensors' headers (its three
+	// large buffers come from the pool; the value and b2's gradient are
+	// one block each) and the slice; donated (JitSliceTo, JitTo), nothing.
+	rel3 := func() { Release(j3.call(xs3)...) }
+	d3 := JitSliceTo(f3)
+	var outs3 []*Tensor
+	to3 := func() { outs3 = d3(outs3, xs3) }
+	dc := JitTo(chain)
+	var yc *Tensor
+	toc := func() { yc = dc(yc, xc) }
+	de := JitTo(func(x *Tensor) *Tensor { return fe([]*Tensor{x})[0] })
+	var ye *Tensor
+	toe := func() { ye = de(ye, xse[0]) }
 	cases := []allocCase{
 		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 9},
 		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2},
 		{"EW", func() { je.call(xse) }, je.entries[0].progs[0], 2 + 1},
+		{"W3 released", rel3, j3.entries[0].progs[0], 1 + 1 + 3 + 1},
+		{"W3 donated", to3, j3.entries[0].progs[0], 0},
+		{"chain donated", toc, jc2.entries[0].progs[0], 0},
+		{"EW donated", toe, je.entries[0].progs[0], 0},
 	}
 	for _, c := range cases {
 		for range 3 {

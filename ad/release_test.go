@@ -1,0 +1,236 @@
+package ad
+
+import (
+	"errors"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"testing"
+	"unsafe"
+)
+
+// jitResult returns a result of a jitted function of n values (n ≥
+// recycleMin, so that its buffer is recyclable) that the caller owns alone,
+// and the jitted function.
+func jitResult(t *testing.T, n int) (*Tensor, func(*Tensor) *Tensor, *Tensor) {
+	t.Helper()
+	f := Jit(func(x *Tensor) *Tensor { return Tanh(Mul(x, 2)) })
+	x := Linspace(-1, 1, n)
+	f(x) // traces
+	r := f(x)
+	if r.own != ownSole {
+		t.Fatalf("a replay's result: own = %d, want ownSole", r.own)
+	}
+	return r, f, x
+}
+
+// mustPanicReleased runs use and checks that it panics with an *Error
+// wrapping ErrReleased.
+func mustPanicReleased(t *testing.T, name string, use func()) {
+	t.Helper()
+	err := Catch(use)
+	if !errors.Is(err, ErrReleased) {
+		t.Errorf("%s after Release: got error %v, want ErrReleased", name, err)
+	}
+}
+
+// TestReleaseUseAfter: every use of a released tensor panics with
+// ErrReleased, whether its buffer was recycled (a jitted result) or not
+// (an eager value), and Release itself is idempotent and accepts nil.
+func TestReleaseUseAfter(t *testing.T) {
+	uses := []struct {
+		name string
+		use  func(x *Tensor)
+	}{
+		{"Add", func(x *Tensor) { Add(x, 1) }},
+		{"Add as second operand", func(x *Tensor) { Add(1, x) }},
+		{"Sum", func(x *Tensor) { Sum(x) }},
+		{"Reshape", func(x *Tensor) { Reshape(x, -1, 2) }},
+		{"MatMul", func(x *Tensor) { MatMul(Reshape(Ones(256), 1, 256), Reshape(x, 256, 1)) }},
+		{"StopGradient", func(x *Tensor) { StopGradient(x) }},
+		{"Data", func(x *Tensor) { x.Data() }},
+		{"Shape", func(x *Tensor) { x.Shape() }},
+		{"Size", func(x *Tensor) { x.Size() }},
+		{"NDim", func(x *Tensor) { x.NDim() }},
+		{"At", func(x *Tensor) { x.At(0) }},
+		{"String", func(x *Tensor) { _ = x.String() }},
+		{"AtIndex", func(x *Tensor) { x.AtIndex(0).Set(1) }},
+		{"Grad", func(x *Tensor) { Grad(func(y *Tensor) *Tensor { return Sum(Square(y)) })(x) }},
+		{"as a constant in Grad", func(x *Tensor) {
+			Grad(func(y *Tensor) *Tensor { return Sum(Mul(y, x)) })(Ones(256))
+		}},
+		{"jitted input", func(x *Tensor) { Jit(func(y *Tensor) *Tensor { return Exp(y) })(x) }},
+	}
+	makers := []struct {
+		name string
+		make func(t *testing.T) *Tensor
+	}{
+		{"jitted result", func(t *testing.T) *Tensor { r, _, _ := jitResult(t, 256); return r }},
+		{"eager value", func(*testing.T) *Tensor { return Exp(Linspace(0, 1, 256)) }},
+	}
+	for _, m := range makers {
+		for _, u := range uses {
+			x := m.make(t)
+			x.Release()
+			x.Release() // idempotent
+			mustPanicReleased(t, m.name+": "+u.name, func() { u.use(x) })
+		}
+	}
+	var nilT *Tensor
+	nilT.Release()
+	Release(nil, nilT)
+	// The scalar value of a jitted gradient.
+	g := JitSlice(func(xs []*Tensor) []*Tensor { return []*Tensor{Sum(Square(xs[0]))} })
+	xs := []*Tensor{Linspace(0, 1, 5)}
+	g(xs)
+	v := g(xs)[0]
+	Release(v)
+	mustPanicReleased(t, "Item of a released scalar", func() { v.Item() })
+}
+
+// TestReleaseRecycles: releasing a jitted result that nothing else refers
+// to hands its buffer to the next result of its length; any other
+// reference (a view, a captured constant, a trace) keeps the buffer from
+// being reused, and the values seen through it never change.
+func TestReleaseRecycles(t *testing.T) {
+	// One P and no collection: the pool's Put and Get meet.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	const n = 1 << 14 // above jitPooledMax: jitOut.get's own path
+	for _, size := range []int{300, n} {
+		r, f, x := jitResult(t, size)
+		p := unsafe.SliceData(r.data)
+		r.Release()
+		if r.data != nil {
+			t.Errorf("%d values: a released result keeps its buffer", size)
+		}
+		r2 := f(x)
+		if unsafe.SliceData(r2.data) != p {
+			t.Errorf("%d values: the next result did not reuse the released buffer", size)
+		}
+	}
+	keepers := []struct {
+		name string
+		keep func(r *Tensor) (*Tensor, func() *Tensor) // a live reference and how to read it
+	}{
+		{"Reshape view", func(r *Tensor) (*Tensor, func() *Tensor) {
+			v := Reshape(r, 2, -1)
+			return v, func() *Tensor { return v }
+		}},
+		{"captured by a jitted function", func(r *Tensor) (*Tensor, func() *Tensor) {
+			g := Jit(func(y *Tensor) *Tensor { return Add(y, r) })
+			z := Zeros(r.shape...)
+			g(z)
+			return r, func() *Tensor { return g(z) }
+		}},
+		{"returned by a jitted function", func(r *Tensor) (*Tensor, func() *Tensor) {
+			g := JitSlice(func(ys []*Tensor) []*Tensor { return []*Tensor{Exp(ys[0]), r} })
+			z := []*Tensor{Zeros(3)}
+			g(z)
+			// (g returns r itself, as f does: released with it.)
+			return r, func() *Tensor { return nil }
+		}},
+		{"used in a Grad", func(r *Tensor) (*Tensor, func() *Tensor) {
+			Grad(func(y *Tensor) *Tensor { return Sum(Mul(y, r)) })(Ones(r.shape...))
+			return r, func() *Tensor { return nil }
+		}},
+	}
+	for _, k := range keepers {
+		r, f, x := jitResult(t, n)
+		want := r.Data()
+		p := unsafe.SliceData(r.data)
+		_, read := k.keep(r)
+		x2 := Mul(x, -1)
+		r.Release()
+		r2 := f(x2) // another result of the same length
+		if unsafe.SliceData(r2.data) == p {
+			t.Errorf("%s: the released buffer was reused while another reference to it lives", k.name)
+		}
+		if v := read(); v != nil && !slices.Equal(v.Data(), want) {
+			t.Errorf("%s: the values seen through the other reference changed", k.name)
+		}
+	}
+	// Releasing a view leaves the viewed tensor alone.
+	r, _, _ := jitResult(t, n)
+	want := r.Data()
+	v := Reshape(r, 2, -1)
+	v.Release()
+	if !slices.Equal(r.Data(), want) {
+		t.Errorf("releasing a view changed the viewed tensor")
+	}
+}
+
+// TestReleaseTraced: a value traced by a running differentiation cannot
+// be released.
+func TestReleaseTraced(t *testing.T) {
+	var err error
+	Grad(func(y *Tensor) *Tensor {
+		err = Catch(func() { y.Release() })
+		return Sum(y)
+	})(Ones(3))
+	if !errors.Is(err, ErrArgument) {
+		t.Errorf("Release of a traced value: got %v, want ErrArgument", err)
+	}
+}
+
+// TestJitSliceTo: a loop donating its results gets, at every call, the
+// values JitSlice gives, bit for bit, in the donated tensors from the
+// third call on (the first call's results are the trace's, which the
+// caller does not own alone); donated tensors it cannot take are released.
+func TestJitSliceTo(t *testing.T) {
+	f3, xs3 := jitW3()
+	ref := JitSlice(f3)
+	step := JitSliceTo(f3)
+	var outs []*Tensor
+	for it := range 5 {
+		xs := []*Tensor{Mul(xs3[0], 1+0.1*float64(it)), xs3[1], xs3[2], xs3[3]}
+		prev := slices.Clone(outs)
+		outs = step(outs, xs)
+		want := ref(xs)
+		for i := range want {
+			if d, _ := jitDiff(want[i], outs[i]); d != 0 {
+				t.Errorf("call %d: result %d differs from JitSlice's", it, i)
+			}
+		}
+		if it >= 2 {
+			for i := range outs {
+				if outs[i] != prev[i] {
+					t.Errorf("call %d: result %d is a new tensor, want the donated one", it, i)
+				}
+			}
+		}
+		for i, p := range prev {
+			if p != outs[i] {
+				mustPanicReleased(t, "a donated tensor not returned", func() { p.Data() })
+			}
+		}
+	}
+	// Donated tensors the call cannot take: of another shape, viewed,
+	// an input. Each result is then new and the donated tensor released;
+	// the view keeps its values.
+	x := Linspace(-1, 1, 300)
+	g := JitTo(func(y *Tensor) *Tensor { return Sin(y) })
+	y := g(nil, x)
+	y = g(y, x)
+	view := Reshape(y, 3, 100)
+	want := view.Data()
+	y2 := g(y, Mul(x, 2))
+	if y2 == y {
+		t.Errorf("a viewed tensor was overwritten")
+	}
+	if !slices.Equal(view.Data(), want) {
+		t.Errorf("the view of a donated tensor changed")
+	}
+	mustPanicReleased(t, "a viewed donated tensor", func() { y.Data() })
+	z := g(nil, x)
+	z = g(z, x)
+	if w := g(z, z); w == z || math.Abs(w.At(0)-math.Sin(math.Sin(-1))) > 1e-15 {
+		t.Errorf("donated tensor that is also the input: got %v (same tensor %v), want a new sin(sin(-1))", w.At(0), w == z)
+	}
+	other := g(g(nil, x), x)
+	if w := g(other, Linspace(0, 1, 7)); w == other || w.Size() != 7 {
+		t.Errorf("donated tensor of another shape was returned")
+	}
+	mustPanicReleased(t, "a donated tensor of another shape", func() { other.Data() })
+}
