@@ -27,6 +27,9 @@ type elemKernel struct {
 	k3 func(dst, a, b, c []float64)
 	k4 func(dst, a, b, c, d []float64)
 	k5 func(dst, a, b, c, d, e []float64)
+	// chain: DivGradBRecipSum (jit_recip.go), any number of same-shaped
+	// operands, run by runChain.
+	chain bool
 }
 
 var elemKernels sync.Map // closure address (uintptr) → *elemKernel
@@ -80,7 +83,8 @@ func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
 		case nb == 1 && len(b) <= len(a):
 			return 1, 0, true
 		}
-	case e.k3 != nil && len(shapes) == 3, e.k4 != nil && len(shapes) == 4, e.k5 != nil && len(shapes) == 5:
+	case e.k3 != nil && len(shapes) == 3, e.k4 != nil && len(shapes) == 4, e.k5 != nil && len(shapes) == 5,
+		e.chain && len(shapes) >= 5:
 		for _, s := range shapes[1:] {
 			if !sameShape(s, shapes[0]) {
 				return 0, 0, false
@@ -132,6 +136,28 @@ func runElem(op *jitOp, dst []float64, in *[5][]float64, w *elemWork) {
 		// incomplete and must not be returned.
 		panic(errorf(ErrInterrupted, op.elem.op, "interrupted"))
 	}
+}
+
+// runChain runs a DivGradBRecipSum (jit_recip.go) outside a region:
+// into dst, on the buffers of args, in chunks of interruptStride values
+// on one core; ptrs is scratch for the operands' addresses.
+func runChain(op *jitOp, dst []float64, ts []*Tensor, ptrs []unsafe.Pointer) {
+	n, k := len(op.args), 0
+	var x unsafe.Pointer
+	if op.params.(divChainParams).x {
+		x, k = unsafe.Pointer(unsafe.SliceData(ts[op.args[0]].data)), 1
+	}
+	gq := ptrs[:0]
+	for _, a := range op.args[k : n-3] {
+		gq = append(gq, unsafe.Pointer(unsafe.SliceData(ts[a].data)))
+	}
+	at := func(i int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(ts[op.args[i]].data)) }
+	b, hi, lo := at(n-3), at(n-2), at(n-1)
+	for s := 0; s < len(dst); s += interruptStride {
+		checkInterrupt(op.elem.op)
+		vmath.AddNegMulDivRecipChainAt(unsafe.Pointer(unsafe.SliceData(dst)), x, gq, b, hi, lo, s, min(s+interruptStride, len(dst)))
+	}
+	clear(gq)
 }
 
 // elemChunk runs the kernel on the values [lo, hi) of dst.

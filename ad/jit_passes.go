@@ -32,6 +32,7 @@ func build(r *jitRec, outs []int32) *jitProg {
 	code = cse(code, outs, len(r.bufs))
 	code = dce(code, outs, len(r.bufs))
 	code = recipDivs(r, code)
+	code = divChains(r, code, outs)
 	return lower(r, code, outs)
 }
 
@@ -355,6 +356,7 @@ const (
 	ropDivRecip
 	ropNegMulDivRecip
 	ropAddNegMulDivRecip
+	ropChain // DivGradBRecipSum: bufs[out] = bufs[a] (-1: none), the pairs bufs[c:c+2d], b, hi, lo = bufs[b], bufs[h], bufs[l]
 )
 
 // ropDirect returns the direct kind of p's kernel, ropKernel for none.
@@ -425,6 +427,22 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 			}
 			r.ops = append(r.ops, o)
 			k++
+			continue
+		}
+		if g.elem.chain {
+			// The pairs' entries of bufs are contiguous (added again
+			// when already there), so that their addresses are one
+			// slice of the region's.
+			n := len(g.args)
+			o := jitRop{kind: ropChain, a: -1, b: ix(g.args[n-3]), h: ix(g.args[n-2]), l: ix(g.args[n-1])}
+			pairs := g.args[:n-3]
+			if g.params.(divChainParams).x {
+				o.a, pairs = ix(g.args[0]), g.args[1:n-3]
+			}
+			o.c, o.d = int32(len(r.bufs)), int32(len(pairs)/2)
+			r.bufs = append(r.bufs, pairs...)
+			o.out = ix(g.out)
+			r.ops = append(r.ops, o)
 			continue
 		}
 		o := jitRop{e: g.elem, a: -1, b: -1, c: -1, sa: 1, sb: 1, nargs: uint8(len(g.args))}

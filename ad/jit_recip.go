@@ -152,3 +152,170 @@ func recipDivs(r *jitRec, code []jitInstr) []jitInstr {
 	}
 	return out
 }
+
+// Sums of quotients by one divisor. The cotangent of a quotient's divisor
+// is a sum over the quotient's uses, and the backward pass accumulates it
+// one term at a time: acc = Add(acc, DivGradBRecip(g, q, b, hi, lo)), each
+// acc read only by the next Add (W1: one such chain of 358 terms, 80 of
+// two or more holding 901 of its 1 247 divisions). divChains replaces each
+// chain by one instruction DivGradBRecipSum(x, g₁, q₁, …, g_k, q_k, b, hi,
+// lo) (without x when a DivGradBRecip read only by the first Add starts
+// it), placed where the chain's last Add was: its kernel
+// (vmath.AddNegMulDivRecipChain) keeps acc in a register over the terms
+// and loads b, hi and lo once per block, with the bits of the Adds and
+// divisions one after the other (the same operations, in the same order).
+// The terms' operands stay live until the chain runs; the intermediate
+// sums are never stored.
+
+// primDivChain is the primitive of those sums (only programs contain it);
+// its parameter tells whether the first argument is x.
+var primDivChain *Primitive
+
+// divChainParams is DivGradBRecipSum's parameter: whether args[0] is x.
+type divChainParams struct{ x bool }
+
+func init() {
+	divChainForward := func(c *Call) *Tensor {
+		a := c.Args
+		n := len(a)
+		b, hi, lo := a[n-3], a[n-2], a[n-1]
+		pairs := a[:n-3]
+		var x []float64
+		if c.Params.(divChainParams).x {
+			x, pairs = a[0].data, a[1:n-3]
+		}
+		gq := make([][]float64, len(pairs))
+		for i, t := range pairs {
+			gq[i] = t.data
+		}
+		out := newResult("DivGradBRecipSum", b.shape, len(b.data))
+		vmath.AddNegMulDivRecipChain(out.data, x, gq, b.data, hi.data, lo.data)
+		return out
+	}
+	primDivChain = &Primitive{Name: "DivGradBRecipSum", Forward: divChainForward}
+	elemKernels.Store(funcAddr(divChainForward), &elemKernel{op: "DivGradBRecipSum", chain: true})
+}
+
+// shortLastChunk tells whether eager kernels on n values end with a block
+// shorter than vecMin (they run in blocks of interruptStride: parallelFor),
+// which Add computes by a Go loop rather than vmath's kernel. Its NaN
+// payloads can differ from the kernel's, where the compiler orders the
+// operands otherwise (seen under -race), so such lengths keep their
+// separate Adds.
+func shortLastChunk(n int) bool {
+	return n > interruptStride && n%interruptStride != 0 && n%interruptStride < vecMin
+}
+
+// divChains rewrites the chains above, of at least two quotients.
+func divChains(r *jitRec, code []jitInstr, outs []int32) []jitInstr {
+	if primDivGradBRecip == nil || !vmath.RecipPays() {
+		return code
+	}
+	nbuf := len(r.bufs)
+	uses := make([]int32, nbuf)
+	prod := make([]int32, nbuf) // 1 + the instruction computing a buffer, 0 for none
+	for i := range code {
+		in := &code[i]
+		if in.guard != nil {
+			uses[in.out]++
+			continue
+		}
+		for _, a := range in.args {
+			uses[a]++
+		}
+		prod[in.out] = int32(i + 1)
+	}
+	for _, o := range outs {
+		uses[o]++
+	}
+	// quot returns the instruction computing id when it is a DivGradBRecip
+	// read only once, -1 otherwise.
+	quot := func(id int32) int {
+		if j := prod[id] - 1; j >= 0 && uses[id] == 1 && code[j].p == primDivGradBRecip {
+			return int(j)
+		}
+		return -1
+	}
+	// term[i] is 1 + the DivGradBRecip that the Add code[i] adds to its
+	// first operand, 0 when code[i] is no such Add.
+	term := make([]int32, len(code))
+	nterms := 0
+	for i := range code {
+		in := &code[i]
+		if in.p != primAdd || in.guard != nil || in.alias >= 0 || len(in.args) != 2 || in.args[0] == in.args[1] {
+			continue
+		}
+		x, t := in.args[0], in.args[1]
+		j := quot(t)
+		if j < 0 || !sameShape(r.shapeOf(x), r.shapeOf(t)) || !sameShape(r.shapeOf(in.out), r.shapeOf(t)) ||
+			shortLastChunk(shapeNumel(r.shapeOf(t))) {
+			continue
+		}
+		term[i] = int32(j + 1)
+		nterms++
+	}
+	if nterms == 0 {
+		return code
+	}
+	divisor := func(j int) int32 { return code[j].args[2] }
+	// prev[i]: the Add before code[i] in its chain (1 + index), or, as
+	// -(1 + index), the DivGradBRecip starting it.
+	prev := make([]int32, len(code))
+	next := make([]int32, len(code)) // 1 + the next Add of the chain
+	for i := range code {
+		if term[i] == 0 {
+			continue
+		}
+		x, b := code[i].args[0], divisor(int(term[i]-1))
+		k := prod[x] - 1
+		if k < 0 || uses[x] != 1 {
+			continue
+		}
+		switch {
+		case term[k] != 0 && divisor(int(term[k]-1)) == b:
+			prev[i], next[k] = k+1, int32(i+1)
+		case code[k].p == primDivGradBRecip && divisor(int(k)) == b:
+			prev[i] = -(k + 1)
+		}
+	}
+	drop := make([]bool, len(code))
+	at := map[int]jitInstr{} // the sum instructions, by the position of their chain's last Add
+	for i := range code {
+		if term[i] == 0 || prev[i] > 0 || next[i] == 0 && prev[i] == 0 {
+			continue // not the first Add of a chain of two quotients or more
+		}
+		d := &code[term[i]-1]
+		args := make([]int32, 0, 8)
+		params := divChainParams{x: prev[i] == 0}
+		if params.x {
+			args = append(args, code[i].args[0])
+		} else {
+			h := int(-prev[i] - 1)
+			args = append(args, code[h].args[0], code[h].args[1])
+			drop[h] = true
+		}
+		last := i
+		for k := i; ; k = int(next[k] - 1) {
+			t := &code[term[k]-1]
+			args = append(args, t.args[0], t.args[1])
+			drop[k], drop[term[k]-1] = true, true
+			last = k
+			if next[k] == 0 {
+				break
+			}
+		}
+		args = append(args, d.args[2], d.args[3], d.args[4])
+		at[last] = jitInstr{p: primDivChain, params: params, args: args, out: code[last].out, alias: -1}
+	}
+	out := code[:0]
+	for i := range code {
+		if s, ok := at[i]; ok {
+			out = append(out, s)
+			continue
+		}
+		if !drop[i] {
+			out = append(out, code[i])
+		}
+	}
+	return out
+}

@@ -92,11 +92,104 @@ func TestJitRecipDivs(t *testing.T) {
 			}
 		}
 	}
-	if vmath.RecipPays() && (his != 1 || kinds[ropDivRecip] == 0 || kinds[ropAddNegMulDivRecip] == 0) {
-		t.Errorf("program: %d reciprocals (want 1), %d DivRecip, %d AddNegMulDivRecip", his,
-			kinds[ropDivRecip], kinds[ropAddNegMulDivRecip])
+	if vmath.RecipPays() && (his != 1 || kinds[ropDivRecip] == 0 || kinds[ropChain] == 0) {
+		t.Errorf("program: %d reciprocals (want 1), %d DivRecip, %d DivGradBRecipSum", his,
+			kinds[ropDivRecip], kinds[ropChain])
 	}
 	if !vmath.RecipPays() && his != 0 {
 		t.Errorf("program: %d reciprocals where they do not pay", his)
+	}
+}
+
+// TestJitDivChains checks the sums of quotients by one divisor that
+// divChains turns into one DivGradBRecipSum: chains started by a value or
+// by a quotient, two chains by one divisor interleaved, a sum read twice
+// (which ends its chain), a chain whose sum is a result, chains inside a
+// fused region and alone (runChain, also over several interrupt strides),
+// on one core and two; replays must be eager's bits, and the rewrite must
+// have happened where it pays.
+func TestJitDivChains(t *testing.T) {
+	const terms = 20 // ≥ recipMinUses divisions by y
+	sums := func(xs []*Tensor) []*Tensor {
+		x, y := xs[0], xs[1]
+		q := Div(x, y)
+		a := Square(x)              // chain a: started by a value
+		c := divGradB(Exp(q), q, y) // chain c: started by a quotient
+		var mid *Tensor
+		for i := 0; i < terms; i++ {
+			g := Mul(x, float64(i)-4.5)
+			a = Add(a, divGradB(g, q, y))
+			c = Add(c, divGradB(Sin(g), x, y))
+			if i == terms/2 {
+				mid = a // read twice: a's chain ends here and restarts from it
+			}
+		}
+		return []*Tensor{Mul(a, 2.0), c, mid, Sub(a, mid)}
+	}
+	// Terms read from the rows of an input: the chain stands alone
+	// between operations that are not elementwise kernels.
+	alone := func(xs []*Tensor) []*Tensor {
+		g, q, y := xs[0], xs[1], xs[2]
+		acc := divGradB(Index(g, 0), q, y)
+		for i := 1; i < terms; i++ {
+			acc = Add(acc, divGradB(Index(g, i), q, y))
+		}
+		return []*Tensor{acc}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		for _, n := range []int{8, 13, 203, fuseMin + 3, interruptStride + 9, 2*interruptStride + 5} {
+			checkJitCase(t, jitCase{
+				name: fmt.Sprintf("sums n=%d GOMAXPROCS=%d", n, procs),
+				f:    sums,
+				in:   func(k int) []*Tensor { return []*Tensor{recipOperands(r, n), recipOperands(r, n)} },
+			})
+			checkJitCase(t, jitCase{
+				name: fmt.Sprintf("alone n=%d GOMAXPROCS=%d", n, procs),
+				f:    alone,
+				in: func(k int) []*Tensor {
+					g := make([]*Tensor, terms)
+					for i := range g {
+						g[i] = recipOperands(r, n)
+					}
+					return []*Tensor{Stack(g, 0), recipOperands(r, n), recipOperands(r, n)}
+				},
+			})
+		}
+	}
+	if !vmath.RecipPays() {
+		return
+	}
+	// The rewrite: in sums, chains in a region, with x and without; in
+	// alone, one operation outside a region.
+	count := func(f func([]*Tensor) []*Tensor, xs []*Tensor) (inRegion, withX, outside int) {
+		_, rec, ids := record("JitSlice", f, xs)
+		p := build(rec, ids)
+		for _, op := range p.code {
+			if op.kind == opElem && op.elem.chain {
+				outside++
+			}
+			if op.kind == opFused {
+				for _, o := range op.region.ops {
+					if o.kind == ropChain {
+						inRegion++
+						if o.a >= 0 {
+							withX++
+						}
+					}
+				}
+			}
+		}
+		return
+	}
+	if in, x, out := count(sums, []*Tensor{recipOperands(r, 200), recipOperands(r, 200)}); in < 3 || x == 0 || x == in || out != 0 {
+		t.Errorf("sums: %d chains in regions (%d with x), %d outside; want at least 3 (with and without x), none outside", in, x, out)
+	}
+	xs := []*Tensor{Stack([]*Tensor{recipOperands(r, 200)}, 0), recipOperands(r, 200), recipOperands(r, 200)}
+	xs[0] = Tile(xs[0], terms, 1)
+	if in, _, out := count(alone, xs); in != 0 || out != 1 {
+		t.Errorf("alone: %d chains in regions, %d outside; want 0 and 1", in, out)
 	}
 }

@@ -224,6 +224,13 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 			if op.res != nil {
 				ts[op.out] = op.res.result(st, p.op)
 			}
+			if op.elem.chain {
+				if cap(st.ptrs) < len(op.args) {
+					st.ptrs = make([]unsafe.Pointer, len(op.args))
+				}
+				runChain(op, ts[op.out].data, ts, st.ptrs)
+				break
+			}
 			var in [5][]float64
 			for i, a := range op.args {
 				if p.reg[a] {
@@ -488,6 +495,12 @@ func (w *regionWork) chunk(lo, hi int) bool {
 			case ropDivRecip:
 				vmath.DivRecip(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
 					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m))
+			case ropChain:
+				var x unsafe.Pointer
+				if o.a >= 0 {
+					x = ptrs[o.a]
+				}
+				vmath.AddNegMulDivRecipChainAt(ptrs[o.out], x, ptrs[o.c:o.c+2*o.d], ptrs[o.b], ptrs[o.h], ptrs[o.l], s, s+m)
 			case ropDiv:
 				switch a, b := operand(ptrs[o.a], o.sa, s, m), operand(ptrs[o.b], o.sb, s, m); {
 				case o.sa == 1 && o.sb == 1:

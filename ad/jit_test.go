@@ -669,7 +669,7 @@ func TestJitRegions(t *testing.T) {
 				switch o.kind {
 				case ropAddNegMulDiv:
 					pairs++
-				case ropAddNegMulDivRecip:
+				case ropAddNegMulDivRecip, ropChain:
 					pairs++
 					recipPairs++
 				}
@@ -683,7 +683,7 @@ func TestJitRegions(t *testing.T) {
 		}
 	}
 	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 || vmath.RecipPays() && recipPairs == 0 {
-		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal)",
+		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal, or their chains)",
 			regions, par, fresh, pairs, recipPairs)
 	}
 }

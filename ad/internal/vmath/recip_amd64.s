@@ -355,3 +355,103 @@ ltail:
 ldone:
 	VZEROUPPER
 	RET
+
+// func negMulDivRecipChainAVX512(dst, x unsafe.Pointer, gq *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int)
+//
+// The chain of AddNegMulDivRecipChainAt (chain.go), eight lanes a block:
+// b, hi and lo are loaded once per block, the sum stays in Z9, and each
+// pair (g, q) is one STEPZ-like quotient (NUMNMDZ, the correction, VDIVPD
+// for a block with a lane outside the safe range) added to it as
+// FINADDZ adds (x first). Registers: AX the byte offset of the block in
+// every buffer, R12 the first pair's pointers, R13 the end of the pairs,
+// R14 the pair being added; the tail under K7.
+#define CQUOT(LD, MASK, OK) \
+	LD(SI, Z0); \
+	LD(DX, Z1); \
+	VPXORQ       Z14, Z0, Z0; \
+	VMULPD       Z1, Z0, Z0; \
+	VMULPD       Z3, Z0, Z6; \
+	VFMADD231PD  Z5, Z0, Z6; \
+	VPANDQ       Z13, Z6, Z4; \
+	VPSUBQ       Z12, Z4, Z4; \
+	VPCMPUQ      $5, Z11, Z4, K1; \
+	MASK; \
+	VMOVAPD      Z0, Z8; \
+	VFNMADD231PD Z7, Z6, Z8; \
+	VFMADD231PD  Z5, Z8, Z6; \
+	KORTESTW     K1, K1; \
+	JZ           OK; \
+	VDIVPD       Z7, Z0, Z6; \
+OK:
+
+// CBLOCK: one block: the start of the sum (x, or the first pair's
+// quotient), then the other pairs.
+#define CBLOCK(LD, ST, MASK, HEAD, HOK, PAIRS, POK, END) \
+	LD(BX, Z7); \
+	LD(R10, Z5); \
+	LD(R11, Z3); \
+	MOVQ  R12, R14; \
+	TESTQ R8, R8; \
+	JZ    HEAD; \
+	LD(R8, Z9); \
+	JMP   PAIRS; \
+HEAD: \
+	MOVQ 0(R14), SI; \
+	MOVQ 8(R14), DX; \
+	CQUOT(LD, MASK, HOK); \
+	VMOVAPD Z6, Z9; \
+	ADDQ    $16, R14; \
+PAIRS: \
+	CMPQ R14, R13; \
+	JAE  END; \
+	MOVQ 0(R14), SI; \
+	MOVQ 8(R14), DX; \
+	CQUOT(LD, MASK, POK); \
+	VADDPD Z6, Z9, Z9; \
+	ADDQ   $16, R14; \
+	JMP    PAIRS; \
+END: \
+	ST(Z9)
+
+TEXT ·negMulDivRecipChainAVX512(SB), NOSPLIT, $0-72
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), R8
+	MOVQ         gq+16(FP), R12
+	MOVQ         k+24(FP), R13
+	SHLQ         $4, R13
+	ADDQ         R12, R13
+	MOVQ         b+32(FP), BX
+	MOVQ         hi+40(FP), R10
+	MOVQ         lo+48(FP), R11
+	MOVQ         start+56(FP), AX
+	MOVQ         end+64(FP), CX
+	VPBROADCASTQ recipConst<>+0(SB), Z13
+	VPBROADCASTQ recipConst<>+24(SB), Z12
+	VPBROADCASTQ recipConst<>+32(SB), Z11
+	VPBROADCASTQ recipConst<>+40(SB), Z14
+	SUBQ         AX, CX
+	SHLQ         $3, AX
+	MOVQ         CX, R9
+	ANDQ         $-8, R9
+	SHLQ         $3, R9
+	ADDQ         AX, R9
+
+cloop:
+	CMPQ AX, R9
+	JGE  ctail
+	CBLOCK(LDZ, STZ, NOMASK, chead, chok, cpairs, cpok, cend)
+	ADDQ $64, AX
+	JMP  cloop
+
+ctail:
+	ANDQ  $7, CX
+	JZ    cdone
+	MOVQ  $1, R9
+	SHLQ  CX, R9
+	SUBQ  $1, R9
+	KMOVW R9, K7
+	CBLOCK(LDMZ, STMZ, TAILMASKZ8, cheadt, chokt, cpairst, cpokt, cendt)
+
+cdone:
+	VZEROUPPER
+	RET

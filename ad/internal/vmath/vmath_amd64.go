@@ -1,6 +1,10 @@
 package vmath
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // Kernels of vmath_amd64.s. Each takes any n ≥ 0; dst may equal x.
 
@@ -257,3 +261,9 @@ func recipLoAVX512(lo, b, hi *float64, n int)
 func recipHiAsm(hi, b []float64) { recipHiAVX512(ptr(hi), ptr(b), len(hi)) }
 
 func recipLoAsm(lo, b, hi []float64) { recipLoAVX512(ptr(lo), ptr(b), ptr(hi), len(lo)) }
+
+// negMulDivRecipChainAVX512 runs AddNegMulDivRecipChainAt's chain over the
+// k pairs of pointers at gq, on the elements [start, end) (recip_amd64.s).
+//
+//go:noescape
+func negMulDivRecipChainAVX512(dst, x unsafe.Pointer, gq *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int)

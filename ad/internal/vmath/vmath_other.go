@@ -2,6 +2,8 @@
 
 package vmath
 
+import "unsafe"
+
 func expAsm(dst, x []float64)                                  { panic("vmath: no assembly kernels") }
 func logAsm(dst, x []float64)                                  { panic("vmath: no assembly kernels") }
 func log1pAsm(dst, x []float64)                                { panic("vmath: no assembly kernels") }
@@ -27,3 +29,7 @@ func addNegMulDivRecipAsm(dst, x, g, q, b, hi, lo []float64) {
 }
 func recipHiAsm(hi, b []float64)     { panic("vmath: no assembly kernels") }
 func recipLoAsm(lo, b, hi []float64) { panic("vmath: no assembly kernels") }
+
+func negMulDivRecipChainAVX512(dst, x unsafe.Pointer, gq *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int) {
+	panic("vmath: no assembly kernels")
+}

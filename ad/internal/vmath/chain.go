@@ -1,0 +1,74 @@
+package vmath
+
+import "unsafe"
+
+// Sums of quotients by one shared divisor (ad's Jit: the cotangent of a
+// quotient's divisor accumulated over its uses). With hi = RecipHi(b) and
+// lo = RecipLo(b, hi), AddNegMulDivRecipChain computes, element by
+// element,
+//
+//	acc = x                                   (or, without x, NegMulDivRecip(g₀, q₀))
+//	acc = acc + (−g_j·q_j)/b   for each later pair (g_j, q_j), in order
+//
+// with every step's bits those of AddNegMulDivRecip (so of AddNegMulDiv):
+// the same operations in the same order, only acc stays in a register
+// instead of going to memory between the steps, and b, hi and lo are
+// loaded once per block for all of them.
+
+// AddNegMulDivRecipChain sets dst to the chain above over the pairs
+// gq[0], gq[1] (g₀, q₀), gq[2], gq[3], …; x may be nil (then the first
+// pair starts the chain). Every slice has dst's length; dst may be x, but
+// no other operand (the others are read by every step).
+func AddNegMulDivRecipChain(dst, x []float64, gq [][]float64, b, hi, lo []float64) {
+	checkRecip("AddNegMulDivRecipChain", dst, dst, b, hi, lo)
+	if x != nil {
+		check("AddNegMulDivRecipChain", dst, x)
+	}
+	if len(gq)%2 != 0 || x == nil && len(gq) == 0 {
+		panic("vmath: AddNegMulDivRecipChain: odd number of operands, or none without x")
+	}
+	ps := make([]unsafe.Pointer, len(gq))
+	for i, s := range gq {
+		check("AddNegMulDivRecipChain", dst, s)
+		if len(s) > 0 {
+			ps[i] = unsafe.Pointer(&s[0])
+		}
+	}
+	if len(dst) == 0 {
+		return
+	}
+	var xp unsafe.Pointer
+	if x != nil {
+		xp = unsafe.Pointer(&x[0])
+	}
+	AddNegMulDivRecipChainAt(unsafe.Pointer(&dst[0]), xp, ps, unsafe.Pointer(&b[0]),
+		unsafe.Pointer(&hi[0]), unsafe.Pointer(&lo[0]), 0, len(dst))
+}
+
+// AddNegMulDivRecipChainAt is AddNegMulDivRecipChain on the elements
+// [start, end) of buffers given by the address of their element 0 (x and
+// the addresses of gq as there; gq must not be empty when x is nil). It
+// checks nothing: every buffer must hold at least end values.
+func AddNegMulDivRecipChainAt(dst, x unsafe.Pointer, gq []unsafe.Pointer, b, hi, lo unsafe.Pointer, start, end int) {
+	if end <= start {
+		return
+	}
+	if useAVX512 {
+		negMulDivRecipChainAVX512(dst, x, unsafe.SliceData(gq), len(gq)/2, b, hi, lo, start, end)
+		return
+	}
+	// One step at a time (the kernels this chain stands for), into dst.
+	n := end - start
+	at := func(p unsafe.Pointer) []float64 { return unsafe.Slice((*float64)(unsafe.Add(p, 8*start)), n) }
+	d, bs, hs, ls := at(dst), at(b), at(hi), at(lo)
+	k := 0
+	if x != nil {
+		copy(d, at(x))
+	} else {
+		NegMulDivRecip(d, at(gq[0]), at(gq[1]), bs, hs, ls)
+		k = 2
+	}
+	for ; k < len(gq); k += 2 {
+		AddNegMulDivRecip(d, d, at(gq[k]), at(gq[k+1]), bs, hs, ls)
+	}
+}
