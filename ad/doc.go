@@ -317,7 +317,9 @@
 // that many of them share (the derivatives of a quotient: W1 divides 1280
 // times per value by one) taking half of their blocks from a reciprocal
 // computed once per replay, with an exact correction that gives the
-// division's bits (where AVX-512 is available), and the other
+// division's bits (where AVX-512 is available; a cotangent summed over
+// such quotients one term at a time, as the divisor's is, runs as one
+// kernel that keeps the sum in a register), and the other
 // intermediate results handed back to the allocator at their last use. Every result a replay returns
 // is a new tensor, never overwritten by a later call. Later calls with
 // the same input shapes replay the program without running f (so without
