@@ -43,3 +43,41 @@ func ExampleJitSlice() {
 	// 58.0 [[48.]
 	//  [68.]] [20.]
 }
+
+// A training loop gives each step's results back: donated to the next
+// call (JitSliceTo), they are overwritten in place, so that a step
+// allocates nothing in steady state; released (Release), their buffers go
+// back to ad's pools at once. A released or donated tensor is not usable
+// any more.
+func ExampleJitSliceTo() {
+	x := ad.New([]float64{1, 2, 3, 4}, 2, 2)
+	y := ad.New([]float64{1, 0}, 2, 1)
+	loss := func(ps []*ad.Tensor) *ad.Tensor {
+		return ad.Mean(ad.Square(ad.Sub(ad.MatMul(x, ps[0]), y)))
+	}
+	vg := ad.ValueAndGradSlice(loss)
+	step := ad.JitSliceTo(func(ps []*ad.Tensor) []*ad.Tensor {
+		v, gs := vg(ps)
+		return append([]*ad.Tensor{v}, gs...)
+	})
+	w := ad.Zeros(2, 1)
+	var outs []*ad.Tensor // value, gradient: donated to the next step
+	for i := 0; i < 200; i++ {
+		outs = step(outs, []*ad.Tensor{w})
+		w = ad.Sub(w, ad.Mul(0.05, outs[1]))
+	}
+	fmt.Printf("loss %.2g\n", outs[0].Item())
+
+	// Without donation: release the results after their last use.
+	vgj := ad.JitSlice(func(ps []*ad.Tensor) []*ad.Tensor {
+		v, gs := vg(ps)
+		return append([]*ad.Tensor{v}, gs...)
+	})
+	r := vgj([]*ad.Tensor{w})
+	ad.Release(r...)
+	err := ad.Catch(func() { r[1].Data() })
+	fmt.Println(err)
+	// Output:
+	// loss 0.029
+	// ad.Data: the tensor of shape (2,1) was released (Release, or donated to a JitSliceTo or JitTo call that did not return it) and cannot be used any more
+}

@@ -355,8 +355,9 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 // A small result (at most jitPooledMax values) takes its buffer from
 // alloc, as an eager result does: makeBuf's buffers come back through the
 // garbage collector once dropped (memory.go), so W1's six 200-value
-// derivatives cost no new buffers in steady state. A larger one gets a
-// new buffer, not zeroed (makeNoZero: every kernel run into a buffer
+// derivatives cost no new buffers in steady state. A larger one takes a
+// buffer a released result gave back (release.go), or gets a new buffer,
+// not zeroed (makeNoZero: every kernel run into a buffer
 // writes all of it), which the collector frees once the caller drops it: a
 // buffer a collection hands back counts as live until the next one, and
 // for W3's 1.6 MB gradient that tripled the peak resident growth of 100

@@ -23,7 +23,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-BIN = "/tmp/jitrss"
+BIN = os.environ.get("JITRSS_BIN", "/tmp/jitrss")  # JITRSS_BIN: where to build jitrss
 TORCH_PY = os.environ.get("TORCH_PYTHON", "/usr/bin/python3")
 
 CONFIGS = [
