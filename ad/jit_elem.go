@@ -140,24 +140,25 @@ func runElem(op *jitOp, dst []float64, in *[5][]float64, w *elemWork) {
 
 // runChain runs a DivGradBRecipSum (jit_recip.go) outside a region:
 // into dst, on the buffers of args, in chunks of interruptStride values
-// on one core; ptrs is scratch for the operands' addresses.
+// on one core; ptrs is scratch for the terms' addresses.
 func runChain(op *jitOp, dst []float64, ts []*Tensor, ptrs []unsafe.Pointer) {
-	n, k := len(op.args), 0
-	var x unsafe.Pointer
-	if op.params.(divChainParams).x {
-		x, k = unsafe.Pointer(unsafe.SliceData(ts[op.args[0]].data)), 1
+	x, gq, b, hi, lo := chainTerms(op.args, op.params.(divChainParams))
+	addr := func(id int32) unsafe.Pointer {
+		if id < 0 {
+			return nil
+		}
+		return unsafe.Pointer(unsafe.SliceData(ts[id].data))
 	}
-	gq := ptrs[:0]
-	for _, a := range op.args[k : n-3] {
-		gq = append(gq, unsafe.Pointer(unsafe.SliceData(ts[a].data)))
+	ps := ptrs[:0]
+	for _, a := range gq {
+		ps = append(ps, addr(a))
 	}
-	at := func(i int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(ts[op.args[i]].data)) }
-	b, hi, lo := at(n-3), at(n-2), at(n-1)
 	for s := 0; s < len(dst); s += interruptStride {
 		checkInterrupt(op.elem.op)
-		vmath.AddNegMulDivRecipChainAt(unsafe.Pointer(unsafe.SliceData(dst)), x, gq, b, hi, lo, s, min(s+interruptStride, len(dst)))
+		vmath.AddNegMulDivRecipChainAt(unsafe.Pointer(unsafe.SliceData(dst)), addr(x), ps, addr(b), addr(hi), addr(lo),
+			s, min(s+interruptStride, len(dst)))
 	}
-	clear(gq)
+	clear(ps)
 }
 
 // elemChunk runs the kernel on the values [lo, hi) of dst.

@@ -356,7 +356,7 @@ const (
 	ropDivRecip
 	ropNegMulDivRecip
 	ropAddNegMulDivRecip
-	ropChain // DivGradBRecipSum: bufs[out] = bufs[a] (-1: none), the pairs bufs[c:c+2d], b, hi, lo = bufs[b], bufs[h], bufs[l]
+	ropChain // DivGradBRecipSum: bufs[out] = bufs[a] (-1: none), the terms bufs[c:c+2d], b, hi, lo = bufs[b], bufs[h], bufs[l]
 )
 
 // ropDirect returns the direct kind of p's kernel, ropKernel for none.
@@ -430,17 +430,16 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 			continue
 		}
 		if g.elem.chain {
-			// The pairs' entries of bufs are contiguous (added again
-			// when already there), so that their addresses are one
-			// slice of the region's.
-			n := len(g.args)
-			o := jitRop{kind: ropChain, a: -1, b: ix(g.args[n-3]), h: ix(g.args[n-2]), l: ix(g.args[n-1])}
-			pairs := g.args[:n-3]
-			if g.params.(divChainParams).x {
-				o.a, pairs = ix(g.args[0]), g.args[1:n-3]
+			// The terms' entries of bufs are contiguous (added again
+			// when already there; -1 for a missing q), so that their
+			// addresses are one slice of the region's.
+			x, gq, b, hi, lo := chainTerms(g.args, g.params.(divChainParams))
+			o := jitRop{kind: ropChain, a: -1, b: ix(b), h: ix(hi), l: ix(lo)}
+			if x >= 0 {
+				o.a = ix(x)
 			}
-			o.c, o.d = int32(len(r.bufs)), int32(len(pairs)/2)
-			r.bufs = append(r.bufs, pairs...)
+			o.c, o.d = int32(len(r.bufs)), int32(len(gq)/2)
+			r.bufs = append(r.bufs, gq...)
 			o.out = ix(g.out)
 			r.ops = append(r.ops, o)
 			continue

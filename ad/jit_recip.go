@@ -156,44 +156,84 @@ func recipDivs(r *jitRec, code []jitInstr) []jitInstr {
 // Sums of quotients by one divisor. The cotangent of a quotient's divisor
 // is a sum over the quotient's uses, and the backward pass accumulates it
 // one term at a time: acc = Add(acc, DivGradBRecip(g, q, b, hi, lo)), each
-// acc read only by the next Add (W1: one such chain of 358 terms, 80 of
-// two or more holding 901 of its 1 247 divisions). divChains replaces each
-// chain by one instruction DivGradBRecipSum(x, g₁, q₁, …, g_k, q_k, b, hi,
-// lo) (without x when a DivGradBRecip read only by the first Add starts
-// it), placed where the chain's last Add was: its kernel
-// (vmath.AddNegMulDivRecipChain) keeps acc in a register over the terms
-// and loads b, hi and lo once per block, with the bits of the Adds and
-// divisions one after the other (the same operations, in the same order).
-// The terms' operands stay live until the chain runs; the intermediate
-// sums are never stored.
+// acc read only by the next Add, with other terms added in between
+// (acc = Add(acc, t)). divChains replaces each such chain of Adds, of two
+// terms or more, by one instruction
+// DivGradBRecipSum(x, terms…, b, hi, lo) — a term is g, q for a quotient
+// read only by its Add, or t for any other — without x when a
+// DivGradBRecip read only by the first Add starts it, placed where the
+// chain's last Add was. Its kernel (vmath.AddNegMulDivRecipChain) keeps
+// acc in a register over the terms and loads b, hi and lo once per block,
+// with the bits of the Adds and divisions one after the other (the same
+// operations, in the same order). The terms' operands stay live until the
+// chain runs; the intermediate sums are never stored. A chain without a
+// quotient is a sum all the same (its b, hi and lo are any operand, not
+// used).
 
-// primDivChain is the primitive of those sums (only programs contain it);
-// its parameter tells whether the first argument is x.
+// primDivChain is the primitive of those sums (only programs contain it).
 var primDivChain *Primitive
 
-// divChainParams is DivGradBRecipSum's parameter: whether args[0] is x.
-type divChainParams struct{ x bool }
+// divChainParams is DivGradBRecipSum's parameter: whether args[0] is x,
+// and which terms are added as they are (one argument; a quotient takes
+// two), the chain's start excluded.
+type divChainParams struct {
+	x     bool
+	plain []bool
+}
+
+// chainTerms returns the buffers of a DivGradBRecipSum's arguments args:
+// x (-1 without), the terms' g and q (q -1 for a term added as it is),
+// and b, hi and lo.
+func chainTerms(args []int32, p divChainParams) (x int32, gq []int32, b, hi, lo int32) {
+	n := len(args)
+	b, hi, lo = args[n-3], args[n-2], args[n-1]
+	rest := args[:n-3]
+	x = -1
+	if p.x {
+		x, rest = rest[0], rest[1:]
+	} else {
+		gq = append(gq, rest[0], rest[1])
+		rest = rest[2:]
+	}
+	for _, plain := range p.plain {
+		if plain {
+			gq, rest = append(gq, rest[0], -1), rest[1:]
+		} else {
+			gq, rest = append(gq, rest[0], rest[1]), rest[2:]
+		}
+	}
+	return
+}
 
 func init() {
 	divChainForward := func(c *Call) *Tensor {
-		a := c.Args
-		n := len(a)
-		b, hi, lo := a[n-3], a[n-2], a[n-1]
-		pairs := a[:n-3]
-		var x []float64
-		if c.Params.(divChainParams).x {
-			x, pairs = a[0].data, a[1:n-3]
+		x, gq, b, hi, lo := chainTerms(callIDs(len(c.Args)), c.Params.(divChainParams))
+		var xs []float64
+		if x >= 0 {
+			xs = c.Args[x].data
 		}
-		gq := make([][]float64, len(pairs))
-		for i, t := range pairs {
-			gq[i] = t.data
+		ts := make([][]float64, len(gq))
+		for i, a := range gq {
+			if a >= 0 {
+				ts[i] = c.Args[a].data
+			}
 		}
-		out := newResult("DivGradBRecipSum", b.shape, len(b.data))
-		vmath.AddNegMulDivRecipChain(out.data, x, gq, b.data, hi.data, lo.data)
+		bt := c.Args[b]
+		out := newResult("DivGradBRecipSum", bt.shape, len(bt.data))
+		vmath.AddNegMulDivRecipChain(out.data, xs, ts, bt.data, c.Args[hi].data, c.Args[lo].data)
 		return out
 	}
 	primDivChain = &Primitive{Name: "DivGradBRecipSum", Forward: divChainForward}
 	elemKernels.Store(funcAddr(divChainForward), &elemKernel{op: "DivGradBRecipSum", chain: true})
+}
+
+// callIDs returns 0, 1, …, n−1 (for chainTerms on a Call's arguments).
+func callIDs(n int) []int32 {
+	ids := make([]int32, n)
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	return ids
 }
 
 // shortLastChunk tells whether eager kernels on n values end with a block
@@ -206,7 +246,7 @@ func shortLastChunk(n int) bool {
 	return n > interruptStride && n%interruptStride != 0 && n%interruptStride < vecMin
 }
 
-// divChains rewrites the chains above, of at least two quotients.
+// divChains rewrites the chains above.
 func divChains(r *jitRec, code []jitInstr, outs []int32) []jitInstr {
 	if primDivGradBRecip == nil || !vmath.RecipPays() {
 		return code
@@ -236,76 +276,118 @@ func divChains(r *jitRec, code []jitInstr, outs []int32) []jitInstr {
 		}
 		return -1
 	}
-	// term[i] is 1 + the DivGradBRecip that the Add code[i] adds to its
-	// first operand, 0 when code[i] is no such Add.
+	// step[i] tells that code[i] is an Add of two same-shaped operands
+	// into a result of their shape (a step of a chain); term[i] is then 1
+	// + the DivGradBRecip it adds (read by it only), 0 for another term.
+	step := make([]bool, len(code))
 	term := make([]int32, len(code))
-	nterms := 0
+	nquot := 0
 	for i := range code {
 		in := &code[i]
 		if in.p != primAdd || in.guard != nil || in.alias >= 0 || len(in.args) != 2 || in.args[0] == in.args[1] {
 			continue
 		}
 		x, t := in.args[0], in.args[1]
-		j := quot(t)
-		if j < 0 || !sameShape(r.shapeOf(x), r.shapeOf(t)) || !sameShape(r.shapeOf(in.out), r.shapeOf(t)) ||
-			shortLastChunk(shapeNumel(r.shapeOf(t))) {
+		shape := r.shapeOf(in.out)
+		if !sameShape(r.shapeOf(x), shape) || !sameShape(r.shapeOf(t), shape) || shapeNumel(shape) < regionMin ||
+			shortLastChunk(shapeNumel(shape)) {
 			continue
 		}
-		term[i] = int32(j + 1)
-		nterms++
+		step[i] = true
+		if j := quot(t); j >= 0 {
+			term[i] = int32(j + 1)
+			nquot++
+		}
 	}
-	if nterms == 0 {
+	if nquot == 0 {
 		return code
 	}
 	divisor := func(j int) int32 { return code[j].args[2] }
-	// prev[i]: the Add before code[i] in its chain (1 + index), or, as
-	// -(1 + index), the DivGradBRecip starting it.
-	prev := make([]int32, len(code))
-	next := make([]int32, len(code)) // 1 + the next Add of the chain
+	// next[k]: 1 + the step adding to the result of step k (read by it
+	// only); first[i]: step i adds to no other step's result.
+	next := make([]int32, len(code))
+	first := make([]bool, len(code))
 	for i := range code {
-		if term[i] == 0 {
+		if !step[i] {
 			continue
 		}
-		x, b := code[i].args[0], divisor(int(term[i]-1))
-		k := prod[x] - 1
-		if k < 0 || uses[x] != 1 {
-			continue
-		}
-		switch {
-		case term[k] != 0 && divisor(int(term[k]-1)) == b:
-			prev[i], next[k] = k+1, int32(i+1)
-		case code[k].p == primDivGradBRecip && divisor(int(k)) == b:
-			prev[i] = -(k + 1)
+		x := code[i].args[0]
+		if k := prod[x] - 1; k >= 0 && uses[x] == 1 && step[k] {
+			next[k] = int32(i + 1)
+		} else {
+			first[i] = true
 		}
 	}
 	drop := make([]bool, len(code))
 	at := map[int]jitInstr{} // the sum instructions, by the position of their chain's last Add
-	for i := range code {
-		if term[i] == 0 || prev[i] > 0 || next[i] == 0 && prev[i] == 0 {
-			continue // not the first Add of a chain of two quotients or more
+	var seg []int            // the steps of the segment being collected
+	// emit turns seg, whose quotients divide by b (-1: it has none), into
+	// a sum when it has two terms or more (counting a quotient that starts
+	// it), else leaves it as it is.
+	emit := func(b int32) {
+		defer func() { seg = seg[:0] }()
+		i := seg[0]
+		h := -1 // a DivGradBRecip by b read only by the first Add, which starts the sum
+		if k := quot(code[i].args[0]); k >= 0 && (b < 0 || divisor(k) == b) {
+			h = k
 		}
-		d := &code[term[i]-1]
-		args := make([]int32, 0, 8)
-		params := divChainParams{x: prev[i] == 0}
-		if params.x {
+		if len(seg) < 2 && h < 0 {
+			return
+		}
+		params := divChainParams{x: h < 0, plain: make([]bool, len(seg))}
+		args := make([]int32, 0, 2*len(seg)+5)
+		if h < 0 {
 			args = append(args, code[i].args[0])
 		} else {
-			h := int(-prev[i] - 1)
 			args = append(args, code[h].args[0], code[h].args[1])
 			drop[h] = true
 		}
-		last := i
+		var d *jitInstr
+		for n, k := range seg {
+			drop[k] = true
+			if term[k] == 0 {
+				params.plain[n] = true
+				args = append(args, code[k].args[1])
+				continue
+			}
+			d = &code[term[k]-1]
+			args = append(args, d.args[0], d.args[1])
+			drop[term[k]-1] = true
+		}
+		if d == nil && h >= 0 {
+			d = &code[h]
+		}
+		if d != nil {
+			args = append(args, d.args[2], d.args[3], d.args[4])
+		} else {
+			// No quotient: b, hi and lo are loaded but not used.
+			t := code[i].args[1]
+			args = append(args, t, t, t)
+		}
+		last := seg[len(seg)-1]
+		at[last] = jitInstr{p: primDivChain, params: params, args: args, out: code[last].out, alias: -1}
+	}
+	for i := range code {
+		if !step[i] || !first[i] {
+			continue
+		}
+		// Follow the chain, cut into segments of one divisor.
+		b := int32(-1)
 		for k := i; ; k = int(next[k] - 1) {
-			t := &code[term[k]-1]
-			args = append(args, t.args[0], t.args[1])
-			drop[k], drop[term[k]-1] = true, true
-			last = k
+			if term[k] != 0 {
+				if d := divisor(int(term[k] - 1)); b >= 0 && d != b {
+					emit(b)
+					b = d
+				} else {
+					b = d
+				}
+			}
+			seg = append(seg, k)
 			if next[k] == 0 {
 				break
 			}
 		}
-		args = append(args, d.args[2], d.args[3], d.args[4])
-		at[last] = jitInstr{p: primDivChain, params: params, args: args, out: code[last].out, alias: -1}
+		emit(b)
 	}
 	out := code[:0]
 	for i := range code {

@@ -103,7 +103,8 @@ func TestJitRecipDivs(t *testing.T) {
 
 // TestJitDivChains checks the sums of quotients by one divisor that
 // divChains turns into one DivGradBRecipSum: chains started by a value or
-// by a quotient, two chains by one divisor interleaved, a sum read twice
+// by a quotient, with terms added as they are, two chains by one divisor
+// interleaved, a chain cut where its divisor changes, a sum read twice
 // (which ends its chain), a chain whose sum is a result, chains inside a
 // fused region and alone (runChain, also over several interrupt strides),
 // on one core and two; replays must be eager's bits, and the rewrite must
@@ -111,20 +112,32 @@ func TestJitRecipDivs(t *testing.T) {
 func TestJitDivChains(t *testing.T) {
 	const terms = 20 // ≥ recipMinUses divisions by y
 	sums := func(xs []*Tensor) []*Tensor {
-		x, y := xs[0], xs[1]
+		x, y, z := xs[0], xs[1], xs[2]
 		q := Div(x, y)
 		a := Square(x)              // chain a: started by a value
 		c := divGradB(Exp(q), q, y) // chain c: started by a quotient
+		e := Neg(x)                 // chain e: by y, then by z, then by y
 		var mid *Tensor
 		for i := 0; i < terms; i++ {
 			g := Mul(x, float64(i)-4.5)
 			a = Add(a, divGradB(g, q, y))
+			if i%3 == 1 {
+				a = Add(a, Mul(g, 0.25)) // a term added as it is
+			}
 			c = Add(c, divGradB(Sin(g), x, y))
 			if i == terms/2 {
 				mid = a // read twice: a's chain ends here and restarts from it
 			}
+			d := y
+			if i >= terms/3 && i < 2*terms/3 {
+				d = z
+			}
+			e = Add(e, divGradB(g, x, d))
 		}
-		return []*Tensor{Mul(a, 2.0), c, mid, Sub(a, mid)}
+		for i := 0; i < terms; i++ {
+			e = Add(e, divGradB(Mul(x, float64(i)), Cos(x), z))
+		}
+		return []*Tensor{Mul(a, 2.0), c, mid, Sub(a, mid), e}
 	}
 	// Terms read from the rows of an input: the chain stands alone
 	// between operations that are not elementwise kernels.
@@ -144,7 +157,9 @@ func TestJitDivChains(t *testing.T) {
 			checkJitCase(t, jitCase{
 				name: fmt.Sprintf("sums n=%d GOMAXPROCS=%d", n, procs),
 				f:    sums,
-				in:   func(k int) []*Tensor { return []*Tensor{recipOperands(r, n), recipOperands(r, n)} },
+				in: func(k int) []*Tensor {
+					return []*Tensor{recipOperands(r, n), recipOperands(r, n), recipOperands(r, n)}
+				},
 			})
 			checkJitCase(t, jitCase{
 				name: fmt.Sprintf("alone n=%d GOMAXPROCS=%d", n, procs),
@@ -164,7 +179,7 @@ func TestJitDivChains(t *testing.T) {
 	}
 	// The rewrite: in sums, chains in a region, with x and without; in
 	// alone, one operation outside a region.
-	count := func(f func([]*Tensor) []*Tensor, xs []*Tensor) (inRegion, withX, outside int) {
+	count := func(f func([]*Tensor) []*Tensor, xs []*Tensor) (inRegion, withX, outside, plain int) {
 		_, rec, ids := record("JitSlice", f, xs)
 		p := build(rec, ids)
 		for _, op := range p.code {
@@ -178,18 +193,23 @@ func TestJitDivChains(t *testing.T) {
 						if o.a >= 0 {
 							withX++
 						}
+						for _, id := range op.region.bufs[o.c : o.c+2*o.d] {
+							if id < 0 {
+								plain++
+							}
+						}
 					}
 				}
 			}
 		}
 		return
 	}
-	if in, x, out := count(sums, []*Tensor{recipOperands(r, 200), recipOperands(r, 200)}); in < 3 || x == 0 || x == in || out != 0 {
-		t.Errorf("sums: %d chains in regions (%d with x), %d outside; want at least 3 (with and without x), none outside", in, x, out)
+	if in, x, out, plain := count(sums, []*Tensor{recipOperands(r, 200), recipOperands(r, 200), recipOperands(r, 200)}); in < 5 || x == 0 || x == in || out != 0 || plain == 0 {
+		t.Errorf("sums: %d chains in regions (%d with x, %d terms added as they are), %d outside; want at least 5 (with and without x, with such terms), none outside", in, x, plain, out)
 	}
 	xs := []*Tensor{Stack([]*Tensor{recipOperands(r, 200)}, 0), recipOperands(r, 200), recipOperands(r, 200)}
 	xs[0] = Tile(xs[0], terms, 1)
-	if in, _, out := count(alone, xs); in != 0 || out != 1 {
+	if in, _, out, _ := count(alone, xs); in != 0 || out != 1 {
 		t.Errorf("alone: %d chains in regions, %d outside; want 0 and 1", in, out)
 	}
 }

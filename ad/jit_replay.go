@@ -225,8 +225,8 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 				ts[op.out] = op.res.result(st, p.op)
 			}
 			if op.elem.chain {
-				if cap(st.ptrs) < len(op.args) {
-					st.ptrs = make([]unsafe.Pointer, len(op.args))
+				if cap(st.ptrs) < 2*len(op.args) {
+					st.ptrs = make([]unsafe.Pointer, 2*len(op.args))
 				}
 				runChain(op, ts[op.out].data, ts, st.ptrs)
 				break
@@ -295,7 +295,9 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	}
 	ptrs := st.ptrs[:len(r.bufs)]
 	for i, id := range r.bufs {
-		if p.reg[id] {
+		if id < 0 {
+			ptrs[i] = nil // a DivGradBRecipSum's missing q
+		} else if p.reg[id] {
 			ptrs[i] = unsafe.Pointer(&regs[id])
 		} else {
 			ptrs[i] = unsafe.Pointer(unsafe.SliceData(ts[id].data))

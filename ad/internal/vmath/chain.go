@@ -8,27 +8,32 @@ import "unsafe"
 // element,
 //
 //	acc = x                                   (or, without x, NegMulDivRecip(g₀, q₀))
-//	acc = acc + (−g_j·q_j)/b   for each later pair (g_j, q_j), in order
+//	acc = acc + (−g_j·q_j)/b   for each later pair (g_j, q_j), in order,
+//	                           or acc = acc + g_j where q_j is missing
 //
-// with every step's bits those of AddNegMulDivRecip (so of AddNegMulDiv):
+// with every step's bits those of AddNegMulDivRecip (so of AddNegMulDiv),
+// or of Add:
 // the same operations in the same order, only acc stays in a register
 // instead of going to memory between the steps, and b, hi and lo are
 // loaded once per block for all of them.
 
 // AddNegMulDivRecipChain sets dst to the chain above over the pairs
-// gq[0], gq[1] (g₀, q₀), gq[2], gq[3], …; x may be nil (then the first
-// pair starts the chain). Every slice has dst's length; dst may be x, but
+// gq[0], gq[1] (g₀, q₀), gq[2], gq[3], …, a nil q for a term added as it
+// is; x may be nil (then the first pair, with its q, starts the chain). Every slice has dst's length; dst may be x, but
 // no other operand (the others are read by every step).
 func AddNegMulDivRecipChain(dst, x []float64, gq [][]float64, b, hi, lo []float64) {
 	checkRecip("AddNegMulDivRecipChain", dst, dst, b, hi, lo)
 	if x != nil {
 		check("AddNegMulDivRecipChain", dst, x)
 	}
-	if len(gq)%2 != 0 || x == nil && len(gq) == 0 {
-		panic("vmath: AddNegMulDivRecipChain: odd number of operands, or none without x")
+	if len(gq)%2 != 0 || x == nil && (len(gq) == 0 || gq[1] == nil) {
+		panic("vmath: AddNegMulDivRecipChain: odd number of operands, or no quotient to start without x")
 	}
 	ps := make([]unsafe.Pointer, len(gq))
 	for i, s := range gq {
+		if s == nil && i%2 == 1 {
+			continue
+		}
 		check("AddNegMulDivRecipChain", dst, s)
 		if len(s) > 0 {
 			ps[i] = unsafe.Pointer(&s[0])
@@ -47,7 +52,8 @@ func AddNegMulDivRecipChain(dst, x []float64, gq [][]float64, b, hi, lo []float6
 
 // AddNegMulDivRecipChainAt is AddNegMulDivRecipChain on the elements
 // [start, end) of buffers given by the address of their element 0 (x and
-// the addresses of gq as there; gq must not be empty when x is nil). It
+// the addresses of gq as there, nil for a missing q; gq must start with a
+// quotient when x is nil). It
 // checks nothing: every buffer must hold at least end values.
 func AddNegMulDivRecipChainAt(dst, x unsafe.Pointer, gq []unsafe.Pointer, b, hi, lo unsafe.Pointer, start, end int) {
 	if end <= start {
@@ -69,6 +75,10 @@ func AddNegMulDivRecipChainAt(dst, x unsafe.Pointer, gq []unsafe.Pointer, b, hi,
 		k = 2
 	}
 	for ; k < len(gq); k += 2 {
+		if gq[k+1] == nil {
+			Add(d, d, at(gq[k]), 1, 1)
+			continue
+		}
 		AddNegMulDivRecip(d, d, at(gq[k]), at(gq[k+1]), bs, hs, ls)
 	}
 }

@@ -10,8 +10,8 @@ import (
 // for, one call per step (NegMulDivRecip for a chain without x, then
 // AddNegMulDivRecip), and so with the division kernels, bit for bit: wide
 // random operands with special values, every tail length, chains of one to
-// seven steps, with and without x, over sub-ranges [start, end) of the
-// buffers, and dst aliasing x.
+// seven steps (one of them a term added as it is), with and without x,
+// over sub-ranges [start, end) of the buffers, and dst aliasing x.
 func TestAddNegMulDivRecipChain(t *testing.T) {
 	withFallback(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(47, 48))
@@ -27,6 +27,9 @@ func TestAddNegMulDivRecipChain(t *testing.T) {
 					for i := range gq {
 						gq[i] = wideOperands(r, n, 8)
 					}
+					if pairs > 1 {
+						gq[3] = nil // a term added as it is
+					}
 					// The steps one at a time, with the division kernels.
 					want := make([]float64, n)
 					k := 0
@@ -37,6 +40,10 @@ func TestAddNegMulDivRecipChain(t *testing.T) {
 						k = 2
 					}
 					for ; k < len(gq); k += 2 {
+						if gq[k+1] == nil {
+							Add(want, want, gq[k], 1, 1)
+							continue
+						}
 						AddNegMulDiv(want, want, gq[k], gq[k+1], b)
 					}
 					// And with the reciprocal kernels.
@@ -49,6 +56,10 @@ func TestAddNegMulDivRecipChain(t *testing.T) {
 						k = 2
 					}
 					for ; k < len(gq); k += 2 {
+						if gq[k+1] == nil {
+							Add(want2, want2, gq[k], 1, 1)
+							continue
+						}
 						AddNegMulDivRecip(want2, want2, gq[k], gq[k+1], b, hi, lo)
 					}
 					xs := x
@@ -72,7 +83,9 @@ func TestAddNegMulDivRecipChain(t *testing.T) {
 					if n >= 3 {
 						ps := make([]unsafe.Pointer, len(gq))
 						for i := range gq {
-							ps[i] = unsafe.Pointer(&gq[i][0])
+							if gq[i] != nil {
+								ps[i] = unsafe.Pointer(&gq[i][0])
+							}
 						}
 						sub := make([]float64, n)
 						var xp unsafe.Pointer

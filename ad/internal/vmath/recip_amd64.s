@@ -362,7 +362,8 @@ ldone:
 // b, hi and lo are loaded once per block, the sum stays in Z9, and each
 // pair (g, q) is one STEPZ-like quotient (NUMNMDZ, the correction, VDIVPD
 // for a block with a lane outside the safe range) added to it as
-// FINADDZ adds (x first). Registers: AX the byte offset of the block in
+// FINADDZ adds (x first); a pair without q (DX nil) adds g as Add does.
+// Registers: AX the byte offset of the block in
 // every buffer, R12 the first pair's pointers, R13 the end of the pairs,
 // R14 the pair being added; the tail under K7.
 #define CQUOT(LD, MASK, OK) \
@@ -386,7 +387,7 @@ OK:
 
 // CBLOCK: one block: the start of the sum (x, or the first pair's
 // quotient), then the other pairs.
-#define CBLOCK(LD, ST, MASK, HEAD, HOK, PAIRS, POK, END) \
+#define CBLOCK(LD, ST, MASK, HEAD, HOK, PAIRS, POK, PLAIN, END) \
 	LD(BX, Z7); \
 	LD(R10, Z5); \
 	LD(R11, Z3); \
@@ -406,9 +407,15 @@ PAIRS: \
 	JAE  END; \
 	MOVQ 0(R14), SI; \
 	MOVQ 8(R14), DX; \
+	ADDQ $16, R14; \
+	TESTQ DX, DX; \
+	JZ   PLAIN; \
 	CQUOT(LD, MASK, POK); \
 	VADDPD Z6, Z9, Z9; \
-	ADDQ   $16, R14; \
+	JMP    PAIRS; \
+PLAIN: \
+	LD(SI, Z0); \
+	VADDPD Z0, Z9, Z9; \
 	JMP    PAIRS; \
 END: \
 	ST(Z9)
@@ -439,7 +446,7 @@ TEXT ·negMulDivRecipChainAVX512(SB), NOSPLIT, $0-72
 cloop:
 	CMPQ AX, R9
 	JGE  ctail
-	CBLOCK(LDZ, STZ, NOMASK, chead, chok, cpairs, cpok, cend)
+	CBLOCK(LDZ, STZ, NOMASK, chead, chok, cpairs, cpok, cplain, cend)
 	ADDQ $64, AX
 	JMP  cloop
 
@@ -450,7 +457,7 @@ ctail:
 	SHLQ  CX, R9
 	SUBQ  $1, R9
 	KMOVW R9, K7
-	CBLOCK(LDMZ, STMZ, TAILMASKZ8, cheadt, chokt, cpairst, cpokt, cendt)
+	CBLOCK(LDMZ, STMZ, TAILMASKZ8, cheadt, chokt, cpairst, cpokt, cplaint, cendt)
 
 cdone:
 	VZEROUPPER
