@@ -291,8 +291,8 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		if a == nil {
 			panic(errorf(ErrNil, p.Name, "argument %d is a nil *Tensor", i))
 		}
-		if a.own != ownShared {
-			if a.own == ownReleased {
+		if o := a.ownership(); o != ownShared {
+			if o == ownReleased {
 				panic(errReleased(p.Name, a))
 			}
 			sole = true

@@ -478,7 +478,7 @@ func (j *jitted) callBuf(xs, buf, dst []*Tensor) []*Tensor {
 		if x == nil {
 			panic(errorf(ErrNil, j.op, "input %d is a nil *Tensor", i))
 		}
-		if x.own == ownReleased {
+		if x.ownership() == ownReleased {
 			panic(errReleased(j.op, x))
 		}
 		if x.b != nil {

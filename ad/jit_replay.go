@@ -119,7 +119,7 @@ func (p *jitProg) run(xs, buf, dst []*Tensor) ([]*Tensor, bool) {
 				outs[i] = st.ts[o]
 			}
 			if p.outSole[i] {
-				outs[i].own = ownSole
+				outs[i].setSole()
 			}
 		}
 	}
@@ -150,7 +150,7 @@ outs:
 			break
 		}
 		d := dst[i]
-		if d == nil || d.own != ownSole || !p.outSole[i] || d.b != nil || !sameShape(d.shape, p.shape(o)) {
+		if d == nil || d.ownership() != ownSole || !p.outSole[i] || d.b != nil || !sameShape(d.shape, p.shape(o)) {
 			continue
 		}
 		if !p.outReg[i] && p.results[o].idx != i {

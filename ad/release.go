@@ -1,5 +1,7 @@
 package ad
 
+import "sync/atomic"
+
 // Giving buffers back. Nothing tells ad when the caller is done with a
 // result, so a loop that makes a large result per step (a jitted
 // gradient) allocates a new buffer per step, and the memory only comes
@@ -29,16 +31,26 @@ const (
 	ownReleased        // released: every use panics with ErrReleased
 )
 
+// The state is read and changed atomically: goroutines may use one
+// tensor at once (the first uses of a sole one then each share it).
+
+// ownership returns t's ownership state.
+func (t *Tensor) ownership() uint32 { return atomic.LoadUint32(&t.own) }
+
+// setSole marks t, a tensor no one else refers to, as the sole owner of
+// its buffer.
+func (t *Tensor) setSole() { atomic.StoreUint32(&t.own, ownSole) }
+
 // share records that another reference to t (or its buffer) exists.
 func share(t *Tensor) {
-	if t.own == ownSole {
-		t.own = ownShared
+	if t.ownership() == ownSole {
+		atomic.CompareAndSwapUint32(&t.own, ownSole, ownShared)
 	}
 }
 
 // checkLive panics with ErrReleased, naming op, when t was released.
 func (t *Tensor) checkLive(op string) {
-	if t.own == ownReleased {
+	if t.ownership() == ownReleased {
 		panic(errReleased(op, t))
 	}
 }
@@ -59,17 +71,18 @@ func errReleased(op string, t *Tensor) *Error {
 // for a value traced by a running differentiation or Jit, which the trace
 // still needs.
 func (t *Tensor) Release() {
-	if t == nil || t.own == ownReleased {
+	if t == nil || t.ownership() == ownReleased {
 		return
 	}
 	if t.b != nil {
 		panic(errorf(ErrArgument, "Release", "the tensor of shape %s is traced by a running differentiation or Jit, which still needs it; release the results after the differentiated or jitted function returns", fmtShape(t.shape)))
 	}
-	if t.own == ownSole {
+	if atomic.CompareAndSwapUint32(&t.own, ownSole, ownReleased) {
 		recycle(t.data)
 		t.data = nil // no stale read of a reused buffer
+		return
 	}
-	t.own = ownReleased
+	atomic.CompareAndSwapUint32(&t.own, ownShared, ownReleased)
 }
 
 // Release releases each of ts (see (*Tensor).Release): ad.Release(outs...)

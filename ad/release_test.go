@@ -19,8 +19,8 @@ func jitResult(t *testing.T, n int) (*Tensor, func(*Tensor) *Tensor, *Tensor) {
 	x := Linspace(-1, 1, n)
 	f(x) // traces
 	r := f(x)
-	if r.own != ownSole {
-		t.Fatalf("a replay's result: own = %d, want ownSole", r.own)
+	if r.ownership() != ownSole {
+		t.Fatalf("a replay's result: own = %d, want ownSole", r.ownership())
 	}
 	return r, f, x
 }
@@ -233,4 +233,30 @@ func TestJitSliceTo(t *testing.T) {
 		t.Errorf("donated tensor of another shape was returned")
 	}
 	mustPanicReleased(t, "a donated tensor of another shape", func() { other.Data() })
+}
+
+// TestReleaseConcurrentUse: goroutines using one sole tensor at once
+// (views of it made concurrently) share it without a data race (run with
+// -race) and leave it shared: its buffer is not recycled on Release.
+func TestReleaseConcurrentUse(t *testing.T) {
+	r, _, _ := jitResult(t, 1<<12)
+	want := r.Data()
+	done := make(chan *Tensor)
+	for range 4 {
+		go func() { done <- Reshape(r, 2, -1) }()
+	}
+	views := make([]*Tensor, 4)
+	for i := range views {
+		views[i] = <-done
+	}
+	if r.ownership() != ownShared {
+		t.Fatalf("after concurrent views: own = %d, want ownShared", r.ownership())
+	}
+	r.Release()
+	Exp(Ones(1 << 12)) // would take a recycled buffer
+	for i, v := range views {
+		if !slices.Equal(v.Data(), want) {
+			t.Errorf("view %d changed after Release", i)
+		}
+	}
 }

@@ -18,8 +18,8 @@ import (
 type Tensor struct {
 	shape []int
 	data  []float64
-	b     *box  // nil for a plain tensor
-	own   uint8 // ownSole, ownReleased or 0 (see release.go)
+	b     *box   // nil for a plain tensor
+	own   uint32 // ownSole, ownReleased or 0, read and written atomically (see release.go)
 }
 
 // newRaw wraps shape and data without copying. Callers must not modify
