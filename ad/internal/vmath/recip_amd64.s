@@ -385,9 +385,42 @@ ldone:
 	VDIVPD       Z7, Z0, Z6; \
 OK:
 
+// CSUB: a pair's term in the block at AX subtracted from the sum Z9
+// with its sign flipped: the correction runs on a' = g·q = −a, whose q0',
+// r' and quotient q' are exactly −q0, −r and −q (rounding to nearest is
+// symmetric), so the range test sees the same |q0| and acc − q' is
+// acc + q bit for bit (x − y is x + (−y) in IEEE arithmetic, zeros
+// included; no NaN gets this far). That saves the sign flip and the copy
+// of a. A block with a lane outside the safe range computes a = (−g)·q
+// again and divides it by VDIVPD, as CQUOT does.
+#define CSUB(LD, MASK, SLOW, DONE) \
+	LD(SI, Z0); \
+	LD(DX, Z1); \
+	VMULPD       Z1, Z0, Z0; \
+	VMULPD       Z3, Z0, Z6; \
+	VFMADD231PD  Z5, Z0, Z6; \
+	VPANDQ       Z13, Z6, Z4; \
+	VPSUBQ       Z12, Z4, Z4; \
+	VPCMPUQ      $5, Z11, Z4, K1; \
+	MASK; \
+	VFNMADD231PD Z7, Z6, Z0; \
+	VFMADD231PD  Z5, Z0, Z6; \
+	KORTESTW     K1, K1; \
+	JNZ          SLOW; \
+	VSUBPD       Z6, Z9, Z9; \
+	JMP          DONE; \
+SLOW: \
+	LD(SI, Z0); \
+	LD(DX, Z1); \
+	VPXORQ       Z14, Z0, Z0; \
+	VMULPD       Z1, Z0, Z0; \
+	VDIVPD       Z7, Z0, Z6; \
+	VADDPD       Z6, Z9, Z9; \
+DONE:
+
 // CBLOCK: one block: the start of the sum (x, or the first pair's
 // quotient), then the other pairs.
-#define CBLOCK(LD, ST, MASK, HEAD, HOK, PAIRS, POK, PLAIN, END) \
+#define CBLOCK(LD, ST, MASK, HEAD, HOK, PAIRS, POK, PDONE, PLAIN, END) \
 	LD(BX, Z7); \
 	LD(R10, Z5); \
 	LD(R11, Z3); \
@@ -410,8 +443,7 @@ PAIRS: \
 	ADDQ $16, R14; \
 	TESTQ DX, DX; \
 	JZ   PLAIN; \
-	CQUOT(LD, MASK, POK); \
-	VADDPD Z6, Z9, Z9; \
+	CSUB(LD, MASK, POK, PDONE); \
 	JMP    PAIRS; \
 PLAIN: \
 	LD(SI, Z0); \
@@ -419,6 +451,97 @@ PLAIN: \
 	JMP    PAIRS; \
 END: \
 	ST(Z9)
+
+// CBLOCK2: the blocks at AX and AX+64 at once (sums in Z9 and Z19), so
+// that each pair gives the out-of-order core two independent quotients:
+// one block's chain of dependent operations (a load, two products, three
+// FMAs, the sum) is longer than the pipes need per block. The second
+// block's chain starts, without x, from its first quotient by VDIVPD.
+#define CBLOCK2 \
+	LDZ(BX, Z7); \
+	LDZ(R10, Z5); \
+	LDZ(R11, Z3); \
+	LDZ64(BX, Z17); \
+	LDZ64(R10, Z15); \
+	LDZ64(R11, Z18); \
+	MOVQ  R12, R14; \
+	TESTQ R8, R8; \
+	JZ    c2head; \
+	LDZ(R8, Z9); \
+	LDZ64(R8, Z19); \
+	JMP   c2pairs; \
+c2head: \
+	MOVQ 0(R14), SI; \
+	MOVQ 8(R14), DX; \
+	CQUOT(LDZ, NOMASK, c2hok); \
+	VMOVAPD Z6, Z9; \
+	LDZ64(SI, Z20); \
+	LDZ64(DX, Z21); \
+	VPXORQ  Z14, Z20, Z20; \
+	VMULPD  Z21, Z20, Z20; \
+	VDIVPD  Z17, Z20, Z19; \
+	ADDQ    $16, R14; \
+c2pairs: \
+	CMPQ R14, R13; \
+	JAE  c2end; \
+	MOVQ 0(R14), SI; \
+	MOVQ 8(R14), DX; \
+	ADDQ $16, R14; \
+	TESTQ DX, DX; \
+	JZ   c2plain; \
+	LDZ(SI, Z0); \
+	LDZ(DX, Z1); \
+	LDZ64(SI, Z20); \
+	LDZ64(DX, Z21); \
+	VMULPD       Z1, Z0, Z0; \
+	VMULPD       Z21, Z20, Z20; \
+	VMULPD       Z3, Z0, Z6; \
+	VMULPD       Z18, Z20, Z26; \
+	VFMADD231PD  Z5, Z0, Z6; \
+	VFMADD231PD  Z15, Z20, Z26; \
+	VPANDQ       Z13, Z6, Z4; \
+	VPANDQ       Z13, Z26, Z24; \
+	VPSUBQ       Z12, Z4, Z4; \
+	VPSUBQ       Z12, Z24, Z24; \
+	VPCMPUQ      $5, Z11, Z4, K1; \
+	VPCMPUQ      $5, Z11, Z24, K2; \
+	VFNMADD231PD Z7, Z6, Z0; \
+	VFNMADD231PD Z17, Z26, Z20; \
+	VFMADD231PD  Z5, Z0, Z6; \
+	VFMADD231PD  Z15, Z20, Z26; \
+	KORTESTW     K1, K1; \
+	JNZ          c2slowa; \
+	VSUBPD       Z6, Z9, Z9; \
+c2oka: \
+	KORTESTW     K2, K2; \
+	JNZ          c2slowb; \
+	VSUBPD       Z26, Z19, Z19; \
+	JMP          c2pairs; \
+c2slowa: \
+	LDZ(SI, Z0); \
+	LDZ(DX, Z1); \
+	VPXORQ       Z14, Z0, Z0; \
+	VMULPD       Z1, Z0, Z0; \
+	VDIVPD       Z7, Z0, Z6; \
+	VADDPD       Z6, Z9, Z9; \
+	JMP          c2oka; \
+c2slowb: \
+	LDZ64(SI, Z20); \
+	LDZ64(DX, Z21); \
+	VPXORQ       Z14, Z20, Z20; \
+	VMULPD       Z21, Z20, Z20; \
+	VDIVPD       Z17, Z20, Z26; \
+	VADDPD       Z26, Z19, Z19; \
+	JMP          c2pairs; \
+c2plain: \
+	LDZ(SI, Z0); \
+	LDZ64(SI, Z20); \
+	VADDPD Z0, Z9, Z9; \
+	VADDPD Z20, Z19, Z19; \
+	JMP    c2pairs; \
+c2end: \
+	STZ(Z9); \
+	STZ64(Z19)
 
 TEXT ·negMulDivRecipChainAVX512(SB), NOSPLIT, $0-72
 	MOVQ         dst+0(FP), DI
@@ -443,10 +566,22 @@ TEXT ·negMulDivRecipChainAVX512(SB), NOSPLIT, $0-72
 	SHLQ         $3, R9
 	ADDQ         AX, R9
 
+	MOVQ         CX, R15
+	ANDQ         $-16, R15
+	SHLQ         $3, R15
+	ADDQ         AX, R15
+
+c2loop:
+	CMPQ AX, R15
+	JGE  cloop
+	CBLOCK2
+	ADDQ $128, AX
+	JMP  c2loop
+
 cloop:
 	CMPQ AX, R9
 	JGE  ctail
-	CBLOCK(LDZ, STZ, NOMASK, chead, chok, cpairs, cpok, cplain, cend)
+	CBLOCK(LDZ, STZ, NOMASK, chead, chok, cpairs, cpok, cpdone, cplain, cend)
 	ADDQ $64, AX
 	JMP  cloop
 
@@ -457,7 +592,7 @@ ctail:
 	SHLQ  CX, R9
 	SUBQ  $1, R9
 	KMOVW R9, K7
-	CBLOCK(LDMZ, STMZ, TAILMASKZ8, cheadt, chokt, cpairst, cpokt, cplaint, cendt)
+	CBLOCK(LDMZ, STMZ, TAILMASKZ8, cheadt, chokt, cpairst, cpokt, cpdonet, cplaint, cendt)
 
 cdone:
 	VZEROUPPER
