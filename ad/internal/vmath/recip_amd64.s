@@ -358,14 +358,16 @@ ldone:
 
 // func negMulDivRecipChainAVX512(dst, x unsafe.Pointer, gq *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int)
 //
-// The chain of AddNegMulDivRecipChainAt (chain.go), eight lanes a block:
-// b, hi and lo are loaded once per block, the sum stays in Z9, and each
-// pair (g, q) is one STEPZ-like quotient (NUMNMDZ, the correction, VDIVPD
-// for a block with a lane outside the safe range) added to it as
-// FINADDZ adds (x first); a pair without q (DX nil) adds g as Add does.
-// Registers: AX the byte offset of the block in
-// every buffer, R12 the first pair's pointers, R13 the end of the pairs,
-// R14 the pair being added; the tail under K7.
+// The chain of AddNegMulDivRecipChainAt (chain.go): b, hi and lo are
+// loaded once per block, the sum stays in a register, a chain without x
+// starts from its first pair's quotient (CQUOT: NUMNMDZ, the correction,
+// VDIVPD for a block with a lane outside the safe range), every later pair
+// adds its quotient as FINADDZ adds (x first; CSUB, which gives the same
+// bits), and a pair without q (DX nil) adds g as Add does. Sixteen lanes
+// at a time (CBLOCK2), then eight (CBLOCK), then the tail under K7.
+// Registers: AX the byte offset of the block in every buffer, R12 the
+// first pair's pointers, R13 the end of the pairs, R14 the pair being
+// added.
 #define CQUOT(LD, MASK, OK) \
 	LD(SI, Z0); \
 	LD(DX, Z1); \
