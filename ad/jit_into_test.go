@@ -196,6 +196,9 @@ func TestJitReplayAllocs(t *testing.T) {
 		run   func()
 		prog  *jitProg
 		bound float64 // without the kernels' allocations
+		// bytes bounds the bytes allocated per replay (0: not checked):
+		// results given back take no new buffer.
+		bytes float64
 	}
 	j3 := newJitted("JitSlice", f3)
 	j3.call(xs3)
@@ -222,13 +225,13 @@ func TestJitReplayAllocs(t *testing.T) {
 	var ye *Tensor
 	toe := func() { ye = de(ye, xse[0]) }
 	cases := []allocCase{
-		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 9},
-		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2},
-		{"EW", func() { je.call(xse) }, je.entries[0].progs[0], 2 + 1},
-		{"W3 released", rel3, j3.entries[0].progs[0], 1 + 1 + 3 + 1},
-		{"W3 donated", to3, j3.entries[0].progs[0], 0},
-		{"chain donated", toc, jc2.entries[0].progs[0], 0},
-		{"EW donated", toe, je.entries[0].progs[0], 0},
+		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 9, 0},
+		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2, 0},
+		{"EW", func() { je.call(xse) }, je.entries[0].progs[0], 2 + 1, 0},
+		{"W3 released", rel3, j3.entries[0].progs[0], 1 + 1 + 3 + 1, 2048},
+		{"W3 donated", to3, j3.entries[0].progs[0], 0, 512},
+		{"chain donated", toc, jc2.entries[0].progs[0], 0, 512},
+		{"EW donated", toe, je.entries[0].progs[0], 0, 512},
 	}
 	for _, c := range cases {
 		for range 3 {
@@ -240,7 +243,24 @@ func TestJitReplayAllocs(t *testing.T) {
 			t.Errorf("%s: a replay allocates %.1f times, its products %.1f: more than %g + 1 besides", c.name, got, kernels, c.bound)
 		}
 		t.Logf("%s: %.1f allocations per replay, %.1f of them its products'", c.name, got, kernels)
+		if c.bytes > 0 {
+			if b := processBytes(20, c.run); b > c.bytes {
+				t.Errorf("%s: a replay allocates %.0f bytes, want at most %g (no new result buffer)", c.name, b, c.bytes)
+			}
+		}
 	}
+}
+
+// processBytes is processAllocs counting bytes.
+func processBytes(runs int, f func()) float64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b0 := ms.TotalAlloc
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&ms)
+	return float64(ms.TotalAlloc-b0) / float64(runs)
 }
 
 // processAllocs is testing.AllocsPerRun without its GOMAXPROCS of 1: the

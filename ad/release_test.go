@@ -106,7 +106,8 @@ func TestReleaseRecycles(t *testing.T) {
 			t.Errorf("%d values: a released result keeps its buffer", size)
 		}
 		r2 := f(x)
-		if unsafe.SliceData(r2.data) != p {
+		// (The race detector makes sync.Pool drop buffers at random.)
+		if !raceEnabled && unsafe.SliceData(r2.data) != p {
 			t.Errorf("%d values: the next result did not reuse the released buffer", size)
 		}
 	}
