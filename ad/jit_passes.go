@@ -356,7 +356,8 @@ const (
 	ropDivRecip
 	ropNegMulDivRecip
 	ropAddNegMulDivRecip
-	ropChain // DivGradBRecipSum: bufs[out] = bufs[a] (-1: none), the terms bufs[c:c+2d], b, hi, lo = bufs[b], bufs[h], bufs[l]
+	ropNMDRMulti // consecutive DivGradBRecips by one divisor: bufs[c:c+3d] (out, g, q each), b, hi, lo = bufs[b], bufs[h], bufs[l]
+	ropChain     // DivGradBRecipSum: bufs[out] = bufs[a] (-1: none), the terms bufs[c:c+2d], b, hi, lo = bufs[b], bufs[h], bufs[l]
 )
 
 // ropDirect returns the direct kind of p's kernel, ropKernel for none.
@@ -469,7 +470,39 @@ func (p *jitProg) newRegion(group []jitOp, n int, uses []int32) *jitRegion {
 		o.out = ix(g.out)
 		r.ops = append(r.ops, o)
 	}
+	r.groupDivisions()
 	return r
+}
+
+// groupDivisions runs each run of two or more consecutive DivGradBRecips
+// by one divisor as one operation (vmath.NegMulDivRecipMulti: b, hi and lo
+// loaded once per block for all of them; the quotients computed block by
+// block in their order, so one may read an earlier one's result, as
+// consecutive operations of a region may).
+func (r *jitRegion) groupDivisions() {
+	ops := r.ops[:0]
+	for i := 0; i < len(r.ops); {
+		o := r.ops[i]
+		j := i + 1
+		if o.kind == ropNegMulDivRecip {
+			for j < len(r.ops) && r.ops[j].kind == ropNegMulDivRecip &&
+				r.ops[j].c == o.c && r.ops[j].d == o.d && r.ops[j].h == o.h {
+				j++
+			}
+		}
+		if j-i < 2 {
+			ops = append(ops, o)
+			i++
+			continue
+		}
+		m := jitRop{kind: ropNMDRMulti, b: o.c, h: o.d, l: o.h, c: int32(len(r.bufs)), d: int32(j - i)}
+		for _, g := range r.ops[i:j] {
+			r.bufs = append(r.bufs, r.bufs[g.out], r.bufs[g.a], r.bufs[g.b])
+		}
+		ops = append(ops, m)
+		i = j
+	}
+	r.ops = ops
 }
 
 // minBlock returns the length of the shortest block r computes at a time.

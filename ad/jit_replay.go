@@ -497,6 +497,8 @@ func (w *regionWork) chunk(lo, hi int) bool {
 			case ropDivRecip:
 				vmath.DivRecip(dst, operand(ptrs[o.a], 1, s, m), operand(ptrs[o.b], 1, s, m),
 					operand(ptrs[o.c], 1, s, m), operand(ptrs[o.d], 1, s, m))
+			case ropNMDRMulti:
+				vmath.NegMulDivRecipMultiAt(ptrs[o.c:o.c+3*o.d], ptrs[o.b], ptrs[o.h], ptrs[o.l], s, s+m)
 			case ropChain:
 				var x unsafe.Pointer
 				if o.a >= 0 {

@@ -661,7 +661,7 @@ func TestJitRegions(t *testing.T) {
 	}
 	_, rec, ids := record("JitSlice", chain, []*Tensor{input(200, 0)})
 	p := build(rec, ids)
-	regions, par, fresh, pairs, recipPairs := 0, false, 0, 0, 0
+	regions, par, fresh, pairs, recipPairs, multi := 0, false, 0, 0, 0, 0
 	for _, op := range p.code {
 		if op.kind == opFused {
 			regions++
@@ -672,6 +672,8 @@ func TestJitRegions(t *testing.T) {
 				case ropAddNegMulDivRecip, ropChain:
 					pairs++
 					recipPairs++
+				case ropNMDRMulti:
+					multi++
 				}
 			}
 			par = par || op.region.par && op.region.chunk < op.region.n
@@ -682,8 +684,8 @@ func TestJitRegions(t *testing.T) {
 			}
 		}
 	}
-	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 || vmath.RecipPays() && recipPairs == 0 {
-		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal, or their chains)",
-			regions, par, fresh, pairs, recipPairs)
+	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 || vmath.RecipPays() && (recipPairs == 0 || multi == 0) {
+		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal, or their chains), %d runs of DivGradBRecips as one operation",
+			regions, par, fresh, pairs, recipPairs, multi)
 	}
 }

@@ -82,3 +82,46 @@ func AddNegMulDivRecipChainAt(dst, x unsafe.Pointer, gq []unsafe.Pointer, b, hi,
 		AddNegMulDivRecip(d, d, at(gq[k]), at(gq[k+1]), bs, hs, ls)
 	}
 }
+
+// NegMulDivRecipMulti sets dst[j] = NegMulDivRecip(g[j], q[j], b, hi, lo)
+// for every j, with the same bits, in one pass that loads b, hi and lo
+// once per block for all of them (ad's Jit: runs of such divisions by one
+// divisor). The quotients are computed block by block in the order of j,
+// so a g[j] or q[j] may be an earlier dst[i]; a dst[j] must not be a later
+// g or q, nor b, hi or lo.
+func NegMulDivRecipMulti(dst, g, q [][]float64, b, hi, lo []float64) {
+	if len(g) != len(dst) || len(q) != len(dst) {
+		panic("vmath: NegMulDivRecipMulti: operand lists of different lengths")
+	}
+	ps := make([]unsafe.Pointer, 0, 3*len(dst))
+	for j := range dst {
+		checkRecip("NegMulDivRecipMulti", dst[j], g[j], b, hi, lo)
+		check("NegMulDivRecipMulti", dst[j], q[j])
+	}
+	if len(b) == 0 {
+		return
+	}
+	for j := range dst {
+		ps = append(ps, unsafe.Pointer(&dst[j][0]), unsafe.Pointer(&g[j][0]), unsafe.Pointer(&q[j][0]))
+	}
+	NegMulDivRecipMultiAt(ps, unsafe.Pointer(&b[0]), unsafe.Pointer(&hi[0]), unsafe.Pointer(&lo[0]), 0, len(b))
+}
+
+// NegMulDivRecipMultiAt is NegMulDivRecipMulti on the elements [start,
+// end) of buffers given by the address of their element 0: ps holds dst,
+// g and q of each quotient in turn. It checks nothing: every buffer must
+// hold at least end values.
+func NegMulDivRecipMultiAt(ps []unsafe.Pointer, b, hi, lo unsafe.Pointer, start, end int) {
+	if end <= start || len(ps) == 0 {
+		return
+	}
+	if useAVX512 {
+		negMulDivRecipMultiAVX512(unsafe.SliceData(ps), len(ps)/3, b, hi, lo, start, end)
+		return
+	}
+	n := end - start
+	at := func(p unsafe.Pointer) []float64 { return unsafe.Slice((*float64)(unsafe.Add(p, 8*start)), n) }
+	for j := 0; j+2 < len(ps); j += 3 {
+		NegMulDivRecip(at(ps[j]), at(ps[j+1]), at(ps[j+2]), at(b), at(hi), at(lo))
+	}
+}

@@ -1,6 +1,7 @@
 package vmath
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"unsafe"
@@ -146,3 +147,57 @@ func benchChain(b *testing.B, chain bool) {
 
 func BenchmarkAddNegMulDivRecipChain32(b *testing.B) { benchChain(b, true) }
 func BenchmarkAddNegMulDivRecipSteps32(b *testing.B) { benchChain(b, false) }
+
+// TestNegMulDivRecipMulti compares NegMulDivRecipMulti with one
+// NegMulDivRecip per quotient (and NegMulDiv), bit for bit: wide random
+// operands with special values, every tail length, one to five quotients,
+// some reading an earlier one's result, and a sub-range of the buffers.
+func TestNegMulDivRecipMulti(t *testing.T) {
+	withFallback(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(49, 50))
+		for _, n := range kernelTestLengths() {
+			for k := 1; k <= 5; k += 2 {
+				b := wideOperands(r, n, 8)
+				if n > 3 {
+					b[2] = math.Inf(1) // a divisor outside the fast range
+				}
+				hi, lo := recipOf(b)
+				g, q, dst, want := make([][]float64, k), make([][]float64, k), make([][]float64, k), make([][]float64, k)
+				for j := range k {
+					g[j], q[j], dst[j], want[j] = wideOperands(r, n, 8), wideOperands(r, n, 8), make([]float64, n), make([]float64, n)
+				}
+				if k > 1 {
+					g[k-1], q[1] = dst[0], dst[0] // read an earlier result
+				}
+				for j := range k {
+					gj, qj := g[j], q[j]
+					if k > 1 && j == k-1 {
+						gj = want[0]
+					}
+					if k > 1 && j == 1 {
+						qj = want[0]
+					}
+					NegMulDiv(want[j], gj, qj, b)
+				}
+				NegMulDivRecipMulti(dst, g, q, b, hi, lo)
+				for j := range k {
+					for i := range dst[j] {
+						if !same(dst[j][i], want[j][i]) {
+							t.Fatalf("n=%d k=%d quotient %d [%d]: got %v, want %v", n, k, j, i, dst[j][i], want[j][i])
+						}
+					}
+				}
+				if n >= 3 && k == 1 {
+					sub := make([]float64, n)
+					NegMulDivRecipMultiAt([]unsafe.Pointer{unsafe.Pointer(&sub[0]), unsafe.Pointer(&g[0][0]), unsafe.Pointer(&q[0][0])},
+						unsafe.Pointer(&b[0]), unsafe.Pointer(&hi[0]), unsafe.Pointer(&lo[0]), 1, n-1)
+					for i := range sub {
+						if i >= 1 && i < n-1 && !same(sub[i], want[0][i]) || (i < 1 || i >= n-1) && sub[i] != 0 {
+							t.Fatalf("n=%d sub-range [%d]: got %v, want %v", n, i, sub[i], want[0][i])
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -454,18 +454,15 @@ PLAIN: \
 END: \
 	ST(Z9)
 
-// CBLOCK2: the blocks at AX and AX+64 at once (sums in Z9 and Z19), so
-// that each pair gives the out-of-order core two independent quotients:
-// one block's chain of dependent operations (a load, two products, three
-// FMAs, the sum) is longer than the pipes need per block. The second
-// block's chain starts, without x, from its first quotient by VDIVPD.
+// CBLOCK2: the blocks at AX and AX+64 at once (sums in Z9 and Z19): the
+// first by the correction (CSUB's operations), the second by VDIVPD, so
+// that the divider and the FMA units work at once, as in DIVRZ (W1's
+// replay 81 -> 74 us against two corrected blocks).
 #define CBLOCK2 \
 	LDZ(BX, Z7); \
 	LDZ(R10, Z5); \
 	LDZ(R11, Z3); \
 	LDZ64(BX, Z17); \
-	LDZ64(R10, Z15); \
-	LDZ64(R11, Z18); \
 	MOVQ  R12, R14; \
 	TESTQ R8, R8; \
 	JZ    c2head; \
@@ -491,33 +488,25 @@ c2pairs: \
 	ADDQ $16, R14; \
 	TESTQ DX, DX; \
 	JZ   c2plain; \
-	LDZ(SI, Z0); \
-	LDZ(DX, Z1); \
 	LDZ64(SI, Z20); \
 	LDZ64(DX, Z21); \
-	VMULPD       Z1, Z0, Z0; \
+	VPXORQ       Z14, Z20, Z20; \
 	VMULPD       Z21, Z20, Z20; \
+	VDIVPD       Z17, Z20, Z26; \
+	LDZ(SI, Z0); \
+	LDZ(DX, Z1); \
+	VMULPD       Z1, Z0, Z0; \
 	VMULPD       Z3, Z0, Z6; \
-	VMULPD       Z18, Z20, Z26; \
 	VFMADD231PD  Z5, Z0, Z6; \
-	VFMADD231PD  Z15, Z20, Z26; \
 	VPANDQ       Z13, Z6, Z4; \
-	VPANDQ       Z13, Z26, Z24; \
 	VPSUBQ       Z12, Z4, Z4; \
-	VPSUBQ       Z12, Z24, Z24; \
 	VPCMPUQ      $5, Z11, Z4, K1; \
-	VPCMPUQ      $5, Z11, Z24, K2; \
 	VFNMADD231PD Z7, Z6, Z0; \
-	VFNMADD231PD Z17, Z26, Z20; \
 	VFMADD231PD  Z5, Z0, Z6; \
-	VFMADD231PD  Z15, Z20, Z26; \
+	VADDPD       Z26, Z19, Z19; \
 	KORTESTW     K1, K1; \
 	JNZ          c2slowa; \
 	VSUBPD       Z6, Z9, Z9; \
-c2oka: \
-	KORTESTW     K2, K2; \
-	JNZ          c2slowb; \
-	VSUBPD       Z26, Z19, Z19; \
 	JMP          c2pairs; \
 c2slowa: \
 	LDZ(SI, Z0); \
@@ -526,14 +515,6 @@ c2slowa: \
 	VMULPD       Z1, Z0, Z0; \
 	VDIVPD       Z7, Z0, Z6; \
 	VADDPD       Z6, Z9, Z9; \
-	JMP          c2oka; \
-c2slowb: \
-	LDZ64(SI, Z20); \
-	LDZ64(DX, Z21); \
-	VPXORQ       Z14, Z20, Z20; \
-	VMULPD       Z21, Z20, Z20; \
-	VDIVPD       Z17, Z20, Z26; \
-	VADDPD       Z26, Z19, Z19; \
 	JMP          c2pairs; \
 c2plain: \
 	LDZ(SI, Z0); \
@@ -597,5 +578,119 @@ ctail:
 	CBLOCK(LDMZ, STMZ, TAILMASKZ8, cheadt, chokt, cpairst, cpokt, cpdonet, cplaint, cendt)
 
 cdone:
+	VZEROUPPER
+	RET
+
+// func negMulDivRecipMultiAVX512(ps *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int)
+//
+// NegMulDivRecipMultiAt: for each block, the k quotients (−g·q)/b in turn
+// (dst, g and q from the table at R12, 24 bytes an entry, up to R13), each
+// as STEPZ computes it with NUMNMDZ and stored: sixteen lanes at a time
+// (the block at AX+64 by VDIVPD, the one at AX by CQUOT, as DIVRZ
+// alternates), then eight (CQUOT), then the tail under K7.
+TEXT ·negMulDivRecipMultiAVX512(SB), NOSPLIT, $0-56
+	MOVQ         ps+0(FP), R12
+	MOVQ         k+8(FP), R13
+	IMUL3Q       $24, R13, R13
+	ADDQ         R12, R13
+	MOVQ         b+16(FP), BX
+	MOVQ         hi+24(FP), R10
+	MOVQ         lo+32(FP), R11
+	MOVQ         start+40(FP), AX
+	MOVQ         end+48(FP), CX
+	VPBROADCASTQ recipConst<>+0(SB), Z13
+	VPBROADCASTQ recipConst<>+24(SB), Z12
+	VPBROADCASTQ recipConst<>+32(SB), Z11
+	VPBROADCASTQ recipConst<>+40(SB), Z14
+	SUBQ         AX, CX
+	SHLQ         $3, AX
+	MOVQ         CX, R9
+	ANDQ         $-8, R9
+	SHLQ         $3, R9
+	ADDQ         AX, R9
+	MOVQ         CX, R15
+	ANDQ         $-16, R15
+	SHLQ         $3, R15
+	ADDQ         AX, R15
+
+m2loop:
+	CMPQ AX, R15
+	JGE  m1loop
+	LDZ(BX, Z7)
+	LDZ(R10, Z5)
+	LDZ(R11, Z3)
+	LDZ64(BX, Z17)
+	LDZ64(R10, Z15)
+	LDZ64(R11, Z18)
+	MOVQ R12, R14
+
+m2e:
+	CMPQ         R14, R13
+	JAE          m2next
+	MOVQ         0(R14), DI
+	MOVQ         8(R14), SI
+	MOVQ         16(R14), DX
+	ADDQ         $24, R14
+	LDZ64(SI, Z20)
+	LDZ64(DX, Z21)
+	VPXORQ       Z14, Z20, Z20
+	VMULPD       Z21, Z20, Z20
+	VDIVPD       Z17, Z20, Z26
+	CQUOT(LDZ, NOMASK, m2ok)
+	STZ(Z6)
+	STZ64(Z26)
+	JMP m2e
+
+m2next:
+	ADDQ $128, AX
+	JMP  m2loop
+
+m1loop:
+	CMPQ AX, R9
+	JGE  mtail
+	LDZ(BX, Z7)
+	LDZ(R10, Z5)
+	LDZ(R11, Z3)
+	MOVQ R12, R14
+
+m1e:
+	CMPQ R14, R13
+	JAE  m1next
+	MOVQ 0(R14), DI
+	MOVQ 8(R14), SI
+	MOVQ 16(R14), DX
+	ADDQ $24, R14
+	CQUOT(LDZ, NOMASK, m1ok)
+	STZ(Z6)
+	JMP  m1e
+
+m1next:
+	ADDQ $64, AX
+	JMP  m1loop
+
+mtail:
+	ANDQ  $7, CX
+	JZ    mdone
+	MOVQ  $1, R9
+	SHLQ  CX, R9
+	SUBQ  $1, R9
+	KMOVW R9, K7
+	LDMZ(BX, Z7)
+	LDMZ(R10, Z5)
+	LDMZ(R11, Z3)
+	MOVQ  R12, R14
+
+mte:
+	CMPQ R14, R13
+	JAE  mdone
+	MOVQ 0(R14), DI
+	MOVQ 8(R14), SI
+	MOVQ 16(R14), DX
+	ADDQ $24, R14
+	CQUOT(LDMZ, TAILMASKZ8, mtok)
+	STMZ(Z6)
+	JMP  mte
+
+mdone:
 	VZEROUPPER
 	RET

@@ -267,3 +267,9 @@ func recipLoAsm(lo, b, hi []float64) { recipLoAVX512(ptr(lo), ptr(b), ptr(hi), l
 //
 //go:noescape
 func negMulDivRecipChainAVX512(dst, x unsafe.Pointer, gq *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int)
+
+// negMulDivRecipMultiAVX512 runs NegMulDivRecipMultiAt's k quotients (ps:
+// dst, g, q each) on the elements [start, end) (recip_amd64.s).
+//
+//go:noescape
+func negMulDivRecipMultiAVX512(ps *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int)

@@ -33,3 +33,7 @@ func recipLoAsm(lo, b, hi []float64) { panic("vmath: no assembly kernels") }
 func negMulDivRecipChainAVX512(dst, x unsafe.Pointer, gq *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int) {
 	panic("vmath: no assembly kernels")
 }
+
+func negMulDivRecipMultiAVX512(ps *unsafe.Pointer, k int, b, hi, lo unsafe.Pointer, start, end int) {
+	panic("vmath: no assembly kernels")
+}
