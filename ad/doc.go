@@ -20,7 +20,9 @@
 // a reusable pullback), JVP, Jacobian, JacobianFwd, Hessian, HVP, the
 // multi-argument forms GradSlice, GradMap, ValueAndGradSlice,
 // ValueAndGradMap, StopGradient and Checkpoint; Jit and JitSlice trace a
-// function once and replay it; NewPrimitive defines an
+// function once and replay it (JitTo and JitSliceTo into the tensors
+// donated for the results; Release gives a result's memory back at once);
+// NewPrimitive defines an
 // operation with user-written derivative rules. CheckGrads compares
 // derivatives against finite differences; TraceGraph records the graph of a
 // function.
@@ -29,7 +31,9 @@
 //
 // A *Tensor is an immutable n-d array of float64 in row-major order; a 0-d
 // tensor is a scalar. Operations never modify their arguments and always
-// return new tensors (or, for a no-op, the argument itself). Data returns a
+// return new tensors (or, for a no-op, the argument itself); the one
+// exception is a tensor the caller donates to JitTo or JitSliceTo for a
+// result, which the call may overwrite (see "Giving memory back"). Data returns a
 // copy; Shape returns a copy. Constructors: New (data and shape), Scalar,
 // Zeros, Ones, Full, Eye, Arange, Linspace, FromRows, ZerosLike, OnesLike,
 // and seeded random tensors through an explicit generator (NewRNG).
@@ -245,6 +249,8 @@
 //	primitive + defvjp/defjvp           NewPrimitive(name, forward, vjps...), DefJVP
 //	test_util.check_grads               CheckGrads(f, x, order), CheckGradsWith
 //	jax.jit                             Jit, JitSlice
+//	jax.jit(f, donate_argnums=…)        JitTo, JitSliceTo (the results donated)
+//	jax.Array.delete, del x (torch)     x.Release(), Release(xs...)
 //
 // # Functional updates
 //
@@ -482,7 +488,10 @@
 //
 // # Invariants
 //
-//   - Tensors are immutable; no operation writes to an argument.
+//   - Tensors are immutable; no operation writes to an argument (a tensor
+//     donated to JitTo or JitSliceTo for a result is given up, not an
+//     argument: the call may overwrite it). A released tensor is never
+//     read again: every use panics with ErrReleased.
 //   - Every result has the shape stated by its operation; a gradient has the
 //     shape of its input.
 //   - Derivatives agree with central finite differences to 1e-6 relative or

@@ -14,6 +14,11 @@ import (
 // or a forward-mode tangent. Boxing is invisible to the accessors: Shape,
 // Data, Item, At and String always report the numeric value.
 //
+// A tensor's values never change, except those of a tensor donated to
+// JitTo or JitSliceTo for a result (see the package documentation,
+// "Giving memory back"). After Release, every use of it panics with
+// ErrReleased.
+//
 // The zero value is not a valid Tensor; use the constructors.
 type Tensor struct {
 	shape []int
