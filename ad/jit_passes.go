@@ -304,6 +304,7 @@ func (p *jitProg) fuseElems(code []jitOp) []jitOp {
 			uses = p.useCounts(code)
 		}
 		g.region = p.newRegion(g.group, n, uses)
+		g.region.dynamic(p)
 		g.region.id = p.nregions
 		p.nregions++
 		out = append(out, g)
@@ -318,6 +319,7 @@ type jitRegion struct {
 	n    int
 	ops  []jitRop
 	bufs []int32 // the buffers the operations use (jitRop's indices)
+	dyn  []int32 // the indices in bufs of buffers new at each replay
 	// chunk is the number of values a core takes at a time, strip the
 	// number each operation computes at a time; par tells whether the
 	// chunks are shared among the cores.
@@ -503,6 +505,21 @@ func (r *jitRegion) groupDivisions() {
 		i = j
 	}
 	r.ops = ops
+}
+
+// dynamic sets r.dyn: the entries of r.bufs whose tensors are new at
+// every replay (inputs, results, outputs of Forward: p.clear), not held
+// in a register.
+func (r *jitRegion) dynamic(p *jitProg) {
+	fresh := map[int32]bool{}
+	for _, id := range p.clear {
+		fresh[id] = true
+	}
+	for i, id := range r.bufs {
+		if id >= 0 && fresh[id] && !p.reg[id] {
+			r.dyn = append(r.dyn, int32(i))
+		}
+	}
 }
 
 // minBlock returns the length of the shortest block r computes at a time.

@@ -21,10 +21,12 @@ type jitState struct {
 	hdrs []Tensor // headers of the planned buffers
 	// scratch is the temporary buffer of the opInto operations.
 	scratch []float64
-	// ptrs and work: the buffers' addresses and the shared state of the
-	// region being run (runFused).
-	ptrs []unsafe.Pointer
-	work regionWork
+	// rptrs[r]: the addresses of region r's buffers (runFused); ptrs:
+	// scratch for runChain; work: the shared state of the region being
+	// run.
+	rptrs [][]unsafe.Pointer
+	ptrs  []unsafe.Pointer
+	work  regionWork
 	// elem: the long elementwise kernel being run (runElem).
 	elem elemWork
 	// rstats: per region of the program, how its runs went on one core
@@ -290,17 +292,28 @@ func (p *jitProg) guardHolds(st *jitState, op *jitOp) bool {
 func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	r := op.region
 	ts, regs := st.ts, st.regs
-	if cap(st.ptrs) < len(r.bufs) {
-		st.ptrs = make([]unsafe.Pointer, len(r.bufs))
+	// The addresses are kept with the replay state: only those of the
+	// buffers that are new at each replay (r.dyn) are looked up again
+	// (W1's region has 4 226 entries, 27 of them new each time).
+	if st.rptrs == nil {
+		st.rptrs = make([][]unsafe.Pointer, p.nregions)
 	}
-	ptrs := st.ptrs[:len(r.bufs)]
-	for i, id := range r.bufs {
-		if id < 0 {
-			ptrs[i] = nil // a DivGradBRecipSum's missing q
-		} else if p.reg[id] {
-			ptrs[i] = unsafe.Pointer(&regs[id])
-		} else {
-			ptrs[i] = unsafe.Pointer(unsafe.SliceData(ts[id].data))
+	ptrs := st.rptrs[r.id]
+	if ptrs == nil {
+		ptrs = make([]unsafe.Pointer, len(r.bufs))
+		for i, id := range r.bufs {
+			if id < 0 {
+				ptrs[i] = nil // a DivGradBRecipSum's missing q
+			} else if p.reg[id] {
+				ptrs[i] = unsafe.Pointer(&regs[id])
+			} else {
+				ptrs[i] = unsafe.Pointer(unsafe.SliceData(ts[id].data))
+			}
+		}
+		st.rptrs[r.id] = ptrs
+	} else {
+		for _, i := range r.dyn {
+			ptrs[i] = unsafe.Pointer(unsafe.SliceData(ts[r.bufs[i]].data))
 		}
 	}
 	w := &st.work
@@ -343,7 +356,9 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 		rs.note(workers > 1, time.Since(t0))
 	}
 	w.r, w.ptrs = nil, nil
-	clear(ptrs)
+	for _, i := range r.dyn {
+		ptrs[i] = nil // this replay's tensors
+	}
 	if w.stopped.Load() {
 		panic(errorf(ErrInterrupted, p.op, "interrupted"))
 	}
