@@ -325,7 +325,8 @@
 // computed once per replay, with an exact correction that gives the
 // division's bits (where AVX-512 is available; a cotangent summed over
 // such quotients one term at a time, as the divisor's is, runs as one
-// kernel that keeps the sum in a register), and the other
+// kernel that keeps the sum in a register, and consecutive divisions by
+// one denominator as one pass), and the other
 // intermediate results handed back to the allocator at their last use. Every result a replay returns
 // is a new tensor, never overwritten by a later call (except the tensors
 // donated to JitTo and JitSliceTo, below). Later calls with

@@ -538,9 +538,10 @@ func (r *jitRegion) minBlock() int {
 // addsDivGradB tells whether h adds (as its second operand) g's result, a
 // DivGradB on full operands used nowhere else, to a full operand: the
 // pattern of cotangents accumulated through a division (W1: 828 of its
-// 1247 DivGradBs). x + (−g·q/b) in one kernel (vmath.AddNegMulDiv) gives
-// the same bits as the two, NaNs included; so does DivGradBRecip's
-// (vmath.AddNegMulDivRecip).
+// 1247 DivGradBs, which, with AVX-512, divChains now takes into sums
+// instead; the pairs left are those of no chain). x + (−g·q/b) in one
+// kernel (vmath.AddNegMulDiv) gives the same bits as the two, NaNs
+// included; so does DivGradBRecip's (vmath.AddNegMulDivRecip).
 func addsDivGradB(g, h *jitOp, uses []int32) bool {
 	return (g.p == primDivGradB && g.elem != nil && g.elem.k3 != nil ||
 		g.p == primDivGradBRecip && g.elem != nil && g.elem.k5 != nil) && g.res == nil &&

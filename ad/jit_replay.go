@@ -294,7 +294,7 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	ts, regs := st.ts, st.regs
 	// The addresses are kept with the replay state: only those of the
 	// buffers that are new at each replay (r.dyn) are looked up again
-	// (W1's region has 4 226 entries, 27 of them new each time).
+	// (W1's region has 4 226 entries, 35 of them new each time).
 	if st.rptrs == nil {
 		st.rptrs = make([][]unsafe.Pointer, p.nregions)
 	}
