@@ -407,7 +407,9 @@
 //     nothing else refers to (as above) and that shares no memory with an
 //     input; the others get new tensors. A W3 step then allocates nothing
 //     (TestJitReplayAllocs), and the returned slice is dst's. Donated
-//     tensors that are not returned are released.
+//     tensors that are not returned are released, and so are all of them
+//     when the call panics (an interrupt may stop a replay after it wrote
+//     part of a result into one).
 //
 // Every use of a released tensor — as an argument of any function, an
 // accessor (Data, Item, Shape, …), printing — panics with an *Error

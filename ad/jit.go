@@ -579,7 +579,9 @@ func Jit(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 // function of that shape, not viewed, captured, traced or released since,
 // and not sharing memory with x), or a new tensor, and then dst is
 // released (see Release: using it afterwards panics with ErrReleased). A
-// nil dst is allowed (the first call of a loop). Any other variable
+// nil dst is allowed (the first call of a loop). When the call panics
+// (an interrupt, a bad input), dst is released too: a replay stopped
+// midway may have written part of a result into it. Any other variable
 // holding dst sees the new values: keep a copy (ad.Add(y, 0), or
 // y.Data()) of a result that must outlive the next call.
 func JitTo(f func(*Tensor) *Tensor) func(dst, x *Tensor) *Tensor {
@@ -591,9 +593,12 @@ func JitTo(f func(*Tensor) *Tensor) func(dst, x *Tensor) *Tensor {
 		var in, out, d [1]*Tensor
 		in[0], d[0] = x, dst
 		checkDonated(j.op, d[:])
-		y := j.callBuf(in[:], out[:0], d[:])[0]
-		releaseDonated(d[:], out[:1])
-		return y
+		done := false
+		defer releaseOnPanic(&done, d[:])
+		out[0] = j.callBuf(in[:], out[:0], d[:])[0]
+		done = true
+		releaseDonated(d[:], out[:])
+		return out[0]
 	}
 }
 
@@ -615,9 +620,22 @@ func JitSliceTo(f func([]*Tensor) []*Tensor) func(dst, xs []*Tensor) []*Tensor {
 		// release.
 		var db [8]*Tensor
 		donated := append(db[:0], dst...)
+		done := false
+		defer releaseOnPanic(&done, donated)
 		outs := j.callBuf(xs, dst[:0], donated)
+		done = true
 		releaseDonated(donated, outs)
 		return outs
+	}
+}
+
+// releaseOnPanic releases the donated tensors when the call did not
+// return (done is false): an interrupt, or any panic, may have stopped a
+// replay after it wrote part of a result into them, and a caller who
+// goes on with them must get ErrReleased, never those values.
+func releaseOnPanic(done *bool, donated []*Tensor) {
+	if !*done {
+		Release(donated...)
 	}
 }
 

@@ -261,3 +261,29 @@ func TestReleaseConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// TestDonatedOnPanic: a donated tensor is released when the call panics
+// (here an interrupt before the replay starts, which would otherwise leave
+// it holding whatever the replay had written), and a JitTo whose function
+// returns its input returns the donated input, not released.
+func TestDonatedOnPanic(t *testing.T) {
+	// Not parallel: the interrupt flag is process-wide.
+	x := Linspace(-1, 1, 300)
+	g := JitTo(func(y *Tensor) *Tensor { return Exp(y) })
+	y := g(g(nil, x), x)
+	Interrupt()
+	err := Catch(func() { g(y, x) })
+	ResetInterrupt()
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("interrupted call: got %v, want ErrInterrupted", err)
+	}
+	mustPanicReleased(t, "a tensor donated to an interrupted call", func() { y.Data() })
+	if z := g(nil, x); z.At(0) != math.Exp(-1) {
+		t.Errorf("after the interrupt: got %v, want exp(-1)", z.At(0))
+	}
+	id := JitTo(func(y *Tensor) *Tensor { return y })
+	w := Linspace(0, 1, 5)
+	if r := id(w, w); r != w || errors.Is(Catch(func() { r.Data() }), ErrReleased) {
+		t.Errorf("identity with its input donated: the result was released or is another tensor")
+	}
+}
