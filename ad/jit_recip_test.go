@@ -213,3 +213,28 @@ func TestJitDivChains(t *testing.T) {
 		t.Errorf("alone: %d chains in regions, %d outside; want 0 and 1", in, out)
 	}
 }
+
+// TestDivChainForward checks DivGradBRecipSum's Forward (which replays run
+// only when its kernel cannot) against the Adds and DivGradBs it stands
+// for, with and without x, with terms added as they are.
+func TestDivChainForward(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	n := 37
+	x, g1, q1, t2, g3, q3, b := recipOperands(r, n), recipOperands(r, n), recipOperands(r, n), recipOperands(r, n), recipOperands(r, n), recipOperands(r, n), recipOperands(r, n)
+	hi, lo := make([]float64, n), make([]float64, n)
+	vmath.RecipHi(hi, b.data)
+	vmath.RecipLo(lo, b.data, hi)
+	H, L := New(hi, n), New(lo, n)
+	c := &Call{Args: []*Tensor{x, g1, q1, t2, g3, q3, b, H, L}, Params: divChainParams{x: true, plain: []bool{false, true, false}}}
+	got := primDivChain.Forward(c)
+	want := Add(Add(Add(x, divGradB(g1, q1, b)), t2), divGradB(g3, q3, b))
+	if d, err := jitDiff(want, got); err != nil || d != 0 {
+		t.Fatalf("with x: differs from the Adds by %g (%v)", d, err)
+	}
+	c = &Call{Args: []*Tensor{g1, q1, t2, g3, q3, b, H, L}, Params: divChainParams{x: false, plain: []bool{true, false}}}
+	got = primDivChain.Forward(c)
+	want = Add(Add(divGradB(g1, q1, b), t2), divGradB(g3, q3, b))
+	if d, err := jitDiff(want, got); err != nil || d != 0 {
+		t.Fatalf("without x: differs from the Adds by %g (%v)", d, err)
+	}
+}
