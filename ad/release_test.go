@@ -61,6 +61,11 @@ func TestReleaseUseAfter(t *testing.T) {
 			Grad(func(y *Tensor) *Tensor { return Sum(Mul(y, x)) })(Ones(256))
 		}},
 		{"jitted input", func(x *Tensor) { Jit(func(y *Tensor) *Tensor { return Exp(y) })(x) }},
+		{"Indexer.Set value", func(x *Tensor) { Zeros(2, 256).AtIndex(0).Set(x) }},
+		{"Optimizer.Step", func(x *Tensor) { NewSGD(0.1, 0).Step([]*Tensor{Ones(256)}, []*Tensor{x}) }},
+		{"CustomPrimitive.Call", func(x *Tensor) {
+			NewPrimitive("Twice", func(a []*Tensor) *Tensor { return Mul(a[0], 2) }).Call(x)
+		}},
 	}
 	makers := []struct {
 		name string
@@ -77,6 +82,11 @@ func TestReleaseUseAfter(t *testing.T) {
 			mustPanicReleased(t, m.name+": "+u.name, func() { u.use(x) })
 		}
 	}
+	// An Indexer made before the release.
+	x := Exp(Linspace(0, 1, 256))
+	ix := x.AtIndex(0)
+	x.Release()
+	mustPanicReleased(t, "Indexer of a released tensor", func() { ix.Set(1) })
 	var nilT *Tensor
 	nilT.Release()
 	Release(nil, nilT)
