@@ -7,18 +7,38 @@ package ad
 //
 //	go test -run '^$' -bench 'Jit|W[1-6]|EW' -benchtime 2s ./ad/
 
-import "testing"
+import (
+	"slices"
+	"testing"
+	"time"
+)
 
 // benchJit runs the jitted f on xs: steady state after one tracing call.
+// Besides the mean (ns/op) it reports the median wall time of single
+// calls ("med-ns/op", over the last callSamples calls), which is what
+// JAX's harness reports: a mean takes every disturbance of the run (on a
+// shared machine, another process preempting one of the two goroutines of
+// a call, which the other then waits for), a median of single calls does
+// not (testdata/bench/jit_jax_table.py shows both).
 func benchJit(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
 	j := JitSlice(f)
 	j(xs)
+	ts := make([]time.Duration, callSamples)
 	b.ReportAllocs()
 	ct := startCPU(b)
+	n := 0
 	for b.Loop() {
+		t0 := time.Now()
 		j(xs)
+		ts[n%callSamples] = time.Since(t0)
+		n++
 	}
 	ct.stop()
+	ts = ts[:min(n, callSamples)]
+	slices.Sort(ts)
+	if len(ts) > 0 {
+		b.ReportMetric(float64(ts[len(ts)/2]), "med-ns/op")
+	}
 }
 
 // benchJitRelease is benchJit with each call's results released after
@@ -43,6 +63,9 @@ func benchJitRelease(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor, do
 	}
 	ct.stop()
 }
+
+// callSamples is how many of the last calls benchJit's median covers.
+const callSamples = 1 << 14
 
 // benchJitFirst measures the first call: a new jitted function each time.
 func benchJitFirst(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
