@@ -173,7 +173,14 @@
 //     function (see "Memory over a long session"); an untyped nil among
 //     several values assigned at once becomes a conversion to its
 //     destination's type (yaegi: "runtime error: New(nil)"; smallest cell
-//     `var a, b *int` then `a, b = nil, nil`, also in functions). What
+//     `var a, b *int` then `a, b = nil, nil`, also in functions); an
+//     operand of a top-level := that indexes a slice, array, map or
+//     string becomes a conversion to its own type, (T)(x[i]): yaegi could
+//     not type it when the indexed value had a compiled package's type
+//     (`sh := t.Shape()` then `n := sh[0]`: "constant definition loop";
+//     `y := xs[0] * 2` with xs from t.Data(), or `a := out[0]` with out
+//     from a function ad.GradSlice returned: a nil pointer dereference
+//     while compiling). What
 //     still fails gets a plain sentence instead of yaegi's internal
 //     message: "generic functions are not supported here: …" when the
 //     cell declares or uses a generic function or type, otherwise "the

@@ -27,6 +27,13 @@ func TestTypeCheckedCells(t *testing.T) {
 		{name: "func result redefined with :=", cells: []string{"g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, x) })", "g := ad.Grad(func(x *ad.Tensor) *ad.Tensor { return ad.Mul(x, ad.Mul(x, x)) })", "fmt.Println(g(ad.Scalar(2)))\ng = nil\nfmt.Println(g == nil)"}, stdout: "12.0\ntrue\n"},
 		{name: "func results in one assignment", cells: []string{"import \"sync\"\nvar x, y func()\nx, y = sync.OnceFunc(func() {}), sync.OnceFunc(func() {})", "x, y = nil, nil\nfmt.Println(x == nil, y == nil)"}, stdout: "true true\n"},
 		{name: "func result in a function", cells: []string{"import \"sync\"\nfunc f() bool {\n\tvar o func()\n\to = sync.OnceFunc(func() {})\n\to = nil\n\treturn o == nil\n}\nf()"}, value: "true"},
+		// A top-level := of an element of a compiled package's slice or
+		// map (yaegi_fixes.go, indexDefs).
+		{name: "index of a shape", cells: []string{"t := ad.Linspace(0, 1, 3)\nsh := t.Shape()", "n := sh[0]\nw := t.Shape()[0] + 1\nfmt.Println(n, w)"}, stdout: "3 4\n"},
+		{name: "index of data in an expression", cells: []string{"xs := ad.Linspace(0, 1, 3).Data()", "y := xs[1] * 2\nfmt.Println(y)"}, stdout: "1\n"},
+		{name: "index of GradSlice's result", cells: []string{"gs := ad.GradSlice(func(xs []*ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(xs[0], xs[1])) })", "out := gs([]*ad.Tensor{ad.Scalar(2), ad.Scalar(3)})", "a, b := out[0], out[1]\nit := out[1].Item()\nfmt.Println(a, b, it)"}, stdout: "3.0 2.0 2\n"},
+		{name: "index of GradMap's result", cells: []string{"gm := ad.GradMap(func(m map[string]*ad.Tensor) *ad.Tensor { return ad.Sum(ad.Mul(m[\"a\"], m[\"b\"])) })\ngg := gm(map[string]*ad.Tensor{\"a\": ad.Scalar(2), \"b\": ad.Scalar(3)})", "ga := gg[\"a\"]\nfmt.Println(ga)"}, stdout: "3.0\n"},
+		{name: "index of a standard library slice", cells: []string{"import \"strings\"\nws := strings.Fields(\"a b\")\nw0 := ws[0]\nfmt.Println(w0)"}, stdout: "a\n"},
 		{name: "nils in one assignment", cells: []string{"var a, b *int\nvar e error\nvar m map[string]int\nvar f func()\na, b = nil, nil\ne, m, f = nil, nil, nil\nfmt.Println(a, b, e, m == nil, f == nil)"}, stdout: "<nil> <nil> <nil> true true\n"},
 		{name: "nils in one assignment in a function", cells: []string{"func h() (*ad.Tensor, error) {\n\tvar t *ad.Tensor\n\tvar err error\n\tt, err = nil, nil\n\treturn t, err\n}\nt, err := h()\nfmt.Println(t == nil, err)"}, stdout: "true <nil>\n"},
 		{name: "undefined", cells: []string{"q := undefinedThing + 1"}, err: "CompileError: undefined: undefinedThing"},

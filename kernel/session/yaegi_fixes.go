@@ -62,6 +62,14 @@ type yaegiFixes struct {
 	// (smallest cell: `var a, b *int` then `a, b = nil, nil`). They
 	// become conversions, (T)(nil).
 	nilOperands map[int]string
+	// indexDefs holds the offsets of the operands of top-level :=
+	// statements that index a slice, array, map or string, with their
+	// types: yaegi v0.16.1 cannot type such an operand when the indexed
+	// value has a compiled package's type (`sh := t.Shape()`, then `n :=
+	// sh[0]`: "constant definition loop"; `y := xs[0] * 2` with xs from
+	// t.Data(): a nil pointer dereference while compiling). They become
+	// conversions to their own type, (T)(x[i]), which yaegi types from T.
+	indexDefs map[int]string
 }
 
 // findFixes records, for a chunk parsed as f, the rewrites its types call
@@ -102,7 +110,8 @@ func findFixes(fset *token.FileSet, f *ast.File, info *types.Info, stmts []ast.S
 	fx.bounds = findBounds(fset, f, info)
 	fx.funcResults = findFuncResults(fset, f, info)
 	fx.nilOperands = findNilOperands(fset, f, info, qual)
-	if fx.nilOperands == nil && fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil && fx.bounds == nil && fx.funcResults == nil {
+	fx.indexDefs = findIndexDefs(fset, info, stmts, qual)
+	if fx.indexDefs == nil && fx.nilOperands == nil && fx.rangeInt == nil && fx.commaOK == nil && fx.rangeChan == nil && fx.sendSelect == nil && fx.methodVals == nil && fx.recvDefine == nil && fx.varInits == nil && fx.bounds == nil && fx.funcResults == nil {
 		return nil
 	}
 	return fx
@@ -210,6 +219,101 @@ func applyFixes(fset *token.FileSet, f *ast.File, body *ast.BlockStmt, fx *yaegi
 	if len(fx.nilOperands) > 0 {
 		convertNils(f, fx.nilOperands, off)
 	}
+	if len(fx.indexDefs) > 0 && body != nil {
+		for _, st := range body.List {
+			if as, ok := st.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+				convertOperands(as, fx.indexDefs, off)
+			}
+		}
+	}
+}
+
+// findIndexDefs returns the operands of the top-level := statements
+// stmts that index a slice, array, map or string (outside function
+// literals), by offset, with their types as source text (see
+// yaegiFixes.indexDefs), or nil. An operand whose type cannot be written,
+// or names a type declared in a cell (renamed when redefined), is left as
+// it is.
+func findIndexDefs(fset *token.FileSet, info *types.Info, stmts []ast.Stmt, qual types.Qualifier) map[int]string {
+	var out map[int]string
+	for _, st := range stmts {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+			continue
+		}
+		for _, e := range as.Rhs {
+			if !indexesContainer(info, e) {
+				continue
+			}
+			tv, ok := info.Types[e]
+			if !ok || !tv.IsValue() || tv.Type == nil {
+				continue
+			}
+			if b, ok := tv.Type.(*types.Basic); ok && (b.Info()&types.IsUntyped != 0 || b.Kind() == types.Invalid) {
+				continue
+			}
+			own := false
+			ts := types.TypeString(tv.Type, func(p *types.Package) string {
+				q := qual(p)
+				own = own || q == ""
+				return q
+			})
+			if own {
+				continue
+			}
+			if _, err := parser.ParseExpr(ts); err != nil {
+				continue
+			}
+			if out == nil {
+				out = map[int]string{}
+			}
+			out[fset.Position(e.Pos()).Offset] = ts
+		}
+	}
+	return out
+}
+
+// indexesContainer reports whether e indexes a slice, array, pointer to
+// an array, map or string outside a function literal.
+func indexesContainer(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IndexExpr:
+			t := info.TypeOf(n.X)
+			if t == nil {
+				return true
+			}
+			u := t.Underlying()
+			if p, ok := u.(*types.Pointer); ok {
+				u = p.Elem().Underlying()
+			}
+			switch u := u.(type) {
+			case *types.Slice, *types.Array, *types.Map:
+				found = true
+			case *types.Basic:
+				found = found || u.Info()&types.IsString != 0
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// convertOperands makes the operands of as at the given offsets
+// conversions to their types, (T)(x).
+func convertOperands(as *ast.AssignStmt, at map[int]string, off func(ast.Node) int) {
+	for k, e := range as.Rhs {
+		ts, ok := at[off(e)]
+		if !ok {
+			continue
+		}
+		if t, err := parseTypeAt(ts, e.Pos()); err == nil {
+			as.Rhs[k] = &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: e.Pos(), X: t, Rparen: e.Pos()}, Lparen: e.Pos(), Args: []ast.Expr{e}, Rparen: e.End() - 1}
+		}
+	}
 }
 
 // findNilOperands returns the untyped nils on the right of the
@@ -250,18 +354,8 @@ func findNilOperands(fset *token.FileSet, f *ast.File, info *types.Info, qual ty
 // types (see findNilOperands).
 func convertNils(f *ast.File, at map[int]string, off func(ast.Node) int) {
 	ast.Inspect(f, func(n ast.Node) bool {
-		as, ok := n.(*ast.AssignStmt)
-		if !ok || as.Tok != token.ASSIGN {
-			return true
-		}
-		for k, e := range as.Rhs {
-			ts, ok := at[off(e)]
-			if !ok {
-				continue
-			}
-			if t, err := parseTypeAt(ts, e.Pos()); err == nil {
-				as.Rhs[k] = &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: e.Pos(), X: t, Rparen: e.Pos()}, Lparen: e.Pos(), Args: []ast.Expr{e}, Rparen: e.End() - 1}
-			}
+		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
+			convertOperands(as, at, off)
 		}
 		return true
 	})
