@@ -230,7 +230,6 @@ func (tr *trace) newNode() *node {
 // newBox returns a tensor boxing value at trace tr. The box shares the
 // value's shape and data so accessors see the numbers directly.
 func newBox(value *Tensor, tr *trace, n *node, tangent *Tensor) *Tensor {
-	share(value)
 	bt := &boxedTensor{
 		t: Tensor{shape: value.shape, data: value.data},
 		b: box{value: value, tr: tr, node: n, tangent: tangent},
@@ -286,16 +285,9 @@ func plain(t *Tensor) *Tensor {
 // Apply panics with ErrNil for a nil argument.
 func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 	var top *trace
-	sole := false
 	for i, a := range args {
 		if a == nil {
 			panic(errorf(ErrNil, p.Name, "argument %d is a nil *Tensor", i))
-		}
-		if o := a.ownership(); o != ownShared {
-			if o == ownReleased {
-				panic(errReleased(p.Name, a))
-			}
-			sole = true
 		}
 		if a.b != nil && (top == nil || a.b.tr.id > top.id) {
 			top = a.b.tr
@@ -311,22 +303,7 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		out := p.forward(&cb.call)
 		*cb = callBuf{}
 		callPool.Put(cb)
-		if sole {
-			// A result viewing a sole argument (Reshape's) shares its
-			// buffer.
-			for _, a := range args {
-				if a != out && overlaps(out.data, a.data) {
-					share(a)
-				}
-			}
-		}
 		return out
-	}
-	if sole {
-		// The graph or recording keeps the arguments.
-		for _, a := range args {
-			share(a)
-		}
 	}
 	if top.done.Load() {
 		if top.mode == jitMode {
@@ -425,7 +402,6 @@ func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor
 		return out
 	}
 	n.seq = top.seq.Add(1)
-	share(out)
 	bt := &tn.bt
 	bt.t = Tensor{shape: out.shape, data: out.data, b: &bt.b}
 	bt.b = box{value: out, tr: top, node: n}

@@ -708,7 +708,6 @@ func errorKind(err error) string {
 		{ad.ErrNotInput, "NotInputError"},
 		{ad.ErrSingular, "SingularMatrixError"},
 		{ad.ErrGradCheck, "GradCheckError"},
-		{ad.ErrReleased, "ReleasedError"},
 	}
 	for _, k := range kinds {
 		if errors.Is(err, k.err) {
