@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -389,7 +390,10 @@ func (w *Widget) SetStyle(name string, value any) *Widget {
 }
 
 // Close closes the widget's comm (and its layout's and style's): the
-// front end removes its views. Closing twice does nothing.
+// front end removes its views. Closing an interactive (NewInteractive)
+// also closes its output and stops its controls from calling its
+// function, so that nothing keeps the function; the controls stay open
+// (other interactives may use them). Closing twice does nothing.
 func (w *Widget) Close() {
 	w.mu.Lock()
 	if w.closed {
@@ -411,6 +415,19 @@ func (w *Widget) Close() {
 			c.Close()
 		}
 	}
+	if it := w.interaction; it != nil {
+		for _, c := range it.controls {
+			c.dropObservers(it.out)
+		}
+		it.out.Close()
+	}
+}
+
+// dropObservers removes the observers that write into out.
+func (w *Widget) dropObservers(out *Widget) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.observers = slices.DeleteFunc(w.observers, func(o observer) bool { return o.out == out })
 }
 
 // MIMEBundle shows the widget's view: application/vnd.jupyter.widget-view+json

@@ -487,6 +487,42 @@ func TestCloseWidgets(t *testing.T) {
 	}
 }
 
+// TestCloseInteractive closes an interactive: its output goes with it,
+// its control stays open and no longer calls the function (which nothing
+// keeps then), and another interactive on the same control still runs.
+func TestCloseInteractive(t *testing.T) {
+	c := withComms(t)
+	display.CloseWidgets()
+	ran, other := 0, 0
+	a := display.FloatSlider("a", 0, 1, 0.1, 0.5)
+	box := display.NewInteractive(func(x float64) string { ran++; return fmt.Sprint(x) }, a)
+	box2 := display.NewInteractive(func(x float64) string { other++; return fmt.Sprint(x) }, a)
+	box.MIMEBundle()
+	box2.MIMEBundle()
+	out := strings.TrimPrefix(box.Get("children").([]any)[1].(string), "IPY_MODEL_")
+	box.Close()
+	for _, id := range []string{box.ID(), out} {
+		if !slices.Contains(c.closed, id) {
+			t.Errorf("%s was not closed", id)
+		}
+	}
+	if slices.Contains(c.closed, a.ID()) {
+		t.Errorf("the control was closed with the interactive")
+	}
+	ran, other = 0, 0
+	call, err := display.HandleWidgetMsg(a.ID(), map[string]any{"method": "update", "state": map[string]any{"value": 0.7}}, nil)
+	if err != nil || call == nil {
+		t.Fatalf("update of the open control: %v %v", call, err)
+	}
+	display.SetSink(call)
+	call.Run()
+	display.SetSink(nil)
+	call.Finish()
+	if ran != 0 || other != 1 {
+		t.Errorf("after closing one interactive: its function ran %d times, the other's %d, want 0 and 1", ran, other)
+	}
+}
+
 // Pre-rendered figures keep one image each, the smaller: a line plot's
 // SVG (about five times smaller than its PNG), with the PNG's CSS size.
 func TestPrerenderKeepsTheSmallerImage(t *testing.T) {
