@@ -264,14 +264,15 @@ func releaseSlots(i *interp.Interpreter, from int, seen map[varSlot]bool, captur
 // values of the variables the chunk declares again in slots of their own
 // (seen holds the variable slots from before its compile, see varSlots):
 // those that no function body ever mentioned (captured) and that the
-// chunk does not mention but to declare them (read, see readNames), so
-// that nothing can read them any more. releaseSlots would drop them after
+// chunk src does not mention but to declare them (see readNames; the
+// chunk is parsed only when it declared a variable again), so that
+// nothing can read them any more. releaseSlots would drop them after
 // the chunk; dropped before, a function literal the chunk makes does not
 // keep them in its copy of the global frame. Kept, the copy of each run
 // held the previous run's value and so every run before it: `var g
 // func(*ad.Tensor) *ad.Tensor = ad.Grad(func(x *ad.Tensor) *ad.Tensor
 // {…})`, run again and again, grew the live heap by ~45 KiB per run.
-func releaseShadowed(i *interp.Interpreter, seen map[varSlot]bool, captured, read map[string]bool) {
+func releaseShadowed(i *interp.Interpreter, seen map[varSlot]bool, captured map[string]bool, src string) {
 	if !yf.ok || len(seen) == 0 {
 		return
 	}
@@ -282,8 +283,18 @@ func releaseShadowed(i *interp.Interpreter, seen map[varSlot]bool, captured, rea
 	current := map[varSlot]bool{}
 	varSlots(i, current)
 	data := *at[[]reflect.Value](fr, yf.data)
+	var read map[string]bool
 	for v := range seen {
-		if !current[v] && !captured[v.name] && !read[v.name] && v.index < len(data) {
+		if current[v] || captured[v.name] || v.index >= len(data) {
+			continue
+		}
+		if read == nil {
+			var ok bool
+			if read, ok = readNames(src); !ok {
+				return
+			}
+		}
+		if !read[v.name] {
 			data[v.index] = reflect.Value{}
 		}
 	}

@@ -546,8 +546,8 @@ func (s *Session) run(ctx context.Context, file, code string) Result {
 				return Result{Err: s.interpreterLimit(s.compileError(err), tc)}
 			}
 			initSlots(s.interp, from)
-			if read, ok := readNames(c.src); ok && !s.running {
-				releaseShadowed(s.interp, seen, s.captured, read)
+			if !s.running {
+				releaseShadowed(s.interp, seen, s.captured, c.src)
 			}
 		}
 		s.curFile, s.curLine = c.file, c.line
