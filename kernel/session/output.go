@@ -224,10 +224,14 @@ func (o orderedSink) Clear(wait bool)          { o.s.flush(); o.io.Clear(wait) }
 func (o orderedSink) RedirectStreams(to display.StreamSink) (restore func()) {
 	o.s.flush()
 	old := o.s.cur.Load()
-	o.s.cur.Store(&ioBox{io: redirectIO{StreamSink: to, io: o.io}})
+	box := &ioBox{io: redirectIO{StreamSink: to, io: o.io}}
+	o.s.cur.Store(box)
 	return func() {
 		o.s.flush()
-		o.s.cur.Store(old)
+		// Only if nothing replaced it since: a cell that began
+		// meanwhile (an Interact made by a goroutine of an earlier
+		// cell) keeps its own IO.
+		o.s.cur.CompareAndSwap(box, old)
 	}
 }
 

@@ -15,8 +15,11 @@ type step struct {
 	anyOut         bool   // stdout is not checked (%reset reports the widgets of every session of the process it closed)
 }
 
+// TestRedefineRebindsCallers is not parallel with other tests: two of its
+// cases make widgets, and the display sink is the process's (one session
+// per kernel process): a widget made while another session runs a cell
+// would send its first output into that session's cell (see usesDisplay).
 func TestRedefineRebindsCallers(t *testing.T) {
-	t.Parallel()
 	const sq2 = "func sq(x float64) float64 { return x * x }\n"
 	const sq3 = "func sq(x float64) float64 { return x * x * x }"
 	cases := []struct {
@@ -138,13 +141,27 @@ func TestRedefineRebindsCallers(t *testing.T) {
 	runSteps(t, cases)
 }
 
+// usesDisplay reports whether a case's cells use the display package. Such
+// a case runs alone: display.SetSink, which each cell calls, is process
+// wide, so the sink an Interact redirects may be another session's.
+func usesDisplay(steps []step) bool {
+	for _, st := range steps {
+		if strings.Contains(st.code, "display.") {
+			return true
+		}
+	}
+	return false
+}
+
 func runSteps(t *testing.T, cases []struct {
 	name  string
 	steps []step
 }) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
+			if !usesDisplay(tc.steps) {
+				t.Parallel()
+			}
 			s := newSession(t)
 			for i, st := range tc.steps {
 				r, res := run(t, s, st.code)
