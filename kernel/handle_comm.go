@@ -261,10 +261,7 @@ func (k *Kernel) runCall(ctx context.Context, req *Request, call *display.Call) 
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fallback.ctx = cctx
-	if k.opts.BeforeCell != nil {
-		k.opts.BeforeCell()
-	}
-	k.setRunning(cancel)
+	k.startRunning(cancel)
 	res := func() (res Result) {
 		defer k.setRunning(nil)
 		defer func() {

@@ -83,10 +83,7 @@ func (k *Kernel) execute(ctx context.Context, code string, io *cellIO) (res Resu
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	io.ctx = cctx
-	if k.opts.BeforeCell != nil {
-		k.opts.BeforeCell()
-	}
-	k.setRunning(cancel)
+	k.startRunning(cancel)
 	defer k.setRunning(nil)
 	defer func() {
 		if p := recover(); p != nil {

@@ -364,11 +364,15 @@ func supersededBy(req *Request, later []*Request) bool {
 	return false
 }
 
-// interruptCell cancels the running cell, if any.
+// interruptCell cancels the running cell, if any. It holds k.mu while it
+// does, so that it cannot interrupt a cell that startRunning is starting
+// with a stale cancel function: an interrupt meant for the cell (or widget
+// callback) that just ended would otherwise set ad's interrupt flag after
+// the next one had cleared it, and stop that one instead.
 func (k *Kernel) interruptCell() bool {
 	k.mu.Lock()
+	defer k.mu.Unlock()
 	cancel := k.cancelCell
-	k.mu.Unlock()
 	if cancel == nil {
 		return false
 	}
@@ -377,6 +381,17 @@ func (k *Kernel) interruptCell() bool {
 	}
 	cancel()
 	return true
+}
+
+// startRunning runs BeforeCell and records the cancel function of the
+// cell starting, as one step with respect to interruptCell.
+func (k *Kernel) startRunning(cancel context.CancelFunc) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.opts.BeforeCell != nil {
+		k.opts.BeforeCell()
+	}
+	k.cancelCell = cancel
 }
 
 // setRunning records the cancel function of the running cell (nil when
