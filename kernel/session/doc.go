@@ -91,7 +91,10 @@
 //     the process. The same holds for the functions a cell gives to
 //     time.AfterFunc and context.AfterFunc, which the runtime calls in
 //     goroutines of its own (a panic or os.Exit there ended the kernel):
-//     the report names the line that passed the function. The function value
+//     the report names the line that passed the function, and its frames
+//     name their statements even when it runs while a later cell does
+//     (each statement's start forgets the frames of goroutines it does not
+//     know of, but not those of such functions). The function value
 //     and arguments are still evaluated by the calling goroutine, once per
 //     execution of the statement, so `for i := range n { go f(i) }` calls f
 //     with each i.

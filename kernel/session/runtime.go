@@ -399,11 +399,19 @@ func (s *Session) guardCallback(fn string, f func()) func() {
 	file, line := s.lines.lookup(s.frames.currentLine(getG()))
 	return func() {
 		g := getG()
+		// A goroutine's runtime g is reused: start its traceback state
+		// afresh, and keep it while f runs, even when a cell's next
+		// statement starts meanwhile (execute forgets the frames of
+		// goroutines it does not know of).
+		s.frames.drop(g)
+		s.trace.take(g)
+		s.callbackGs.Store(g, struct{}{})
 		defer func() {
 			r := recover()
 			pt := s.trace.take(g)
 			stack, _ := s.frames.take(g)
 			s.frames.drop(g)
+			s.callbackGs.Delete(g)
 			if r == nil {
 				return
 			}

@@ -154,6 +154,11 @@ type Session struct {
 	curFile string
 	curLine int
 
+	// callbackGs holds the goroutines running a function a cell gave to
+	// time.AfterFunc or context.AfterFunc (guardCallback): their frames
+	// are kept when a cell's statement starts (execute).
+	callbackGs sync.Map
+
 	// running is set when an interrupted unit may still be running (it
 	// did not stop within the wait): its temporaries are left alone.
 	running bool
@@ -725,7 +730,13 @@ func (s *Session) ensureShadow() error {
 // (see stopper) and never cancels the interpreter's own context.
 func (s *Session) execute(ctx context.Context, p *interp.Program) *CellError {
 	bound := s.stops.boundSet()
-	keep := func(g unsafe.Pointer) bool { return bound[g] }
+	keep := func(g unsafe.Pointer) bool {
+		if bound[g] {
+			return true
+		}
+		_, ok := s.callbackGs.Load(g)
+		return ok
+	}
 	s.trace.reset(keep)
 	s.frames.resetFrames(keep)
 	s.last = lastRun{}
