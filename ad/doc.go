@@ -326,7 +326,8 @@
 // the same input shapes replay the program without running f (so without
 // the interpreter when f was written in a notebook cell); results are those
 // of calling f, bit for bit (the program calls the same kernels in the same
-// order, or, for the divisions above, kernels that give their bits). The
+// order, or, for the divisions above, kernels that give their bits), except
+// for a NaN's sign and payload, which Go does not define. The
 // garbage collector frees a result once it is dropped. A
 // replay allocates its results — a tensor and a buffer for each (one
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a

@@ -36,6 +36,15 @@ func jitDiff(a, b *Tensor) (float64, error) {
 		if math.Float64bits(x) == math.Float64bits(y) {
 			continue
 		}
+		if math.IsNaN(x) && math.IsNaN(y) {
+			// A NaN's sign and payload are not kept (Go does not
+			// define them): under -race, TestJitDivChains' last
+			// element of a 4099-value result was a NaN of another
+			// sign or payload (0x7ff8000000000001, math.NaN's,
+			// against the processor's default 0xfff8000000000000)
+			// in about one run in five; the values before it agreed.
+			continue
+		}
 		if math.IsNaN(x) || math.IsNaN(y) {
 			return math.Inf(1), nil
 		}
