@@ -230,6 +230,7 @@ func (tr *trace) newNode() *node {
 // newBox returns a tensor boxing value at trace tr. The box shares the
 // value's shape and data so accessors see the numbers directly.
 func newBox(value *Tensor, tr *trace, n *node, tangent *Tensor) *Tensor {
+	share(value)
 	bt := &boxedTensor{
 		t: Tensor{shape: value.shape, data: value.data},
 		b: box{value: value, tr: tr, node: n, tangent: tangent},
@@ -289,10 +290,16 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		if a == nil {
 			panic(errorf(ErrNil, p.Name, "argument %d is a nil *Tensor", i))
 		}
+		if isReleasedSole(a) {
+			panic(errReleased(p.Name, a))
+		}
 		if a.b != nil && (top == nil || a.b.tr.id > top.id) {
 			top = a.b.tr
 		}
 	}
+	// Sole arguments and released shared ones are in the side table
+	// (release.go), empty in a program that neither jits nor releases.
+	sole := owned.n.Load() != 0 && checkArgs(p.Name, args)
 	if top == nil {
 		if out := p.applyScalar(args); out != nil {
 			return out
@@ -303,7 +310,22 @@ func (p *Primitive) Apply(params any, args ...*Tensor) *Tensor {
 		out := p.forward(&cb.call)
 		*cb = callBuf{}
 		callPool.Put(cb)
+		if sole {
+			// A result viewing a sole argument (Reshape's) shares its
+			// buffer.
+			for _, a := range args {
+				if a != out && overlaps(out.data, a.data) {
+					share(a)
+				}
+			}
+		}
 		return out
+	}
+	if sole {
+		// The graph or recording keeps the arguments.
+		for _, a := range args {
+			share(a)
+		}
 	}
 	if top.done.Load() {
 		if top.mode == jitMode {
@@ -402,6 +424,7 @@ func (p *Primitive) applyReverse(top *trace, params any, args []*Tensor) *Tensor
 		return out
 	}
 	n.seq = top.seq.Add(1)
+	share(out)
 	bt := &tn.bt
 	bt.t = Tensor{shape: out.shape, data: out.data, b: &bt.b}
 	bt.b = box{value: out, tr: top, node: n}

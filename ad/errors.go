@@ -37,6 +37,9 @@ var (
 	// replays correctly (it draws random numbers, or uses a value traced
 	// by a differentiation outside it).
 	ErrJit = errors.New("cannot be jitted")
+	// ErrReleased reports the use of a tensor after Release (or after it
+	// was donated to a JitSliceTo or JitTo call that did not return it).
+	ErrReleased = errors.New("tensor released")
 	// ErrSingular reports a singular or not positive definite matrix.
 	ErrSingular = errors.New("singular matrix")
 )

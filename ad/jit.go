@@ -117,6 +117,7 @@ func (r *jitRec) jitBox(jb *jitBoxed, v *Tensor, id int32) *Tensor {
 		jb = r.nextBox()
 	}
 	jb.id = id
+	share(v)
 	bt := &jb.bt
 	bt.t = Tensor{shape: v.shape, data: v.data, b: &bt.b}
 	bt.b = box{value: v, tr: r.tr}
@@ -214,6 +215,7 @@ func (r *jitRec) numInstr() int {
 
 // constBuf returns the buffer of the plain constant c. Callers hold r.mu.
 func (r *jitRec) constBuf(c *Tensor) int32 {
+	share(c) // the program keeps it
 	if len(c.shape) == 0 {
 		// 0-d constants (Go numbers given to ops, new tensors each
 		// time) are merged by value.
@@ -467,15 +469,16 @@ func newJitted(op string, f func([]*Tensor) []*Tensor) *jitted {
 
 // call runs the jitted function on xs: a replay of a program traced for
 // xs's shapes whose guards hold, or a new trace.
-func (j *jitted) call(xs []*Tensor) []*Tensor { return j.callBuf(xs, nil) }
+func (j *jitted) call(xs []*Tensor) []*Tensor { return j.callBuf(xs, nil, nil) }
 
-// callBuf is call with a replay's results in buf when it has room (see
-// jitProg.run).
-func (j *jitted) callBuf(xs, buf []*Tensor) []*Tensor {
+// callBuf is call with a replay's results in buf when it has room, and
+// computed into dst's tensors when it can take them (see jitProg.run).
+func (j *jitted) callBuf(xs, buf, dst []*Tensor) []*Tensor {
 	for i, x := range xs {
 		if x == nil {
 			panic(errorf(ErrNil, j.op, "input %d is a nil *Tensor", i))
 		}
+		x.checkLive(j.op)
 		if x.b != nil {
 			// Traced by a differentiation (or an enclosing Jit): run f
 			// itself, so that the outer trace sees every operation.
@@ -494,7 +497,7 @@ func (j *jitted) callBuf(xs, buf []*Tensor) []*Tensor {
 		return j.checkOuts(j.f(slices.Clone(xs)), len(xs))
 	}
 	for _, p := range progs {
-		if outs, ok := p.run(xs, buf); ok {
+		if outs, ok := p.run(xs, buf, dst); ok {
 			j.replays.Add(1)
 			return outs
 		}
@@ -561,7 +564,95 @@ func Jit(f func(*Tensor) *Tensor) func(*Tensor) *Tensor {
 	return func(x *Tensor) *Tensor {
 		var in, out [1]*Tensor
 		in[0] = x
-		return j.callBuf(in[:], out[:0])[0]
+		return j.callBuf(in[:], out[:0], nil)[0]
+	}
+}
+
+// JitTo is Jit with the caller's tensor donated for the result: y =
+// g(dst, x) computes f(x), into dst's buffer when it can, and so
+// allocates nothing in steady state (y = g(y, x) in a loop). dst is
+// given up by the call, like a buffer donated to a jax.jit function
+// (donate_argnums): the result is either dst itself, overwritten with the
+// new values (when dst is a result of an earlier call of a jitted
+// function of that shape, not viewed, captured, traced or released since,
+// and not sharing memory with x), or a new tensor, and then dst is
+// released (see Release: using it afterwards panics with ErrReleased). A
+// nil dst is allowed (the first call of a loop). When the call panics
+// (an interrupt, a bad input), dst is released too: a replay stopped
+// midway may have written part of a result into it. Any other variable
+// holding dst sees the new values: keep a copy (ad.Add(y, 0), or
+// y.Data()) of a result that must outlive the next call.
+func JitTo(f func(*Tensor) *Tensor) func(dst, x *Tensor) *Tensor {
+	if f == nil {
+		panic(errorf(ErrNil, "JitTo", "nil function"))
+	}
+	j := newJitted("JitTo", func(xs []*Tensor) []*Tensor { return []*Tensor{f(xs[0])} })
+	return func(dst, x *Tensor) *Tensor {
+		var in, out, d [1]*Tensor
+		in[0], d[0] = x, dst
+		checkDonated(j.op, d[:])
+		done := false
+		defer releaseOnPanic(&done, d[:])
+		out[0] = j.callBuf(in[:], out[:0], d[:])[0]
+		done = true
+		releaseDonated(d[:], out[:])
+		return out[0]
+	}
+}
+
+// JitSliceTo is JitSlice with the caller's tensors donated for the
+// results, as JitTo: outs = g(outs, xs) computes f(xs) with result i
+// written into outs[i] when it can take it, allocating nothing in steady
+// state; the returned slice is dst's when it has room. Every tensor of dst
+// that is not returned is released.
+func JitSliceTo(f func([]*Tensor) []*Tensor) func(dst, xs []*Tensor) []*Tensor {
+	if f == nil {
+		panic(errorf(ErrNil, "JitSliceTo", "nil function"))
+	}
+	j := newJitted("JitSliceTo", f)
+	return func(dst, xs []*Tensor) []*Tensor {
+		checkDonated(j.op, dst)
+		// The results go into dst's slice, which still holds the
+		// donated tensors while the call runs: a copy of them on the
+		// stack (for the few results of a gradient) tells which to
+		// release.
+		var db [8]*Tensor
+		donated := append(db[:0], dst...)
+		done := false
+		defer releaseOnPanic(&done, donated)
+		outs := j.callBuf(xs, dst[:0], donated)
+		done = true
+		releaseDonated(donated, outs)
+		return outs
+	}
+}
+
+// releaseOnPanic releases the donated tensors when the call did not
+// return (done is false): an interrupt, or any panic, may have stopped a
+// replay after it wrote part of a result into them, and a caller who
+// goes on with them must get ErrReleased, never those values.
+func releaseOnPanic(done *bool, donated []*Tensor) {
+	if !*done {
+		Release(donated...)
+	}
+}
+
+// checkDonated panics when a donated tensor is traced (a trace still
+// needs it); released ones are accepted (and stay released).
+func checkDonated(op string, dst []*Tensor) {
+	for i, d := range dst {
+		if d != nil && d.b != nil {
+			panic(errorf(ErrArgument, op, "donated tensor %d is traced by a running differentiation or Jit, which still needs it", i))
+		}
+	}
+}
+
+// releaseDonated releases the tensors of dst that are not among outs.
+func releaseDonated(dst, outs []*Tensor) {
+	for _, d := range dst {
+		if d != nil && !slices.Contains(outs, d) {
+			d.Release()
+		}
 	}
 }
 

@@ -41,6 +41,29 @@ func benchJit(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
 	}
 }
 
+// benchJitRelease is benchJit with each call's results released after
+// use (Release), or donated to the next call (JitSliceTo).
+func benchJitRelease(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor, donate bool) {
+	j, d := JitSlice(f), JitSliceTo(f)
+	var outs []*Tensor
+	call := func() {
+		if donate {
+			outs = d(outs, xs)
+			return
+		}
+		Release(outs...)
+		outs = j(xs)
+	}
+	call()
+	call()
+	b.ReportAllocs()
+	ct := startCPU(b)
+	for b.Loop() {
+		call()
+	}
+	ct.stop()
+}
+
 // callSamples is how many of the last calls benchJit's median covers.
 const callSamples = 1 << 14
 
@@ -113,10 +136,14 @@ func BenchmarkJitW1TanhDerivs(b *testing.B)      { f, x := jitW1(); benchJit(b, 
 func BenchmarkJitW1TanhDerivsChain(b *testing.B) { f, x := jitW1Chain(); benchJit(b, f, x) }
 func BenchmarkJitW2ScalarLoop(b *testing.B)      { f, x := jitW2(); benchJit(b, f, x) }
 func BenchmarkJitW3MLPGrad(b *testing.B)         { f, x := jitW3(); benchJit(b, f, x) }
+func BenchmarkJitW3MLPGradReleased(b *testing.B) { f, x := jitW3(); benchJitRelease(b, f, x, false) }
+func BenchmarkJitW3MLPGradDonated(b *testing.B)  { f, x := jitW3(); benchJitRelease(b, f, x, true) }
 func BenchmarkJitW4LogReg(b *testing.B)          { f, x := jitW4(); benchJit(b, f, x) }
 func BenchmarkJitW6RNN(b *testing.B)             { f, x := jitW6(); benchJit(b, f, x) }
 func BenchmarkJitW6RNNForward(b *testing.B)      { f, x := jitW6Forward(); benchJit(b, f, x) }
 func BenchmarkJitEWTanh1e6(b *testing.B)         { f, x := jitEW(); benchJit(b, f, x) }
+func BenchmarkJitEWTanh1e6Released(b *testing.B) { f, x := jitEW(); benchJitRelease(b, f, x, false) }
+func BenchmarkJitEWTanh1e6Donated(b *testing.B)  { f, x := jitEW(); benchJitRelease(b, f, x, true) }
 
 func BenchmarkJitFirstW1TanhDerivs(b *testing.B) { f, x := jitW1(); benchJitFirst(b, f, x) }
 func BenchmarkJitFirstW2ScalarLoop(b *testing.B) { f, x := jitW2(); benchJitFirst(b, f, x) }

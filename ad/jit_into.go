@@ -355,8 +355,9 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 // A small result (at most jitPooledMax values) takes its buffer from
 // alloc, as an eager result does: makeBuf's buffers come back through the
 // garbage collector once dropped (memory.go), so W1's six 200-value
-// derivatives cost no new buffers in steady state. A larger one gets a
-// new buffer, not zeroed (makeNoZero: every kernel run into a buffer
+// derivatives cost no new buffers in steady state. A larger one takes a
+// buffer a released result gave back (release.go), or gets a new buffer,
+// not zeroed (makeNoZero: every kernel run into a buffer
 // writes all of it), which the collector frees once the caller drops it: a
 // buffer a collection hands back counts as live until the next one, and
 // for W3's 1.6 MB gradient that tripled the peak resident growth of 100
@@ -367,6 +368,7 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 type jitOut struct {
 	n     int
 	shape []int
+	idx   int // the first output holding it, -1 for none (soleOuts)
 }
 
 // jitPooledMax is the largest result, in values (64 KiB), whose buffer
@@ -379,12 +381,32 @@ func (q *jitOut) get(op string) *Tensor {
 	if q.n <= jitPooledMax {
 		return newResult(op, q.shape, q.n)
 	}
+	// A released result's buffer (release.go). Not looked for before
+	// any Release: a Get from a pool emptied by a collection allocates
+	// its per-core slots again (one allocation per collection, W3 9 ->
+	// 10 per replay).
+	if releaseUsed.Load() {
+		if d := reuseBuf(q.n); d != nil {
+			return &Tensor{shape: q.shape, data: d}
+		}
+	}
 	checkAlloc(op, q.n)
 	d := makeNoZero(q.n) // every kernel writes all of it
 	if d == nil {
 		d = make([]float64, q.n)
 	}
 	return &Tensor{shape: q.shape, data: d}
+}
+
+// result returns the tensor a replay computes result q into: the
+// caller's tensor donated for it (jitProg.takeDst), or a new one.
+func (q *jitOut) result(st *jitState, op string) *Tensor {
+	if q.idx >= 0 && st.dst != nil {
+		if t := st.dst[q.idx]; t != nil {
+			return t
+		}
+	}
+	return q.get(op)
 }
 
 // scratchLen returns the length of the scratch buffer p's operations need.

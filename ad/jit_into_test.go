@@ -165,7 +165,16 @@ func TestJitIntoResultsKept(t *testing.T) {
 // W1, many regions, is not counted here. A W3
 // gradient (JitSlice; the value, b2's 10 values, and three larger
 // gradients) allocates 1 + 1 + 2·3 + 1 = 9; an elementwise chain through
-// Jit 2, EW (through JitSlice) 3. The
+// Jit 2, EW (through JitSlice) 3. Once Release has been used in the
+// process, Jit and JitSlice also record each result of 128 values or more
+// as the sole owner of its buffer, at the cost of its weak pointer's
+// handle (release.go): W3 12, the chain 3, EW 4. Given back (release.go),
+// a W3 gradient whose results are released after use allocates 11 (its
+// three large buffers come from the pool: the tensors, the value's and
+// b2's blocks, the slice and the three weak handles are new, and the
+// value and b2's gradient, not recorded, get an entry and a handle as
+// released tensors), and one whose results are donated to the next call
+// (JitSliceTo, JitTo) nothing. The
 // collector is off while it measures: each collection empties the
 // sync.Pools (ad's recycled buffers, gemm's packing buffers) and returns
 // dropped buffers (memory.go), so with it on the count varied with the
@@ -192,6 +201,9 @@ func TestJitReplayAllocs(t *testing.T) {
 		run   func()
 		prog  *jitProg
 		bound float64 // without the kernels' allocations
+		// bytes bounds the bytes allocated per replay (0: not checked):
+		// results given back take no new buffer.
+		bytes float64
 	}
 	j3 := newJitted("JitSlice", f3)
 	j3.call(xs3)
@@ -203,10 +215,39 @@ func TestJitReplayAllocs(t *testing.T) {
 	fe, xse := jitEW()
 	je := newJitted("JitSlice", fe)
 	je.call(xse)
+	// The same with the results given back (release.go): released after
+	// use, W3 allocates only its result tensors' headers (its three
+	// large buffers come from the pool; the value and b2's gradient are
+	// one block each) and the slice; donated (JitSliceTo, JitTo), nothing.
+	rel3 := func() { Release(j3.call(xs3)...) }
+	// The plain cases are measured as in a process that never released
+	// (other tests may have), and again after a Release.
+	was := releaseUsed.Load()
+	defer releaseUsed.Store(was)
+	releaseUsed.Store(false)
+	used := func(f func()) func() { return func() { releaseUsed.Store(true); f() } }
+	d3 := JitSliceTo(f3)
+	var outs3 []*Tensor
+	to3 := func() { outs3 = d3(outs3, xs3) }
+	dc := JitTo(chain)
+	var yc *Tensor
+	toc := func() { yc = dc(yc, xc) }
+	de := JitTo(func(x *Tensor) *Tensor { return fe([]*Tensor{x})[0] })
+	var ye *Tensor
+	toe := func() { ye = de(ye, xse[0]) }
 	cases := []allocCase{
-		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 9},
-		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2},
-		{"EW", func() { je.call(xse) }, je.entries[0].progs[0], 2 + 1},
+		{"W3", func() { j3.call(xs3) }, j3.entries[0].progs[0], 9, 0},
+		{"chain", func() { jc(xc) }, jc2.entries[0].progs[0], 2, 0},
+		{"EW", func() { je.call(xse) }, je.entries[0].progs[0], 2 + 1, 0},
+		{"W3 after a Release", used(func() { j3.call(xs3) }), j3.entries[0].progs[0], 9 + 3, 0},
+		{"EW after a Release", used(func() { je.call(xse) }), je.entries[0].progs[0], 2 + 1 + 1, 0},
+		// (Its 1.6 MB buffer comes back through its pool's spare,
+		// whichever core the next replay runs on: through the sync.Pool
+		// alone, one replay in 20 missed it under load.)
+		{"W3 released", rel3, j3.entries[0].progs[0], 1 + 1 + 3 + 1 + 3 + 2, 2048},
+		{"W3 donated", to3, j3.entries[0].progs[0], 0, 512},
+		{"chain donated", toc, jc2.entries[0].progs[0], 0, 512},
+		{"EW donated", toe, je.entries[0].progs[0], 0, 512},
 	}
 	for _, c := range cases {
 		for range 3 {
@@ -218,7 +259,24 @@ func TestJitReplayAllocs(t *testing.T) {
 			t.Errorf("%s: a replay allocates %.1f times, its products %.1f: more than %g + 1 besides", c.name, got, kernels, c.bound)
 		}
 		t.Logf("%s: %.1f allocations per replay, %.1f of them its products'", c.name, got, kernels)
+		if c.bytes > 0 {
+			if b := processBytes(20, c.run); b > c.bytes {
+				t.Errorf("%s: a replay allocates %.0f bytes, want at most %g (no new result buffer)", c.name, b, c.bytes)
+			}
+		}
 	}
+}
+
+// processBytes is processAllocs counting bytes.
+func processBytes(runs int, f func()) float64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b0 := ms.TotalAlloc
+	for range runs {
+		f()
+	}
+	runtime.ReadMemStats(&ms)
+	return float64(ms.TotalAlloc-b0) / float64(runs)
 }
 
 // processAllocs is testing.AllocsPerRun without its GOMAXPROCS of 1: the

@@ -699,6 +699,9 @@ type jitProg struct {
 	inputs []int32 // buffer of each input
 	outs   []int32
 	outReg []bool // output i lives in a register only
+	// outSole[i] tells that output i is a new tensor, the only
+	// reference to its buffer (see soleOuts).
+	outSole []bool
 	// reg[id] tells that buffer id lives in a register only (the result
 	// of a scalar operation): it is wrapped in a tensor for Forward.
 	reg    []bool
@@ -883,7 +886,38 @@ func lower(r *jitRec, code []jitInstr, outs []int32) *jitProg {
 	for i, o := range outs {
 		p.outReg[i] = reg[o]
 	}
+	p.soleOuts(outs, root)
 	return p
+}
+
+// soleOuts finds the results a replay makes for the caller alone (see
+// release.go): a register's value (a new scalar) and a result computed
+// into a buffer of its own (jitOut) that no other result views. It sets
+// each jitOut's output index, the first one holding its buffer.
+func (p *jitProg) soleOuts(outs, root []int32) {
+	p.outSole = make([]bool, len(outs))
+	for _, q := range p.results {
+		q.idx = -1
+	}
+	for i, o := range outs {
+		if p.outReg[i] {
+			p.outSole[i] = true
+			continue
+		}
+		q := p.results[o]
+		if q == nil || root[o] != o {
+			continue
+		}
+		if q.idx < 0 {
+			q.idx = i
+		}
+		p.outSole[i] = true
+		for _, o2 := range outs {
+			if o2 != o && root[o2] == o {
+				p.outSole[i] = false // another result views it
+			}
+		}
+	}
 }
 
 // plan assigns arena slots to the planned buffers: each takes a free slot

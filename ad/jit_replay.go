@@ -32,6 +32,10 @@ type jitState struct {
 	// rstats: per region of the program, how its runs went on one core
 	// and shared (runFused).
 	rstats []regionStats
+	// dst[i]: the caller's tensor the replay writes output i into, nil
+	// for a new one (takeDst); nil outside a replay with donated tensors.
+	dst    []*Tensor
+	dstBuf []*Tensor
 }
 
 func (p *jitProg) newState() *jitState {
@@ -81,8 +85,9 @@ func (p *jitProg) newState() *jitState {
 // another path.
 //
 // The results go into buf when it has room for them (Jit's one result, on
-// its caller's stack), else into a new slice.
-func (p *jitProg) run(xs, buf []*Tensor) ([]*Tensor, bool) {
+// its caller's stack), else into a new slice. Output i is computed into
+// dst[i] when it is a tensor it can take (see takeDst).
+func (p *jitProg) run(xs, buf, dst []*Tensor) ([]*Tensor, bool) {
 	var st *jitState
 	if p.busy.TryLock() {
 		defer p.busy.Unlock()
@@ -92,6 +97,9 @@ func (p *jitProg) run(xs, buf []*Tensor) ([]*Tensor, bool) {
 		st = p.st
 	} else {
 		st = p.newState() // another goroutine is replaying p
+	}
+	if len(dst) > 0 {
+		p.takeDst(st, xs, dst)
 	}
 	ok := p.exec(st, xs)
 	var outs []*Tensor
@@ -103,17 +111,103 @@ func (p *jitProg) run(xs, buf []*Tensor) ([]*Tensor, bool) {
 		}
 		for i, o := range p.outs {
 			if p.outReg[i] {
-				outs[i] = Scalar(st.regs[o])
+				if d := st.takenAt(i); d != nil {
+					d.data[0] = st.regs[o]
+					outs[i] = d
+				} else {
+					outs[i] = Scalar(st.regs[o])
+				}
 			} else {
 				outs[i] = st.ts[o]
 			}
+			// Record the results the caller may give back
+			// (release.go): those of JitTo and JitSliceTo (dst not
+			// nil), which the next call may take, and, once Release
+			// has been used, large ones, whose buffers Release
+			// recycles. A donated tensor taken is recorded already.
+			if p.outSole[i] && st.takenAt(i) == nil && (dst != nil || releaseUsed.Load() && p.outLarge(i)) {
+				outs[i].setSole()
+			}
+		}
+		if owned.n.Load() != 0 {
+			p.shareViewedInputs(xs, outs)
 		}
 	}
+	st.dst = nil
 	// Drop the references to this call's tensors (inputs, results).
 	for _, id := range p.clear {
 		st.ts[id] = nil
 	}
 	return outs, ok
+}
+
+// takeDst chooses the tensors of dst that the replay may compute its
+// results into (st.dst): dst[i] for output i when output i is a new
+// tensor of its own (outSole), first among the outputs holding its
+// buffer, and dst[i] is of its shape, the only reference to its buffer
+// (own == ownSole: a result of a replay not viewed, captured or traced
+// since, not released), not taken for an earlier output and sharing no
+// memory with an input (which the replay reads).
+func (p *jitProg) takeDst(st *jitState, xs, dst []*Tensor) {
+	if cap(st.dstBuf) < len(p.outs) {
+		st.dstBuf = make([]*Tensor, len(p.outs))
+	}
+	st.dst = st.dstBuf[:len(p.outs)]
+	clear(st.dst)
+outs:
+	for i, o := range p.outs {
+		if i >= len(dst) {
+			break
+		}
+		d := dst[i]
+		if d == nil || d.ownership() != ownSole || !p.outSole[i] || d.b != nil || !sameShape(d.shape, p.shape(o)) {
+			continue
+		}
+		if !p.outReg[i] && p.results[o].idx != i {
+			continue
+		}
+		for k := range i {
+			if st.dst[k] == d {
+				continue outs
+			}
+		}
+		for _, x := range xs {
+			if overlaps(x.data, d.data) {
+				continue outs
+			}
+		}
+		st.dst[i] = d
+	}
+}
+
+// outLarge reports whether output i is computed into a buffer of
+// recycleMin values or more, which Release recycles (recycle).
+func (p *jitProg) outLarge(i int) bool {
+	return !p.outReg[i] && shapeNumel(p.shape(p.outs[i])) >= recycleMin
+}
+
+// shareViewedInputs shares each sole input that a result views (a replay
+// of a Reshape returns a view of its input): the input's buffer then has
+// another reference.
+func (p *jitProg) shareViewedInputs(xs, outs []*Tensor) {
+	for i, o := range outs {
+		if p.outSole[i] {
+			continue
+		}
+		for _, x := range xs {
+			if o != x && overlaps(o.data, x.data) {
+				share(x)
+			}
+		}
+	}
+}
+
+// takenAt returns the tensor taken for output i, or nil.
+func (st *jitState) takenAt(i int) *Tensor {
+	if i < len(st.dst) {
+		return st.dst[i]
+	}
+	return nil
 }
 
 // exec is the replay loop.
@@ -148,19 +242,19 @@ func (p *jitProg) exec(st *jitState, xs []*Tensor) bool {
 		case opFused:
 			for k := range op.group {
 				if g := &op.group[k]; g.res != nil {
-					ts[g.out] = g.res.get(p.op)
+					ts[g.out] = g.res.result(st, p.op)
 				}
 			}
 			p.runFused(st, op)
 		case opInto:
 			if op.res != nil {
-				ts[op.out] = op.res.get(p.op)
+				ts[op.out] = op.res.result(st, p.op)
 			}
 			runInto(op, ts[op.out].data, ts, st.scratch)
 		case opView:
 		case opElem:
 			if op.res != nil {
-				ts[op.out] = op.res.get(p.op)
+				ts[op.out] = op.res.result(st, p.op)
 			}
 			if op.elem.chain {
 				if cap(st.ptrs) < 2*len(op.args) {

@@ -208,6 +208,11 @@ func reuseBuf(n int) []float64 {
 	if n >= recycleMin {
 		if p, ok := recycled.Load(n); ok {
 			bp := p.(*bufPool)
+			if n >= spareMin {
+				if e := bp.spare.Swap(nil); e != nil {
+					return unsafe.Slice(e, n)
+				}
+			}
 			if e, _ := bp.Get().(*float64); e != nil {
 				if bp.hits.Load() == 0 {
 					bp.hits.Store(1)
@@ -236,7 +241,14 @@ var recycled sync.Map // int → *bufPool
 // element; hits becomes 1 once a buffer has been taken from it.
 type bufPool struct {
 	sync.Pool
-	hits atomic.Int32
+	// spare holds one buffer of spareMin values or more, whichever core
+	// asks: a sync.Pool hands a buffer back first on the core that put it
+	// there (its private slot), so a loop that releases a large result
+	// and makes the next one on the other core would miss it and make a
+	// new one (one replay in 20 of W3's, under load). Collections drop
+	// it (dropSpares), as they drop the pool's buffers.
+	spare atomic.Pointer[float64]
+	hits  atomic.Int32
 	// fins[l] is the finalizer of a buffer of this length with l lives
 	// left (see gcReturn): it recycles the buffer, after setting
 	// fins[l-1] when l > 0 and the pool has had a hit. (One function per
@@ -268,7 +280,50 @@ func recycle(d []float64) {
 	if n < recycleMin || cap(d) != n {
 		return
 	}
-	poolOf(n).Put(&d[0])
+	bp := poolOf(n)
+	if n >= spareMin && bp.spare.CompareAndSwap(nil, &d[0]) {
+		startSweep()
+		return
+	}
+	bp.Put(&d[0])
+}
+
+// spareMin is the least length of a buffer kept as a pool's spare: the
+// results that jitOut.get takes from the pools themselves (above
+// jitPooledMax; smaller ones come through alloc).
+const spareMin = jitPooledMax + 1
+
+// dropSpares empties every pool's spare; it runs after each collection
+// (spareSweep).
+func dropSpares() {
+	recycled.Range(func(_, p any) bool {
+		p.(*bufPool).spare.Store(nil)
+		return true
+	})
+}
+
+// spareSweep is an object with a finalizer that drops the spares and sets
+// itself again on a new one: it runs once per garbage collection.
+type spareSweep struct{ _ *int }
+
+func armSpareSweep() {
+	runtime.SetFinalizer(&spareSweep{}, func(*spareSweep) {
+		dropSpares()
+		sweepOwned() // entries of collected tensors (release.go)
+		armSpareSweep()
+	})
+}
+
+// sweepArmed tells that the sweep runs: it is armed by the first spare
+// or side-table entry (startSweep), so that a program that never gives
+// results back does not allocate one object per collection for it.
+var sweepArmed atomic.Bool
+
+// startSweep arms spareSweep once.
+func startSweep() {
+	if !sweepArmed.Load() && sweepArmed.CompareAndSwap(false, true) {
+		armSpareSweep()
+	}
 }
 
 // fmtBytes formats a byte count with a binary unit.

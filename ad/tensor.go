@@ -14,11 +14,16 @@ import (
 // or a forward-mode tangent. Boxing is invisible to the accessors: Shape,
 // Data, Item, At and String always report the numeric value.
 //
+// A tensor's values never change, except those of a tensor donated to
+// JitTo or JitSliceTo for a result (see the package documentation,
+// "Giving memory back"). After Release, every use of it panics with
+// ErrReleased.
+//
 // The zero value is not a valid Tensor; use the constructors.
 type Tensor struct {
 	shape []int
 	data  []float64
-	b     *box // nil for a plain tensor
+	b     *box // nil for a plain tensor (no other field: see release.go)
 }
 
 // newRaw wraps shape and data without copying. Callers must not modify
@@ -162,10 +167,14 @@ func FromRows(rows [][]float64) *Tensor {
 }
 
 // Shape returns a copy of the tensor's shape; a scalar's shape is empty.
-func (t *Tensor) Shape() []int { return append([]int{}, t.shape...) }
+func (t *Tensor) Shape() []int {
+	t.checkLive("Shape")
+	return append([]int{}, t.shape...)
+}
 
 // Data returns a copy of the tensor's values in row-major order.
 func (t *Tensor) Data() []float64 {
+	t.checkLive("Data")
 	if t.b != nil {
 		noteRead(t, "Data", 0, len(t.data))
 	}
@@ -173,14 +182,21 @@ func (t *Tensor) Data() []float64 {
 }
 
 // NDim returns the number of dimensions (0 for a scalar).
-func (t *Tensor) NDim() int { return len(t.shape) }
+func (t *Tensor) NDim() int {
+	t.checkLive("NDim")
+	return len(t.shape)
+}
 
 // Size returns the number of elements.
-func (t *Tensor) Size() int { return len(t.data) }
+func (t *Tensor) Size() int {
+	t.checkLive("Size")
+	return len(t.data)
+}
 
 // Item returns the single value of a size-1 tensor. It panics with ErrShape
 // when the tensor has any other size.
 func (t *Tensor) Item() float64 {
+	t.checkLive("Item")
 	if len(t.data) != 1 {
 		panic(errorf(ErrShape, "Item", "tensor of shape %s has %d elements, want 1", fmtShape(t.shape), len(t.data)))
 	}
@@ -195,6 +211,7 @@ func (t *Tensor) Item() float64 {
 // number of indices differs from NDim and with ErrIndex when an index is out
 // of range.
 func (t *Tensor) At(idx ...int) float64 {
+	t.checkLive("At")
 	if len(idx) != len(t.shape) {
 		panic(errorf(ErrShape, "At", "%d indices for a tensor of shape %s", len(idx), fmtShape(t.shape)))
 	}
@@ -217,7 +234,10 @@ func (t *Tensor) At(idx ...int) float64 {
 
 // IsBoxed reports whether t is being traced by a running differentiation.
 // It is meant for debugging and display; numeric code never needs it.
-func (t *Tensor) IsBoxed() bool { return t.b != nil }
+func (t *Tensor) IsBoxed() bool {
+	t.checkLive("IsBoxed")
+	return t.b != nil
+}
 
 // fmtShape formats a shape like numpy: (3,4), (5,) and () for a scalar.
 func fmtShape(shape []int) string {
@@ -254,6 +274,7 @@ func mustTensor(op string, x *Tensor) *Tensor {
 	if x == nil {
 		panic(errorf(ErrNil, op, "nil *Tensor argument"))
 	}
+	x.checkLive(op)
 	return x
 }
 
@@ -261,6 +282,7 @@ func mustTensor(op string, x *Tensor) *Tensor {
 // fractional digits, and a summary with "..." for more than 1000 elements.
 // See format.go for the exact rules.
 func (t *Tensor) String() string {
+	t.checkLive("String")
 	if t.b != nil {
 		noteRead(t, "String", 0, len(t.data))
 	}

@@ -72,10 +72,14 @@ func newIndexer(op string, x *Tensor, r []sliceRange, sel []int) *Indexer {
 func (ix *Indexer) Shape() []int { return append([]int{}, ix.plan.outShape...) }
 
 // Get returns the selected elements as a tensor of the selection's shape.
-func (ix *Indexer) Get() *Tensor { return gather(ix.x, ix.plan) }
+func (ix *Indexer) Get() *Tensor {
+	ix.x.checkLive("Get")
+	return gather(ix.x, ix.plan)
+}
 
 // value converts an update operand and broadcasts it to the selection.
 func (ix *Indexer) value(op string, v any) *Tensor {
+	ix.x.checkLive(op) // released since the Indexer was made
 	vt := toTensor(op, v)
 	if sameShape(vt.shape, ix.plan.outShape) {
 		return vt

@@ -716,6 +716,7 @@ func errorKind(err error) string {
 		{ad.ErrNotInput, "NotInputError"},
 		{ad.ErrSingular, "SingularMatrixError"},
 		{ad.ErrGradCheck, "GradCheckError"},
+		{ad.ErrReleased, "ReleasedError"},
 	}
 	for _, k := range kinds {
 		if errors.Is(err, k.err) {

@@ -122,6 +122,7 @@ func TestCells(t *testing.T) {
 		{name: "exit", code: "import \"os\"\nos.Exit(3)\nfmt.Println(\"not reached\")", en: "Exit", errContains: "os.Exit(3)"},
 		{name: "log fatal", code: "import \"log\"\nlog.Fatal(\"boom\")", en: "Exit", errContains: "boom"},
 		{name: "ad shape error", code: "ad.Add(ad.New([]float64{1, 2}), ad.New([]float64{1, 2, 3}))", en: "ShapeError", errContains: "ad.Add"},
+		{name: "ad released", code: "relf := ad.JitSliceTo(func(xs []*ad.Tensor) []*ad.Tensor { return []*ad.Tensor{ad.Exp(xs[0])} })\nvar relo []*ad.Tensor\nrelo = relf(relo, []*ad.Tensor{ad.Ones(200)})\nvar relp *ad.Tensor = relo[0]\nrelo = relf(relo, []*ad.Tensor{ad.Ones(200)})\nad.Sum(relp)", en: "ReleasedError", errContains: "ad.Sum: the tensor of shape (200,) was released"},
 		{name: "state kept", code: "x", value: "9"},
 	}
 	for _, c := range cases {

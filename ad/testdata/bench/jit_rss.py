@@ -4,8 +4,10 @@ each configuration in a fresh process, in interleaved rounds.
 
   python3 jit_rss.py [ROUNDS] [OUT.jsonl]      (from anywhere; builds jitrss/ with go)
 
-Configurations: gograd jitted with GOGC=100 (Go's default) and GOGC=400 (the
-gograd kernel's), the same eager, and torch (Debian's /usr/bin/python3 with
+Configurations: gograd jitted with GOGC=100 (Go's default), GOGC=400 (the
+gograd kernel's) and GOGC=25 (a collector working harder, without giving anything
+back), jitted with each step's results released after use (ad.Release, GOGC=100
+and 400) or donated to the next step (ad.JitSliceTo), the same eager, and torch (Debian's /usr/bin/python3 with
 python3-torch) with its default threads and with one thread
 (torch.set_num_threads(1) and OPENBLAS_NUM_THREADS=1).  Each is measured cold
 (the first gradient, which traces for ad.Jit and warms torch's allocator, is one
@@ -21,12 +23,16 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
-BIN = "/tmp/jitrss"
+BIN = os.environ.get("JITRSS_BIN", "/tmp/jitrss")  # JITRSS_BIN: where to build jitrss
 TORCH_PY = os.environ.get("TORCH_PYTHON", "/usr/bin/python3")
 
 CONFIGS = [
     ("gograd jit, GOGC=100", [BIN], {"GOGC": "100"}),
     ("gograd jit, GOGC=400", [BIN], {"GOGC": "400"}),
+    ("gograd jit, GOGC=25", [BIN], {"GOGC": "25"}),
+    ("gograd jit + Release, GOGC=100", [BIN, "-release"], {"GOGC": "100"}),
+    ("gograd jit + Release, GOGC=400", [BIN, "-release"], {"GOGC": "400"}),
+    ("gograd JitSliceTo (donated), GOGC=100", [BIN, "-donate"], {"GOGC": "100"}),
     ("gograd eager, GOGC=100", [BIN, "-eager"], {"GOGC": "100"}),
     ("gograd eager, GOGC=400", [BIN, "-eager"], {"GOGC": "400"}),
     ("torch, default threads", [TORCH_PY, os.path.join(HERE, "jit_rss_torch.py")], {}),

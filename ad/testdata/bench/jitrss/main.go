@@ -52,6 +52,8 @@ func main() {
 	n := flag.Int("n", 100, "gradients")
 	eager := flag.Bool("eager", false, "without ad.Jit")
 	keep := flag.Bool("keep-traced", false, "trace (first call) before the baseline")
+	release := flag.Bool("release", false, "ad.Release the results after use")
+	donate := flag.Bool("donate", false, "donate the results to the next call (ad.JitSliceTo)")
 	heap := flag.String("heapprofile", "", "write a heap profile after the loop to this file")
 	flag.Parse()
 
@@ -78,11 +80,28 @@ func main() {
 		v, gs := vg(xs)
 		return append([]*ad.Tensor{v}, gs...)
 	}
-	if !*eager {
+	var step func(dst, xs []*ad.Tensor) []*ad.Tensor
+	switch {
+	case *donate:
+		step = ad.JitSliceTo(f)
+	case !*eager:
 		f = ad.JitSlice(f)
 	}
+	var outs []*ad.Tensor
+	grad := func() {
+		if step != nil {
+			outs = step(outs, params)
+			return
+		}
+		if *release {
+			ad.Release(outs...)
+		}
+		outs = f(params)
+	}
 	if *keep {
-		f(params)
+		// (The first results are the trace's, which a later call does
+		// not reuse: the loop's first gradient makes new buffers.)
+		grad()
 	}
 	runtime.GC()
 	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
@@ -95,7 +114,7 @@ func main() {
 	start := time.Now()
 	check := 0.0
 	for i := 0; i < *n; i++ {
-		outs := f(params)
+		grad()
 		check = outs[0].Item()
 	}
 	elapsed := time.Since(start)
@@ -113,6 +132,7 @@ func main() {
 	gogc := debug.SetGCPercent(100)
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"peer": "gograd", "mode": map[bool]string{false: "jit", true: "eager"}[*eager], "n": *n,
+		"release": *release, "donate": *donate,
 		"gogc": gogc, "gomaxprocs": runtime.GOMAXPROCS(0), "traced_before": *keep,
 		"rss0_kb": rss0, "hwm0_kb": hwm0, "rss1_kb": rss1, "hwm1_kb": hwm1,
 		"peak_growth_kb": hwm1 - rss0, "rss_growth_kb": rss1 - rss0,
