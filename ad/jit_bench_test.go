@@ -42,7 +42,8 @@ func benchJit(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
 }
 
 // benchJitRelease is benchJit with each call's results released after
-// use (Release), or donated to the next call (JitSliceTo).
+// use (Release), or donated to the next call (JitSliceTo); it reports the
+// median single call too.
 func benchJitRelease(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor, donate bool) {
 	j, d := JitSlice(f), JitSliceTo(f)
 	var outs []*Tensor
@@ -56,12 +57,22 @@ func benchJitRelease(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor, do
 	}
 	call()
 	call()
+	ts := make([]time.Duration, callSamples)
 	b.ReportAllocs()
 	ct := startCPU(b)
+	n := 0
 	for b.Loop() {
+		t0 := time.Now()
 		call()
+		ts[n%callSamples] = time.Since(t0)
+		n++
 	}
 	ct.stop()
+	ts = ts[:min(n, callSamples)]
+	slices.Sort(ts)
+	if len(ts) > 0 {
+		b.ReportMetric(float64(ts[len(ts)/2]), "med-ns/op")
+	}
 }
 
 // callSamples is how many of the last calls benchJit's median covers.

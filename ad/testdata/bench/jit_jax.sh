@@ -10,7 +10,7 @@ declare -A PAT=(
  [W3]='^(BenchmarkW3MLPGrad|BenchmarkJitW3MLPGrad)$'
  [W4]='^(BenchmarkW4LogReg|BenchmarkJitW4LogReg)$'
  [W6]='^(BenchmarkW6RNN|BenchmarkJitW6RNN|BenchmarkW6RNNForward|BenchmarkJitW6RNNForward|BenchmarkJitFirstW6RNN)$'
- [EW]='^(BenchmarkEWTanh1e6|BenchmarkJitEWTanh1e6)$'
+ [EW]='^(BenchmarkEWTanh1e6|BenchmarkJitEWTanh1e6|BenchmarkJitEWTanh1e6Donated)$'
 )
 for r in $(seq 1 $R); do
   for w in ${WORKLOADS:-W1 W2 W3 W4 W6 EW}; do

@@ -19,7 +19,9 @@ rows = [("W1", "", "BenchmarkW1TanhDerivsChain", "BenchmarkJitW1TanhDerivsChain"
         ("W4", "", "BenchmarkW4LogReg", "BenchmarkJitW4LogReg", None),
         ("W6", "", "BenchmarkW6RNN", "BenchmarkJitW6RNN", "BenchmarkJitFirstW6RNN"),
         ("W6", "forward", "BenchmarkW6RNNForward", "BenchmarkJitW6RNNForward", None),
-        ("EW", "", "BenchmarkEWTanh1e6", "BenchmarkJitEWTanh1e6", None)]
+        ("EW", "", "BenchmarkEWTanh1e6", "BenchmarkJitEWTanh1e6", None),
+        # ad.JitTo with the previous result donated, against the same jax.jit row
+        ("EW", "", "BenchmarkEWTanh1e6", "BenchmarkJitEWTanh1e6Donated", None)]
 print(f"load average at the start of each measurement: {min(loads):.2f}-{max(loads):.2f}; rounds: {max((len(v) for v in jax.values()), default=0)}")
 # ad.Jit's wall time is the Go benchmark's mean per call (ns/op); its median call (med-ns/op, benchJit) is
 # JAX's own measure, whose ratio is the like-for-like one.
@@ -36,7 +38,7 @@ for w, v, e, j, fc in rows:
     first = ""
     if fc:
         first = f"{us(st.median([x[0] for x in go[fc]])/1e9)} ({us(st.median([x[1] for x in go[fc]])/1e9)})"
-    name = w + (" " + v if v else "")
+    name = w + (" " + v if v else "") + (" donated" if j.endswith("Donated") else "")
     meds = [x[2] for x in go[j] if x[2] is not None]
     gm = st.median(meds) / 1e9 if meds else None
     med, medr = (us(gm), f"{gm/jm:.2f}×") if gm else ("", "")
