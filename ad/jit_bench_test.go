@@ -23,13 +23,19 @@ import (
 func benchJit(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor) {
 	j := JitSlice(f)
 	j(xs)
+	timeCalls(b, func() { j(xs) })
+}
+
+// timeCalls times call in b's loop: allocations, CPU time and the median
+// wall time of single calls (med-ns/op) besides the mean.
+func timeCalls(b *testing.B, call func()) {
 	ts := make([]time.Duration, callSamples)
 	b.ReportAllocs()
 	ct := startCPU(b)
 	n := 0
 	for b.Loop() {
 		t0 := time.Now()
-		j(xs)
+		call()
 		ts[n%callSamples] = time.Since(t0)
 		n++
 	}
@@ -57,22 +63,7 @@ func benchJitRelease(b *testing.B, f func([]*Tensor) []*Tensor, xs []*Tensor, do
 	}
 	call()
 	call()
-	ts := make([]time.Duration, callSamples)
-	b.ReportAllocs()
-	ct := startCPU(b)
-	n := 0
-	for b.Loop() {
-		t0 := time.Now()
-		call()
-		ts[n%callSamples] = time.Since(t0)
-		n++
-	}
-	ct.stop()
-	ts = ts[:min(n, callSamples)]
-	slices.Sort(ts)
-	if len(ts) > 0 {
-		b.ReportMetric(float64(ts[len(ts)/2]), "med-ns/op")
-	}
+	timeCalls(b, call)
 }
 
 // callSamples is how many of the last calls benchJit's median covers.

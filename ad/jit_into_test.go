@@ -269,27 +269,26 @@ func TestJitReplayAllocs(t *testing.T) {
 
 // processBytes is processAllocs counting bytes.
 func processBytes(runs int, f func()) float64 {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	b0 := ms.TotalAlloc
-	for range runs {
-		f()
-	}
-	runtime.ReadMemStats(&ms)
-	return float64(ms.TotalAlloc-b0) / float64(runs)
+	return processMean(runs, f, func(ms *runtime.MemStats) uint64 { return ms.TotalAlloc })
 }
 
 // processAllocs is testing.AllocsPerRun without its GOMAXPROCS of 1: the
 // mean number of heap allocations of the process per call of f.
 func processAllocs(runs int, f func()) float64 {
+	return processMean(runs, f, func(ms *runtime.MemStats) uint64 { return ms.Mallocs })
+}
+
+// processMean returns the mean growth per call of f of the counter of
+// the process's memory statistics that count reads.
+func processMean(runs int, f func(), count func(*runtime.MemStats) uint64) float64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	m0 := ms.Mallocs
+	c0 := count(&ms)
 	for range runs {
 		f()
 	}
 	runtime.ReadMemStats(&ms)
-	return float64(ms.Mallocs-m0) / float64(runs)
+	return float64(count(&ms)-c0) / float64(runs)
 }
 
 // jitKernelAllocs measures the allocations of p's products, each run
