@@ -101,7 +101,12 @@ func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
 // for the call.
 func runElem(op *jitOp, dst []float64, in *[5][]float64, w *elemWork) {
 	n := len(dst)
-	if n <= interruptStride {
+	chunk := interruptStride
+	if n >= heavyParMin && n <= parallelThreshold && heavyElem[op.elem.op] && op.elem.k1 != nil && runtime.GOMAXPROCS(0) > 1 {
+		// A transcendental kernel: shared in short chunks from a shorter
+		// length on (see heavyElem).
+		chunk = heavyChunk
+	} else if n <= interruptStride {
 		// (elemChunk's switch, written out: the call cost W1's
 		// thousands of short kernels a few percent.)
 		switch e := op.elem; {
@@ -118,15 +123,15 @@ func runElem(op *jitOp, dst []float64, in *[5][]float64, w *elemWork) {
 		}
 		return
 	}
-	workers := min(runtime.GOMAXPROCS(0), (n+interruptStride-1)/interruptStride)
-	if n <= parallelThreshold || workers < 2 {
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if (n <= parallelThreshold && chunk == interruptStride) || workers < 2 {
 		for lo := 0; lo < n; lo += interruptStride {
 			checkInterrupt(op.elem.op)
 			elemChunk(op, dst, in, lo, min(lo+interruptStride, n))
 		}
 		return
 	}
-	w.op, w.dst, w.in = op, dst, *in
+	w.op, w.dst, w.in, w.chunk = op, dst, *in, chunk
 	w.next.Store(0)
 	w.stopped.Store(false)
 	w.share.Run(w, workers-1)
@@ -178,6 +183,23 @@ func elemChunk(op *jitOp, dst []float64, in *[5][]float64, lo, hi int) {
 	}
 }
 
+// heavyElem names the unary kernels that cost a few nanoseconds per value
+// (vmath's transcendental functions): from heavyParMin values up to
+// parallelThreshold a replay shares them with the pool's helpers in
+// chunks of heavyChunk values, where cheap kernels (bound by memory, a
+// fraction of a nanosecond per value) stay on one core; longer ones are
+// shared in chunks of interruptStride like any other. W3's Tanh of
+// 128×256 values follows the parallel product X·W1, whose helper is still
+// polling: 85–135 µs → 55–65 µs per replay on the Zen 3 (BENCHMARKS.md,
+// 2026-12-07 22:00). Each value is computed independently: the split does
+// not change the results.
+var heavyElem = map[string]bool{"Tanh": true, "Sigmoid": true, "Exp": true, "Log": true, "Log1p": true}
+
+const (
+	heavyParMin = 1 << 13
+	heavyChunk  = 1 << 11
+)
+
 // elemWork is a long elementwise kernel being run by runElem, whose
 // chunks the caller and the helpers claim one at a time (as parallelFor's
 // goroutines do). A replay's state has one.
@@ -187,6 +209,7 @@ type elemWork struct {
 	in      [5][]float64 // the operands
 	next    atomic.Int64 // the first value of the next chunk
 	stopped atomic.Bool  // interrupted
+	chunk   int          // values per chunk
 	share   gogemm.Shared
 }
 
@@ -199,10 +222,10 @@ func (w *elemWork) Participate() {
 			w.stopped.Store(true)
 			return
 		}
-		lo := int(w.next.Add(interruptStride)) - interruptStride
+		lo := int(w.next.Add(int64(w.chunk))) - w.chunk
 		if lo >= n {
 			return
 		}
-		elemChunk(w.op, w.dst, &w.in, lo, min(lo+interruptStride, n))
+		elemChunk(w.op, w.dst, &w.in, lo, min(lo+w.chunk, n))
 	}
 }

@@ -366,14 +366,20 @@ func TestJitIntoInterruptAndGuard(t *testing.T) {
 	}
 }
 
-// TestJitLongElemShared: long elementwise kernels and fused regions,
+// TestJitLongElemShared: long elementwise kernels (also transcendental
+// ones of heavyParMin to parallelThreshold values) and fused regions,
 // whose chunks a replay shares with ad/internal/gemm's helpers, give
 // eager's bits on every call, from several goroutines at once (each
 // replay with its own state, the helpers shared); the results of earlier
 // calls, kept, keep their values; an interrupt stops a replay inside such
 // a kernel and the function replays correctly afterwards.
 func TestJitLongElemShared(t *testing.T) {
-	n := 3*parallelThreshold + 5
+	for _, n := range []int{3*parallelThreshold + 5, heavyParMin + 3, 2*interruptStride + 1} {
+		testJitLongElemShared(t, n)
+	}
+}
+
+func testJitLongElemShared(t *testing.T, n int) {
 	fs := []struct {
 		name string
 		f    func(xs []*Tensor) []*Tensor
@@ -414,7 +420,7 @@ func TestJitLongElemShared(t *testing.T) {
 		wg.Wait()
 		close(errs)
 		for err := range errs {
-			t.Errorf("%s: %v", c.name, err)
+			t.Errorf("n=%d, %s: %v", n, c.name, err)
 		}
 
 		done := make(chan error, 1)
@@ -430,7 +436,7 @@ func TestJitLongElemShared(t *testing.T) {
 		x := input(1)
 		for i, w := range c.f([]*Tensor{x}) {
 			if d, err := jitDiff(w, jf([]*Tensor{x})[i]); err != nil || d != 0 {
-				t.Errorf("%s: after an interrupt, result %d differs by %g (%v)", c.name, i, d, err)
+				t.Errorf("n=%d, %s: after an interrupt, result %d differs by %g (%v)", n, c.name, i, d, err)
 			}
 		}
 	}
