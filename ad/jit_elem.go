@@ -30,6 +30,9 @@ type elemKernel struct {
 	// chain: DivGradBRecipSum (jit_recip.go), any number of same-shaped
 	// operands, run by runChain.
 	chain bool
+	// heavy: a unary kernel named in heavyElem (set when registered, so
+	// that a replay looks up nothing).
+	heavy bool
 }
 
 var elemKernels sync.Map // closure address (uintptr) → *elemKernel
@@ -42,7 +45,7 @@ func funcAddr(f func(c *Call) *Tensor) uintptr {
 // registerElem records fwd as the Forward function of an elementwise
 // primitive with loop k1 or k2, and returns it.
 func registerElem(op string, k1 func(dst, x []float64), k2 binaryLoop, fwd func(c *Call) *Tensor) func(c *Call) *Tensor {
-	elemKernels.Store(funcAddr(fwd), &elemKernel{op: op, k1: k1, k2: k2})
+	elemKernels.Store(funcAddr(fwd), &elemKernel{op: op, k1: k1, k2: k2, heavy: k1 != nil && heavyElem[op]})
 	return fwd
 }
 
@@ -102,7 +105,7 @@ func elemStrides(e *elemKernel, shapes [][]int) (sa, sb int, ok bool) {
 func runElem(op *jitOp, dst []float64, in *[5][]float64, w *elemWork) {
 	n := len(dst)
 	chunk := interruptStride
-	if n >= heavyParMin && n <= parallelThreshold && heavyElem[op.elem.op] && op.elem.k1 != nil && runtime.GOMAXPROCS(0) > 1 {
+	if n >= heavyParMin && n <= parallelThreshold && op.elem.heavy && runtime.GOMAXPROCS(0) > 1 {
 		// A transcendental kernel: shared in short chunks from a shorter
 		// length on (see heavyElem).
 		chunk = heavyChunk

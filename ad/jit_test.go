@@ -698,3 +698,25 @@ func TestJitRegions(t *testing.T) {
 			regions, par, fresh, pairs, recipPairs, multi)
 	}
 }
+
+// Every kernel named in heavyElem is registered with heavy set (the map
+// must be filled before the primitives register), and no other kernel is.
+func TestJitHeavyKernelsMarked(t *testing.T) {
+	got := map[string]bool{}
+	elemKernels.Range(func(_, v any) bool {
+		if e := v.(*elemKernel); e.heavy {
+			got[e.op] = true
+		}
+		return true
+	})
+	for op := range heavyElem {
+		if !got[op] {
+			t.Errorf("%s is in heavyElem but its kernel is not marked heavy", op)
+		}
+	}
+	for op := range got {
+		if !heavyElem[op] {
+			t.Errorf("%s is marked heavy but not in heavyElem", op)
+		}
+	}
+}
