@@ -407,17 +407,13 @@ func findChanFixes(fset *token.FileSet, info *types.Info, n ast.Node, fx *yaegiF
 		if tv.Value != nil {
 			// A constant: the checker gives it the element type, the
 			// interpreter may not.
-			conv = types.TypeString(c.Elem(), qual)
-			if _, err := parser.ParseExpr(conv); err != nil {
+			if conv, ok = writableType(c.Elem(), qual); !ok {
 				return
 			}
 		} else if !types.Identical(tv.Type, c.Elem()) {
 			return
 		}
-		if fx.sendSelect == nil {
-			fx.sendSelect = map[int]string{}
-		}
-		fx.sendSelect[fset.Position(n.Pos()).Offset] = conv
+		recordAt(&fx.sendSelect, fset, n, conv)
 	}
 }
 
@@ -547,9 +543,7 @@ func findTopRecvDefines(fset *token.FileSet, info *types.Info, stmts []ast.Stmt,
 			if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
 				t = types.Default(t)
 			}
-			ts[k] = types.TypeString(t, qual)
-			if _, err := parser.ParseExpr(ts[k]); err != nil {
-				good = false
+			if ts[k], good = writableType(t, qual); !good {
 				break
 			}
 		}
@@ -600,6 +594,24 @@ func (rw *rewriter) inFunc(st ast.Stmt, pre []ast.Stmt) ([]ast.Stmt, bool) {
 	}
 	rw.lits[lit] = true
 	return append(decls, &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos}}), true
+}
+
+// writableType returns t as source text under qual, and whether that text
+// parses back as a type expression, which a rewrite needs before it
+// splices the type into a cell (a type the qualifier cannot name, such as
+// one of a package the session did not import, does not).
+func writableType(t types.Type, qual types.Qualifier) (string, bool) {
+	ts := types.TypeString(t, qual)
+	_, err := parser.ParseExpr(ts)
+	return ts, err == nil
+}
+
+// recordAt records ts at e's offset in *m, making the map on first use.
+func recordAt(m *map[int]string, fset *token.FileSet, e ast.Node, ts string) {
+	if *m == nil {
+		*m = map[int]string{}
+	}
+	(*m)[fset.Position(e.Pos()).Offset] = ts
 }
 
 // typeAt parses a type written by the type checker, placing it at pos:

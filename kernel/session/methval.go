@@ -103,8 +103,7 @@ func methodValueOf(sel *types.Selection, t types.Type, qual types.Qualifier) (me
 	if !ok || sig.TypeParams() != nil {
 		return fx, false
 	}
-	fx.typ = types.TypeString(sig, qual)
-	if _, err := parser.ParseExpr(fx.typ); err != nil {
+	if fx.typ, ok = writableType(sig, qual); !ok {
 		return fx, false
 	}
 	fn, ok := sel.Obj().(*types.Func)

@@ -155,8 +155,8 @@ func findVarInits(fset *token.FileSet, f *ast.File, info *types.Info, qual types
 			if o == nil {
 				continue
 			}
-			ts := types.TypeString(o.Type(), qual)
-			if _, err := parser.ParseExpr(ts); err != nil {
+			ts, ok := writableType(o.Type(), qual)
+			if !ok {
 				continue
 			}
 			if out == nil {

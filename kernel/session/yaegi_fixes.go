@@ -2,7 +2,6 @@ package session
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -147,8 +146,8 @@ func commaOKTypes(info *types.Info, lhs []ast.Expr, x ast.Expr, qual types.Quali
 		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
 			t = types.Default(t)
 		}
-		ts[k] = types.TypeString(t, qual)
-		if _, err := parser.ParseExpr(ts[k]); err != nil {
+		var ok bool
+		if ts[k], ok = writableType(t, qual); !ok {
 			return ts, false
 		}
 	}
@@ -253,21 +252,14 @@ func findIndexDefs(fset *token.FileSet, info *types.Info, stmts []ast.Stmt, qual
 				continue
 			}
 			own := false
-			ts := types.TypeString(tv.Type, func(p *types.Package) string {
+			ts, ok := writableType(tv.Type, func(p *types.Package) string {
 				q := qual(p)
 				own = own || q == ""
 				return q
 			})
-			if own {
-				continue
+			if ok && !own {
+				recordAt(&out, fset, e, ts)
 			}
-			if _, err := parser.ParseExpr(ts); err != nil {
-				continue
-			}
-			if out == nil {
-				out = map[int]string{}
-			}
-			out[fset.Position(e.Pos()).Offset] = ts
 		}
 	}
 	return out
@@ -336,14 +328,9 @@ func findNilOperands(fset *token.FileSet, f *ast.File, info *types.Info, qual ty
 			if t == nil {
 				continue
 			}
-			ts := types.TypeString(t, qual)
-			if _, err := parser.ParseExpr(ts); err != nil {
-				continue
+			if ts, ok := writableType(t, qual); ok {
+				recordAt(&out, fset, e, ts)
 			}
-			if out == nil {
-				out = map[int]string{}
-			}
-			out[fset.Position(e.Pos()).Offset] = ts
 		}
 		return true
 	})
