@@ -11,6 +11,7 @@ package ad
 
 import (
 	"math"
+	"runtime"
 	"testing"
 )
 
@@ -63,6 +64,33 @@ func BenchmarkW2ScalarLoop(b *testing.B) {
 		g(Scalar(0.5))
 	}
 	ct.stop()
+}
+
+// BenchmarkW2ScalarLoopTableInUse is W2 while the ownership side table
+// (release.go) holds an entry, as in a notebook that released a tensor it
+// still refers to, or keeps a JitTo result: every operation then looks its
+// arguments up in the table.
+func BenchmarkW2ScalarLoopTableInUse(b *testing.B) {
+	used := releaseUsed.Load()
+	held := Scalar(1)
+	held.Release()
+	if owned.n.Load() == 0 {
+		b.Fatal("the side table is empty")
+	}
+	b.Cleanup(func() { // leave later benchmarks of the process as they were
+		owned.mu.Lock()
+		dropEntry(held)
+		owned.mu.Unlock()
+		releaseUsed.Store(used)
+	})
+	b.ReportAllocs()
+	g := Grad(w2Loop)
+	ct := startCPU(b)
+	for b.Loop() {
+		g(Scalar(0.5))
+	}
+	ct.stop()
+	runtime.KeepAlive(held)
 }
 
 func BenchmarkW2ScalarLoopForward(b *testing.B) {

@@ -443,8 +443,9 @@
 // tensor at the address of a collected one is never taken for it. A
 // program that neither jits nor releases keeps the table empty, and eager
 // operations then pay one atomic load for it; while entries exist (results
-// kept from JitTo loops, for example), each operation looks its arguments
-// up. Recording a result costs one small allocation (the weak pointer's):
+// kept from JitTo loops, for example), each operation first tests its
+// arguments against a filter of the recorded addresses (a few
+// nanoseconds) and takes the table's lock only on a match. Recording a result costs one small allocation (the weak pointer's):
 // after a Release, a jitted W3 gradient makes 12 allocations instead of 9
 // (a released one 11, a donated one none).
 //

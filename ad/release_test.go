@@ -331,6 +331,7 @@ func TestOwnedRecycledAddress(t *testing.T) {
 	e := owned.m[uintptr(unsafe.Pointer(dead))]
 	delete(owned.m, uintptr(unsafe.Pointer(dead)))
 	owned.m[uintptr(unsafe.Pointer(y))] = e
+	ownFilter.Load().set(y) // as addEntry would have for the dead tensor
 	owned.n.Store(int32(len(owned.m)))
 	owned.mu.Unlock()
 	if o := y.ownership(); o != ownShared {
