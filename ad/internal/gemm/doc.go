@@ -26,10 +26,11 @@
 //     below ParallelMin) run straight from the caller's memory: only a transposed B,
 //     the last 1–3 rows of A and the last n mod 8 columns of B are packed.
 //     Rows go in tiles of 6, then 4 (m = 16 is 6+6+4, m = 32 is 6·4+4+4).
-//     From 2²⁰ multiply-adds on (directParMin: 128³ is 2.1·10⁶), the caller
+//     From 2¹⁸ multiply-adds on (directParMin: 64³), the caller
 //     and the pool's helpers share such a product by ranges of 8-column
-//     slivers claimed in order (directShared), with the same kernel calls
-//     as on one goroutine. When the caller had to wait more than 1 ms for
+//     slivers claimed in order (directShared), and by ranges of row tiles
+//     when there are fewer slivers than items (W3's n = 10), with the same
+//     kernel calls as on one goroutine. When the caller had to wait more than 1 ms for
 //     a helper's item (the other core is busy), direct products run on the
 //     caller alone for the next 50 ms.
 //   - Larger products are cache-blocked as in BLIS/GotoBLAS: kc×nc panels

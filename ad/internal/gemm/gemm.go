@@ -62,10 +62,16 @@ const (
 // directParMin is the number of multiply-adds from which a direct product
 // (below ParallelMin) is shared between the caller and the pool's helpers
 // (directShared), in items of 8-column slivers, directItemsPerCPU per
-// worker. The caller never waits for a helper to arrive, so a product whose
-// helper is parked (~90 µs to wake) costs about what it does serially.
+// worker (and of row tiles when there are fewer slivers than items). The
+// caller never waits for a helper to arrive, so a product whose helper is
+// parked (~90 µs to wake) costs about what it does serially. It was 2²⁰
+// with slivers only (n ≥ 16); from 2¹⁸ and with row tiles, W3's three
+// products of 128·256·10 multiply-adds (H·W2, dZ·W2ᵀ, Hᵀ·dZ, 17–20 µs each
+// on one core), whose helper is polling after the shared Tanh, are shared
+// too: W3 through Jit 1.384 → 1.365 ms mean, p10 1.225 → 1.206 ms (3035
+// calls interleaved in one process, load 2.6, 2026-12-07 23:13).
 const (
-	directParMin      = 1 << 20
+	directParMin      = 1 << 18
 	directItemsPerCPU = 4
 )
 
@@ -115,7 +121,7 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 	if workers == 1 {
 		procs := runtime.GOMAXPROCS(0)
 		share := directShouldShare()
-		if size >= directParMin && procs > 1 && isDirect(m, n, k) && n >= 2*nr && share {
+		if size >= directParMin && procs > 1 && isDirect(m, n, k) && share {
 			directShared(A, B, m, n, k, alpha, beta, c, ldc, min(procs, size/(directParMin/2)))
 			return true
 		}
@@ -336,14 +342,14 @@ func merge(tmp *[mr * nr]float64, h, w int, c []float64, ldc int, alpha, beta fl
 func direct(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc int) {
 	var d directPlan
 	d.init(A, B, m, n, k, alpha, beta, c, ldc)
-	d.cols(0, (n+nr-1)/nr)
+	d.block(0, (n+nr-1)/nr, 0, m)
 	d.release()
 }
 
-// directPlan is a direct product with its packed parts ready: cols computes
-// any range of its 8-column slivers of C, so that several goroutines can
-// share one product (directShared); each C element is computed by the same
-// kernel call whatever the range.
+// directPlan is a direct product with its packed parts ready: block
+// computes any range of its 8-column slivers of C in any range of its row
+// tiles, so that several goroutines can share one product (directShared);
+// each C element is computed by the same kernel call whatever the ranges.
 type directPlan struct {
 	A, B        mat
 	m, n, k     int
@@ -392,8 +398,30 @@ func (d *directPlan) release() {
 	}
 }
 
-// cols computes the columns of slivers s0…s1 of C.
-func (d *directPlan) cols(s0, s1 int) {
+// tiles is the number of row tiles of the plan: n6 of 6 rows, then tiles
+// of 4 up to mdirect, then the packed edge rows (one tile), if any.
+func (d *directPlan) tiles() int {
+	t := d.n6 + (d.mdirect-mr*d.n6)/4
+	if d.mdirect < d.m {
+		t++
+	}
+	return t
+}
+
+// tileRows returns the rows of tiles t0…t1.
+func (d *directPlan) tileRows(t0, t1 int) (i0, i1 int) {
+	row := func(t int) int {
+		if t <= d.n6 {
+			return mr * t
+		}
+		return min(d.m, mr*d.n6+4*(t-d.n6))
+	}
+	return row(t0), row(t1)
+}
+
+// block computes the slivers s0…s1 of C in rows i0…i1, which begin and
+// end at tiles (tileRows).
+func (d *directPlan) block(s0, s1, i0, i1 int) {
 	A, B, m, n, k := d.A, d.B, d.m, d.n, d.k
 	c, ldc, alpha, beta := d.c, d.ldc, d.alpha, d.beta
 	load := beta != 0
@@ -411,7 +439,7 @@ func (d *directPlan) cols(s0, s1 int) {
 		} else {
 			bptr, bks = &B.d[j], B.ld
 		}
-		for i := 0; i < m; {
+		for i := i0; i < i1; {
 			if i >= d.mdirect {
 				kern6x8(k, &(*d.ap)[0], mr, 1, bptr, bks, &tmp[0], nr, 1, 0, false)
 				merge(&tmp, m-i, w, c[i*ldc+j:], ldc, alpha, beta, load)

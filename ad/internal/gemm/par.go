@@ -355,24 +355,31 @@ func (j *parJob) do(it parItem, scratch **[]float64) bool {
 
 // directJob shares a direct product (directPlan) between the caller and
 // the pool's helpers: its 8-column slivers are cut into about
-// directItemsPerCPU items per worker, claimed in order; the result is the
-// serial direct product's whoever computes which columns.
+// directItemsPerCPU items per worker, claimed in order, and when there are
+// fewer slivers than that (W3's n = 10), its row tiles too; the result is
+// the serial direct product's whoever computes which block.
 type directJob struct {
 	js    jobState
 	d     directPlan
 	next  atomic.Int64
 	items int
 	per   int // slivers per item
+	sgs   int // sliver groups (of per slivers)
+	rgs   int // row groups (ranges of near-equal numbers of row tiles)
 }
 
 func (j *directJob) participate() {
 	ns := (j.d.n + nr - 1) / nr
+	tiles := j.d.tiles()
 	for {
 		i := int(j.next.Add(1) - 1)
 		if i >= j.items {
 			return
 		}
-		j.d.cols(i*j.per, min(ns, (i+1)*j.per))
+		g, r := i%j.sgs, i/j.sgs
+		t0, t1 := part(tiles, j.rgs, r, 1)
+		i0, i1 := j.d.tileRows(t0, t1)
+		j.d.block(g*j.per, min(ns, (g+1)*j.per), i0, i1)
 	}
 }
 
@@ -382,8 +389,11 @@ func directShared(A, B mat, m, n, k int, alpha, beta float64, c []float64, ldc i
 	j := getDirectJob()
 	j.d.init(A, B, m, n, k, alpha, beta, c, ldc)
 	ns := (n + nr - 1) / nr
-	j.per = max(1, ns/(directItemsPerCPU*workers))
-	j.items = (ns + j.per - 1) / j.per
+	want := directItemsPerCPU * workers
+	j.per = max(1, ns/want)
+	j.sgs = (ns + j.per - 1) / j.per
+	j.rgs = max(1, min(j.d.tiles(), (want+j.sgs-1)/j.sgs))
+	j.items = j.sgs * j.rgs
 	j.js.r = j
 	if j.js.runWait(workers-1) > directLate {
 		// A helper lost its core inside an item: the other core is busy.
