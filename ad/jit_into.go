@@ -197,10 +197,7 @@ func runInto(op *jitOp, dst []float64, ts []*Tensor, scratch []float64) {
 			// primSumTo's row path.
 			n, done := len(dst), 0
 			for o := 0; o < len(x); o += n {
-				src := x[o : o+n]
-				for i, v := range src {
-					dst[i] += v
-				}
+				addRow(dst, x[o:o+n])
 				if done += n; done >= interruptStride {
 					checkInterrupt("SumTo")
 					done = 0

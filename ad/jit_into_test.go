@@ -385,6 +385,9 @@ func testJitLongElemShared(t *testing.T, n int) {
 		f    func(xs []*Tensor) []*Tensor
 	}{
 		{"one kernel", func(xs []*Tensor) []*Tensor { return []*Tensor{Tanh(xs[0])} }},
+		{"a tanh's gradient", func(xs []*Tensor) []*Tensor {
+			return []*Tensor{Grad(func(x *Tensor) *Tensor { return Sum(Mul(Tanh(x), x)) })(xs[0])}
+		}},
 		{"kernels and a region", func(xs []*Tensor) []*Tensor {
 			x := xs[0]
 			a := Exp(Neg(Square(x)))

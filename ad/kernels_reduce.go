@@ -191,9 +191,7 @@ func combineRows(kind reduceKind, dst, src []float64) {
 	src = src[:len(dst)]
 	switch kind {
 	case reduceSum:
-		for i, v := range src {
-			dst[i] += v
-		}
+		addRow(dst, src)
 	case reduceProd:
 		for i, v := range src {
 			dst[i] *= v
