@@ -58,6 +58,13 @@ func TestJitIntoSameBits(t *testing.T) {
 		{jitCase{name: "broadcast-long-rows", f: func(xs []*Tensor) []*Tensor {
 			return []*Tensor{Exp(Add(xs[0], xs[1])), Mul(xs[2], xs[0])}
 		}, in: in([]int{3, long}, []int{long}, []int{3, 1})}, []uint8{intoBroadcast}},
+		{jitCase{name: "broadcast-sumto-wide", f: func(xs []*Tensor) []*Tensor {
+			// Matrices of 97×131 and 128×256 values; SumTo's rows of 131
+			// and 256 through addRow.
+			a, r, c, w := xs[0], xs[1], xs[2], xs[3]
+			return []*Tensor{Add(a, r), Mul(c, a), Sub(r, c), Tanh(Add(w, Reshape(Sum(Reshape(w, 256, 128), 1), 1, 256))), Tanh(Add(w, Reshape(Sum(w, 1), 128, 1))),
+				sumTo(w, []int{256}), sumTo(a, []int{131})}
+		}, in: in([]int{97, 131}, []int{131}, []int{97, 1}, []int{128, 256})}, []uint8{intoBroadcast, intoSumTo}},
 		{jitCase{name: "sumto", f: func(xs []*Tensor) []*Tensor {
 			x := xs[0]
 			return []*Tensor{sumTo(x, []int{9}), sumTo(x, []int{6, 1}), sumTo(Reshape(x, 2, 3, 9), []int{3, 1}),
