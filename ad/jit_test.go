@@ -327,22 +327,33 @@ func TestJitInterrupt(t *testing.T) {
 		}
 		return x
 	}
-	jf := Jit(long)
-	x := Linspace(0, 1, 1<<16)
-	jf(x) // trace
-	done := make(chan error, 1)
-	go func() {
-		done <- Catch(func() {
-			for {
-				jf(x)
-			}
-		})
-	}()
-	time.Sleep(20 * time.Millisecond)
-	interruptAndWait(t, done)
-	// The jitted function still works afterwards.
-	if d, err := jitDiff(long(x), jf(x)); err != nil || d != 0 {
-		t.Errorf("after an interrupt: differs by %g (%v)", d, err)
+	// W1's derivatives on 200 values: one short region, whose two blocks
+	// the cores share while that is the faster way (runFused).
+	derivs := func(x *Tensor) *Tensor { return Derivatives(seedTanh, 6)(x)[5] }
+	for _, c := range []struct {
+		name string
+		f    func(*Tensor) *Tensor
+		x    *Tensor
+	}{
+		{"long vectors", long, Linspace(0, 1, 1<<16)},
+		{"a short region", derivs, Linspace(-7, 7, 200)},
+	} {
+		jf := Jit(c.f)
+		jf(c.x) // trace
+		done := make(chan error, 1)
+		go func() {
+			done <- Catch(func() {
+				for {
+					jf(c.x)
+				}
+			})
+		}()
+		time.Sleep(20 * time.Millisecond)
+		interruptAndWait(t, done)
+		// The jitted function still works afterwards.
+		if d, err := jitDiff(c.f(c.x), jf(c.x)); err != nil || d != 0 {
+			t.Errorf("%s: after an interrupt: differs by %g (%v)", c.name, d, err)
+		}
 	}
 }
 
