@@ -319,7 +319,10 @@
 // one length fused into one pass over the values (in strips of long
 // vectors; shared by both cores when the pass has work enough for two,
 // as thousands of operations on a few hundred values have, and sharing
-// was the faster way on the recent replays), divisions by a denominator
+// was the faster way on the recent replays — a pass over a few hundred
+// values in two blocks, the second computing its part of the pass's own
+// intermediate buffers in a copy of them, so that the cores do not write
+// the same cache lines), divisions by a denominator
 // that many of them share (the derivatives of a quotient: W1 divides 1280
 // times per value by one) taking half of their blocks from a reciprocal
 // computed once per replay, with an exact correction that gives the

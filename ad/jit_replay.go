@@ -3,11 +3,13 @@ package ad
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
 
+	gogemm "github.com/gograd/gograd/ad/internal/gemm"
 	"github.com/gograd/gograd/ad/internal/vmath"
 )
 
@@ -27,6 +29,13 @@ type jitState struct {
 	rptrs [][]unsafe.Pointer
 	ptrs  []unsafe.Pointer
 	work  regionWork
+	// rptrs2[r]: the addresses for the second block of a short region
+	// shared by the cores: its private buffers (jitRegion.private) in
+	// priv, a copy of the arena made for the first such run, whose slot s
+	// starts at slotOff[s] as in the arena.
+	rptrs2  [][]unsafe.Pointer
+	priv    []float64
+	slotOff []int
 	// elem: the long elementwise kernel being run (runElem).
 	elem elemWork
 	// rstats: per region of the program, how its runs went on one core
@@ -58,9 +67,11 @@ func (p *jitProg) newState() *jitState {
 		total += (n+7)/8*8 + 8
 	}
 	arena := alloc(p.op, total)
+	st.slotOff = make([]int, len(p.slotLen))
 	off := 0
 	for i, n := range p.slotLen {
 		slots[i] = arena[off : off+n : off+n]
+		st.slotOff[i] = off
 		off += (n+7)/8*8 + 8
 	}
 	st.hdrs = make([]Tensor, p.nbuf)
@@ -359,7 +370,7 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 			st.rstats = make([]regionStats, p.nregions)
 		}
 		rs = &st.rstats[r.id]
-		if !rs.pickPar() {
+		if !rs.pickPar(r.n < fuseMin) {
 			workers = 1
 		}
 		t0 = time.Now()
@@ -372,14 +383,27 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 			w.chunkLen, w.strip = r.n, r.n
 		}
 	}
-	if workers > 1 {
+	switch {
+	case workers > 1 && r.n < fuseMin:
+		w.ptrs2 = p.secondPtrs(st, r, ptrs)
+		// A short region (W1's: two blocks of some 100 values, ~35 µs
+		// each on one core) is a job of ad/internal/gemm's helpers, as
+		// runElem's long kernels are: a helper that has just run one
+		// polls for the next, so it joins within a microsecond, and the
+		// caller never waits for one that has not joined (it takes the
+		// blocks itself). A parked region worker took 10–110 µs to
+		// start, and the caller waited for it even when it found no
+		// block left. The second block computes the region's private
+		// buffers in st.priv (secondPtrs, jitRegion.private).
+		w.share.Run(w, workers-1)
+	case workers > 1:
 		w.wg.Add(workers - 1)
 		for range workers - 1 {
 			shareRegion(w)
 		}
 		w.work(false)
 		w.wg.Wait()
-	} else {
+	default:
 		w.work(false)
 	}
 	if rs != nil {
@@ -389,9 +413,43 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 	for _, i := range r.dyn {
 		ptrs[i] = nil // this replay's tensors
 	}
+	if w.ptrs2 != nil {
+		for _, i := range r.dyn {
+			w.ptrs2[i] = nil
+		}
+		w.ptrs2 = nil
+	}
 	if w.stopped.Load() {
 		panic(errorf(ErrInterrupted, p.op, "interrupted"))
 	}
+}
+
+// secondPtrs returns the addresses for the second block of the short
+// region r (see jitRegion.private): ptrs' own, but for r's private
+// buffers, which are in st.priv.
+func (p *jitProg) secondPtrs(st *jitState, r *jitRegion, ptrs []unsafe.Pointer) []unsafe.Pointer {
+	if st.rptrs2 == nil {
+		st.rptrs2 = make([][]unsafe.Pointer, p.nregions)
+	}
+	t := st.rptrs2[r.id]
+	if t == nil {
+		if st.priv == nil {
+			total := 0
+			for _, n := range p.slotLen {
+				total += (n+7)/8*8 + 8
+			}
+			st.priv = alloc(p.op, total)
+		}
+		t = slices.Clone(ptrs)
+		for _, i := range r.private {
+			t[i] = unsafe.Pointer(&st.priv[st.slotOff[p.slotOf[r.bufs[i]]]])
+		}
+		st.rptrs2[r.id] = t
+	}
+	for _, i := range r.dyn {
+		t[i] = ptrs[i]
+	}
+	return t
 }
 
 // regionStats chooses between running a region on one core and sharing
@@ -404,21 +462,48 @@ func (p *jitProg) runFused(st *jitState, op *jitOp) {
 type regionStats struct {
 	solo, par float64 // mean run time in ns (exponentially weighted), 0 for not yet known
 	runs      int     // runs since the other way was last tried
+	burst     int     // further runs shared to try sharing again
+	backoff   int     // tries of sharing lost in a row (short regions)
 }
 
-const regionExplore = 32
+// regionExplore: runs between two tries of the way not chosen.
+//
+// A short region (pickPar's short) is shared for regionParBurst runs in a
+// row when sharing is tried again: the first finds gemm's helper parked
+// (it polls only 200 µs after a job) and joining late, the next ones find
+// it polling, which is what sharing costs once chosen (W1 on an idle
+// machine: 39–40 µs shared, 69 µs on one core). While other processes
+// take the second core those tries lose, and a helper preempted inside
+// its block makes the caller wait for it: each try lost doubles the runs
+// to the next, up to regionExplore << regionBackoffMax (~70 ms of W1's
+// replays), and sharing chosen again resets them.
+const (
+	regionExplore    = 32
+	regionParBurst   = 4
+	regionBackoffMax = 5
+)
 
 // pickPar tells whether the next run should share the region.
-func (s *regionStats) pickPar() bool {
+func (s *regionStats) pickPar(short bool) bool {
 	switch {
 	case s.par == 0:
 		return true
 	case s.solo == 0:
 		return false
+	case s.burst > 0:
+		s.burst--
+		return true
 	}
 	par := s.par <= s.solo
-	if s.runs++; s.runs >= regionExplore {
+	if par {
+		s.backoff = 0
+	}
+	if s.runs++; s.runs >= regionExplore<<s.backoff {
 		s.runs = 0
+		if !par && short {
+			s.burst = regionParBurst - 1
+			s.backoff = min(s.backoff+1, regionBackoffMax)
+		}
 		return !par
 	}
 	return par
@@ -442,21 +527,31 @@ func (s *regionStats) note(shared bool, d time.Duration) {
 type regionWork struct {
 	r    *jitRegion
 	ptrs []unsafe.Pointer
+	// ptrs2: the addresses for the blocks after the first, when they
+	// differ (secondPtrs), else nil.
+	ptrs2 []unsafe.Pointer
 	// chunkLen and strip: r's chunk and strip for this run.
 	chunkLen, strip int
 	next            atomic.Int64 // the first value of the next chunk
 	stopped         atomic.Bool  // interrupted
 	wg              sync.WaitGroup
+	share           gogemm.Shared // a short region's job for gemm's helpers
 }
 
-// Region workers. A shared region is offered to a worker goroutine that
-// waits, parked, for the next one (regionIdle), and a new worker starts
-// only when none is waiting, so a replay in steady state starts no
-// goroutine. They are not ad/internal/gemm's helpers, which runElem's
-// long kernels use: a helper polls for 200 µs after each job, and W1's
-// replays, many short regions each, then took 22% more CPU for the same
-// wall time (BENCHMARKS.md). A worker that has waited regionWorkerIdle
-// exits.
+// Participate runs chunks of the region until none is left (the caller
+// and gemm's helpers, through share).
+func (w *regionWork) Participate() { w.work(false) }
+
+// Region workers. A shared region of long vectors is offered to a worker
+// goroutine that waits, parked, for the next one (regionIdle), and a new
+// worker starts only when none is waiting, so a replay in steady state
+// starts no goroutine. A short region (n < fuseMin) goes to
+// ad/internal/gemm's helpers instead (runFused), which poll for 200 µs
+// after each job: that cost W1 22% more CPU for the same wall time when
+// its replays were many short regions each (BENCHMARKS.md), but W1's
+// replay is one region now, whose blocks take ~35 µs: only a helper
+// already polling starts in time. A worker that has waited
+// regionWorkerIdle exits.
 var regionIdle = make(chan *regionWork) // unbuffered: a send reaches a waiting worker or fails
 
 const regionWorkerIdle = 500 * time.Millisecond
@@ -510,6 +605,9 @@ func (w *regionWork) work(done bool) {
 // strip; it returns false when interrupted.
 func (w *regionWork) chunk(lo, hi int) bool {
 	r, ptrs := w.r, w.ptrs
+	if lo > 0 && w.ptrs2 != nil {
+		ptrs = w.ptrs2
+	}
 	for s := lo; s < hi; s += w.strip {
 		m := min(s+w.strip, hi) - s
 		for k := range r.ops {

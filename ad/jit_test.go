@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -681,7 +682,7 @@ func TestJitRegions(t *testing.T) {
 	}
 	_, rec, ids := record("JitSlice", chain, []*Tensor{input(200, 0)})
 	p := build(rec, ids)
-	regions, par, fresh, pairs, recipPairs, multi := 0, false, 0, 0, 0, 0
+	regions, par, fresh, pairs, recipPairs, multi, private := 0, false, 0, 0, 0, 0, 0
 	for _, op := range p.code {
 		if op.kind == opFused {
 			regions++
@@ -697,6 +698,7 @@ func TestJitRegions(t *testing.T) {
 				}
 			}
 			par = par || op.region.par && op.region.chunk < op.region.n
+			private += len(op.region.private)
 			for _, g := range op.group {
 				if g.res != nil {
 					fresh++
@@ -704,9 +706,92 @@ func TestJitRegions(t *testing.T) {
 			}
 		}
 	}
-	if regions == 0 || !par || fresh == 0 || vmath.Accelerated() && pairs == 0 || vmath.RecipPays() && (recipPairs == 0 || multi == 0) {
-		t.Errorf("W1's program: %d regions, split across cores %v, %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal, or their chains), %d runs of DivGradBRecips as one operation",
-			regions, par, fresh, pairs, recipPairs, multi)
+	if regions == 0 || !par || private == 0 || fresh == 0 || vmath.Accelerated() && pairs == 0 || vmath.RecipPays() && (recipPairs == 0 || multi == 0) {
+		t.Errorf("W1's program: %d regions, split across cores %v (%d buffers of the second block's own), %d results allocated in regions, %d DivGradB+Add pairs (%d by a reciprocal, or their chains), %d runs of DivGradBRecips as one operation",
+			regions, par, private, fresh, pairs, recipPairs, multi)
+	}
+	// Replays that share the region (its second block in buffers of its
+	// own), whether a helper joins or the caller runs both blocks, and
+	// replays on one core, one after the other on one state, give eager's
+	// results.
+	runtime.GOMAXPROCS(2)
+	for k := range 12 {
+		x := []*Tensor{input(200, k)}
+		st := p.st
+		if st != nil {
+			for i := range st.rstats {
+				st.rstats[i] = regionStats{solo: 1, par: 1e9} // one core
+				if k%3 != 0 {
+					st.rstats[i] = regionStats{solo: 1e9, par: 1} // shared
+				}
+			}
+		}
+		got, ok := p.run(x, nil, nil)
+		if !ok {
+			t.Fatalf("replay %d: a guard failed", k)
+		}
+		for i, want := range chain(x) {
+			if d, err := jitDiff(want, got[i]); err != nil || d != 0 {
+				t.Errorf("replay %d (shared %v), output %d: differs from eager by %g (%v)", k, k%3 != 0, i, d, err)
+			}
+		}
+	}
+}
+
+// TestRegionStatsPick follows regionStats' choice between one core and
+// sharing: each way once, then the faster, the other tried again every
+// regionExplore runs; a short region is shared regionParBurst runs in a
+// row when tried again, and each try lost doubles the runs to the next.
+func TestRegionStatsPick(t *testing.T) {
+	for _, short := range []bool{false, true} {
+		var s regionStats
+		var got []bool
+		pick := func(soloNs, parNs float64) {
+			p := s.pickPar(short)
+			got = append(got, p)
+			if p {
+				s.note(true, time.Duration(parNs))
+			} else {
+				s.note(false, time.Duration(soloNs))
+			}
+		}
+		const n = 2 + 8*regionExplore
+		for range n {
+			pick(50, 100) // one core faster
+		}
+		want := []bool{true, false} // each way once
+		for every := regionExplore; len(want) < n; {
+			for k := 1; k < every; k++ {
+				want = append(want, false)
+			}
+			want = append(want, true)
+			if short {
+				for k := 1; k < regionParBurst; k++ {
+					want = append(want, true)
+				}
+				every = min(2*every, regionExplore<<regionBackoffMax)
+			}
+		}
+		if want = want[:n]; !slices.Equal(got, want) {
+			t.Errorf("short %v, one core faster: shared %v, want %v", short, got, want)
+		}
+		// Sharing becomes faster: it is chosen at its next try (at most
+		// regionExplore << regionBackoffMax runs later), and then one
+		// core is tried once every regionExplore runs.
+		got = got[:0]
+		const m = regionExplore<<regionBackoffMax + 4*regionExplore
+		for range m {
+			pick(100, 10)
+		}
+		solo := 0
+		for _, p := range got[m-regionExplore:] {
+			if !p {
+				solo++
+			}
+		}
+		if solo != 1 {
+			t.Errorf("short %v, sharing faster: %d of the last %d runs on one core, want 1", short, solo, regionExplore)
+		}
 	}
 }
 
