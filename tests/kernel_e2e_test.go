@@ -65,8 +65,27 @@ func startKernelProcess(tb testing.TB, extraArgs ...string) *proc {
 }
 
 // startProcess starts the kernel command argv(connection file) and waits
-// until it answers kernel_info with iopub connected.
+// until it answers kernel_info with iopub connected. A kernel that exits
+// before that because one of its ports was taken in the meantime ("address
+// already in use") is started again on new ports, up to startTries times.
 func startProcess(tb testing.TB, argv func(connectionFile string) []string) *proc {
+	tb.Helper()
+	for try := 1; ; try++ {
+		p, clash := startOnce(tb, argv)
+		if p != nil {
+			return p
+		}
+		if try == startTries {
+			tb.Fatalf("the kernel could not bind its ports in %d tries; its stderr:\n%s", try, truncate(clash, 4000))
+		}
+	}
+}
+
+const startTries = 3
+
+// startOnce is one try of startProcess: the process, or nil and the
+// kernel's stderr when it could not bind one of its ports.
+func startOnce(tb testing.TB, argv func(connectionFile string) []string) (p *proc, clash string) {
 	tb.Helper()
 	info, err := kerneltest.FreeConnectionInfo(wire.NewID())
 	if err != nil {
@@ -77,7 +96,7 @@ func startProcess(tb testing.TB, argv func(connectionFile string) []string) *pro
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	p := &proc{stderr: &kerneltest.Buffer{}, exited: make(chan error, 1), info: info}
+	p = &proc{stderr: &kerneltest.Buffer{}, exited: make(chan error, 1), info: info}
 	args := argv(file)
 	p.cmd = exec.Command(args[0], args[1:]...)
 	p.cmd.Stderr = p.stderr
@@ -85,30 +104,47 @@ func startProcess(tb testing.TB, argv func(connectionFile string) []string) *pro
 	if err := p.cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	go func() { p.exited <- p.cmd.Wait() }()
-	tb.Cleanup(func() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dead := make(chan struct{}) // closed when the process has exited
+	go func() {
+		err := p.cmd.Wait()
+		close(dead)
+		cancel() // stop waiting for a kernel that is gone
+		p.exited <- err
+	}()
+	cleanup := func() {
 		if p.c != nil {
 			p.c.Close()
 		}
 		select {
-		case <-p.exited:
+		case <-dead:
 		default:
 			p.cmd.Process.Kill()
-			<-p.exited
+			<-dead
 		}
+	}
+	ready := func() error {
+		var err error
+		if p.c, err = kerneltest.DialRetry(ctx, info); err != nil {
+			return err
+		}
+		return p.c.WaitReady(ctx)
+	}
+	if err := ready(); err != nil {
+		cleanup()
+		if s := p.stderr.String(); strings.Contains(s, "address already in use") {
+			return nil, s
+		}
+		tb.Fatalf("%v\nstderr: %s", err, truncate(p.stderr.String(), 4000))
+	}
+	tb.Cleanup(func() {
+		cleanup()
 		if tb.Failed() {
 			tb.Logf("kernel stderr:\n%s", truncate(p.stderr.String(), 4000))
 		}
 	})
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if p.c, err = kerneltest.DialRetry(ctx, info); err != nil {
-		tb.Fatal(err)
-	}
-	if err := p.c.WaitReady(ctx); err != nil {
-		tb.Fatalf("%v\nstderr: %s", err, p.stderr.String())
-	}
-	return p
+	return p, ""
 }
 
 func truncate(s string, n int) string {
@@ -610,4 +646,20 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// startOnce notices a kernel that exited because a port was taken, at
+// once rather than after its 30 s wait, so that startProcess can try new
+// ports.
+func TestStartOnceNoticesPortClash(t *testing.T) {
+	t0 := time.Now()
+	p, clash := startOnce(t, func(string) []string {
+		return []string{"sh", "-c", "echo 'gograd kernel: stdin socket on tcp://127.0.0.1:1: listen tcp 127.0.0.1:1: bind: address already in use' >&2; exit 1"}
+	})
+	if p != nil || !strings.Contains(clash, "address already in use") {
+		t.Fatalf("startOnce = %v, %q; want no process and the kernel's stderr", p, clash)
+	}
+	if d := time.Since(t0); d > 20*time.Second {
+		t.Errorf("startOnce took %v to notice the exit", d)
+	}
 }

@@ -51,7 +51,10 @@ type Client struct {
 }
 
 // FreeConnectionInfo returns a tcp connection description on 127.0.0.1
-// with five ports that were free a moment ago, and the given key.
+// with five ports that were free a moment ago, and the given key. The
+// ports are below the system's ephemeral range where it is known (see
+// listenFree), so that outgoing connections do not take them before the
+// kernel binds them.
 func FreeConnectionInfo(key string) (kernel.ConnectionInfo, error) {
 	ports := make([]int, 5)
 	var ls []net.Listener
@@ -61,7 +64,7 @@ func FreeConnectionInfo(key string) (kernel.ConnectionInfo, error) {
 		}
 	}()
 	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		l, err := listenFree()
 		if err != nil {
 			return kernel.ConnectionInfo{}, err
 		}
