@@ -32,10 +32,11 @@ type jitState struct {
 	// rptrs2[r]: the addresses for the second block of a short region
 	// shared by the cores: its private buffers (jitRegion.private) in
 	// priv, a copy of the arena made for the first such run, whose slot s
-	// starts at slotOff[s] as in the arena.
-	rptrs2  [][]unsafe.Pointer
-	priv    []float64
-	slotOff []int
+	// starts at slotOff[s] as in the arena (arenaLen values).
+	rptrs2   [][]unsafe.Pointer
+	priv     []float64
+	slotOff  []int
+	arenaLen int
 	// elem: the long elementwise kernel being run (runElem).
 	elem elemWork
 	// rstats: per region of the program, how its runs went on one core
@@ -62,17 +63,15 @@ func (p *jitProg) newState() *jitState {
 	// multiple of the previous slot's end, so consecutive slots do not
 	// alias each other in the cache.
 	slots := make([][]float64, len(p.slotLen))
-	total := 0
-	for _, n := range p.slotLen {
-		total += (n+7)/8*8 + 8
-	}
-	arena := alloc(p.op, total)
 	st.slotOff = make([]int, len(p.slotLen))
-	off := 0
 	for i, n := range p.slotLen {
+		st.slotOff[i] = st.arenaLen
+		st.arenaLen += (n+7)/8*8 + 8
+	}
+	arena := alloc(p.op, st.arenaLen)
+	for i, n := range p.slotLen {
+		off := st.slotOff[i]
 		slots[i] = arena[off : off+n : off+n]
-		st.slotOff[i] = off
-		off += (n+7)/8*8 + 8
 	}
 	st.hdrs = make([]Tensor, p.nbuf)
 	for id, s := range p.slotOf {
@@ -434,11 +433,7 @@ func (p *jitProg) secondPtrs(st *jitState, r *jitRegion, ptrs []unsafe.Pointer) 
 	t := st.rptrs2[r.id]
 	if t == nil {
 		if st.priv == nil {
-			total := 0
-			for _, n := range p.slotLen {
-				total += (n+7)/8*8 + 8
-			}
-			st.priv = alloc(p.op, total)
+			st.priv = alloc(p.op, st.arenaLen)
 		}
 		t = slices.Clone(ptrs)
 		for _, i := range r.private {
