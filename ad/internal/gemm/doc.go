@@ -67,12 +67,29 @@
 //     it packs (W3's Xᵀ·G, 784×128·128×256). Items have no dependencies.
 //     In the shared panels above, lines written by one core and read by
 //     the other made packing several times slower than on one core.
+//   - The other parallel products with at least 256 rows of op(A) per
+//     goroutine (W7's n = 512, 1000, 2000) do not use the shared panels
+//     either: each goroutine keeps to its own rows of C (homeJob in
+//     home.go), running packed's phases (panels of op(B)) in order,
+//     each goroutine packing every
+//     panel of op(B) itself and claiming first the blocks of its home
+//     range of rows (the w-th of as many equal ranges of blocks as
+//     goroutines, the caller's first), then the others' from the far end;
+//     a block waits for its rows' previous phase, and the last phase's
+//     blocks are cut in 4 by slivers. The host moves this VM's two vCPUs
+//     between one L3 (a line's round trip between them 85–105 ns) and two
+//     (450–600 ns); on two, the shared panels' traffic (op(B) packed half
+//     by each core, blocks of C updated by either in each k panel) cost
+//     10–20%: n = 1000 91–94 GFLOP/s against 104–108 on one L3, n = 512
+//     78–80 against 103–105. With home rows, n = 1000 runs at 99–104 on
+//     two L3s and 106 on one, n = 512 at 93 and 104–108, n = 2000 at
+//     104–108 on either (shared: 100–101 and 107–109).
 //   - Partial tiles at the edges are computed into a 6×8 scratch tile and
 //     merged into C.
 //   - DgemmStop checks its flag before every mc×kc block of A (at most
 //     about 1.3·10⁸ multiply-adds, a few milliseconds, apart; in parallel
-//     products before every multiply item, which is at most as large, or
-//     2²⁵ multiply-adds with private packing).
+//     products before every multiply item or block, which is at most as
+//     large, or 2²⁵ multiply-adds with private packing).
 //
 // Packing buffers are reused through a short free list (at most 8 buffers,
 // the largest 8 MiB), and so are the jobs of parallel and shared direct

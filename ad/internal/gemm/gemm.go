@@ -133,6 +133,9 @@ func DgemmStop(stop *atomic.Bool, tA, tB blas.Transpose, m, n, k int, alpha floa
 	if ok, byRows := privPlan(m, n, k, workers); ok {
 		return privShared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers, byRows)
 	}
+	if homePlan(m, workers) {
+		return homeShared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
+	}
 	return shared(stop, A, B, m, n, k, alpha, beta, c, ldc, workers)
 }
 

@@ -277,8 +277,9 @@ func TestDgemmStop(t *testing.T) {
 	var stop atomic.Bool
 	stop.Store(true)
 	// Serial packed, parallel with one and with three k panels, with
-	// private packing by columns and by rows (privPlan).
-	for _, s := range [][3]int{{30, 30, 2000}, {300, 300, 300}, {600, 600, 600}, {128, 256, 784}, {784, 256, 128}} {
+	// private packing by columns and by rows (privPlan), by home rows
+	// (homePlan).
+	for _, s := range [][3]int{{30, 30, 2000}, {300, 300, 300}, {600, 600, 600}, {128, 256, 784}, {784, 256, 128}, {1000, 100, 300}} {
 		m, n, k := s[0], s[1], s[2]
 		a, b, c := make([]float64, m*k), make([]float64, k*n), make([]float64, m*n)
 		if DgemmStop(&stop, blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n) {
@@ -872,11 +873,11 @@ func TestJobReuse(t *testing.T) {
 // testing.AllocsPerRun cannot count them: it sets GOMAXPROCS to 1, which
 // makes every product serial.
 func TestParallelAllocs(t *testing.T) {
-	if !asmSupported() {
-		t.Skip("no AVX2/FMA")
+	if !useAsm { // no AVX2/FMA, or GOGRAD_GEMM=purego: gonum's Dgemm allocates
+		t.Skip("the assembly path only")
 	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
-	for _, n := range []int{256, 128} {
+	for _, n := range []int{1000, 256, 128} {
 		r := rand.New(rand.NewPCG(63, 64))
 		a, b, c := randSlice(r, n*n), randSlice(r, n*n), make([]float64, n*n)
 		if n*n*n < ParallelMin && (!isDirect(n, n, n) || n*n*n < directParMin) {
@@ -969,7 +970,7 @@ func TestDgemmTallBlocks(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
 	r := rand.New(rand.NewPCG(77, 78))
 	for _, cs := range []gemmCase{
-		{blas.NoTrans, blas.NoTrans, 1925, 200, 330, 1, 1, 0}, // shared
+		{blas.NoTrans, blas.NoTrans, 1925, 200, 330, 1, 1, 0}, // parallel, home rows
 		{blas.Trans, blas.NoTrans, 1931, 7, 41, 2, -1.5, 0.5}, // serial, packed
 	} {
 		checkGemm(t, r, cs, false, nil)
@@ -1018,5 +1019,69 @@ func TestDgemmPrivShapes(t *testing.T) {
 			t.Fatalf("%+v: not a private parallel product", cs)
 		}
 		checkGemm(t, r, cs, false, nil)
+	}
+}
+
+// TestHomeSharedBitIdentical checks that the parallel product in which each
+// goroutine keeps to its rows of C (homeShared) gives exactly the bits of
+// the serial cache-blocked product for any number of workers: every
+// transpose, every residue of m mod 6, several k panels and k = 1, two
+// column panels (the second, and so the last phase, of 2 slivers), more
+// blocks than row tiles, alpha and beta.
+func TestHomeSharedBitIdentical(t *testing.T) {
+	if !asmSupported() {
+		t.Skip("no AVX2/FMA")
+	}
+	shapes := [][3]int{{1000, 64, 300}, {1925, 37, 260}, {950, 4090, 9}, {907, 21, 1}, {13, 20, 7}, {601, 8, 530}, {512, 100, 512}}
+	if testing.Short() {
+		shapes = shapes[1:]
+	}
+	r := rand.New(rand.NewPCG(81, 82))
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, tA := range transposes {
+			for _, tB := range transposes {
+				A, B := randOperands(r, m, n, k, tA, tB)
+				for _, ab := range [][2]float64{{1, 0}, {-1.5, 0.5}} {
+					c0 := randSlice(r, m*n)
+					want := append([]float64(nil), c0...)
+					packed(nil, A, B, m, n, k, ab[0], ab[1], want, n)
+					for _, w := range []int{1, 2, 3, 5} {
+						got := append([]float64(nil), c0...)
+						if !homeShared(nil, A, B, m, n, k, ab[0], ab[1], got, n, w) {
+							t.Fatalf("%v: homeShared stopped", s)
+						}
+						for i := range got {
+							if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("%v tA=%c tB=%c alpha,beta=%v workers=%d: c[%d] = %v, serial %v",
+									s, tA, tB, ab, w, i, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestHomePlan checks which parallel products keep each goroutine to its
+// rows of C: W7's n = 512 and above, not n = 300 (W3's 784 rows would, but
+// privPlan takes that product first).
+func TestHomePlan(t *testing.T) {
+	for _, c := range []struct {
+		m, workers int
+		want       bool
+	}{
+		{512, 2, true},
+		{1000, 2, true},
+		{2000, 2, true},
+		{511, 2, false},
+		{300, 2, false},
+		{1000, 4, false},
+		{1024, 4, true},
+	} {
+		if got := homePlan(c.m, c.workers); got != c.want {
+			t.Errorf("homePlan(%d, %d) = %v, want %v", c.m, c.workers, got, c.want)
+		}
 	}
 }
