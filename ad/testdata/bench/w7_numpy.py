@@ -16,7 +16,11 @@ of the CPUs during each round are printed, so a noisy round can be seen.
 With QUIET=1 in the environment each run (gograd, numpy) first waits, up
 to 90 s, until both CPUs were at least 90% idle over half a second: the
 two vCPUs share the machine with other work, and a round measured while
-another process runs says little about either tool."""
+another process runs says little about either tool. With L3PROBE naming a
+build of ./l3probe, each run is preceded by the vCPUs' placement (one L3
+or two; the host moves them, and both tools' parallel products run at
+different speeds in each) and the per-round GFLOP/s at n = 1000 and 2000
+are printed with it."""
 import os, re, statistics, subprocess, sys, time
 
 TEST = sys.argv[1]
@@ -58,6 +62,14 @@ def wait_quiet():
             return
 
 
+def probe():
+    exe = os.environ.get("L3PROBE")
+    if not exe:
+        return ""
+    out = subprocess.run([exe], capture_output=True, text=True).stdout.strip()
+    return out.replace("round trip ", "")
+
+
 def run_gograd():
     out = subprocess.run([TEST, "-test.run", "^$", "-test.bench", "^BenchmarkW7$",
                           "-test.benchtime", "%gs" % SECS], capture_output=True, text=True, check=True).stdout
@@ -90,15 +102,20 @@ for r in range(ROUNDS):
     wait_quiet()
     t0, i0 = cpu_times()
     load = open("/proc/loadavg").read().split()[0]
+    pg = probe()
     g = run_gograd()
     t1, i1 = cpu_times()
     wait_quiet()
     t1b, i1b = cpu_times()
+    pn = probe()
     p = run_numpy()
     t2, i2 = cpu_times()
     print("round %d %s load %s, idle during gograd %.0f%%, numpy %.0f%%" % (
         r + 1, time.strftime("%H:%M:%S", time.gmtime()), load, 100 * (i1 - i0) / max(1, t1 - t0),
         100 * (i2 - i1b) / max(1, t2 - t1b)))
+    if pg or pn:
+        print("  placement before gograd %s: n=1000 %.1f, 2000 %.1f GFLOP/s; before numpy %s: %.1f, %.1f" % (
+            pg, g[1000][0], g[2000][0], pn, p[1000][0], p[2000][0]))
     for n in SIZES:
         go[n].append(g[n])
         np_[n].append(p[n])
