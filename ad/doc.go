@@ -342,7 +342,10 @@
 // replay allocates its results — a tensor and a buffer for each (one
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a
 // dropped result handed back through the garbage collector when there is
-// one) — and JitSlice's slice of them, and nothing else in steady state:
+// one, and one of more than 4 MiB one of the two that the program keeps
+// from its earlier results of that size once the collector found them
+// dropped, when there is one) — and JitSlice's slice of them, and nothing
+// else in steady state:
 // its products, long elementwise loops and fused passes shared by the
 // cores run on long-lived goroutines (a new one starts only when none is
 // free). A W3 gradient allocates 9 times, 1.6 MB: its gradients; 11
@@ -559,7 +562,12 @@
 // carries a finalizer, so when the garbage collector finds that nothing
 // refers to it any more it is recycled too (at most five times, then
 // freed): a loop that makes and drops results of the same sizes, such as
-// training steps, stops growing the heap.
+// training steps, stops growing the heap. The results of more than 4 MiB
+// of a jitted function come back the same way to its program, at most
+// two at a time, which the program keeps for its next replays (EW's
+// dropped 8 MB result: a collection every 4 calls instead of every 2,
+// and a mean call of 0.48 instead of 0.60 ms, for up to four such
+// buffers more in memory).
 //
 // Building with -tags openblas (cgo and OpenBLAS's development files, for
 // example Debian's libopenblas-dev) sends every GEMM and GEMV of ad and of

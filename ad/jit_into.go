@@ -1,6 +1,12 @@
 package ad
 
-import "math"
+import (
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
 
 // Operations a replay runs into a buffer it provides, instead of calling
 // the primitive's Forward (which allocates its result, a tensor header and
@@ -353,19 +359,86 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 // alloc, as an eager result does: makeBuf's buffers come back through the
 // garbage collector once dropped (memory.go), so W1's six 200-value
 // derivatives cost no new buffers in steady state. A larger one takes a
-// buffer a released result gave back (release.go), or gets a new buffer,
-// not zeroed (makeNoZero: every kernel run into a buffer
-// writes all of it), which the collector frees once the caller drops it: a
-// buffer a collection hands back counts as live until the next one, and
-// for W3's 1.6 MB gradient that tripled the peak resident growth of 100
-// jitted gradients (45-57 instead of 15-20 MB with Go's default GOGC;
-// BENCHMARKS.md) to allocate a fifth of the bytes. (A pool of the
-// program's own whose buffers came back for as long as the program was
-// used grew the heap without bound: 54 → 409 MB over 8000 W3 gradients.)
+// buffer a released result gave back (release.go), or one of its own
+// spares (below), or gets a new buffer, not zeroed (makeNoZero: every
+// kernel run into a buffer writes all of it), which the collector frees
+// once the caller drops it.
+//
+// Spares: at most jitBackMax of a result's buffers at a time carry a
+// finalizer (backFin), which the collector runs once nothing refers to
+// any part of the buffer any more; it keeps the buffer as one of the
+// result's spares, which the next replay takes instead of a new buffer.
+// A dropped large result otherwise costs the collector's pacing a new
+// buffer per call, and collections come every two or three calls (EW's
+// 8 MB result beside its 8 MB input: a collection every 2.1 calls, each
+// costing the call that waits for it 0.1-0.3 ms, and, when the heap goal
+// moves, 2 000 page faults, 1.8 ms, for memory the runtime had returned
+// to the system; BENCHMARKS.md, "ewtail"). With two spares, a collection
+// every 4 calls, and a dropped EW replay's mean call 0.45-0.50 instead of
+// 0.59-0.74 ms. Only results of jitBackMin values or more come back so.
+// The memory is bounded, and it is the price: besides the results the
+// caller holds, a program keeps up to jitBackMax spares per such result
+// (live buffers to the collector, as long as the program lives), and up
+// to jitBackMax more that a finalizer revived without a free slot wait
+// for the next collection (EW's benchmark process peaked at 71-74
+// instead of 63 MB resident). Handing every dropped buffer back that way
+// instead (a pool per length, memory.go's gcReturn) tripled the peak
+// resident growth of 100 jitted W3 gradients (45-57 instead of 15-20 MB;
+// BENCHMARKS.md), and a pool of the program's own whose buffers came
+// back for as long as the program was used grew the heap without bound
+// (54 → 409 MB over 8000 W3 gradients).
 type jitOut struct {
 	n     int
 	shape []int
 	idx   int // the first output holding it, -1 for none (soleOuts)
+
+	spares  [jitBackMax]atomic.Pointer[float64] // first elements
+	armed   atomic.Int32                        // buffers carrying backFin
+	fin     func(*float64)                      // backFin, made once
+	finOnce sync.Once
+}
+
+// jitBackMax is how many buffers of one result come back through the
+// collector at a time.
+const jitBackMax = 2
+
+// jitBackMin is the least length, in values, of a result whose buffers
+// come back as spares: above gcReturnMax (4 MiB). W3's 1.6 MB gradient
+// also came back (a third fewer bytes allocated per replay), but its
+// replays were no faster (median call 1.18-1.21 ms against 1.19-1.36
+// without, 4 rounds alternated) and 100 of them grew the resident set
+// more (peak 11.9 against 11.1 MB, medians; 7-8 against 4-5 MB kept at
+// the end).
+const jitBackMin = gcReturnMax + 1
+
+// backFin is the finalizer of q's buffers that come back: it keeps the
+// buffer starting at p as a spare when a slot is free (else the next
+// collection frees it).
+func (q *jitOut) backFin(p *float64) {
+	for i := range q.spares {
+		if q.spares[i].CompareAndSwap(nil, p) {
+			break
+		}
+	}
+	q.armed.Add(-1)
+}
+
+// comeBack sets backFin on d, a buffer q's get has just made or taken
+// from its spares (so one without a finalizer, starting its allocation),
+// when fewer than jitBackMax buffers carry it. A buffer from alloc's
+// pools never gets it: it may carry gcReturn's finalizer already.
+func (q *jitOut) comeBack(d []float64) {
+	for {
+		a := q.armed.Load()
+		if a >= jitBackMax {
+			return
+		}
+		if q.armed.CompareAndSwap(a, a+1) {
+			break
+		}
+	}
+	q.finOnce.Do(func() { q.fin = q.backFin })
+	runtime.SetFinalizer(&d[0], q.fin)
 }
 
 // jitPooledMax is the largest result, in values (64 KiB), whose buffer
@@ -387,10 +460,23 @@ func (q *jitOut) get(op string) *Tensor {
 			return &Tensor{shape: q.shape, data: d}
 		}
 	}
+	back := q.n >= jitBackMin
+	if back {
+		for i := range q.spares {
+			if e := q.spares[i].Swap(nil); e != nil {
+				d := unsafe.Slice(e, q.n)
+				q.comeBack(d)
+				return &Tensor{shape: q.shape, data: d}
+			}
+		}
+	}
 	checkAlloc(op, q.n)
 	d := makeNoZero(q.n) // every kernel writes all of it
 	if d == nil {
 		d = make([]float64, q.n)
+	}
+	if back {
+		q.comeBack(d)
 	}
 	return &Tensor{shape: q.shape, data: d}
 }

@@ -6,9 +6,11 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // TestJitIntoSameBits: the operations a replay runs into its own buffers
@@ -449,5 +451,83 @@ func testJitLongElemShared(t *testing.T, n int) {
 				t.Errorf("n=%d, %s: after an interrupt, result %d differs by %g (%v)", n, c.name, i, d, err)
 			}
 		}
+	}
+}
+
+// TestJitSpares: a large result of a replay that the caller drops comes
+// back, once the collector finds that nothing refers to its buffer, as the
+// buffer of a later result of the same program (jitOut's spares); a buffer
+// that something still refers to — the result, a view of it — is never
+// handed out again, and the values seen through it never change.
+func TestJitSpares(t *testing.T) {
+	const n = jitBackMin + 1 // (even, for a Reshape below)
+	f := func(xs []*Tensor) []*Tensor { return []*Tensor{Tanh(Mul(xs[0], 2))} }
+	x := Linspace(-1, 1, n)
+	want := Tanh(Mul(x, 2)).Data()
+	j := newJitted("JitSlice", f)
+	xs := []*Tensor{x}
+	j.call(xs) // traces
+	var q *jitOut
+	for _, r := range j.entries[0].progs[0].results {
+		if r.n == n {
+			q = r
+		}
+	}
+	if q == nil {
+		t.Fatalf("no result of %d values in the program", n)
+	}
+	// spareAt waits (a few collections at most) until the buffer at p
+	// is one of q's spares.
+	spareAt := func(p uintptr) bool {
+		for range 50 {
+			runtime.GC()
+			runtime.Gosched() // the finalizers' goroutine
+			for i := range q.spares {
+				if uintptr(unsafe.Pointer(q.spares[i].Load())) == p {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	// A dropped result's buffer comes back and is the next result's.
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(j.call(xs)[0].data)))
+	if !spareAt(p) {
+		t.Fatalf("a dropped result's buffer did not come back as a spare")
+	}
+	r := j.call(xs)[0]
+	if got := uintptr(unsafe.Pointer(unsafe.SliceData(r.data))); got != p {
+		t.Errorf("the next result did not take the spare: buffer %#x, want %#x", got, p)
+	}
+	if !slices.Equal(r.Data(), want) {
+		t.Errorf("a result computed into a spare has wrong values")
+	}
+	// Whatever still refers to a result keeps its buffer from coming
+	// back, and its values stay.
+	keepers := []struct {
+		name string
+		keep func(r *Tensor) *Tensor // what is kept, reading the values
+	}{
+		{"the result itself", func(r *Tensor) *Tensor { return r }},
+		{"a Reshape view", func(r *Tensor) *Tensor { return Reshape(r, 2, -1) }},
+	}
+	for _, k := range keepers {
+		r := j.call(xs)[0]
+		p := uintptr(unsafe.Pointer(unsafe.SliceData(r.data)))
+		kept := k.keep(r)
+		r = nil
+		for range 8 {
+			for _, y := range j.call([]*Tensor{Mul(x, -1)}) {
+				if uintptr(unsafe.Pointer(unsafe.SliceData(y.data))) == p {
+					t.Errorf("%s: its buffer was handed out again", k.name)
+				}
+			}
+			runtime.GC()
+			runtime.Gosched()
+		}
+		if !slices.Equal(kept.Data(), want) {
+			t.Errorf("%s: the values seen through it changed", k.name)
+		}
+		runtime.KeepAlive(kept)
 	}
 }

@@ -170,7 +170,9 @@ func makeBuf(op string, n int) []float64 {
 // again only then); after that it is freed like any other. Buffers idle in
 // the pools are dropped by the collector as usual (sync.Pool), which runs
 // their finalizer again while they have lives left. Buffers above
-// gcReturnMax are not returned, though their allocation is not free (the
+// gcReturnMax are not returned here (a jitted function's results above
+// it come back to their program as spares, at most two at a time:
+// jitOut in jit_into.go), though their allocation is not free (the
 // runtime may have given their pages back to the system, and touching
 // them again faults: EW's 8 MB result, 20-140 minor faults per call,
 // faults/op in the benchmarks): a buffer its finalizer revives counts as
