@@ -342,9 +342,9 @@
 // replay allocates its results — a tensor and a buffer for each (one
 // block for fewer than 128 values; a buffer of 1 to 64 KiB is one that a
 // dropped result handed back through the garbage collector when there is
-// one, and one of more than 4 MiB one of the two that the program keeps
-// from its earlier results of that size once the collector found them
-// dropped, when there is one) — and JitSlice's slice of them, and nothing
+// one, and one of more than 4 MiB one of the two that the program got
+// back from its earlier results of that size at the last collection,
+// when there is one) — and JitSlice's slice of them, and nothing
 // else in steady state:
 // its products, long elementwise loops and fused passes shared by the
 // cores run on long-lived goroutines (a new one starts only when none is
@@ -564,10 +564,11 @@
 // freed): a loop that makes and drops results of the same sizes, such as
 // training steps, stops growing the heap. The results of more than 4 MiB
 // of a jitted function come back the same way to its program, at most
-// two at a time, which the program keeps for its next replays (EW's
-// dropped 8 MB result: a collection every 4 calls instead of every 2,
-// and a mean call of 0.48 instead of 0.60 ms, for up to four such
-// buffers more in memory).
+// two at a time, for its next replays, until the collection after: a
+// function that is not being called keeps none (EW's dropped 8 MB
+// result: a collection every 4 calls instead of every 2, and a mean call
+// of 0.48 instead of 0.60 ms, for up to four such buffers more in memory
+// while it runs).
 //
 // Building with -tags openblas (cgo and OpenBLAS's development files, for
 // example Debian's libopenblas-dev) sends every GEMM and GEMV of ad and of

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+	"weak"
 )
 
 // Operations a replay runs into a buffer it provides, instead of calling
@@ -368,33 +369,37 @@ func jitWalk(op string, shape, sa, sb []int, fn func(o, oa, ob, n int)) {
 // finalizer (backFin), which the collector runs once nothing refers to
 // any part of the buffer any more; it keeps the buffer as one of the
 // result's spares, which the next replay takes instead of a new buffer.
-// A dropped large result otherwise costs the collector's pacing a new
-// buffer per call, and collections come every two or three calls (EW's
-// 8 MB result beside its 8 MB input: a collection every 2.1 calls, each
-// costing the call that waits for it 0.1-0.3 ms, and, when the heap goal
-// moves, 2 000 page faults, 1.8 ms, for memory the runtime had returned
-// to the system; BENCHMARKS.md, "ewtail"). With two spares, a collection
-// every 4 calls, and a dropped EW replay's mean call 0.45-0.50 instead of
-// 0.59-0.74 ms. Only results of jitBackMin values or more come back so.
-// The memory is bounded, and it is the price: besides the results the
-// caller holds, a program keeps up to jitBackMax spares per such result
-// (live buffers to the collector, as long as the program lives), and up
-// to jitBackMax more that a finalizer revived without a free slot wait
-// for the next collection (EW's benchmark process peaked at 71-74
-// instead of 63 MB resident). Handing every dropped buffer back that way
-// instead (a pool per length, memory.go's gcReturn) tripled the peak
-// resident growth of 100 jitted W3 gradients (45-57 instead of 15-20 MB;
-// BENCHMARKS.md), and a pool of the program's own whose buffers came
-// back for as long as the program was used grew the heap without bound
-// (54 → 409 MB over 8000 W3 gradients).
+// A spare is held through a weak pointer only: the collection after the
+// one that handed it back frees it unless a replay took it first, so a
+// program that is not being called keeps nothing (as the pools' spares,
+// memory.go's dropSpares). A dropped large result otherwise costs the
+// collector's pacing a new buffer per call, and collections come every
+// two or three calls (EW's 8 MB result beside its 8 MB input: a
+// collection every 2.1 calls, each costing the call that waits for it
+// 0.1-0.3 ms, and, when the heap goal moves, 2 000 page faults, 1.8 ms,
+// for memory the runtime had returned to the system; BENCHMARKS.md,
+// "ewtail"). With two spares, a collection every 4 calls, and a dropped
+// EW replay's mean call 0.45-0.50 instead of 0.59-0.74 ms. Only results
+// of jitBackMin values or more come back so. The memory is bounded, and
+// it is the price: besides the results the caller holds, up to
+// jitBackMax spares per such result, from one collection to the next
+// (EW's benchmark process peaked at 71-74 instead of 63 MB resident).
+// Handing every dropped buffer back that way instead (a pool per length,
+// memory.go's gcReturn) tripled the peak resident growth of 100 jitted
+// W3 gradients (45-57 instead of 15-20 MB; BENCHMARKS.md), and a pool of
+// the program's own whose buffers came back for as long as the program
+// was used grew the heap without bound (54 → 409 MB over 8000 W3
+// gradients); spares held strongly for the program's life would keep
+// two buffers of every large result of every jitted function a notebook
+// still refers to (160 MB for a function of 10⁷ values).
 type jitOut struct {
 	n     int
 	shape []int
 	idx   int // the first output holding it, -1 for none (soleOuts)
 
-	spares  [jitBackMax]atomic.Pointer[float64] // first elements
-	armed   atomic.Int32                        // buffers carrying backFin
-	fin     func(*float64)                      // backFin, made once
+	spares  [jitBackMax]atomic.Pointer[weak.Pointer[float64]] // first elements
+	armed   atomic.Int32                                      // buffers carrying backFin
+	fin     func(*float64)                                    // backFin, made once
 	finOnce sync.Once
 }
 
@@ -412,11 +417,12 @@ const jitBackMax = 2
 const jitBackMin = gcReturnMax + 1
 
 // backFin is the finalizer of q's buffers that come back: it keeps the
-// buffer starting at p as a spare when a slot is free (else the next
-// collection frees it).
+// buffer starting at p as a spare, weakly, when a slot is free (either
+// way the next collection frees it unless a replay took it).
 func (q *jitOut) backFin(p *float64) {
+	w := weak.Make(p)
 	for i := range q.spares {
-		if q.spares[i].CompareAndSwap(nil, p) {
+		if q.spares[i].CompareAndSwap(nil, &w) {
 			break
 		}
 	}
@@ -463,8 +469,12 @@ func (q *jitOut) get(op string) *Tensor {
 	back := q.n >= jitBackMin
 	if back {
 		for i := range q.spares {
-			if e := q.spares[i].Swap(nil); e != nil {
-				d := unsafe.Slice(e, q.n)
+			e := q.spares[i].Swap(nil)
+			if e == nil {
+				continue
+			}
+			if v := e.Value(); v != nil { // (nil: a collection freed it)
+				d := unsafe.Slice(v, q.n)
 				q.comeBack(d)
 				return &Tensor{shape: q.shape, data: d}
 			}

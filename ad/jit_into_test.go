@@ -477,30 +477,63 @@ func TestJitSpares(t *testing.T) {
 		t.Fatalf("no result of %d values in the program", n)
 	}
 	// spareAt waits (a few collections at most) until the buffer at p
-	// is one of q's spares.
+	// is one of q's spares; after each collection it waits for the
+	// finalizers' goroutine before forcing another, which would free an
+	// untaken spare.
 	spareAt := func(p uintptr) bool {
 		for range 50 {
 			runtime.GC()
-			runtime.Gosched() // the finalizers' goroutine
-			for i := range q.spares {
-				if uintptr(unsafe.Pointer(q.spares[i].Load())) == p {
-					return true
+			for range 200 {
+				for i := range q.spares {
+					if e := q.spares[i].Load(); e != nil && uintptr(unsafe.Pointer(e.Value())) == p {
+						return true
+					}
 				}
+				runtime.Gosched()
+				time.Sleep(50 * time.Microsecond)
 			}
 		}
 		return false
 	}
-	// A dropped result's buffer comes back and is the next result's.
-	p := uintptr(unsafe.Pointer(unsafe.SliceData(j.call(xs)[0].data)))
-	if !spareAt(p) {
-		t.Fatalf("a dropped result's buffer did not come back as a spare")
+	numGC := func() uint32 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.NumGC
 	}
-	r := j.call(xs)[0]
-	if got := uintptr(unsafe.Pointer(unsafe.SliceData(r.data))); got != p {
-		t.Errorf("the next result did not take the spare: buffer %#x, want %#x", got, p)
+	// A dropped result's buffer comes back and is the next result's,
+	// unless a collection came in between (then try again).
+	var r *Tensor
+	for try := 0; ; try++ {
+		p := uintptr(unsafe.Pointer(unsafe.SliceData(j.call(xs)[0].data)))
+		if !spareAt(p) {
+			t.Fatalf("a dropped result's buffer did not come back as a spare")
+		}
+		gc := numGC()
+		r = j.call(xs)[0]
+		got := uintptr(unsafe.Pointer(unsafe.SliceData(r.data)))
+		if got == p {
+			break
+		}
+		if numGC() == gc || try == 5 {
+			t.Fatalf("the next result did not take the spare: buffer %#x, want %#x", got, p)
+		}
 	}
 	if !slices.Equal(r.Data(), want) {
 		t.Errorf("a result computed into a spare has wrong values")
+	}
+	// A spare that no replay takes is freed by the next collection: a
+	// program not being called keeps nothing.
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(r.data)))
+	r = nil
+	if !spareAt(p) {
+		t.Fatalf("a dropped result's buffer did not come back as a spare")
+	}
+	runtime.GC()
+	runtime.GC()
+	for i := range q.spares {
+		if e := q.spares[i].Load(); e != nil && e.Value() != nil {
+			t.Errorf("spare %d still holds a buffer after two collections without a replay", i)
+		}
 	}
 	// Whatever still refers to a result keeps its buffer from coming
 	// back, and its values stay.
