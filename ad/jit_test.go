@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"weak"
 
 	"github.com/gograd/gograd/ad/internal/vmath"
 )
@@ -814,5 +815,52 @@ func TestJitHeavyKernelsMarked(t *testing.T) {
 		if !heavyElem[op] {
 			t.Errorf("%s is marked heavy but not in heavyElem", op)
 		}
+	}
+}
+
+// TestJitKeepsNoCallData: once a replay has returned, the jitted function
+// refers to none of that call's inputs and results (its state keeps
+// buffer addresses between calls only for its own planned buffers), so a
+// caller that drops them gets their memory back at the next collection.
+// One case per way a replay runs its work: a fused region, a long
+// elementwise kernel shared by the cores, a result above 4 MiB (spares),
+// a product.
+func TestJitKeepsNoCallData(t *testing.T) {
+	cases := []struct {
+		name string
+		n    int
+		f    func(x *Tensor) *Tensor
+	}{
+		{"fused region", 100000, func(x *Tensor) *Tensor { return Tanh(Add(Mul(x, 2), Sin(x))) }},
+		{"long elementwise", 300000, Tanh},
+		{"result above 4 MiB", 600000, Tanh},
+		{"product", 256 * 256, func(x *Tensor) *Tensor {
+			a := Reshape(x, 256, 256)
+			return Sum(Tanh(MatMul(a, a)))
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := Jit(c.f)
+			var in, out []weak.Pointer[float64]
+			for range 3 { // the first call traces
+				x := Linspace(-1, 1, c.n)
+				y := f(x)
+				in = append(in, weak.Make(&x.data[0]))
+				out = append(out, weak.Make(&y.data[0]))
+			}
+			for range 3 {
+				runtime.GC()
+			}
+			for i := range in {
+				if in[i].Value() != nil {
+					t.Errorf("call %d: the input's buffer is still referred to", i)
+				}
+				if out[i].Value() != nil {
+					t.Errorf("call %d: the result's buffer is still referred to", i)
+				}
+			}
+			runtime.KeepAlive(f)
+		})
 	}
 }
