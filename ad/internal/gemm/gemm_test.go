@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -974,6 +975,35 @@ func TestDgemmTallBlocks(t *testing.T) {
 		{blas.Trans, blas.NoTrans, 1931, 7, 41, 2, -1.5, 0.5}, // serial, packed
 	} {
 		checkGemm(t, r, cs, false, nil)
+	}
+}
+
+// TestPrivClaim checks privJob's claims: the caller's (front) get the
+// items from 0 up, the helpers' (back) from the last down, every item goes
+// to exactly one claim whatever the interleaving, and claims past the end
+// get -1.
+func TestPrivClaim(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		items int
+		order string // f: a front claim, b: a back claim
+		want  []int
+	}{
+		{1, "fb", []int{0, -1}},
+		{1, "bf", []int{0, -1}},
+		{4, "ffff", []int{0, 1, 2, 3}},
+		{4, "bbbbb", []int{3, 2, 1, 0, -1}},
+		{5, "fbfbfb", []int{0, 4, 1, 3, 2, -1}},
+		{6, "ffbfbbff", []int{0, 1, 5, 2, 4, 3, -1, -1}},
+	} {
+		j := &privJob{items: c.items}
+		got := make([]int, len(c.order))
+		for i, o := range c.order {
+			got[i] = j.claim(o == 'f')
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%d items, claims %q: got %v, want %v", c.items, c.order, got, c.want)
+		}
 	}
 }
 

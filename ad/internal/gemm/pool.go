@@ -27,6 +27,13 @@ type runner interface {
 	participate()
 }
 
+// callerRunner is a runner whose calling goroutine runs its own share
+// (participateCaller) rather than participate's: privJob's caller claims
+// items from the front, its helpers from the back.
+type callerRunner interface {
+	participateCaller()
+}
+
 // helperIdle is how long an idle helper stays parked before it exits.
 const helperIdle = 500 * time.Millisecond
 
@@ -150,7 +157,11 @@ func (js *jobState) runWait(helpers int) (waited time.Duration) {
 	gen := js.gen.Add(1)
 	js.closed.Store(false)
 	post(js, gen, helpers)
-	js.r.participate()
+	if c, ok := js.r.(callerRunner); ok {
+		c.participateCaller()
+	} else {
+		js.r.participate()
+	}
 	js.closed.Store(true)
 	if js.active.Load() == 0 {
 		return 0
