@@ -1115,3 +1115,25 @@ func TestHomePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeHelperIndex: helpers of a homeJob never take worker 0's rows,
+// which are the caller's (participateCaller), whenever they join.
+func TestHomeHelperIndex(t *testing.T) {
+	for _, c := range []struct {
+		workers int
+		want    []int
+	}{
+		{1, []int{0, 0}},
+		{2, []int{1, 1, 1}},
+		{3, []int{1, 2, 1, 2}},
+	} {
+		j := &homeJob{workers: c.workers}
+		var got []int
+		for range c.want {
+			got = append(got, j.helperIndex())
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("workers %d: helpers joined as %v, want %v", c.workers, got, c.want)
+		}
+	}
+}

@@ -7,11 +7,12 @@ import "sync/atomic"
 // product is packed's sequence of phases (kc×nc panels of op(B), columns
 // outer, depth inner), each a pass over the row blocks of op(A). Each
 // goroutine packs every panel of op(B) itself, into its own buffer, and
-// has a home range of row blocks (the w-th of workers near-equal ranges,
-// w in the order the goroutines joined): in every phase it first claims
-// its home blocks in order, then those of the others from the far end, so
-// that a block of C is updated by the same core in every phase (and, as
-// the caller is worker 0, in every product) unless a core fell behind.
+// has a home range of row blocks (the w-th of workers near-equal ranges;
+// the caller is worker 0, helpers 1, 2, … in the order they join): in
+// every phase it first claims its home blocks in order, then those of the
+// others from the far end, so that a block of C is updated by the same
+// core in every phase (and, the caller's rows being the first, in every
+// product) unless a core fell behind.
 // The last phase's blocks are cut into homeTail parts by slivers, so that
 // the goroutines finish close together.
 //
@@ -61,6 +62,8 @@ const homeTail = 4
 
 var homeJobs jobList[homeJob]
 
+var _ callerRunner = (*homeJob)(nil) // the caller is worker 0
+
 // homePlan reports whether a parallel product of workers goroutines runs
 // as a homeJob: when op(A) has at least homeRows rows per worker, so that
 // packing all of op(B) on every worker rather than once adds at most about
@@ -107,10 +110,25 @@ func homeShared(stop *atomic.Bool, A, B mat, m, n, k int, alpha, beta float64, c
 	return ok
 }
 
-// participate runs the phases in order, claiming in each the blocks (or
-// parts) not yet claimed, home blocks first.
-func (j *homeJob) participate() {
-	w := int(j.ids.Add(1)-1) % j.workers
+// participateCaller is the caller's share: worker 0's home blocks first.
+func (j *homeJob) participateCaller() { j.work(0) }
+
+// participate is a helper's share: workers 1, 2, … in the order they
+// join (a helper may join before the caller starts, so joining order
+// alone would not keep the caller on its rows).
+func (j *homeJob) participate() { j.work(j.helperIndex()) }
+
+// helperIndex numbers the helpers that join: 1, 2, …, workers-1, 1, …
+func (j *homeJob) helperIndex() int {
+	if j.workers < 2 {
+		return 0
+	}
+	return 1 + int(j.ids.Add(1)-1)%(j.workers-1)
+}
+
+// work runs the phases in order as worker w, claiming in each the blocks
+// (or parts) not yet claimed, home blocks first.
+func (j *homeJob) work(w int) {
 	var bb, ab *[]float64 // this goroutine's panel of op(B) and block of op(A)
 	defer func() {
 		if bb != nil {
