@@ -14,11 +14,14 @@ declare -A PAT=(
  [W6]='^(BenchmarkW6RNN|BenchmarkJitW6RNN|BenchmarkW6RNNForward|BenchmarkJitW6RNNForward|BenchmarkJitFirstW6RNN)$'
  [EW]='^(BenchmarkEWTanh1e6|BenchmarkJitEWTanh1e6|BenchmarkJitEWTanh1e6Donated)$'
 )
+# With L3PROBE naming a build of ./l3probe, each header line also says where the host had put the
+# two vCPUs just before the run (one L3 or two: W3 and W7 run ~40% and ~12% slower on two).
+place() { [ -n "$L3PROBE" ] && echo " placement $($L3PROBE | sed 's/round trip //')"; }
 for r in $(seq 1 $R); do
   for w in ${WORKLOADS:-W1 W2 W3 W4 W6 EW}; do
-    echo "## round $r $w jax load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
+    echo "## round $r $w jax load $(cut -d' ' -f1-3 /proc/loadavg)$(place)" >> $OUT
     (cd $PEERS && BENCH_ONLY=$w JAX_PYTHON=$JAX_PYTHON $JAX_PYTHON "$HERE/jax_mean.py" 2>/dev/null | grep -v '"meta"') >> $OUT
-    echo "## round $r $w gograd load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
+    echo "## round $r $w gograd load $(cut -d' ' -f1-3 /proc/loadavg)$(place)" >> $OUT
     (cd "$(dirname "$0")/../.." && $BIN -test.run '^$' -test.bench "${PAT[$w]}" -test.benchtime 1s -test.count 1 2>&1 | grep '^Benchmark') >> $OUT
   done
 done

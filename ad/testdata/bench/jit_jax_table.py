@@ -1,18 +1,27 @@
 import json, re, sys, statistics as st
 jax = {}; go = {}; loads = []
+place = None  # the vCPUs' placement before the current run (jit_jax.sh with L3PROBE), else None
+byplace = {}  # (placement, "jax"/"go", key) -> list of (median or mean, ...)
 for line in open(sys.argv[1]):
     if line.startswith("##"):
-        loads.append(float(line.split("load")[1].split()[0])); continue
+        loads.append(float(line.split("load")[1].split()[0]))
+        m = re.search(r"\((one L3|two L3s|SMT siblings\?)\)", line)
+        place = m.group(1) if m else None
+        continue
     if line.startswith("{"):
         d = json.loads(line)
         if d["workload"] == "meta" or "ratio" in d["variant"]: continue
         k = (d["workload"].split()[0], d["variant"])
         ex = d.get("extra", {})
         jax.setdefault(k, []).append((d["median_s"], d["min_s"], ex.get("compile_s"), ex.get("mean_s")))
+        if place:
+            byplace.setdefault((place, "jax", k), []).append(d["median_s"])
     elif line.startswith("Benchmark"):
         f = line.split(); name = f[0].rsplit("-", 1)[0]
         med = float(f[f.index("med-ns/op") - 1]) if "med-ns/op" in f else None
         go.setdefault(name, []).append((float(f[2]), float(f[f.index("cpu-ns/op") - 1]), med))
+        if place:
+            byplace.setdefault((place, "go", name), []).append(float(f[2]) / 1e9)
 def us(x): return f"{x*1e6:.1f} µs" if x < 1e-3 else f"{x*1e3:.2f} ms"
 rows = [("W1", "", "BenchmarkW1TanhDerivsChain", "BenchmarkJitW1TanhDerivsChain", "BenchmarkJitFirstW1TanhDerivs"),
         ("W2", "", "BenchmarkW2ScalarLoop", "BenchmarkJitW2ScalarLoop", "BenchmarkJitFirstW2ScalarLoop"),
@@ -50,3 +59,19 @@ for w, v, e, j, fc in rows:
     print(f"| {name} | {us(ew)} | {us(gw)}; {us(gc)} | {med} | {us(jm)} ({us(jmin)}) | {jmean} | {gw/jm:.2f}× | {medr} | {meanr} | {first} | {jc} |")
 fl = jax.get(("W2", "fori_loop"), [])
 if fl: print(f"\nJAX W2 as fori_loop: median {us(st.median([x[0] for x in fl]))}")
+if byplace:
+    # Each run's placement (l3probe just before it): W3's replay is ~40% slower on two L3s, so a ratio
+    # means most between runs in the same placement.
+    print("\nBy the vCPUs' placement before each run (runs; medians over them):\n")
+    print("| workload | placement | ad.Jit mean call (runs) | jax.jit median (runs) | Jit mean ÷ JAX median |")
+    print("|---|---|---|---|---|")
+    for w, v, e, j, fc in rows:
+        for pl in ("one L3", "two L3s", "SMT siblings?"):
+            g = byplace.get((pl, "go", j), []); J = byplace.get((pl, "jax", (w, v)), [])
+            if not g and not J:
+                continue
+            name = w + (" " + v if v else "") + (" donated" if j.endswith("Donated") else "")
+            gs = f"{us(st.median(g))} ({len(g)})" if g else "–"
+            js = f"{us(st.median(J))} ({len(J)})" if J else "–"
+            r = f"{st.median(g)/st.median(J):.2f}×" if g and J else "–"
+            print(f"| {name} | {pl} | {gs} | {js} | {r} |")
