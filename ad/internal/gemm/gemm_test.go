@@ -606,10 +606,8 @@ func TestSharedBitIdentical(t *testing.T) {
 					if !shared(nil, A, B, m, n, k, -1.5, 0.5, got, n, w) {
 						t.Fatalf("%v: shared stopped", s)
 					}
-					for i := range got {
-						if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-							t.Fatalf("%v tA=%c tB=%c workers=%d: c[%d] = %v, serial %v", s, tA, tB, w, i, got[i], want[i])
-						}
+					if i := bitDiff(got, want); i >= 0 {
+						t.Fatalf("%v tA=%c tB=%c workers=%d: c[%d] = %v, serial %v", s, tA, tB, w, i, got[i], want[i])
 					}
 				}
 			}
@@ -945,11 +943,9 @@ func TestPrivSharedBitIdentical(t *testing.T) {
 							if !privShared(nil, A, B, m, n, k, ab[0], ab[1], got, n, w, byRows) {
 								t.Fatalf("%v: privShared stopped", s)
 							}
-							for i := range got {
-								if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-									t.Fatalf("%v tA=%c tB=%c alpha,beta=%v byRows=%v workers=%d: c[%d] = %v, serial %v",
-										s, tA, tB, ab, byRows, w, i, got[i], want[i])
-								}
+							if i := bitDiff(got, want); i >= 0 {
+								t.Fatalf("%v tA=%c tB=%c alpha,beta=%v byRows=%v workers=%d: c[%d] = %v, serial %v",
+									s, tA, tB, ab, byRows, w, i, got[i], want[i])
 							}
 						}
 					}
@@ -1081,11 +1077,9 @@ func TestHomeSharedBitIdentical(t *testing.T) {
 						if !homeShared(nil, A, B, m, n, k, ab[0], ab[1], got, n, w) {
 							t.Fatalf("%v: homeShared stopped", s)
 						}
-						for i := range got {
-							if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
-								t.Fatalf("%v tA=%c tB=%c alpha,beta=%v workers=%d: c[%d] = %v, serial %v",
-									s, tA, tB, ab, w, i, got[i], want[i])
-							}
+						if i := bitDiff(got, want); i >= 0 {
+							t.Fatalf("%v tA=%c tB=%c alpha,beta=%v workers=%d: c[%d] = %v, serial %v",
+								s, tA, tB, ab, w, i, got[i], want[i])
 						}
 					}
 				}
@@ -1136,4 +1130,15 @@ func TestHomeHelperIndex(t *testing.T) {
 			t.Errorf("workers %d: helpers joined as %v, want %v", c.workers, got, c.want)
 		}
 	}
+}
+
+// bitDiff returns the first index at which got and want differ in any
+// bit (so a NaN or a zero's sign counts), or -1 when they are the same.
+func bitDiff(got, want []float64) int {
+	for i := range got {
+		if math.Float64bits(got[i]) != math.Float64bits(want[i]) {
+			return i
+		}
+	}
+	return -1
 }
