@@ -3,7 +3,6 @@ package ad
 import (
 	"math"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 	"weak"
@@ -397,10 +396,18 @@ type jitOut struct {
 	shape []int
 	idx   int // the first output holding it, -1 for none (soleOuts)
 
-	spares  [jitBackMax]atomic.Pointer[weak.Pointer[float64]] // first elements
-	armed   atomic.Int32                                      // buffers carrying backFin
-	fin     func(*float64)                                    // backFin, made once
-	finOnce sync.Once
+	spares [jitBackMax]atomic.Pointer[weak.Pointer[float64]] // first elements
+	armed  atomic.Int32                                      // buffers carrying backFin
+	fin    func(*float64)                                    // backFin, for results of jitBackMin values or more (newJitOut)
+}
+
+// newJitOut returns the jitOut of a result of the given shape.
+func newJitOut(shape []int) *jitOut {
+	q := &jitOut{n: shapeNumel(shape), shape: shape}
+	if q.n >= jitBackMin {
+		q.fin = q.backFin // (one method value per result, not per buffer)
+	}
+	return q
 }
 
 // jitBackMax is how many buffers of one result come back through the
@@ -443,7 +450,6 @@ func (q *jitOut) comeBack(d []float64) {
 			break
 		}
 	}
-	q.finOnce.Do(func() { q.fin = q.backFin })
 	runtime.SetFinalizer(&d[0], q.fin)
 }
 

@@ -1009,7 +1009,7 @@ func (p *jitProg) outRes(id int32) *jitOut {
 	if p.results == nil {
 		p.results = map[int32]*jitOut{}
 	}
-	q := &jitOut{n: shapeNumel(p.shape(id)), shape: p.shape(id)}
+	q := newJitOut(p.shape(id))
 	p.results[id] = q
 	return q
 }
